@@ -1,0 +1,83 @@
+"""``gazex-bench`` command line: thin subcommands over the Python API.
+
+Each command group lives in its own module of this package and exposes
+``register(subparsers) -> None``; a registered handler receives the parsed
+``argparse.Namespace`` and returns an exit code. Command modules import heavy
+dependencies inside their handlers, never at import time.
+
+Every :class:`~gazex_bench.errors.GazexError` becomes one line on stderr and exit
+code 2, with no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from gazex_bench import __version__
+from gazex_bench.errors import GazexError
+
+# Command-group modules, in help order. A module not (yet) present is skipped.
+COMMAND_MODULES: tuple[str, ...] = (
+    "demo",
+    "run",
+    "data",
+    "phantom",
+    "metrics",
+    "gaze",
+    "tables",
+    "figures",
+    "leaderboard",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose errors are one line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full ``gazex-bench`` parser from the command-group modules."""
+    parser = _Parser(prog="gazex-bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"gazex-bench {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv: debug)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"gazex_bench.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"gazex_bench.cli.{name}":
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``gazex-bench`` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(handler(args) or 0)
+    except GazexError as exc:
+        sys.stderr.write(f"gazex-bench: error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("gazex-bench: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
