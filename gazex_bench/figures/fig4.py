@@ -1,0 +1,98 @@
+"""Fig 4: does a model reproduce radiologists' inspection (paper §3.2, Fig 4)?
+
+(a) DTW-aligned model vs radiologist centroid coordinates (x and y), settings 1 and
+2, each panel annotated with ICC(A,1) (absolute agreement, the paper's wording) and
+ICC(C,1) (Shrout-Fleiss ICC(3,1), consistency) and n path steps; (b) Gaussian-map
+cosine similarity matrix over radiologists and models; (c) similarity per disease.
+
+Inputs (tables written by the ``reflacx-gaze`` task):
+
+* ``pairs``: ``setting (1|2), axis (x|y), model_value, rad_value`` (¼-scale px);
+* ``icc``: ``setting, axis, form (ICC(A,1)|ICC(C,1)), value, ci_low, ci_high, n``;
+* ``cosine``: ``rater_a, rater_b, cosine``;
+* ``cosine_category``: ``category, rater, cosine, ci_low, ci_high``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gazex_bench.figures.style import colors, new_figure, save
+
+
+def _icc_label(icc: pd.DataFrame, setting: int, axis: str) -> str:
+    sub = icc[(icc["setting"] == setting) & (icc["axis"] == axis)].set_index("form")
+    parts = []
+    for form in ("ICC(A,1)", "ICC(C,1)"):
+        if form in sub.index:
+            r = sub.loc[form]
+            parts.append(f"{form} = {r['value']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}]")
+    if "n" in sub.columns and len(sub):
+        parts.append(f"n = {int(sub['n'].iloc[0])} steps")
+    return "\n".join(parts)
+
+
+def _scatter(ax, pairs: pd.DataFrame, icc: pd.DataFrame, setting: int, axis: str) -> None:
+    sub = pairs[(pairs["setting"] == setting) & (pairs["axis"] == axis)]
+    ax.scatter(sub["rad_value"], sub["model_value"], s=4, alpha=0.5, color="#0072B2", lw=0)
+    lim = [0, max(1.0, float(np.nanmax(sub[["rad_value", "model_value"]].to_numpy()))) if len(sub) else 1.0]
+    ax.plot(lim, lim, color="grey", lw=0.6, ls="--")
+    ax.set_xlabel(f"radiologist centroid {axis} (¼-scale px)")
+    ax.set_ylabel(f"model centroid {axis} (¼-scale px)")
+    ax.set_title(f"(a) setting {setting}, {axis}")
+    ax.text(0.03, 0.97, _icc_label(icc, setting, axis), transform=ax.transAxes, va="top", fontsize=6)
+
+
+def _matrix(ax, cosine: pd.DataFrame) -> None:
+    raters = list(dict.fromkeys(list(cosine["rater_a"]) + list(cosine["rater_b"])))
+    idx = {r: i for i, r in enumerate(raters)}
+    mat = np.full((len(raters), len(raters)), np.nan)
+    for a, b, c in cosine[["rater_a", "rater_b", "cosine"]].itertuples(index=False):
+        mat[idx[a], idx[b]] = mat[idx[b], idx[a]] = c
+    np.fill_diagonal(mat, 1.0)
+    ax.imshow(mat, cmap="viridis", vmin=0, vmax=1)
+    for i in range(len(raters)):
+        for j in range(len(raters)):
+            if np.isfinite(mat[i, j]):
+                ax.text(j, i, f"{mat[i, j]:.2f}", ha="center", va="center", fontsize=5.5, color="white")
+    ax.set_xticks(range(len(raters)), raters, rotation=45, ha="right")
+    ax.set_yticks(range(len(raters)), raters)
+    ax.set_title("(b) Gaussian-map cosine similarity")
+
+
+def _per_category(ax, table: pd.DataFrame) -> None:
+    cats = sorted(table["category"].unique())
+    raters = list(dict.fromkeys(table["rater"]))
+    width = 0.8 / max(len(raters), 1)
+    for i, (rater, color) in enumerate(zip(raters, colors(len(raters)))):
+        sub = table[table["rater"] == rater].set_index("category").reindex(cats)
+        vals = sub["cosine"].to_numpy(float)
+        err = np.vstack([vals - sub["ci_low"].to_numpy(float), sub["ci_high"].to_numpy(float) - vals])
+        err = np.where(np.isfinite(err), np.clip(err, 0, None), 0)
+        ax.bar(np.arange(len(cats)) + (i - (len(raters) - 1) / 2) * width, vals, width, yerr=err,
+               color=color, label=str(rater), capsize=1, error_kw={"lw": 0.5})
+    ax.set_xticks(range(len(cats)), cats, rotation=40, ha="right")
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("cosine vs other radiologists")
+    ax.set_title("(c) similarity per disease")
+    ax.legend(frameon=False, ncol=2, fontsize=6)
+
+
+def render(pairs: pd.DataFrame, icc: pd.DataFrame, cosine: pd.DataFrame,
+           cosine_category: pd.DataFrame, out_dir: Path) -> list[Path]:
+    """Draw Fig 4: 2x2 ICC scatters, then the cosine matrix and the per-disease bars."""
+    fig, axes = new_figure(11.0, 6.4, 2, 4)
+    for col, (setting, axis) in enumerate([(1, "x"), (1, "y"), (2, "x"), (2, "y")]):
+        _scatter(axes[0, col], pairs, icc, setting, axis)
+    _matrix(axes[1, 0], cosine)
+    axes[1, 1].axis("off")
+    gs = axes[1, 2].get_gridspec()
+    axes[1, 2].remove()
+    axes[1, 3].remove()
+    _per_category(fig.add_subplot(gs[1, 2:]), cosine_category)
+    fig.suptitle("Model vs radiologist inspection: ICC after DTW and Gaussian-map similarity")
+    fig.tight_layout()
+    return save(fig, out_dir, "fig4_gaze_alignment")

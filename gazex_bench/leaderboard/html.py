@@ -1,0 +1,122 @@
+"""Static HTML leaderboard: one self-contained page, sortable tables, all text escaped.
+
+The page loads nothing from the network. Every string that comes from a CSV,
+a submission or a run record goes through :func:`html.escape` (quotes included), and
+the sorting script only reorders existing rows (no ``innerHTML``), so a model named
+``<script>alert(1)</script>`` is shown as text.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from gazex_bench.io import atomic_write_text
+from gazex_bench.leaderboard.schema import LeaderboardRow
+
+_SORT_JS = """
+document.querySelectorAll('table.lb').forEach(function (table) {
+  table.querySelectorAll('th').forEach(function (th, col) {
+    th.addEventListener('click', function () {
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      var asc = th.getAttribute('data-dir') !== 'asc';
+      rows.sort(function (a, b) {
+        var x = a.cells[col].getAttribute('data-v'), y = b.cells[col].getAttribute('data-v');
+        var nx = parseFloat(x), ny = parseFloat(y);
+        var cmp = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : String(x).localeCompare(String(y));
+        if (x === '' && y !== '') { return 1; }
+        if (y === '' && x !== '') { return -1; }
+        return asc ? cmp : -cmp;
+      });
+      th.setAttribute('data-dir', asc ? 'asc' : 'desc');
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+});
+"""
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1400px}
+table{border-collapse:collapse;margin:1em 0;font-size:13px}
+th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}
+th{background:#f0f0f0;cursor:pointer;position:sticky;top:0}
+td.t{text-align:left} tr.reported{color:#666;font-style:italic} tr.baseline{background:#fafafa}
+.ci{color:#888;font-size:11px} .conv{font-size:12px;color:#444}
+"""
+
+
+@dataclass(frozen=True)
+class TaskBoard:
+    """One task's table as rendered on the page."""
+
+    task: str
+    title: str
+    rows: Sequence[LeaderboardRow]
+    metric_slugs: Sequence[str]
+    metric_titles: Mapping[str, str]
+    conventions: str
+    """Metric conventions of the task, shown above the table."""
+    figures: Sequence[str] = ()
+    """Relative links to figures for this task."""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _cell(value: float | None, low: float | None, high: float | None) -> str:
+    if value is None:
+        return '<td data-v="">&ndash;</td>'
+    ci = ""
+    if low is not None and high is not None:
+        ci = f' <span class="ci">[{low:.3f}, {high:.3f}]</span>'
+    return f'<td data-v="{value!r}">{value:.3f}{ci}</td>'
+
+
+def _table(board: TaskBoard) -> str:
+    head = ["Model", "Kind", "n"] + [board.metric_titles.get(s, s) for s in board.metric_slugs]
+    head += ["Source", "Date"]
+    out = ['<table class="lb"><thead><tr>']
+    out += [f"<th>{_e(h)}</th>" for h in head]
+    out.append("</tr></thead><tbody>")
+    for row in board.rows:
+        out.append(f'<tr class="{_e(row.kind)}">')
+        out.append(f'<td class="t" data-v="{_e(row.model)}">{_e(row.model)}</td>')
+        out.append(f'<td class="t" data-v="{_e(row.kind)}">{_e(row.kind)}</td>')
+        out.append(f'<td data-v="{_e(row.n if row.n is not None else "")}">{_e(row.n if row.n is not None else "–")}</td>')
+        for slug in board.metric_slugs:
+            m = row.metrics.get(slug)
+            out.append(_cell(m.value, m.ci_low, m.ci_high) if m else '<td data-v="">&ndash;</td>')
+        out.append(f'<td class="t" data-v="{_e(row.source)}">{_e(row.source)}</td>')
+        out.append(f'<td class="t" data-v="{_e(row.date)}">{_e(row.date)}</td></tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def render_page(boards: Sequence[TaskBoard], *, title: str = "GazeX Bench leaderboards") -> str:
+    """Render the whole leaderboard page as a string."""
+    parts = [
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_e(title)}</h1>",
+        "<p>Values are corpus metrics with 95 % seeded bootstrap CIs in brackets. Rows of kind "
+        "<em>reported</em> are published numbers under their own conventions (not re-measured); "
+        "compare them only where the convention matches. Click a column header to sort.</p>",
+    ]
+    for board in boards:
+        parts.append(f'<h2 id="{_e(board.task)}">{_e(board.title)}</h2>')
+        parts.append(f'<p class="conv">{_e(board.conventions)}</p>')
+        parts.append(_table(board))
+        if board.figures:
+            links = " · ".join(f'<a href="{_e(f)}">{_e(Path(f).name)}</a>' for f in board.figures)
+            parts.append(f"<p>Figures: {links}</p>")
+    parts.append(f"<script>{_SORT_JS}</script></body></html>\n")
+    return "".join(parts)
+
+
+def write_page(path: Path, boards: Sequence[TaskBoard], **kwargs: str) -> Path:
+    """Render and write the page atomically."""
+    return atomic_write_text(path, render_page(boards, **kwargs))

@@ -1,0 +1,160 @@
+"""Leaderboard CSV schema: one flat CSV per task, one row per model run.
+
+Columns are snake_case identifiers; numbers are raw (never formatted); rows are
+sorted deterministically (primary metric descending, then model, then run id).
+A metric ``M`` occupies three columns: ``M``, ``M_ci_low``, ``M_ci_high`` (95 %
+seeded percentile bootstrap for runs; empty for published rows without a CI).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gazex_bench.errors import DataFormatError
+from gazex_bench.io import atomic_write_text
+
+FIXED_COLUMNS: tuple[str, ...] = (
+    "model",
+    "run_id",
+    "kind",
+    "n",
+    "conventions",
+    "date",
+    "source",
+)
+"""Columns every leaderboard CSV starts with.
+
+* ``kind``: ``run`` (measured by this suite), ``submission`` (a validated external
+  predictions file scored by this suite), ``reported`` (a published number, copied
+  with its source and convention; not re-measured), ``baseline`` (a reference adapter).
+* ``source``: git commit of the run, a submission id, or the citation of a published row.
+"""
+
+KINDS: frozenset[str] = frozenset({"run", "submission", "reported", "baseline"})
+
+
+def metric_slug(name: str) -> str:
+    """Turn a display metric name into a column identifier (``BLEU-4`` -> ``bleu_4``)."""
+    slug = re.sub(r"[^0-9a-zA-Z]+", "_", name).strip("_").lower()
+    if not slug:
+        raise ValueError(f"metric name {name!r} has no identifier characters")
+    return slug
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """One metric cell: value with optional CI bounds (NaN-free; None = not available)."""
+
+    value: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    """One row of a task leaderboard."""
+
+    model: str
+    run_id: str
+    kind: str
+    n: int | None
+    conventions: str
+    date: str
+    source: str
+    metrics: Mapping[str, MetricValue] = field(default_factory=dict)
+    """Metric slug -> value; slugs come from :func:`metric_slug`."""
+
+
+def _fmt(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("leaderboard cells must be finite")
+        return repr(round(value, 6))
+    return str(value)
+
+
+def columns_for(metric_slugs: Sequence[str]) -> list[str]:
+    """All CSV columns for the given metric slugs, in order."""
+    cols = list(FIXED_COLUMNS)
+    for slug in metric_slugs:
+        cols += [slug, f"{slug}_ci_low", f"{slug}_ci_high"]
+    return cols
+
+
+def sort_rows(rows: Iterable[LeaderboardRow], primary: str | None) -> list[LeaderboardRow]:
+    """Primary metric descending (missing last), then model name, then run id."""
+
+    def key(row: LeaderboardRow) -> tuple[int, float, str, str]:
+        cell = row.metrics.get(primary) if primary else None
+        missing = cell is None or cell.value is None
+        return (int(missing), -(cell.value if not missing else 0.0), row.model, row.run_id)
+
+    return sorted(rows, key=key)
+
+
+def write_csv(path: Path, rows: Sequence[LeaderboardRow], metric_slugs: Sequence[str]) -> Path:
+    """Write a leaderboard CSV atomically (LF line endings, UTF-8)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns_for(metric_slugs))
+    for row in rows:
+        cells = [row.model, row.run_id, row.kind, _fmt(row.n), row.conventions, row.date, row.source]
+        for slug in metric_slugs:
+            m = row.metrics.get(slug, MetricValue(None))
+            cells += [_fmt(m.value), _fmt(m.ci_low), _fmt(m.ci_high)]
+        writer.writerow(cells)
+    return atomic_write_text(path, buf.getvalue())
+
+
+def _parse_float(path: Path, rownum: int, col: str, text: str) -> float | None:
+    if text == "":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise DataFormatError(path, f"expected a number, got {text!r}", row=rownum, field=col) from None
+    if not math.isfinite(value):
+        raise DataFormatError(path, "number must be finite", row=rownum, field=col)
+    return value
+
+
+def read_csv(path: Path) -> tuple[list[LeaderboardRow], list[str]]:
+    """Read a leaderboard CSV back; returns rows and the metric slugs in column order."""
+    if not path.is_file():
+        raise DataFormatError(path, "file not found")
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        missing = [c for c in FIXED_COLUMNS if c not in header]
+        if missing:
+            raise DataFormatError(path, "missing column", field=missing[0])
+        slugs = [c for c in header[len(FIXED_COLUMNS):] if not c.endswith(("_ci_low", "_ci_high"))]
+        rows = [_row_from_dict(path, i, rec, slugs) for i, rec in enumerate(reader, start=1)]
+    return rows, slugs
+
+
+def _row_from_dict(path: Path, i: int, rec: Mapping[str, str], slugs: Sequence[str]) -> LeaderboardRow:
+    if rec.get("kind") not in KINDS:
+        raise DataFormatError(path, f"kind must be one of {sorted(KINDS)}", row=i, field="kind")
+    metrics = {
+        s: MetricValue(
+            _parse_float(path, i, s, rec.get(s) or ""),
+            _parse_float(path, i, f"{s}_ci_low", rec.get(f"{s}_ci_low") or ""),
+            _parse_float(path, i, f"{s}_ci_high", rec.get(f"{s}_ci_high") or ""),
+        )
+        for s in slugs
+    }
+    n_text = rec.get("n") or ""
+    n = int(_parse_float(path, i, "n", n_text)) if n_text else None
+    return LeaderboardRow(
+        model=rec["model"], run_id=rec["run_id"], kind=rec["kind"], n=n,
+        conventions=rec["conventions"], date=rec["date"], source=rec["source"], metrics=metrics,
+    )
