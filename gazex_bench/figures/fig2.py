@@ -68,5 +68,5 @@ def render(metrics: pd.DataFrame, out_dir: Path) -> list[Path]:
                 labels.append(ll)
     fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6), frameon=False,
                bbox_to_anchor=(0.5, -0.12))
-    fig.suptitle("Downstream tasks: corpus metrics with 95% bootstrap CIs")
+    fig.suptitle("Downstream tasks: corpus metrics with 95% bootstrap CIs", y=1.06)
     return save(fig, out_dir, "fig2_downstream")
