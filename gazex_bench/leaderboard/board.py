@@ -1,0 +1,148 @@
+"""Leaderboard folder management: entries, reported rows, CSV + HTML rebuild.
+
+Folder layout (``leaderboards/`` in the repository by default)::
+
+    leaderboards/
+      README.md                 what each CSV holds (hand-written)
+      <task>.csv                rebuilt by ``gazex-bench leaderboard build``
+      index.html                rebuilt static page
+      entries/<task>/<id>.json  one accepted run or scored submission each (data only)
+      submissions/<task>/<slug>/{metadata.json,predictions.jsonl}   accepted submissions
+
+Published reference rows come from ``gazex_bench/leaderboard/reported.csv`` and are
+marked ``reported`` with their source and convention; they are never re-measured.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.resources
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from gazex_bench.errors import DataFormatError, UsageError
+from gazex_bench.io import atomic_write_json
+from gazex_bench.leaderboard.html import TaskBoard, write_page
+from gazex_bench.leaderboard.schema import LeaderboardRow, MetricValue, metric_slug, sort_rows, write_csv
+from gazex_bench.leaderboard.submission import inside, safe_slug
+from gazex_bench.tables.runs import RunSummary
+
+TASK_TITLES: Mapping[str, str] = {
+    "mimic-report": "MIMIC-CXR report generation (findings)",
+    "iu-report": "IU X-ray report generation (findings)",
+    "cxr-vqa": "Medical-CXR-VQA",
+    "ms-cxr-grounding": "MS-CXR phrase grounding",
+    "reflacx-gaze": "REFLACX gaze alignment",
+}
+
+
+def reported_rows() -> dict[str, list[LeaderboardRow]]:
+    """Published rows (``reported.csv``), grouped by task, one row per (task, model)."""
+    text = importlib.resources.files("gazex_bench.leaderboard").joinpath("reported.csv").read_text("utf-8")
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    for rec in csv.DictReader(io.StringIO(text)):
+        key = (rec["task"], rec["model"])
+        row = cells.setdefault(key, {"metrics": {}, "conv": set(), "src": set()})
+        row["metrics"][metric_slug(rec["metric"])] = MetricValue(float(rec["value"]))
+        row["conv"].add(rec["convention"])
+        row["src"].add(rec["source"])
+    out: dict[str, list[LeaderboardRow]] = defaultdict(list)
+    for (task, model), row in cells.items():
+        out[task].append(LeaderboardRow(
+            model=model, run_id="", kind="reported", n=None, conventions="; ".join(sorted(row["conv"])),
+            date="", source="; ".join(sorted(row["src"])), metrics=row["metrics"]))
+    return dict(out)
+
+
+def entry_from_run(run: RunSummary, *, kind: str | None = None, source: str | None = None) -> dict[str, Any]:
+    """The data-only leaderboard entry for a scored run."""
+    return {
+        "task": run.task, "model": run.model, "run_id": run.run_id, "kind": kind or run.kind,
+        "n": run.n_evaluated, "date": run.date, "primary_metric": run.primary_metric,
+        "conventions": dict(run.conventions),
+        "source": source or f"git {run.git_commit or 'unknown'}{' (dirty)' if run.git_dirty else ''}",
+        "metrics": {k: {kk: v.get(kk) for kk in ("value", "n", "ci_low", "ci_high")} for k, v in run.metrics.items()},
+    }
+
+
+def add_entry(root: Path, entry: Mapping[str, Any]) -> Path:
+    """Store an entry under ``root/entries/<task>/<slug>.json`` (never outside ``root``)."""
+    task = safe_slug(str(entry["task"]))
+    dest = root / "entries" / task / f"{safe_slug(str(entry['run_id']))}.json"
+    if not inside(root, dest):
+        raise UsageError(f"entry path {dest} escapes the leaderboard folder {root}")
+    return atomic_write_json(dest, dict(entry))
+
+
+def add_run(root: Path, run: RunSummary, *, force: bool = False) -> Path:
+    """Add a scored run; refuse runs made from a dirty git tree unless ``force``."""
+    if run.git_dirty and not force:
+        raise UsageError(f"run {run.run_id} was made from a dirty git tree; commit first or pass --force")
+    return add_entry(root, entry_from_run(run))
+
+
+def _entry_rows(root: Path) -> dict[str, list[LeaderboardRow]]:
+    import json
+
+    out: dict[str, list[LeaderboardRow]] = defaultdict(list)
+    for path in sorted((root / "entries").glob("*/*.json")):
+        try:
+            e = json.loads(path.read_text(encoding="utf-8"))
+            metrics = {metric_slug(k): MetricValue(v.get("value"), v.get("ci_low"), v.get("ci_high"))
+                       for k, v in e["metrics"].items()}
+            conv = "; ".join(f"{k}: {v}" for k, v in sorted(e.get("conventions", {}).items()))
+            out[e["task"]].append(LeaderboardRow(
+                model=e["model"], run_id=e["run_id"], kind=e["kind"], n=e.get("n"), conventions=conv,
+                date=e.get("date", ""), source=e.get("source", ""), metrics=metrics))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise DataFormatError(path, f"not a leaderboard entry ({exc})") from None
+    return dict(out)
+
+
+def _primary(root: Path, task: str) -> str | None:
+    import json
+
+    for path in sorted((root / "entries" / task).glob("*.json")):
+        pm = json.loads(path.read_text(encoding="utf-8")).get("primary_metric")
+        if pm:
+            return metric_slug(pm)
+    return None
+
+
+def build(root: Path, *, figures: Mapping[str, Sequence[str]] | None = None) -> list[Path]:
+    """Rebuild every ``<task>.csv`` and ``index.html`` from entries and reported rows."""
+    rows = _entry_rows(root)
+    for task, rep in reported_rows().items():
+        rows.setdefault(task, []).extend(rep)
+    written, boards = [], []
+    for task in sorted(rows):
+        slugs = _ordered_slugs(rows[task])
+        primary = _primary(root, task) or (slugs[0] if slugs else None)
+        ordered = sort_rows(rows[task], primary)
+        written.append(write_csv(root / f"{safe_slug(task)}.csv", ordered, slugs))
+        titles = {s: s for s in slugs}
+        conv = _task_conventions(ordered)
+        boards.append(TaskBoard(task, TASK_TITLES.get(task, task), ordered, slugs, titles, conv,
+                                tuple((figures or {}).get(task, ()))))
+    written.append(write_page(root / "index.html", boards))
+    return written
+
+
+def _ordered_slugs(rows: Iterable[LeaderboardRow]) -> list[str]:
+    seen: dict[str, None] = {}
+    for kind in ("run", "submission", "baseline", "reported"):
+        for r in rows:
+            if r.kind == kind:
+                for s in r.metrics:
+                    seen.setdefault(s, None)
+    return list(seen)
+
+
+def _task_conventions(rows: Sequence[LeaderboardRow]) -> str:
+    for r in rows:
+        if r.kind != "reported" and r.conventions:
+            return "Conventions: " + r.conventions
+    return "Published rows only: conventions as stated per row."

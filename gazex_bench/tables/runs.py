@@ -1,0 +1,111 @@
+"""Read run records (``runs/<run_id>/run.json``) into flat summaries.
+
+Tables, figures and leaderboards are built from these summaries only; nothing here
+recomputes a metric.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from gazex_bench.errors import DataFormatError
+
+REFERENCE_ADAPTERS: frozenset[str] = frozenset(
+    {"oracle", "random", "nearest-report", "majority-answer", "chest-box", "center-box", "center-bias"}
+)
+"""Built-in reference baselines: shown as ``baseline`` rows (``oracle`` is the ceiling)."""
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """The parts of one ``run.json`` that tables and figures use."""
+
+    run_dir: Path
+    run_id: str
+    task: str
+    model: str
+    """Display label: ``model.args.label`` if given, else the adapter name (+ checkpoint folder)."""
+    adapter: str
+    kind: str
+    """``baseline`` for reference adapters, else ``run``."""
+    primary_metric: str
+    conventions: Mapping[str, str]
+    metrics: Mapping[str, Mapping[str, Any]]
+    """Metric name -> ``{value, n, ci_low, ci_high, ci_method}``."""
+    n_evaluated: int | None
+    dropped: Mapping[str, int]
+    git_commit: str | None
+    git_dirty: bool | None
+    date: str
+    raw: Mapping[str, Any]
+
+
+def _label(model: Mapping[str, Any]) -> str:
+    args = model.get("args") or {}
+    if args.get("label"):
+        return str(args["label"])
+    adapter = str(model.get("adapter", "?"))
+    for key in ("path", "model_dir", "checkpoint", "run"):
+        if args.get(key):
+            return f"{adapter}:{Path(str(args[key])).name}"
+    return adapter
+
+
+def load_run(run_dir: Path) -> RunSummary:
+    """Load one scored run directory.
+
+    Raises:
+        DataFormatError: ``run.json`` missing or not a run record.
+    """
+    path = Path(run_dir) / "run.json"
+    if not path.is_file():
+        raise DataFormatError(path, "file not found (has the run been scored?)")
+    try:
+        rec = json.loads(path.read_text(encoding="utf-8"))
+        task = rec["task"]
+        model = rec["model"]
+        git = rec.get("git") or {}
+        dataset = rec.get("dataset") or {}
+        return RunSummary(
+            run_dir=Path(run_dir), run_id=str(rec.get("run_id", Path(run_dir).name)), task=str(task["name"]),
+            model=_label(model), adapter=str(model.get("adapter")),
+            kind="baseline" if model.get("adapter") in REFERENCE_ADAPTERS else "run",
+            primary_metric=str(rec.get("primary_metric") or task.get("primary_metric") or ""),
+            conventions=dict(task.get("metric_conventions") or {}), metrics=dict(rec.get("metrics") or {}),
+            n_evaluated=dataset.get("n_evaluated"), dropped=dict(dataset.get("dropped") or {}),
+            git_commit=git.get("commit"), git_dirty=git.get("dirty"),
+            date=str(rec.get("scored_at_utc", ""))[:10], raw=rec,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataFormatError(path, f"not a GazeX Bench run record ({exc})") from None
+
+
+def find_runs(paths: Iterable[Path]) -> list[RunSummary]:
+    """Load every scored run under the given run directories or parents of run directories."""
+    out: list[RunSummary] = []
+    for p in paths:
+        p = Path(p)
+        if (p / "run.json").is_file():
+            out.append(load_run(p))
+        elif p.is_dir():
+            out += [load_run(d.parent) for d in sorted(p.glob("*/run.json"))]
+        else:
+            raise DataFormatError(p, "not a run directory")
+    return out
+
+
+def metrics_table(runs: Iterable[RunSummary]) -> pd.DataFrame:
+    """Long table ``task, model, kind, run_id, metric, value, ci_low, ci_high, n``."""
+    rows = [
+        dict(task=r.task, model=r.model, kind=r.kind, run_id=r.run_id, metric=name,
+             value=m.get("value"), ci_low=m.get("ci_low"), ci_high=m.get("ci_high"), n=m.get("n"))
+        for r in runs for name, m in r.metrics.items()
+    ]
+    cols = ["task", "model", "kind", "run_id", "metric", "value", "ci_low", "ci_high", "n"]
+    return pd.DataFrame(rows, columns=cols).astype({"value": float, "ci_low": float, "ci_high": float})
