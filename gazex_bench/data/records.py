@@ -44,6 +44,9 @@ class ReadResult(Generic[T]):
     """Reason -> number of items not turned into records (nothing is dropped silently)."""
     source: Path | None = None
     """The file or directory that was read."""
+    stats: Counter[str] = field(default_factory=Counter)
+    """Informational counts about records that *were* returned (e.g. REFLACX readings
+    with ``discarded=True``, MIMIC reports without FINDINGS); never skips."""
 
     def __len__(self) -> int:
         return len(self.records)
