@@ -1,0 +1,105 @@
+"""Mention and unmention phrases per CheXpert observation (regular expressions).
+
+Modelled on ``stanfordmlgroup/chexpert-labeler`` ``phrases/mention/*.txt`` and
+``phrases/unmention/*.txt`` (matched there as raw substrings with ``re.finditer`` on
+the lower-cased sentence; here with word boundaries, the substring stems kept as
+``\\w*`` suffixes). Additions over the original lists are marked ``# +``.
+
+``No Finding`` mentions are *other* abnormalities (emphysema, scoliosis, hernia, …):
+a positive or uncertain one switches No Finding off but never becomes a label.
+
+Unmentions: a mention overlapping an unmention match of the same observation is
+dropped (``pericardial effusion`` is not a pleural effusion). For Cardiomegaly and
+Enlarged Cardiomediastinum the original generates positional unmentions
+(``over the``/``in the`` + optional ``superior``/``left``/``right`` + the mention),
+so that "pacer leads over the cardiac silhouette" mentions neither.
+"""
+
+from __future__ import annotations
+
+import re
+
+_B = r"\b"
+
+MENTIONS: dict[str, tuple[str, ...]] = {
+    "No Finding": (
+        r"emphysema", r"blunt\w*", r"density", r"elevation", r"eventration", r"scoliosis", r"degenera\w*",
+        r"calcifi\w*", r"hyperinflat\w*", r"bronchospasm", r"asthma", r"hernia\w*", r"copd",
+        r"interstitial markings", r"plaques?", r"osteophyt\w*", r"aortic disease", r"bronchiolitis",
+        r"airways? disease", r"thickening", r"cephalization", r"aspiration", r"bullae", r"contusions?",
+        r"atherosclero\w*", r"osteopenia", r"metasta\w*", r"granulomas?", r"pneumomediastinum",
+        r"pneumoperitoneum", r"osteodystrophy", r"cuffing", r"irregular lucency", r"inflam\w*",
+        r"fissures?", r"hypertension", r"prominen\w*", r"kyphosis", r"defib\w*", r"hyperexpan\w*",
+        r"bullets?", r"reticula\w*", r"thoracentesis", r"bronchitis", r"volume loss", r"deformity",
+        r"hemorrhage", r"hematoma", r"radiopaque", r"aerophagia", r"arthropathy", r"tracheostomy",
+    ),
+    "Enlarged Cardiomediastinum": (
+        r"mediastinum", r"cardiomediastinum", r"contours?", r"(?:cardio)?mediastinal configuration",
+        r"(?:cardio)?mediastinal silhouettes?", r"pericardial silhouette", r"cardiac silhouette and vascularity",
+        r"mediastinal widening",  # +
+    ),
+    "Cardiomegaly": (
+        r"cardiomegaly", r"heart(?: size)?(?! failure)", r"cardiac (?:enlargement|size|shadow|contours?|silhouette)",
+        r"enlarged heart",
+    ),
+    "Lung Opacity": (
+        r"opaci\w*", r"decreased translucency", r"increased density", r"air[- ]?space disease",
+        r"infiltrat(?:es?|ion|ive)", r"interstitial (?:markings?|pattern|lung)", r"reticular (?:pattern|markings?)",
+        r"reticulation", r"parenchymal scarring", r"peribronchial thickening", r"wall thickening", r"scar(?:ring|s)?",
+    ),
+    "Lung Lesion": (
+        r"mass(?:es)?", r"nodular (?:density|densities|opacity|opacities|opacification)", r"nodules?", r"lump",
+        r"cavitary lesions?", r"carcinoma", r"neoplasms?", r"tumou?rs?",
+    ),
+    "Edema": (
+        r"o?edema", r"heart failure", r"chf", r"vascular congestion", r"pulmonary congestion", r"indistinctness",
+        r"vascular prominence", r"venous congestion",  # + venous congestion
+    ),
+    "Consolidation": (r"consolidat\w*",),
+    "Pneumonia": (r"pneumonias?", r"infections?", r"infectious process", r"infectious"),
+    "Atelectasis": (r"atelecta\w*", r"collapsed?"),
+    "Pneumothorax": (r"(?:hydro)?pneumothora(?:x|ces)",),
+    "Pleural Effusion": (r"pleural fluid", r"effusions?", r"hydrothorax"),  # + hydrothorax
+    "Pleural Other": (
+        r"pleural thickening", r"fibrosis", r"fibrothorax", r"pleural scar\w*", r"pleural[- ]parenchymal scar",
+        r"pleuro-?parenchymal scar", r"pleuro-?pericardial scar",
+    ),
+    "Fracture": (r"fractures?", r"fractured"),
+    "Support Devices": (
+        r"pacer", r"lines?", r"picc", r"tubes?", r"valves?", r"catheters?", r"pacemakers?", r"hardware",
+        r"arthroplast\w*", r"icd", r"defib\w*", r"devices?", r"drains?", r"plates?", r"screws?", r"cannula",
+        r"apparatus", r"coils?", r"equipment", r"mediport",
+        r"stents?", r"wires?", r"clips?", r"leads?", r"electrodes?", r"ett", r"port-?a-?cath", r"sheath",  # +
+    ),
+}
+
+_POSITIONAL = r"(?:over|overlying|overlies|overly|in|within|projecting over|projects over|behind|through) the (?:superior |left |right )?"
+
+UNMENTIONS: dict[str, tuple[str, ...]] = {
+    "Pleural Effusion": (r"pericardial effusions?",),
+    "Lung Lesion": (r"calcified nodul\w*", r"massive", r"massengale"),
+    "Lung Opacity": (r"pleural scar\w*",),
+    "Cardiomegaly": (_POSITIONAL + r"(?:heart|cardiac (?:silhouette|shadow|contours?))",),
+    "Enlarged Cardiomediastinum": (_POSITIONAL + r"(?:mediastinum|cardiomediastinum|(?:cardio)?mediastinal silhouette)",),
+    "Support Devices": (r"(?:visceral |pleural |septal |kerley b? ?|skin ?fold |fissure )lines?", r"lines? of"),  # +
+}
+
+SIZE_TYPE = re.compile(r"heart|silhouette|contour|shadow|size|mediastin|configuration")
+"""Cardiomegaly / Enlarged Cardiomediastinum mentions that name a structure, not a finding.
+
+Only these become uncertain when called stable / unchanged (post-negation
+uncertainty rules "Stable/unchanged silhouette/cardiomediastinal")."""
+
+CHF_TEXTS: frozenset[str] = frozenset({"chf", "heart failure"})
+"""Positive/uncertain mentions with this exact text add Cardiomegaly uncertain (aggregate.py)."""
+
+ALWAYS_UNCERTAIN = re.compile(r"congestion|indistinctness|vascular prominence")
+"""Edema mentions that the labeler marks uncertain unless negated."""
+
+
+def _compile(table: dict[str, tuple[str, ...]]) -> dict[str, re.Pattern[str]]:
+    return {obs: re.compile(_B + "(?:" + "|".join(pats) + ")" + _B) for obs, pats in table.items()}
+
+
+MENTION_RE: dict[str, re.Pattern[str]] = _compile(MENTIONS)
+UNMENTION_RE: dict[str, re.Pattern[str]] = _compile(UNMENTIONS)
