@@ -1,0 +1,209 @@
+"""Simulating one REFLACX reading: fixations, dictation with word times, raw samples.
+
+Timeline (seconds from audio start): a systematic survey sweep over anatomical regions
+in the radiologist's order; then, per dictated sentence, ``pre_mention_s`` of gaze on
+its target (the finding's box, or the regions a normal statement is about), the words
+spoken while gaze lingers, and a short review at the end. Positions are original-image
+pixels; a few fixations glance off the image (negative x: the report window left of
+the image area), as in real recordings.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gazex_bench.phantom.styles import IMAGE_AREA_X0, PIXEL_PITCH_CM, REGION_WEIGHT, SCREEN_H, SCREEN_W, RadStyle
+
+BoxInt = tuple[int, int, int, int]
+
+
+@dataclass
+class Timeline:
+    """Fixations being built (parallel lists)."""
+
+    t: float
+    t_start: list[float] = field(default_factory=list)
+    t_end: list[float] = field(default_factory=list)
+    x: list[float] = field(default_factory=list)
+    y: list[float] = field(default_factory=list)
+    target: list[str] = field(default_factory=list)
+    zoom_box: list[BoxInt | None] = field(default_factory=list)
+    blink_before: list[bool] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SimSentence:
+    """A dictated sentence: its words with times and what it is about."""
+
+    text: str
+    finding_id: str | None
+    words: tuple[tuple[str, float, float], ...]
+
+
+@dataclass(frozen=True)
+class SimReading:
+    """Output of :func:`simulate_reading` (arrays of equal length per fixation)."""
+
+    fixations: dict[str, np.ndarray]
+    """Columns named as in ``fixations.csv`` (times s, positions image px)."""
+    targets: tuple[str, ...]
+    sentences: tuple[SimSentence, ...]
+    blink_before: np.ndarray
+    """Bool per fixation: the gap before it is a blink (samples empty)."""
+
+
+class GazeSimulator:
+    """Builds one reading for one radiologist style on one image.
+
+    Args:
+        style: The radiologist.
+        rng: The reading's generator.
+        width: Image width, px.
+        height: Image height, px.
+    """
+
+    def __init__(self, style: RadStyle, rng: np.random.Generator, width: int, height: int) -> None:
+        self.style, self.rng, self.w, self.h = style, rng, width, height
+        self.tl = Timeline(t=float(rng.uniform(0.2, 0.8)))
+        self._log_median = math.log(style.fix_median_s)
+
+    def _dur(self) -> float:
+        return min(1.6, max(0.08, float(self.rng.lognormal(self._log_median, self.style.fix_sigma))))
+
+    def fixate(self, box: BoxInt, target: str, zoom: BoxInt | None = None, spread: float | None = None) -> None:
+        """Append one fixation around the centre of ``box`` (clipped to it)."""
+        s = self.style.spread if spread is None else spread
+        x0, y0, x1, y1 = box
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        dx, dy = self.rng.standard_normal(2).tolist()
+        x = min(x1, max(x0, cx + dx * (s * (x1 - x0) + 2)))
+        y = min(y1, max(y0, cy + dy * (s * (y1 - y0) + 2)))
+        self._append(x, y, target, zoom)
+
+    def _append(self, x: float, y: float, target: str, zoom: BoxInt | None) -> None:
+        u, v = self.rng.random(2).tolist()
+        blink = u < 0.06
+        gap = 0.1 + 0.1 * v if blink else 0.02 + 0.04 * v
+        start = self.tl.t + (gap if self.tl.t_start else 0.0)
+        end = start + self._dur()
+        tl = self.tl
+        tl.t_start.append(start), tl.t_end.append(end), tl.x.append(x), tl.y.append(y)
+        tl.target.append(target), tl.zoom_box.append(zoom), tl.blink_before.append(blink and bool(tl.t_end[:-1]))
+        tl.t = end
+
+    def glance_off_image(self) -> None:
+        """A fixation on the report window left of the image (negative image x)."""
+        self._append(-float(self.rng.uniform(15, 0.15 * self.w)), float(self.rng.uniform(0.2, 0.8) * self.h), "off_image", None)
+
+    def survey(self, regions: dict[str, BoxInt], finding_boxes: dict[str, BoxInt]) -> None:
+        """Systematic sweep; a finding inside a swept region attracts a few fixations."""
+        for name in self.style.survey_order:
+            box = regions[name]
+            n = 1 + int(self.rng.poisson(self.style.survey_per_region * REGION_WEIGHT.get(name, 1.0)))
+            for _ in range(n):
+                self.fixate(box, name)
+            for fid, fb in finding_boxes.items():
+                if _overlap(box, fb) > 0.3 and self.rng.random() < 0.6:
+                    for _ in range(int(self.rng.integers(1, 3))):
+                        self.fixate(fb, fid)
+
+    def attend(self, boxes: list[tuple[BoxInt, str]], seconds: float, zoom: BoxInt | None = None,
+               elsewhere: dict[str, BoxInt] | None = None) -> None:
+        """Fixate the targets (cycling) until ``seconds`` have passed.
+
+        With ``elsewhere`` given, ~12 % of fixations are comparison glances at one of those regions.
+        """
+        t_stop = self.tl.t + seconds
+        i = 0
+        while self.tl.t < t_stop:
+            if elsewhere and self.rng.random() < 0.12:
+                name = str(self.rng.choice(list(elsewhere)))
+                self.fixate(elsewhere[name], name, zoom)
+                continue
+            box, name = boxes[i % len(boxes)]
+            self.fixate(box, name, zoom)
+            i += 1
+
+    def speak(self, text: str, t0: float) -> tuple[tuple[str, float, float], ...]:
+        """Word tokens with times (2 decimals) for ``text`` starting at ``t0``; '.'/',' are zero-length tokens."""
+        tokens = text.replace(".", " .").replace(",", " ,").split(" ")
+        out = []
+        t = t0
+        rate = self.style.words_per_s / 2.6
+        for tok in tokens:
+            if tok in (".", ","):
+                out.append((tok, round(t, 2), round(t, 2)))
+                t += float(self.rng.uniform(0.15, 0.35))
+                continue
+            d = (0.12 + 0.055 * len(tok)) / rate * float(self.rng.uniform(0.85, 1.15))
+            start = t
+            t = start + d
+            out.append((tok, round(start, 2), round(t, 2)))
+            t += float(self.rng.uniform(0.02, 0.1))
+        return tuple(out)
+
+
+def _overlap(a: BoxInt, b: BoxInt) -> float:
+    """Intersection area / area of ``b``."""
+    iw = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    ih = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    area = max(1, (b[2] - b[0]) * (b[3] - b[1]))
+    return iw * ih / area
+
+
+def screen_geometry(width: int, height: int, shown: BoxInt, distance_cm: float) -> tuple[BoxInt, int]:
+    """Where ``shown`` (image px) is drawn on the 3840x2160 screen and image px per degree.
+
+    The shown part is scaled to fit the image area (x >= 660) keeping its aspect ratio.
+
+    Returns:
+        ``(screen_box, ppd)``: integer screen rectangle and image pixels per degree.
+    """
+    sw, sh = shown[2] - shown[0], shown[3] - shown[1]
+    avail_w, avail_h = SCREEN_W - IMAGE_AREA_X0, SCREEN_H
+    scale = min(avail_w / sw, avail_h / sh)
+    dw, dh = sw * scale, sh * scale
+    x0 = IMAGE_AREA_X0 + (avail_w - dw) / 2
+    y0 = (avail_h - dh) / 2
+    screen_ppd = 1.0 / math.degrees(2 * math.atan(PIXEL_PITCH_CM / (2 * distance_cm)))
+    return (round(x0), round(y0), round(x0 + dw), round(y0 + dh)), max(1, round(screen_ppd / scale))
+
+
+def fixation_columns(sim: GazeSimulator, distance_cm: float) -> dict[str, np.ndarray]:
+    """Turn the timeline into the ``fixations.csv`` columns (zoom, windowing, pupil, geometry)."""
+    tl, rng, n = sim.tl, sim.rng, len(sim.tl.t_start)
+    full = (0, 0, sim.w, sim.h)
+    t = np.asarray(tl.t_start)
+    drift = distance_cm + 2.0 * np.sin(t / 9.0 + rng.uniform(0, 6.28))
+    shown = np.zeros((n, 4), np.int64)
+    screen = np.zeros((n, 4), np.int64)
+    ppd = np.zeros(n, np.int64)
+    for i in range(n):
+        sh = tl.zoom_box[i] or full
+        screen_box, ppd[i] = screen_geometry(sim.w, sim.h, sh, float(drift[i]))
+        shown[i], screen[i] = sh, screen_box
+    ww = np.ones(n)
+    wl = np.full(n, 0.5)
+    if rng.random() < 0.25:
+        k = int(rng.integers(0, n))
+        ww[k:], wl[k:] = round(float(rng.uniform(0.7, 0.9)), 5), round(float(rng.uniform(0.42, 0.55)), 5)
+    pupil = 1.0 + 0.06 * np.sin(t / 5.0 + rng.uniform(0, 6.28)) + rng.normal(0, 0.02, n) + rng.normal(0, 0.05)
+    return {
+        "timestamp_start_fixation": np.round(t, 3), "timestamp_end_fixation": np.round(np.asarray(tl.t_end), 3),
+        "x_position": np.rint(tl.x).astype(np.int64), "y_position": np.rint(tl.y).astype(np.int64),
+        "pupil_area_normalized": np.round(pupil, 3),
+        "angular_resolution_x_pixels_per_degree": ppd, "angular_resolution_y_pixels_per_degree": ppd.copy(),
+        "window_width": ww, "window_level": wl, "shown": shown, "screen": screen,
+    }
+
+
+def zoom_box_for(box: BoxInt, width: int, height: int) -> BoxInt:
+    """A x2 zoom rectangle (half the image size) centred on ``box``, inside the image."""
+    zw, zh = width // 2, height // 2
+    cx, cy = (box[0] + box[2]) // 2, (box[1] + box[3]) // 2
+    x0 = int(np.clip(cx - zw // 2, 0, width - zw))
+    y0 = int(np.clip(cy - zh // 2, 0, height - zh))
+    return (x0, y0, x0 + zw, y0 + zh)

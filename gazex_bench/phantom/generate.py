@@ -1,0 +1,171 @@
+"""Generate the whole phantom root: five datasets in their real layouts plus ``phantom_truth/``.
+
+Deterministic: the same ``(seed, size, images)`` writes the same bytes (per-entity random
+streams, fixed JPEG/PNG/gzip settings, no timestamps), whatever the number of worker
+processes. Layout under ``out``::
+
+    reflacx-xray-localization/1.0.0/   mimic-cxr-jpg/2.1.0/   mimic-cxr/2.0.0/files/
+    mimic_cxr/annotation.json          iu_xray/               medical-cxr-vqa-dataset/1.0.0/
+    ms-cxr/1.1.0/                      phantom_truth/
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from gazex_bench.errors import UsageError
+from gazex_bench.phantom.entities import Study, build_iu, build_study, render_iu, render_study
+from gazex_bench.phantom.readings import assign_readings, run_reading
+from gazex_bench.phantom.spec import SIZES, SizeSpec
+from gazex_bench.phantom.truth import PhantomTruth, TruthImage, TruthReading, TruthSample, write_truth
+from gazex_bench.phantom.write_mimic import png_bytes, write_r2gen, write_report, write_study_images, write_tables
+from gazex_bench.phantom.write_others import write_iu, write_mscxr, write_vqa
+from gazex_bench.phantom.write_reflacx import write_metadata
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+PARTS = ("mimic", "reflacx", "iu", "vqa", "ms-cxr")
+
+
+@dataclass(frozen=True)
+class PhantomSummary:
+    """What one generation wrote."""
+
+    root: Path
+    seed: int
+    size: str
+    images: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _pmap(fn: Callable[[Any], T], items: Iterable[Any], workers: int) -> list[T]:
+    """Order-preserving map, in worker processes when ``workers > 1``."""
+    items = list(items)
+    if workers <= 1 or len(items) < 16:
+        return [fn(i) for i in items]
+    with ProcessPoolExecutor(max_workers=workers) as ex:
+        return list(ex.map(fn, items, chunksize=max(1, len(items) // (workers * 8))))
+
+
+def _image_job(seed: int, root: Path, k: int) -> int:
+    st = build_study(seed, k)
+    front, lat = render_study(seed, st)
+    write_study_images(root, st, front, lat)
+    return 1 + (lat is not None)
+
+
+def _iu_job(seed: int, k: int) -> tuple[str, tuple[bytes, bytes]]:
+    case = build_iu(seed, k)
+    front, lat = render_iu(seed, case)
+    return case.uid, (png_bytes(front), png_bytes(lat))
+
+
+def _reading_job(seed: int, root: Path, hz: float, key: Any) -> tuple[list[object], TruthReading, int]:
+    return run_reading(seed, root, key, hz)
+
+
+def _mimic(root: Path, seed: int, studies: list[Study], images: bool, workers: int, counts: dict[str, int]) -> None:
+    if images:
+        counts["mimic_images"] = sum(_pmap(partial(_image_job, seed, root), range(len(studies)), workers))
+    for st in studies:
+        write_report(root, st)
+    write_tables(root, studies)
+    counts["mimic_studies"] = len(studies)
+    counts["r2gen_mimic_entries"] = write_r2gen(root, studies)
+    counts["reports_without_findings"] = sum(not s.plan.has_findings_section for s in studies)
+
+
+def _reflacx(root: Path, seed: int, spec: SizeSpec, workers: int, counts: dict[str, int]) -> dict[str, TruthReading]:
+    keys = assign_readings(seed, spec)
+    results = _pmap(partial(_reading_job, seed, root, spec.gaze_hz), keys, workers)
+    meta: dict[int, list[list[object]]] = {}
+    for key, (row, _, _) in zip(keys, results):
+        meta.setdefault(key.phase, []).append(row)
+    write_metadata(root, meta)
+    counts["reflacx_readings"] = len(keys)
+    counts["reflacx_discarded"] = sum(k.discarded for k in keys)
+    counts["gaze_samples"] = sum(r[2] for r in results)
+    return {t.reading_id: t for _, t, _ in results}
+
+
+def _iu(root: Path, seed: int, spec: SizeSpec, images: bool, workers: int) -> list[Any]:
+    cases = [build_iu(seed, k) for k in range(spec.iu_samples)]
+    pix = dict(_pmap(partial(_iu_job, seed), range(len(cases)), workers)) if images else None
+    write_iu(root, cases, pix)
+    return cases
+
+
+def _truth_samples(studies: list[Study], cases: list[Any]) -> dict[str, TruthSample]:
+    out = {}
+    for st in studies:
+        out[f"mimic-cxr/{st.dicom_id}"] = TruthSample("mimic-cxr", st.dicom_id, (st.dicom_id,), st.finding_ids,
+                                                      tuple(f.kind for f in st.findings), st.plan.has_findings_section)
+    for c in cases:
+        out[f"iu-xray/{c.uid}"] = TruthSample("iu-xray", c.uid, (c.uid,), c.finding_ids, tuple(f.kind for f in c.findings))
+    return out
+
+
+def generate_phantom(out: str | Path, *, seed: int = 0, size: str = "small", images: bool = True,
+                     parts: tuple[str, ...] = PARTS, workers: int | None = None) -> PhantomSummary:
+    """Write the phantom datasets and their truth under ``out``.
+
+    Args:
+        out: Root folder (created).
+        seed: Master seed.
+        size: ``tiny`` | ``small`` | ``paper`` (see :data:`~gazex_bench.phantom.spec.SIZES`).
+        images: Write pixel files (JPG/PNG); ``False`` skips them (everything else identical).
+        parts: Subset of ``mimic``, ``reflacx``, ``iu``, ``vqa``, ``ms-cxr`` to write (truth is always written).
+        workers: Processes for rendering/simulation (default ``min(2, cpu_count)``); output does not depend on it.
+
+    Returns:
+        Counts of what was written and seconds per stage.
+
+    Raises:
+        UsageError: unknown size or part.
+    """
+    if size not in SIZES:
+        raise UsageError(f"unknown phantom size {size!r}; choose one of {', '.join(SIZES)}")
+    bad = set(parts) - set(PARTS)
+    if bad:
+        raise UsageError(f"unknown phantom part(s) {sorted(bad)}; choose from {', '.join(PARTS)}")
+    spec, root = SIZES[size], Path(out)
+    root.mkdir(parents=True, exist_ok=True)
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    counts: dict[str, int] = {}
+    secs: dict[str, float] = {}
+    t = time.perf_counter()
+    n_studies = spec.mimic_studies if set(parts) & {"mimic", "vqa", "ms-cxr"} else spec.reflacx_images
+    studies = [build_study(seed, k) for k in range(n_studies)]
+    secs["plan"] = time.perf_counter() - t
+    stages: list[tuple[str, Callable[[], Any]]] = [
+        ("mimic", lambda: _mimic(root, seed, studies, images, workers, counts)),
+        ("reflacx", lambda: _reflacx(root, seed, spec, workers, counts)),
+        ("iu", lambda: _iu(root, seed, spec, images, workers)),
+        ("vqa", lambda: counts.__setitem__("vqa_rows", write_vqa(root, seed, studies))),
+        ("ms-cxr", lambda: counts.__setitem__("ms_cxr_rows", write_mscxr(root, seed, studies))),
+    ]
+    results: dict[str, Any] = {}
+    for name, fn in stages:
+        if name in parts:
+            t = time.perf_counter()
+            results[name] = fn()
+            secs[name] = time.perf_counter() - t
+            log.info("phantom %s: %.2f s", name, secs[name])
+    cases = results.get("iu") or []
+    counts["iu_samples"] = len(cases)
+    images_truth: dict[str, TruthImage] = {st.dicom_id: st.truth() for st in studies}
+    images_truth.update({c.uid: c.truth() for c in cases})
+    truth = PhantomTruth(seed, size, images_truth, results.get("reflacx") or {}, _truth_samples(studies, cases))
+    t = time.perf_counter()
+    write_truth(root, truth)
+    secs["truth"] = time.perf_counter() - t
+    return PhantomSummary(root, seed, size, images, counts, secs)

@@ -1,0 +1,158 @@
+"""One simulated REFLACX reading of a phantom study: dictation plan, gaze, labels, ellipses.
+
+All positions are original-image pixels; times seconds from audio start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gazex_bench.phantom.anatomy import BoxInt, regions
+from gazex_bench.phantom.entities import Study
+from gazex_bench.phantom.gaze_sim import GazeSimulator, SimReading, SimSentence, fixation_columns, zoom_box_for
+from gazex_bench.phantom.phrases import Statement, finding_statement, negative_statements
+from gazex_bench.phantom.spec import KINDS
+from gazex_bench.phantom.styles import RadStyle
+
+_ANATOMICAL_RANK = {"support_device": 0, "consolidation": 1, "pneumonia": 1, "lung_opacity": 1, "nodule": 2, "mass": 2,
+                    "atelectasis": 3, "edema": 4, "pneumothorax": 5, "pleural_effusion": 6, "cardiomegaly": 7}
+_REVIEW = ("right_upper_lung", "right_middle_lung", "right_lower_lung", "left_upper_lung", "left_middle_lung",
+           "left_lower_lung", "heart", "right_hilum", "left_hilum")
+_SMALL = frozenset({"nodule", "pneumothorax", "atelectasis"})
+
+
+@dataclass(frozen=True)
+class Ellipse:
+    """One drawn abnormality ellipse: bounding box (image px), certainty 1-5, kind."""
+
+    box: BoxInt
+    certainty: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class ReadingSim:
+    """Everything a reading writes (gaze is None when discarded)."""
+
+    sim: SimReading | None
+    reported: tuple[int, ...]
+    """Indices of the study's findings this radiologist reported."""
+    certainty: dict[str, int]
+    """Phantom kind -> certainty 1-5 for reported findings."""
+    ellipses: tuple[Ellipse, ...]
+    chest_box: BoxInt
+
+
+def _order(st: Study, idx: list[int], style: RadStyle) -> list[int]:
+    f = st.findings
+    if style.dictation_order == "salience":
+        return sorted(idx, key=lambda i: ({"severe": 0, "moderate": 1, "mild": 2}[f[i].severity], i))
+    if style.dictation_order == "heart_first":
+        return sorted(idx, key=lambda i: (f[i].kind != "cardiomegaly", _ANATOMICAL_RANK[f[i].kind]))
+    return sorted(idx, key=lambda i: (_ANATOMICAL_RANK[f[i].kind], i))
+
+
+def plan_dictation(st: Study, style: RadStyle, rng: np.random.Generator,
+                   image_rng: np.random.Generator) -> tuple[list[Statement], tuple[int, ...]]:
+    """Sentences this radiologist dictates, and which findings they report.
+
+    ``image_rng`` is seeded per image (not per reading): all readers of an image choose
+    their normal statements from the same ranked list (nested subsets, same order).
+    """
+    reported = []
+    for i, f in enumerate(st.findings):
+        p = style.miss_prob * (1.0 if f.severity == "mild" else 0.25)
+        if rng.random() >= p:
+            reported.append(i)
+    stmts = [finding_statement(st.findings[i], i, rng, style.phrase_bias) for i in _order(st, reported, style)]
+    kinds = {f.kind for f in st.findings}
+    negs = negative_statements(kinds, image_rng, style.n_negatives, style.phrase_bias)
+    if style.dictation_order == "heart_first":
+        return negs[-1:] + stmts + negs[:-1], tuple(reported)
+    return stmts + negs, tuple(reported)
+
+
+def _jitter_box(box: BoxInt, rng: np.random.Generator, w: int, h: int, amount: float) -> BoxInt:
+    bw, bh = box[2] - box[0], box[3] - box[1]
+    s = rng.uniform(1 - amount, 1 + 2 * amount)
+    cx = (box[0] + box[2]) / 2 + rng.normal(0, amount * bw)
+    cy = (box[1] + box[3]) / 2 + rng.normal(0, amount * bh)
+    x0, x1 = cx - bw * s / 2, cx + bw * s / 2
+    y0, y1 = cy - bh * s / 2, cy + bh * s / 2
+    return (int(max(0, round(x0))), int(max(0, round(y0))), int(min(w - 1, round(x1))), int(min(h - 1, round(y1))))
+
+
+def labels_and_ellipses(st: Study, reported: tuple[int, ...], rng: np.random.Generator) -> tuple[dict[str, int], tuple[Ellipse, ...]]:
+    """Certainty per kind and the ellipses drawn for the reported findings."""
+    w, h = st.anatomy.width, st.anatomy.height
+    cert: dict[str, int] = {}
+    ells = []
+    for i in reported:
+        f = st.findings[i]
+        c = int(rng.choice([2, 3])) if f.hedged else int(rng.choice([4, 5], p=[0.3, 0.7]))
+        cert[f.kind] = max(cert.get(f.kind, 0), c)
+        if f.kind == "support_device" and rng.random() < 0.5:
+            continue
+        boxes = f.extra_boxes or (f.box,)
+        for b in boxes:
+            ells.append(Ellipse(_jitter_box(b, rng, w, h, 0.08), c, f.kind))
+    return cert, tuple(ells)
+
+
+def _sentence_targets(st: Study, stmt: Statement, reg: dict[str, BoxInt]) -> list[tuple[BoxInt, str]]:
+    if stmt.finding_index is not None:
+        f = st.findings[stmt.finding_index]
+        fid = st.finding_ids[stmt.finding_index]
+        return [(b, fid) for b in (f.extra_boxes or (f.box,))]
+    return [(reg[r], r) for r in stmt.regions]
+
+
+def simulate_reading(st: Study, style: RadStyle, rng: np.random.Generator, image_rng: np.random.Generator,
+                     discarded: bool) -> ReadingSim:
+    """Simulate one reading of ``st`` by ``style`` (gaze omitted when ``discarded``)."""
+    stmts, reported = plan_dictation(st, style, rng, image_rng)
+    cert, ells = labels_and_ellipses(st, reported, rng)
+    chest = _jitter_box(st.anatomy.chest_box(), rng, st.anatomy.width, st.anatomy.height, 0.02)
+    if discarded:
+        return ReadingSim(None, reported, cert, ells, chest)
+    reg = regions(st.anatomy)
+    sim = GazeSimulator(style, rng, st.anatomy.width, st.anatomy.height)
+    if rng.random() < 0.5:
+        sim.glance_off_image()
+    sim.survey(reg, dict(zip(st.finding_ids, (f.box for f in st.findings))))
+    sentences = []
+    for stmt in stmts:
+        targets = _sentence_targets(st, stmt, reg)
+        zoom = None
+        if stmt.finding_index is not None and st.findings[stmt.finding_index].kind in _SMALL and rng.random() < style.zoom_prob:
+            zoom = zoom_box_for(targets[0][0], st.anatomy.width, st.anatomy.height)
+        others = None if zoom else {r: reg[r] for r in _REVIEW}
+        sim.attend(targets, style.pre_mention_s * float(rng.uniform(0.95, 1.15)), zoom, others)
+        t0 = sim.tl.t - float(rng.uniform(0.0, 0.15))
+        words = sim.speak(stmt.text + ".", t0)
+        sim.attend(targets, max(0.3, (words[-1][2] - sim.tl.t) * 0.6), zoom)
+        review = str(rng.choice(_REVIEW))
+        sim.attend([(reg[review], review)], max(0.2, words[-1][2] - sim.tl.t + 0.3))
+        fid = st.finding_ids[stmt.finding_index] if stmt.finding_index is not None else None
+        sentences.append(SimSentence(stmt.text + ".", fid, words))
+    for name in ("right_middle_lung", "left_middle_lung", "heart"):
+        sim.fixate(reg[name], name)
+    if rng.random() < 0.3:
+        sim.glance_off_image()
+    cols = fixation_columns(sim, style.view_distance_cm)
+    return ReadingSim(SimReading(cols, tuple(sim.tl.target), tuple(sentences), np.asarray(sim.tl.blink_before)), reported, cert, ells, chest)
+
+
+def reflacx_labels(phase: int) -> tuple[str, ...]:
+    """Sorted label columns of a phase (phase 1: 18, phases 2-3: 16)."""
+    from gazex_bench.phantom.spec import REFLACX_P1_LABELS, REFLACX_P23_LABELS
+
+    return REFLACX_P1_LABELS if phase == 1 else REFLACX_P23_LABELS
+
+
+def kind_label(kind: str, phase: int) -> str:
+    """REFLACX label column of a phantom kind in a phase."""
+    info = KINDS[kind]
+    return info.reflacx_p1 if phase == 1 else info.reflacx_p23

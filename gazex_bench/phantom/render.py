@@ -1,0 +1,229 @@
+"""Vectorised rendering of phantom chest radiographs (frontal and lateral).
+
+Intensities are attenuation-like in [0, 1] (bright = dense: bone, heart, fluid; dark =
+air: lungs, background) and are returned as ``uint8`` grayscale arrays of shape
+``(height, width)``. Frames: original-image pixels, origin top-left. No per-pixel
+Python loops: every structure is a handful of numpy operations on the whole grid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import gaussian_filter
+
+from gazex_bench.phantom.anatomy import Anatomy
+from gazex_bench.phantom.findings import FindingSpec
+
+
+def sig(d: np.ndarray, soft: float = 2.0) -> np.ndarray:
+    """Soft step: 0 for ``d <= -2*soft``, 1 for ``d >= 2*soft``, linear ramp between (px)."""
+    return np.clip(0.5 + d * (0.25 / soft), 0.0, 1.0)
+
+
+@dataclass
+class Canvas:
+    """Working arrays of one frontal render (float32, ``(H, W)``)."""
+
+    an: Anatomy
+    x: np.ndarray
+    """(1, W) pixel-centre x."""
+    y: np.ndarray
+    """(H, 1) pixel-centre y."""
+    img: np.ndarray
+    """Attenuation without lung markings."""
+    marks: np.ndarray
+    """Lung vessel markings (added at the end, so a pneumothorax can erase them)."""
+    lungs: dict[str, np.ndarray]
+    """Soft lung masks per patient side."""
+    rng: np.random.Generator
+
+    def noise(self, sigma: float) -> np.ndarray:
+        """Unit-variance smooth noise field with correlation length ``sigma`` px."""
+        n = gaussian_filter(self.rng.standard_normal(self.img.shape).astype(np.float32), sigma)
+        return n / (n.std() + 1e-6)
+
+
+def dome_y_curve(an: Anatomy, x: np.ndarray, side: str) -> np.ndarray:
+    """Hemidiaphragm contour y(x) of ``side``: top mid-hemithorax, deep laterally (costophrenic angle)."""
+    x0, x1 = an.lung_x_range(side)
+    xc, hw = (x0 + x1) / 2, abs(x1 - x0) / 2
+    sgn = 1.0 if side == "right" else -1.0
+    lateral = sgn * (x - xc) < 0
+    return an.dome_y(side) + an.dome_depth * ((x - xc) / hw) ** 2 * np.where(lateral, 1.0, 0.45)
+
+
+def _lung_mask(an: Anatomy, x: np.ndarray, y: np.ndarray, side: str) -> np.ndarray:
+    x0, x1 = an.lung_x_range(side)
+    lat, med = (x0, x1) if side == "right" else (x1, x0)
+    sgn = 1.0 if side == "right" else -1.0
+    hw = abs(x1 - x0)
+    dome = an.dome_y(side)
+    t = np.clip((y - an.apex_y) / (dome - an.apex_y), 0.0, 1.0)
+    x_lat = an.cx - sgn * an.half_thorax * (0.62 + 0.38 * np.sqrt(t))
+    x_apex = med - sgn * hw * 0.35
+    apex = an.apex_y + 0.5 * an.height * 0.16 * ((x - x_apex) / hw) ** 2
+    dome_curve = dome_y_curve(an, x, side)
+    return (sig(y - apex) * sig(dome_curve - y) * sig(sgn * (x - x_lat)) * sig(sgn * (med - x))).astype(np.float32)
+
+
+def _body(an: Anatomy, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    shoulder = sig(y - an.apex_y * 0.6, soft=an.height * 0.03)
+    t = np.clip((y - an.apex_y) / (an.dome_right_y - an.apex_y), 0.0, 1.0)
+    cage = an.half_thorax * (0.62 + 0.38 * np.sqrt(t)) + (an.body_half - an.half_thorax)
+    half = np.maximum(an.body_half * (0.3 + 0.55 * shoulder) * (1 - 0.25 * t), cage)
+    ax = np.abs(x - an.cx)
+    body = sig(half - ax, soft=3.0)
+    return (0.04 + body * (0.40 + 0.10 * np.clip(1 - (ax / an.body_half) ** 2, 0, 1))).astype(np.float32)
+
+
+def _ribs(an: Anatomy, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Posterior ribs (arched, brighter) and anterior ribs (faint, sloping down medially).
+
+    Rib k's centre line is ``apex + (k + phase) * spacing + f(x)``; the distance to the
+    nearest rib is taken from the fractional rib number, so all ribs cost one pass.
+    """
+    u = np.abs(x - an.cx) / an.half_thorax
+    uu = np.clip(u, 0, 1.1)
+    spacing = (an.dome_right_y + an.dome_depth - an.apex_y) / 8.5
+    thick = spacing * 0.22
+    in_span = sig(u - 0.12, 0.02) * sig(1.08 - u, 0.02)
+    out = np.zeros((y.shape[0], x.shape[1]), np.float32)
+    for shape, amp, width, span in (
+        (-spacing * 1.1 * np.sin(np.pi * uu * 0.75) + spacing * 2.2 * uu ** 2, 0.05, thick, in_span),
+        (spacing * 2.4 - spacing * 2.2 * uu, 0.022, thick * 1.3, sig(u - 0.35, 0.03) * sig(1.0 - u, 0.03)),
+    ):
+        k = (y - an.apex_y - shape) / spacing - an.rib_phase
+        d = (k - np.round(k)) * spacing
+        valid = (k > -1.5) & (k < 9.5)
+        out += amp * np.exp(-((d / width) ** 2)) * span * valid
+    return out
+
+
+def _clavicles(an: Anatomy, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    u = np.abs(x - an.cx) / an.half_thorax
+    line = an.apex_y + an.height * 0.02 - an.height * 0.06 * u
+    band = np.exp(-(((y - line) / (an.height * 0.011)) ** 2))
+    return (0.12 * band * sig(u - 0.08, 0.02) * sig(0.95 - u, 0.03)).astype(np.float32)
+
+
+def _mediastinum(c: Canvas) -> None:
+    an, x, y = c.an, c.x, c.y
+    spine = sig(an.width * 0.035 - np.abs(x - an.cx), 2.0)
+    vert = 0.5 + 0.5 * np.cos(2 * np.pi * (y - an.apex_y) / (an.height * 0.045))
+    c.img += (0.07 + 0.03 * vert) * spine * sig(y - an.apex_y * 0.3, 3.0)
+    trachea = sig(an.trachea_half - np.abs(x - an.cx), 1.5) * sig(an.carina_y - y, 3.0)
+    c.img -= 0.13 * trachea
+    for sgn in (-1.0, 1.0):
+        d = np.abs((y - an.carina_y) - 0.8 * sgn * (x - an.cx))
+        c.img -= 0.07 * sig(an.trachea_half * 0.8 - d, 1.0) * sig(y - an.carina_y, 1.0) * sig(an.carina_y + an.height * 0.05 - y, 2.0)
+
+
+def _heart_and_abdomen(c: Canvas) -> None:
+    an, x, y = c.an, c.x, c.y
+    e = ((x - an.heart_cx) / an.heart_rx) ** 2 + ((y - an.heart_cy) / an.heart_ry) ** 2
+    heart = sig((1 - e) * min(an.heart_rx, an.heart_ry) / 2, 2.0)
+    c.img += heart * (0.66 - c.img) * 0.92
+    dome = np.where(x < an.cx, dome_y_curve(an, x, "right"), dome_y_curve(an, x, "left"))
+    abd = sig(y - dome, 2.5) * sig(an.body_half - np.abs(x - an.cx), 3.0)
+    c.img += abd * (0.6 - c.img) * 0.85
+    gas = ((x - (an.cx + an.half_thorax * 0.45)) / (an.width * 0.06)) ** 2 + ((y - (an.dome_left_y + an.height * 0.06)) / (an.height * 0.035)) ** 2
+    c.img -= 0.12 * sig((1 - gas) * 6, 1.0) * (c.rng.random() < 0.7)
+
+
+def _markings(c: Canvas) -> None:
+    an = c.an
+    n1 = c.noise(3.0)
+    vessels = np.clip(1 - np.abs(n1) / 0.35, 0, 1) ** 1.5
+    for side in ("right", "left"):
+        x0, x1 = an.lung_x_range(side)
+        hx = x1 if side == "right" else x0
+        hy = an.carina_y + (an.dome_y(side) - an.carina_y) * 0.3
+        dist = np.sqrt((c.x - hx) ** 2 + (c.y - hy) ** 2)
+        weight = np.exp(-dist / (0.22 * an.width))
+        c.marks += c.lungs[side] * (0.02 + 0.12 * weight) * vessels
+        c.marks += c.lungs[side] * 0.09 * np.exp(-((dist / (0.045 * an.width)) ** 2))
+
+
+def new_canvas(an: Anatomy, rng: np.random.Generator) -> Canvas:
+    """Render the normal anatomy of ``an`` onto a fresh canvas."""
+    x = (np.arange(an.width, dtype=np.float32) + 0.5)[None, :]
+    y = (np.arange(an.height, dtype=np.float32) + 0.5)[:, None]
+    img = _body(an, x, y)
+    lungs = {s: _lung_mask(an, x, y, s) for s in ("right", "left")}
+    c = Canvas(an, x, y, img, np.zeros_like(img), lungs, rng)
+    c.img -= 0.31 * (lungs["right"] + lungs["left"])
+    _mediastinum(c)
+    _heart_and_abdomen(c)
+    for s in ("right", "left"):
+        c.lungs[s] = c.lungs[s] * (1 - sig((1 - ((x - an.heart_cx) / an.heart_rx) ** 2 - ((y - an.heart_cy) / an.heart_ry) ** 2) * 20, 1.0))
+    below = sig(y - (max(an.dome_right_y, an.dome_left_y) + an.dome_depth * 1.2), 6.0)
+    c.img += _ribs(an, x, y) * (0.6 + 0.4 * (lungs["right"] + lungs["left"])) * (1 - 0.8 * below) + _clavicles(an, x, y)
+    _markings(c)
+    return c
+
+
+def finish(c: Canvas) -> np.ndarray:
+    """Apply exposure, quantum noise and detector blur; return ``uint8`` pixels."""
+    contrast, bright, gamma = c.an.exposure
+    img = c.img + c.marks
+    img = np.clip((img - 0.45) * contrast + 0.45 + bright, 0.0, 1.0) ** gamma
+    img = img + c.rng.normal(0.0, 0.012, img.shape).astype(np.float32)
+    img = gaussian_filter(img, 0.6)
+    return np.clip(img * 255.0 + 0.5, 0, 255).astype(np.uint8)
+
+
+def render_frontal(an: Anatomy, findings: list[FindingSpec], rng: np.random.Generator) -> np.ndarray:
+    """Render a frontal (PA/AP) radiograph with its findings.
+
+    Args:
+        an: Patient geometry (already including cardiomegaly).
+        findings: Findings to draw (positions in original-image pixels).
+        rng: Generator used for textures and noise.
+
+    Returns:
+        ``uint8`` array ``(an.height, an.width)``.
+    """
+    from gazex_bench.phantom.lesions import draw_finding
+
+    c = new_canvas(an, rng)
+    for f in findings:
+        draw_finding(c, f)
+    return finish(c)
+
+
+def render_lateral(width: int, height: int, kinds: list[str], rng: np.random.Generator) -> np.ndarray:
+    """Render a lateral-looking view (anterior on the image left, spine on the right).
+
+    Args:
+        width: Image width, px.
+        height: Image height, px.
+        kinds: Finding kinds of the study (effusion, cardiomegaly and opacities show).
+        rng: Generator for geometry jitter and noise.
+    """
+    w, h = float(width), float(height)
+    x = (np.arange(width, dtype=np.float32) + 0.5)[None, :]
+    y = (np.arange(height, dtype=np.float32) + 0.5)[:, None]
+    cx, cy = w * rng.uniform(0.48, 0.52), h * rng.uniform(0.5, 0.54)
+    body = sig((1 - ((x - cx) / (0.44 * w)) ** 2 - ((y - cy) / (0.62 * h)) ** 2) * 40, 1.0)
+    img = 0.04 + 0.42 * body
+    lung = sig((1 - ((x - cx * 0.98) / (0.31 * w)) ** 2 - ((y - 0.42 * h) / (0.31 * h)) ** 2) * 30, 1.0)
+    img = img - 0.27 * lung
+    spine_x = cx + 0.3 * w
+    vert = sig(np.cos(2 * np.pi * y / (0.06 * h)) + 0.6, 0.15)
+    img = img + 0.16 * sig(0.045 * w - np.abs(x - spine_x), 2.0) * vert * sig(y - 0.12 * h, 3)
+    img = img + 0.12 * sig(0.012 * w - np.abs(x - (cx - 0.33 * w + 0.05 * (y / h) * w)), 1.0) * sig(y - 0.18 * h, 3) * sig(0.62 * h - y, 3)
+    hr = 1.3 if "cardiomegaly" in kinds else 1.0
+    heart = sig((1 - ((x - (cx - 0.08 * w)) / (0.16 * w * hr)) ** 2 - ((y - 0.6 * h) / (0.14 * h)) ** 2) * 20, 1.0)
+    img = img + heart * (0.6 - img) * 0.8
+    dome = 0.7 * h + 0.06 * h * ((x - cx) / (0.4 * w)) ** 2
+    img = img + sig(y - dome, 2.5) * body * (0.58 - img) * 0.85
+    if "pleural_effusion" in kinds:
+        img = img + sig(y - (dome - 0.07 * h), 2.5) * sig(x - (cx + 0.12 * w), 4.0) * lung * 0.25
+    if any(k in kinds for k in ("consolidation", "pneumonia", "lung_opacity", "edema")):
+        img = img + 0.08 * np.exp(-(((x - cx) / (0.12 * w)) ** 2 + ((y - 0.45 * h) / (0.1 * h)) ** 2)) * lung
+    n = gaussian_filter(rng.standard_normal(img.shape).astype(np.float32), 1.6)
+    img = img + lung * 0.03 * np.clip(1 - np.abs(n / (n.std() + 1e-6)) / 0.45, 0, 1)
+    img = np.clip(img, 0, 1) ** rng.uniform(0.9, 1.15) + rng.normal(0, 0.012, img.shape)
+    return np.clip(gaussian_filter(img.astype(np.float32), 0.6) * 255 + 0.5, 0, 255).astype(np.uint8)
