@@ -1,0 +1,159 @@
+"""``gazex-bench run | score | compare | ls``: the evaluation harness commands.
+
+Thin wrappers over :mod:`gazex_bench.runner`; heavy imports happen inside handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``run``, ``score``, ``compare`` and ``ls`` subcommands."""
+    _register_run(subparsers)
+    p = subparsers.add_parser("score", help="(re)score a run's stored predictions; no model needed")
+    p.add_argument("--run", required=True, type=Path, help="run directory (runs/<run_id>)")
+    _score_options(p)
+    p.set_defaults(handler=_score)
+    p = subparsers.add_parser("compare", help="paired bootstrap + Wilcoxon per metric on shared samples")
+    p.add_argument("run_a", type=Path)
+    p.add_argument("run_b", type=Path)
+    p.add_argument("--n-boot", type=int, default=1000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(handler=_compare)
+    p = subparsers.add_parser("ls", help="list tasks, adapters and metrics with their conventions")
+    p.add_argument("what", nargs="?", choices=("tasks", "adapters", "metrics"), default=None)
+    p.set_defaults(handler=_ls)
+
+
+def _register_run(subparsers: Any) -> None:
+    p = subparsers.add_parser("run", help="run a model on a task: predict, score, write runs/<id>/")
+    p.add_argument("--task", required=True, help="task name (gazex-bench ls tasks)")
+    p.add_argument("--model", required=True, help="adapter name (gazex-bench ls adapters)")
+    p.add_argument("--model-arg", action="append", default=[], metavar="K=V",
+                   help="adapter constructor argument; V is parsed as JSON when possible (repeatable)")
+    p.add_argument("--data-root", default=None, help="dataset root (default: cached small phantom)")
+    p.add_argument("--split", default=None, help="dataset split (default: the task's)")
+    p.add_argument("--limit", type=int, default=None, help="evaluate only the first N samples")
+    p.add_argument("--out", type=Path, default=Path("runs"), help="parent of run directories")
+    p.add_argument("--run-id", default=None, help="run directory name (default: deterministic hash)")
+    p.add_argument("--seed", type=int, default=0, help="run seed (part of the run id)")
+    p.add_argument("--num-shards", default="1",
+                   help="split samples into N shards by id hash; 'auto' = $WORLD_SIZE (accelerate)")
+    p.add_argument("--shard-index", default=None,
+                   help="this process's shard (default: $RANK with --num-shards auto, else 0)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    _score_options(p)
+    p.set_defaults(handler=_run)
+
+
+def _score_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples for CIs")
+    p.add_argument("--ci-seed", type=int, default=0, help="bootstrap seed")
+    p.add_argument("--chexbert", type=Path, default=None,
+                   help="CheXbert checkpoint; its folder holds BERT config.json + vocab.txt (default: rule-based labeler)")
+    p.add_argument("--meteor", choices=("auto", "jar", "nltk", "none"), default="auto",
+                   help="METEOR implementation for report tasks (auto: jar when Java is available)")
+
+
+def _options(args: argparse.Namespace) -> Any:
+    from gazex_bench.tasks.base import ScoreOptions
+
+    return ScoreOptions(seed=args.ci_seed, n_boot=args.n_boot, chexbert_checkpoint=args.chexbert,
+                        meteor=args.meteor)
+
+
+def _shard(args: argparse.Namespace) -> Any:
+    from gazex_bench.errors import UsageError
+    from gazex_bench.runner.predict import Shard
+
+    try:
+        if args.num_shards == "auto":
+            count = int(os.environ.get("WORLD_SIZE", "1"))
+            index = int(args.shard_index if args.shard_index is not None else os.environ.get("RANK", "0"))
+        else:
+            count = int(args.num_shards)
+            index = int(args.shard_index or 0)
+    except ValueError:
+        raise UsageError("--num-shards/--shard-index must be integers (or --num-shards auto)") from None
+    return None if count == 1 else Shard(index, count)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from gazex_bench.models.registry import parse_model_args
+    from gazex_bench.runner.api import RunRequest, run
+
+    req = RunRequest(
+        task=args.task, model=args.model, model_args=parse_model_args(args.model_arg),
+        data_root=args.data_root, split=args.split, limit=args.limit, out=args.out,
+        run_id=args.run_id, seed=args.seed, shard=_shard(args), quiet=args.quiet,
+        score=_options(args), command=["gazex-bench", *sys.argv[1:]],
+    )
+    outcome = run(req)
+    s = outcome.stats
+    sys.stderr.write(
+        f"{outcome.run_dir}: {s.n_total} samples, {s.n_done_before} already done, "
+        f"{s.n_predicted} predicted, {s.n_errors} errors\n"
+    )
+    if outcome.record is None:
+        print(f"shard written; after all shards: gazex-bench score --run {outcome.run_dir}")
+        return 0
+    _print_metrics(outcome.record)
+    return 0
+
+
+def _score(args: argparse.Namespace) -> int:
+    from gazex_bench.runner.score import score_run
+    from gazex_bench.runner.spec import read_spec
+    from gazex_bench.tasks.registry import get_task
+
+    spec = read_spec(args.run)
+    record = score_run(args.run, get_task(spec.task), options=_options(args),
+                       command=["gazex-bench", *sys.argv[1:]])
+    _print_metrics(record)
+    return 0
+
+
+def _print_metrics(record: dict[str, Any]) -> None:
+    print(f"run {record['run_id']}  task {record['task']['name']}  model {record['model']['adapter']}  "
+          f"n={record['dataset']['n_evaluated']}")
+    for name, m in record["metrics"].items():
+        star = "*" if name == record["primary_metric"] else " "
+        print(f"{star} {name:<28} {_fmt(m['value'])}  [{_fmt(m['ci_low'])}, {_fmt(m['ci_high'])}]  n={m['n']}")
+
+
+def _fmt(x: float | None) -> str:
+    return "   nan" if x is None else f"{x:.4f}"
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from gazex_bench.runner.compare import compare_runs
+
+    rows = compare_runs(args.run_a, args.run_b, n_boot=args.n_boot, seed=args.seed)
+    if args.json:
+        print(json.dumps(rows, indent=2, sort_keys=True))
+        return 0
+    print(f"{'metric':<28} {'n':>5} {'mean_a':>8} {'mean_b':>8} {'diff':>8} {'ci_low':>8} {'ci_high':>8} "
+          f"{'p_boot':>7} {'p_wilcoxon':>10}")
+    for r in rows:
+        print(f"{r['metric']:<28} {r['n']:>5} {_fmt(r['mean_a'])} {_fmt(r['mean_b'])} {_fmt(r['diff'])} "
+              f"{_fmt(r['ci_low'])} {_fmt(r['ci_high'])} {_fmt(r['p_bootstrap'])} {_fmt(r['p_wilcoxon'])}")
+    return 0
+
+
+def _ls(args: argparse.Namespace) -> int:
+    from gazex_bench.runner.listing import list_adapters, list_metrics, list_tasks
+
+    sections = {"tasks": list_tasks, "adapters": list_adapters, "metrics": list_metrics}
+    for name, fn in sections.items():
+        if args.what in (None, name):
+            print(f"{name}:")
+            for line in fn():
+                print(f"  {line}")
+    return 0

@@ -1,0 +1,1 @@
+"""Reference baselines every results table carries (oracle, random, retrieval, priors)."""

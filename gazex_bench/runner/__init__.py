@@ -1,0 +1,1 @@
+"""Evaluation harness: predict → score → aggregate, with resumable run directories."""

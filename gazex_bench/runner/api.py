@@ -1,0 +1,103 @@
+"""The Python API behind ``gazex-bench run``: resolve → predict → score → aggregate."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gazex_bench.models.registry import Registry, build_adapter_registry, create_adapter
+from gazex_bench.runner.data_root import resolve_data_root
+from gazex_bench.runner.predict import PredictStats, Shard, predict
+from gazex_bench.runner.score import score_run
+from gazex_bench.runner.spec import RunSpec, write_or_check_spec
+from gazex_bench.tasks.base import ScoreOptions
+from gazex_bench.tasks.registry import build_task_registry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """Arguments of one run (the CLI's ``run`` options)."""
+
+    task: str
+    model: str
+    model_args: dict[str, Any] = field(default_factory=dict)
+    data_root: Path | None = None
+    """None → the cached default phantom."""
+    split: str | None = None
+    """None → the task's default split."""
+    limit: int | None = None
+    out: Path = Path("runs")
+    run_id: str | None = None
+    seed: int = 0
+    shard: Shard | None = None
+    quiet: bool = False
+    score: ScoreOptions = ScoreOptions()
+    command: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """Where the run lives and what happened."""
+
+    run_dir: Path
+    stats: PredictStats
+    record: dict[str, Any] | None
+    """run.json content; None for a shard of a sharded run (score after merging)."""
+
+
+def run(
+    req: RunRequest,
+    *,
+    adapters: Registry[Any] | None = None,
+    tasks: Registry[Any] | None = None,
+) -> RunOutcome:
+    """Run (or resume) one task × model and score it.
+
+    Raises:
+        UsageError: unknown task/adapter, missing dataset, conflicting run directory.
+        DataFormatError: malformed dataset or predictions.
+    """
+    adapters = adapters if adapters is not None else build_adapter_registry()
+    tasks = tasks if tasks is not None else build_task_registry()
+    task = tasks.get(req.task)()
+    factory = adapters.get(req.model)  # unknown → did-you-mean error
+    if req.limit is not None and req.limit < 1:
+        from gazex_bench.errors import UsageError
+
+        raise UsageError(f"--limit must be >= 1, got {req.limit}")
+    root = resolve_data_root(req.data_root)
+    split = req.split or task.default_split
+    data = task.load(root.path, split=split, limit=req.limit)
+    spec = RunSpec(
+        task=req.task, model=req.model, model_args=dict(req.model_args), split=split,
+        limit=req.limit, data_root=str(root.path), data_kind=root.kind,
+        data_fingerprint=data.content_sha256(), phantom=root.phantom, seed=req.seed,
+        model_key=_model_key(factory, req.model_args),
+    )
+    run_dir = req.out / (req.run_id or spec.run_id())
+    write_or_check_spec(run_dir, spec)
+    stats = predict(
+        task, data, lambda: create_adapter(req.model, adapters, **req.model_args), run_dir,
+        shard=req.shard, quiet=req.quiet,
+    )
+    if req.shard is not None and req.shard.count > 1:
+        return RunOutcome(run_dir, stats, None)
+    record = score_run(run_dir, task, options=req.score, data=data, command=req.command)
+    return RunOutcome(run_dir, stats, record)
+
+
+def _model_key(factory: Any, model_args: dict[str, Any]) -> dict[str, Any] | None:
+    """The adapter's optional ``run_key(**model_args)`` content fingerprint (part of the run id)."""
+    hook = getattr(factory, "run_key", None)
+    if hook is None:
+        return None
+    try:
+        return dict(hook(**model_args))
+    except TypeError as exc:
+        from gazex_bench.errors import UsageError
+
+        raise UsageError(f"bad --model-arg for adapter: {exc}") from None

@@ -1,0 +1,147 @@
+"""Stages 2 and 3 — score and aggregate: stored predictions → scores.jsonl → run.json.
+
+Needs no model: the task data is rebuilt from ``spec.json`` and checked against the
+recorded data fingerprint. ``run.json`` is written (atomically) only after every
+metric has been computed, so an error leaves no partial run record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import statistics
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from gazex_bench.errors import UsageError
+from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line
+from gazex_bench.runner.predict import merge_shards
+from gazex_bench.runner.records import PredictionRecord, check_ids, load_predictions
+from gazex_bench.runner.spec import MODEL, RUN, SCHEMA_VERSION, SCORES, RunSpec, git_info, package_version, read_spec
+from gazex_bench.tasks.base import ScoreOptions, ScoreResult, Task, TaskData
+
+RUN_SCHEMA_DOC = "docs/harness.md#runjson"
+
+
+def load_run_data(run_dir: Path, spec: RunSpec, task: Task) -> TaskData:
+    """Rebuild the task data of a run and check it is the data that was predicted.
+
+    Raises:
+        UsageError: the data under the recorded root changed since the run.
+    """
+    data = task.load(Path(spec.data_root), split=spec.split, limit=spec.limit)
+    if spec.data_fingerprint and data.content_sha256() != spec.data_fingerprint:
+        raise UsageError(
+            f"data under {spec.data_root} changed since run {run_dir.name} was predicted "
+            "(fingerprint mismatch); re-run prediction into a new run"
+        )
+    return data
+
+
+def score_run(
+    run_dir: Path, task: Task, *, options: ScoreOptions, data: TaskData | None = None,
+    command: list[str] | None = None,
+) -> dict[str, Any]:
+    """Score a run directory's predictions and write scores.jsonl and run.json.
+
+    Returns:
+        The run record written to ``run_dir/run.json``.
+
+    Raises:
+        DataFormatError: predictions missing, extra, duplicated or malformed.
+        UsageError: the data changed since prediction.
+    """
+    spec = read_spec(run_dir)
+    data = data if data is not None else load_run_data(run_dir, spec, task)
+    pred_path = merge_shards(run_dir, task)
+    preds = load_predictions(pred_path, task.capability)
+    check_ids(pred_path, preds.keys(), [s.sample_id for s in data.samples])
+    result = task.score(data, {k: r.response for k, r in preds.items()}, options)
+    _write_scores(run_dir / SCORES, data, preds, result)
+    for name, table in sorted(result.tables.items()):
+        atomic_write_text(run_dir / "tables" / f"{name}.csv", table.to_csv(index=False))
+    record = build_run_record(run_dir, spec, task, data, preds, result, options, command)
+    atomic_write_json(run_dir / RUN, record)
+    return record
+
+
+def _clean(value: float) -> float | None:
+    return float(value) if value is not None and math.isfinite(float(value)) else None
+
+
+def _write_scores(
+    path: Path, data: TaskData, preds: Mapping[str, PredictionRecord], result: ScoreResult
+) -> None:
+    lines = []
+    for s in data.samples:
+        values = {k: _clean(v) for k, v in sorted(result.per_sample.get(s.sample_id, {}).items())}
+        err = preds[s.sample_id].response.error
+        lines.append(dumps_jsonl_line({"sample_id": s.sample_id, "error": err is not None, "metrics": values}))
+    atomic_write_text(path, "".join(lines))
+
+
+def build_run_record(
+    run_dir: Path, spec: RunSpec, task: Task, data: TaskData,
+    preds: Mapping[str, PredictionRecord], result: ScoreResult, options: ScoreOptions,
+    command: list[str] | None,
+) -> dict[str, Any]:
+    """Assemble run.json (schema in docs/harness.md)."""
+    model_path = run_dir / MODEL
+    model = json.loads(model_path.read_text(encoding="utf-8")) if model_path.is_file() else {}
+    latencies = [r.latency_s for r in preds.values() if r.latency_s is not None]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "run_id": run_dir.name,
+        "gazex_bench_version": package_version(),
+        "git": git_info(),
+        "scored_at_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "command": command,
+        "task": task.describe(),
+        "dataset": _dataset_block(spec, data),
+        "model": {"adapter": spec.model, "args": spec.model_args, "identity": model},
+        "generation": model.get("generation"),
+        "seeds": {"run": spec.seed, "bootstrap": options.seed},
+        "scoring": {
+            "n_boot": options.n_boot,
+            "ci_level": options.ci_level,
+            "chexbert_checkpoint": str(options.chexbert_checkpoint) if options.chexbert_checkpoint else None,
+            "meteor": options.meteor,
+        },
+        "predictions": {
+            "n": len(preds),
+            "n_errors": sum(r.response.error is not None for r in preds.values()),
+            "latency_s_median": statistics.median(latencies) if latencies else None,
+        },
+        "primary_metric": task.primary_metric,
+        "metrics": {k: v.to_dict() for k, v in sorted(result.metrics.items())},
+    }
+
+
+def _dataset_block(spec: RunSpec, data: TaskData) -> dict[str, Any]:
+    return {
+        "name": data.dataset,
+        "split": data.split,
+        "root": spec.data_root,
+        "kind": spec.data_kind,
+        "phantom": spec.phantom,
+        "limit": spec.limit,
+        "ids_sha256": data.ids_sha256(),
+        "content_sha256": data.content_sha256(),
+        "n_source": data.n_source,
+        "n_evaluated": len(data.samples),
+        "dropped": dict(sorted(data.dropped.items())),
+    }
+
+
+def read_run_record(run_dir: Path) -> dict[str, Any]:
+    """Load ``run_dir/run.json``.
+
+    Raises:
+        UsageError: the run has not been scored.
+    """
+    path = run_dir / RUN
+    if not path.is_file():
+        raise UsageError(f"{run_dir} has no {RUN}; score it first: gazex-bench score --run {run_dir}")
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,177 @@
+"""What a task is: load samples, say which capability it needs, score predictions.
+
+Tasks are plain Python classes (no YAML). Each declares its ``primary_metric``, the
+convention id of every metric it reports (``metric_conventions``) and the one
+:class:`~gazex_bench.models.types.Capability` it asks of a model.
+
+Empty-input / failed-prediction policy (all tasks): a sample whose prediction has an
+``error`` is scored as an empty answer (empty report, no box, no cluster) and counted
+in ``n``; it is never dropped. A metric that is undefined for a sample (e.g. IoU with
+no reference box) is NaN in ``scores.jsonl`` (written as ``null``) and excluded from
+that metric's ``n``.
+"""
+
+from __future__ import annotations
+
+import abc
+import hashlib
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gazex_bench.models.types import Capability, Parsed, Request, Response, parsed_to_json
+
+
+@dataclass(frozen=True)
+class TaskSample:
+    """One evaluated (or training) item of a task."""
+
+    sample_id: str
+    """Dataset-native id (never a row number)."""
+    request: Request
+    reference: Parsed
+    """Reference answer in the capability's parsed type."""
+    group: str | None = None
+    """Cluster for resampling (e.g. study id: several VQA questions share an image)."""
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    """Task-specific strata (question type, finding category, reading id...)."""
+
+
+@dataclass(frozen=True)
+class TaskData:
+    """A task's view of a dataset after split/limit selection."""
+
+    samples: tuple[TaskSample, ...]
+    """Evaluated samples, in dataset order."""
+    train: tuple[TaskSample, ...]
+    """Training-split samples given to baselines' ``fit`` (may be empty)."""
+    dataset: str
+    """Dataset name, e.g. ``mimic-cxr``."""
+    split: str
+    n_source: int
+    """Items of the selected split in the source before any task-level drop."""
+    dropped: Mapping[str, int]
+    """Reason → items not evaluated (reader skips, missing images, ``beyond_limit``)."""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Task-specific context for scoring (e.g. radiologist gaze for reflacx-gaze)."""
+
+    def ids_sha256(self) -> str:
+        """SHA-256 of the evaluated sample ids, one per line, in order."""
+        text = "\n".join(s.sample_id for s in self.samples)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def content_sha256(self) -> str:
+        """SHA-256 over ids, request inputs (paths, text) and references."""
+        h = hashlib.sha256()
+        for s in self.samples:
+            h.update(repr((s.sample_id, s.request, parsed_to_json(s.reference))).encode("utf-8"))
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """One aggregated metric with its uncertainty."""
+
+    value: float
+    n: int
+    """Samples that contributed."""
+    ci_low: float | None = None
+    ci_high: float | None = None
+    ci_method: str | None = None
+    """E.g. ``percentile-bootstrap(n=1000,seed=0,level=0.95)``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (NaN → None)."""
+        return {
+            "value": _none_if_nan(self.value),
+            "n": self.n,
+            "ci_low": _none_if_nan(self.ci_low),
+            "ci_high": _none_if_nan(self.ci_high),
+            "ci_method": self.ci_method,
+        }
+
+
+def _none_if_nan(x: float | None) -> float | None:
+    if x is None or not math.isfinite(float(x)):
+        return None
+    return float(x)
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """Per-sample values and aggregates produced by :meth:`Task.score`."""
+
+    per_sample: Mapping[str, Mapping[str, float]]
+    """sample_id → metric → value (NaN = undefined for that sample)."""
+    metrics: Mapping[str, MetricValue]
+    tables: Mapping[str, Any] = field(default_factory=dict)
+    """Optional named pandas DataFrames (written to ``runs/<id>/tables/<name>.csv``)."""
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    """Settings of the score stage (recorded in run.json)."""
+
+    seed: int = 0
+    """Seed of every bootstrap."""
+    n_boot: int = 1000
+    """Bootstrap resamples for CIs."""
+    ci_level: float = 0.95
+    chexbert_checkpoint: Path | None = None
+    """CheXbert weights for clinical efficacy; rule-based labeler when None."""
+    meteor: str = "auto"
+    """METEOR implementation (metrics/meteor.py): ``auto`` (jar if Java, else nltk), ``jar``, ``nltk``, ``none``."""
+
+
+class Task(abc.ABC):
+    """Base class of every task (one module per task)."""
+
+    name: str = ""
+    version: str = "1"
+    description: str = ""
+    capability: Capability = Capability.REPORT
+    dataset: str = ""
+    """Dataset the task reads (``discover(root)`` field), e.g. ``mimic_cxr``."""
+    default_split: str = "test"
+    primary_metric: str = ""
+    metric_conventions: Mapping[str, str] = {}
+    """Metric name → convention id / short definition (shown by ``gazex-bench ls``)."""
+    higher_is_better: Mapping[str, bool] = {}
+
+    @abc.abstractmethod
+    def load(self, data_root: Path, *, split: str | None, limit: int | None) -> TaskData:
+        """Read the dataset under ``data_root`` and build samples.
+
+        Raises:
+            UsageError: the data root lacks the dataset this task needs.
+            DataFormatError: the dataset files are malformed.
+        """
+
+    @abc.abstractmethod
+    def score(
+        self, data: TaskData, responses: Mapping[str, Response], options: ScoreOptions
+    ) -> ScoreResult:
+        """Score one response per evaluated sample (keys = sample ids)."""
+
+    def describe(self) -> dict[str, Any]:
+        """Name, version, capability, dataset and metric conventions (run.json ``task``)."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "capability": self.capability.value,
+            "dataset": self.dataset,
+            "primary_metric": self.primary_metric,
+            "metric_conventions": dict(self.metric_conventions),
+        }
+
+
+def apply_limit(
+    samples: Sequence[TaskSample], limit: int | None, dropped: dict[str, int]
+) -> tuple[TaskSample, ...]:
+    """Keep the first ``limit`` samples (dataset order), counting the rest as ``beyond_limit``."""
+    if limit is None or limit >= len(samples):
+        return tuple(samples)
+    dropped["beyond_limit"] = dropped.get("beyond_limit", 0) + len(samples) - limit
+    return tuple(samples[:limit])

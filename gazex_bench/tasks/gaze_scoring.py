@@ -1,0 +1,133 @@
+"""Scoring of ``reflacx-gaze`` (conventions in :class:`~gazex_bench.tasks.reflacx_gaze.ReflacxGazeTask`).
+
+Per finding sample (quarter-scale frame, normalised by the frame diagonal ``D``):
+
+* ``centroid_error`` = ‖mean(predicted centroids) − mean(reference centroids)‖ / D;
+* ``dtw_error`` = DTW distance (:func:`gazex_bench.gaze.dtw.dtw_distance`, tslearn
+  convention) between the centroid sequences / D. A failed or empty answer is NaN for
+  both (excluded from their ``n``) and counted in ``missing_answer_rate``.
+
+Per trajectory sample: ``trajectory_r_x`` / ``trajectory_r_y`` = Pearson r between the
+predicted trajectory (equal dwell per point, resampled to N points) and the reference.
+
+Dataset level: :func:`gazex_bench.gaze.alignment.run_gaze_alignment` with the readers of
+the evaluated images and the model's setting-2 answers; ``icc_a1_x``/``icc_a1_y`` are its
+pooled ``ICC(A,1)`` for ``model:<adapter>`` / ``setting=given`` with the table's F-based
+CI (``ci_method="icc-f-test"``); the inter-radiologist ceiling is reported as
+``icc_a1_x_inter_radiologist`` / ``_y``. All alignment tables are returned for
+``runs/<id>/tables/``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from gazex_bench.models.types import GazePrediction, GazeRequest, Response
+from gazex_bench.tasks.aggregate import mean_with_ci
+from gazex_bench.tasks.base import MetricValue, ScoreOptions, ScoreResult, TaskData, TaskSample
+
+MODEL_NAME = "model"
+
+
+def _diag(request: GazeRequest) -> float:
+    return math.hypot(request.image_size[0] / 4.0, request.image_size[1] / 4.0)
+
+
+def _answer(resp: Response) -> GazePrediction | None:
+    return resp.parsed if resp.error is None and isinstance(resp.parsed, GazePrediction) else None
+
+
+def _finding_values(s: TaskSample, pred: GazePrediction | None) -> dict[str, float]:
+    from gazex_bench.gaze.dtw import dtw_distance
+
+    assert isinstance(s.reference, GazePrediction) and isinstance(s.request, GazeRequest)
+    ref = np.array([c.centroid for c in s.reference.clusters], float)
+    if pred is None or not pred.clusters:
+        return {"centroid_error": math.nan, "dtw_error": math.nan, "missing_answer": 1.0}
+    got = np.array([c.centroid for c in pred.clusters], float)
+    d = _diag(s.request)
+    return {"centroid_error": float(np.linalg.norm(got.mean(0) - ref.mean(0)) / d),
+            "dtw_error": float(dtw_distance(got, ref) / d), "missing_answer": 0.0}
+
+
+def _trajectory_values(s: TaskSample, pred: GazePrediction | None) -> dict[str, float]:
+    from gazex_bench.gaze.trajectories import resample_trajectory, trajectory_pearson
+
+    assert isinstance(s.reference, GazePrediction)
+    ref = np.array(s.reference.points, float)
+    if pred is None or not pred.points:
+        return {"trajectory_r_x": math.nan, "trajectory_r_y": math.nan, "missing_answer": 1.0}
+    p = np.array(pred.points, float)
+    t = np.arange(len(p), dtype=float)
+    traj = resample_trajectory(t, t + 1.0, p[:, 0], p[:, 1], len(ref))
+    rx, ry = trajectory_pearson(traj, ref)
+    return {"trajectory_r_x": rx, "trajectory_r_y": ry, "missing_answer": 0.0}
+
+
+def score_gaze_task(data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
+    """Per-sample values, their means with CIs, and the alignment ICC."""
+    per: dict[str, dict[str, float]] = {}
+    for s in data.samples:
+        pred = _answer(responses[s.sample_id])
+        fn = _finding_values if s.meta.get("kind") == "finding" else _trajectory_values
+        per[s.sample_id] = fn(s, pred)
+    metrics: dict[str, MetricValue] = {}
+    groups = [s.group or s.sample_id for s in data.samples]
+    for name in ("centroid_error", "dtw_error", "trajectory_r_x", "trajectory_r_y"):
+        vals = [per[s.sample_id].get(name, math.nan) for s in data.samples]
+        if any(math.isfinite(v) for v in vals):
+            metrics[name] = mean_with_ci(vals, options, groups)
+    metrics["missing_answer_rate"] = mean_with_ci([per[s.sample_id]["missing_answer"] for s in data.samples], options)
+    tables = _alignment(data, responses, options, metrics)
+    return ScoreResult(per, metrics, tables)
+
+
+def _model_images(data: TaskData, responses: Mapping[str, Response]) -> list[Any]:
+    from gazex_bench.gaze.inputs import ModelFinding, ModelImage
+
+    given: dict[str, list[Any]] = {}
+    trajectories: dict[str, np.ndarray] = {}
+    for s in data.samples:
+        pred = _answer(responses[s.sample_id])
+        group = s.group or s.sample_id
+        given.setdefault(group, [])
+        if pred is None:
+            continue
+        if s.meta.get("kind") == "finding" and pred.clusters:
+            six = tuple((*(c.box or (*c.centroid, *c.centroid)), *c.centroid) for c in pred.clusters)
+            ref = (str(s.meta["reading_id"]), int(s.meta["sentence_index"]))
+            given[group].append(ModelFinding(clusters=six, reference=ref))
+        elif s.meta.get("kind") == "trajectory" and pred.points:
+            trajectories[group] = np.array(pred.points, float)
+    return [ModelImage(model=MODEL_NAME, image_group=g, given=tuple(fs), trajectory=trajectories.get(g))
+            for g, fs in sorted(given.items())]
+
+
+def _alignment(data: TaskData, responses: Mapping[str, Response], options: ScoreOptions,
+               metrics: dict[str, MetricValue]) -> dict[str, Any]:
+    from gazex_bench.gaze.alignment import AlignmentConfig, run_gaze_alignment
+
+    images = _model_images(data, responses)
+    wanted = {m.image_group for m in images}
+    readers = [r for r in data.extra.get("readers", []) if r.image_group in wanted]
+    if not readers:
+        return {}
+    cfg = AlignmentConfig(seed=options.seed, run_saliency=False)
+    res = run_gaze_alignment(readers, images, config=cfg)
+    icc = res.tables.get("icc")
+    if icc is not None and len(icc):
+        for comp, suffix in ((f"model:{MODEL_NAME}", ""), ("inter_radiologist", "_inter_radiologist")):
+            for axis in ("x", "y"):
+                rows = icc[(icc["comparison"] == comp) & (icc["axis"] == axis) & (icc["Type"] == "ICC(A,1)")]
+                if comp != "inter_radiologist":
+                    rows = rows[rows["setting"] == "given"]
+                if len(rows):
+                    r = rows.iloc[0]
+                    metrics[f"icc_a1_{axis}{suffix}"] = MetricValue(
+                        float(r["ICC"]), int(r["n_targets"]), float(r["ci_low"]), float(r["ci_high"]),
+                        "icc-f-test(level=0.95)")
+    return dict(res.tables)

@@ -1,0 +1,40 @@
+"""The task registry: task name → lazily imported :class:`~gazex_bench.tasks.base.Task` class.
+
+``iu-report`` is the paper's IU X-ray *setting 1* (official test split, fine-tuned
+models); ``iu-report-zeroshot`` is *setting 2* (zero-shot, the whole dataset, used for
+clinical efficacy because the test split has too few positives).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gazex_bench.models.registry import Registry
+from gazex_bench.tasks.base import Task
+
+BUILTIN_TASKS: dict[str, str] = {
+    "mimic-report": "gazex_bench.tasks.mimic_report:MimicReportTask",
+    "iu-report": "gazex_bench.tasks.iu_report:IuReportTask",
+    "iu-report-zeroshot": "gazex_bench.tasks.iu_report:IuReportZeroShotTask",
+    "cxr-vqa": "gazex_bench.tasks.cxr_vqa:CxrVqaTask",
+    "ms-cxr-grounding": "gazex_bench.tasks.ms_cxr_grounding:MsCxrGroundingTask",
+    "reflacx-gaze": "gazex_bench.tasks.reflacx_gaze:ReflacxGazeTask",
+}
+
+
+def build_task_registry(extra: dict[str, Any] | None = None) -> Registry[Any]:
+    """Registry of the built-in tasks (plus ``extra`` name → class/target, for tests)."""
+    reg: Registry[Any] = Registry("task")
+    for name, target in {**BUILTIN_TASKS, **(extra or {})}.items():
+        reg.register(name, target)
+    return reg
+
+
+def get_task(name: str, registry: Registry[Any] | None = None) -> Task:
+    """Instantiate task ``name``.
+
+    Raises:
+        UsageError: unknown task (with did-you-mean).
+    """
+    reg = registry if registry is not None else build_task_registry()
+    return reg.get(name)()

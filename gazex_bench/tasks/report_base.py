@@ -1,0 +1,88 @@
+"""Shared machinery of the report-generation tasks (MIMIC-CXR, IU X-ray).
+
+Metrics: BLEU-1..4, METEOR, ROUGE-L, CIDEr-D from :mod:`gazex_bench.metrics.report`
+(``score_reports``) under the task's text convention (``r2gen`` / ``r2gen-iu``), and
+clinical efficacy (CE) precision / recall / F1 from :mod:`gazex_bench.metrics.clinical`
+under ``paper-pos`` (primary CE), ``mic5-unc-pos`` and ``ex14-pos``, with labels from the
+rule-based CheXpert labeler — or CheXbert when ``--chexbert`` gives a checkpoint.
+See :mod:`gazex_bench.tasks.report_scoring` for the scoring code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from gazex_bench.models.types import Capability, ReportRequest, Response
+from gazex_bench.tasks.base import ScoreOptions, ScoreResult, Task, TaskData, TaskSample
+from gazex_bench.tasks.common import merge_counts, select_split, train_records
+
+NLG_METRICS = ("bleu1", "bleu2", "bleu3", "bleu4", "meteor", "rouge_l", "cider_d")
+CE_CONVENTIONS = ("paper-pos", "mic5-unc-pos", "ex14-pos")
+
+
+def report_conventions(text_convention: str) -> dict[str, str]:
+    """Metric name → convention id for a report task."""
+    nlg = {m: f"{m}@pycoco-corpus/{text_convention}" for m in NLG_METRICS}
+    nlg["meteor"] = f"meteor@metrics/report.py/{text_convention}"
+    ce = {}
+    for conv in CE_CONVENTIONS:
+        key = conv.replace("-", "_")
+        for part in ("precision", "recall", "f1"):
+            ce[f"ce_{part}_{key}"] = f"ce_{part}@{conv} (metrics/clinical.py; labeler: rule-based or --chexbert)"
+    return {**nlg, **ce}
+
+
+class ReportTask(Task):
+    """A report-generation task over R2Gen-style :class:`ReportSample` records."""
+
+    capability = Capability.REPORT
+    text_convention = "r2gen"
+    primary_metric = "bleu4"
+    dataset_label = ""
+
+    def read_records(self, data_root: Path) -> Any:
+        """Return a :class:`~gazex_bench.data.records.ReadResult` of ReportSample."""
+        raise NotImplementedError
+
+    def load(self, data_root: Path, *, split: str | None, limit: int | None) -> TaskData:
+        """Read the annotation, select the split, drop samples without images."""
+        result = self.read_records(data_root)
+        split = split or self.default_split
+        chosen = select_split(result.records, split, lambda r: r.split, self.dataset_label)
+        dropped: dict[str, int] = {}
+        samples: list[TaskSample] = []
+        for i, r in enumerate(chosen):
+            if limit is not None and len(samples) >= limit:
+                dropped["beyond_limit"] = len(chosen) - i
+                break
+            if not r.image_paths or not all(Path(p).is_file() for p in r.image_paths):
+                dropped["no_image"] = dropped.get("no_image", 0) + 1
+                continue
+            if not r.report.strip():
+                dropped["empty_report"] = dropped.get("empty_report", 0) + 1
+                continue
+            samples.append(_sample(r))
+        train = [_sample(r) for r in train_records(result.records, lambda r: r.split)
+                 if r.image_paths and all(Path(p).is_file() for p in r.image_paths)]
+        return TaskData(tuple(samples), tuple(train), self.dataset_label, split, len(chosen),
+                        merge_counts(result.skipped, dropped))
+
+    def score(self, data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
+        """NLG + CE metrics with bootstrap CIs (see :mod:`gazex_bench.tasks.report_scoring`)."""
+        from gazex_bench.tasks.report_scoring import score_report_task
+
+        hyps = [_text(responses[s.sample_id]) for s in data.samples]
+        refs = [str(s.reference) for s in data.samples]
+        ids = [s.sample_id for s in data.samples]
+        return score_report_task(ids, hyps, refs, self.text_convention, options)
+
+
+def _text(resp: Response) -> str:
+    return resp.parsed if isinstance(resp.parsed, str) and resp.error is None else ""
+
+
+def _sample(r: Any) -> TaskSample:
+    request = ReportRequest(r.sample_id, tuple(Path(p) for p in r.image_paths))
+    return TaskSample(r.sample_id, request, r.report, group=r.study_id or r.sample_id)
