@@ -1,0 +1,306 @@
+"""Attention videos (GazeX's GTM/SDA supervision): PNG frame sequences plus a JSON manifest.
+
+For each finding (sentence with gaze) the video holds one frame per cluster in temporal
+order, then one summary (holistic) frame; the report's summary video concatenates them, so
+``n_frames = sum_i (clusters_i + 1)`` (paper Methods 4.1, ``frame_rule="paper"``). The public
+GazeX script draws cluster frames only when a sentence has more than one cluster
+(``frame_rule="gazex"``, ``datasets.md`` §6.1 step 7); with the ``gazex-code`` preset
+(``min_clusters=2``) both rules give the same frames.
+
+Frame pixels (quarter-scale image, ``(H // 4, W // 4)``): the heat map is display-normalised
+``L = log1p(h + 1e-6) / max(L)`` and the frame is ``uint8(gray * (0.15 + 0.85 * L))`` as RGB.
+``frame_index`` lists the cumulative frame count after each holistic frame (GazeX).
+An mp4 (1 fps) is written only when ``cv2`` or ``imageio`` (+ffmpeg) is importable; the
+manifest says which, or why not.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import random
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from gazex_bench.data.records import GazeSamples, ReflacxReading
+from gazex_bench.errors import DataFormatError, UsageError
+from gazex_bench.gaze.boxes import LOG_EPS
+from gazex_bench.gaze.heatmap import CroppedMap
+from gazex_bench.gaze.preprocess import process_reading
+from gazex_bench.gaze.presets import GazePreset, get_preset
+from gazex_bench.gaze.types import FindingGaze
+from gazex_bench.io import atomic_write_bytes, atomic_write_json
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_FORMAT = "gazex-bench/attention-video"
+MANIFEST_VERSION = 1
+DARKNESS = 0.15
+"""GazeX ``darkness_strength``."""
+
+
+@dataclass(frozen=True)
+class VideoFrame:
+    """One frame of an attention video (coordinates in the preset's quarter-scale frame)."""
+
+    index: int
+    file: str
+    """PNG file name, relative to the manifest's folder."""
+    reading_id: str
+    sentence_index: int
+    sentence: str
+    kind: str
+    """``cluster`` or ``holistic``."""
+    cluster_id: int
+    """Temporal rank of the cluster; -1 for holistic frames."""
+    centroid: tuple[float, float]
+    box: tuple[float, float, float, float]
+    t_mean_s: float
+    window: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class FindingSpan:
+    """Frames ``[start, stop)`` of one finding (its per-finding clip)."""
+
+    sentence_index: int
+    sentence: str
+    start: int
+    stop: int
+
+
+@dataclass(frozen=True)
+class VideoManifest:
+    """What :func:`write_attention_video` wrote (loaded back by :func:`load_manifest`)."""
+
+    reading_id: str
+    preset: str
+    frame_rule: str
+    fps: float
+    width: int
+    height: int
+    image_source: str
+    """``image`` or ``blank`` (uniform gray 128 canvas when no X-ray was given)."""
+    frames: tuple[VideoFrame, ...]
+    findings: tuple[FindingSpan, ...]
+    frame_index: tuple[int, ...]
+    """Cumulative frame count after each holistic frame (GazeX ``frame_index``)."""
+    mp4: str | None
+    mp4_note: str
+    folder: Path | None = None
+    """Folder of the manifest (set by :func:`load_manifest`; frame files are relative to it)."""
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.frames)
+
+    def frame_path(self, i: int) -> Path:
+        """Absolute path of frame ``i`` (needs ``folder``)."""
+        if self.folder is None:
+            raise UsageError("manifest has no folder; load it with load_manifest(path)")
+        return self.folder / self.frames[i].file
+
+
+@dataclass(frozen=True)
+class FrameShuffle:
+    """A shuffled frame order for SDA: ``order[k]`` = original index of the k-th shown frame."""
+
+    order: tuple[int, ...]
+    seed: int
+    scope: str
+    """``holistic`` (GazeX ``Shuffle_Videos_Global``), ``all`` or ``finding:<sentence_index>``."""
+
+    def target(self) -> tuple[int, ...]:
+        """Positions (in the shuffled video) of the frames in their true temporal order."""
+        pos = {orig: k for k, orig in enumerate(self.order)}
+        return tuple(pos[i] for i in sorted(self.order))
+
+
+def downsample_gray(image: np.ndarray, factor: int = 4) -> np.ndarray:
+    """Area downsampling by an integer factor (cv2 ``INTER_AREA``), then RGB -> gray (BT.601).
+
+    Args:
+        image: ``(H, W)`` gray or ``(H, W, 3)`` RGB, uint8, original resolution.
+
+    Returns:
+        ``(H // factor, W // factor)`` uint8.
+    """
+    img = np.asarray(image, dtype=np.float64)
+    h, w = img.shape[0] // factor, img.shape[1] // factor
+    img = img[: h * factor, : w * factor]
+    blocks = img.reshape(h, factor, w, factor, *img.shape[2:]).mean(axis=(1, 3))
+    blocks = np.rint(blocks)
+    if blocks.ndim == 3:
+        blocks = np.rint(blocks[..., :3] @ np.array([0.299, 0.587, 0.114]))
+    return np.clip(blocks, 0, 255).astype(np.uint8)
+
+
+def render_frame(gray: np.ndarray, heat: CroppedMap) -> np.ndarray:
+    """RGB frame ``uint8(gray * (0.15 + 0.85 * log1p(h + 1e-6) / max))`` (GazeX display)."""
+    lg = np.log1p(heat.full() + LOG_EPS)
+    norm = lg / lg.max()
+    out = (gray.astype(np.float64) * (DARKNESS + (1.0 - DARKNESS) * norm)).astype(np.uint8)
+    return np.repeat(out[:, :, None], 3, axis=2)
+
+
+def _png_bytes(rgb: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _try_mp4(frames: list[np.ndarray], path: Path, fps: float) -> tuple[str | None, str]:
+    """Write an mp4 with cv2 or imageio when importable; returns ``(file name or None, note)``."""
+    try:
+        import cv2  # type: ignore[import-not-found]
+    except ImportError:
+        cv2 = None
+    if cv2 is not None and frames:
+        h, w = frames[0].shape[:2]
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+        for f in frames:
+            writer.write(cv2.cvtColor(f, cv2.COLOR_RGB2BGR))
+        writer.release()
+        return path.name, "written with cv2 (mp4v)"
+    try:
+        import imageio.v2 as imageio  # type: ignore[import-not-found]
+        import imageio_ffmpeg  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        return None, "no mp4 encoder importable (cv2 or imageio+imageio-ffmpeg); PNG frames only"
+    if frames:
+        imageio.mimwrite(path, frames, fps=fps)
+    return path.name, "written with imageio-ffmpeg"
+
+
+def _frames_for(out, frame_rule: str) -> list[tuple[str, object, CroppedMap]]:
+    """(kind, GazeCluster, map) frames of one processed sentence, in video order."""
+    f, maps = out.finding, out.maps
+    draw_clusters = len(f.clusters) > (1 if frame_rule == "gazex" else 0)
+    items = [("cluster", c, m) for c, m in zip(f.clusters, maps.cluster_maps)] if draw_clusters else []
+    return items + [("holistic", f.holistic, maps.holistic_map)]
+
+
+def write_attention_video(
+    reading: ReflacxReading, findings: list[FindingGaze] | tuple[FindingGaze, ...], image: np.ndarray | None,
+    out_dir: str | Path, *, preset: str | GazePreset = "paper", gaze: GazeSamples | None = None,
+    frame_rule: str = "paper", fps: float = 1.0, write_mp4: bool = True,
+) -> Path:  # fmt: skip
+    """Write the summary attention video of one reading as PNG frames + ``manifest.json``.
+
+    Args:
+        reading: The reading the findings came from.
+        findings: Its :class:`FindingGaze` records (from :func:`preprocess_reading` with the
+            same preset); findings without gaze give no frames.
+        image: The X-ray at original resolution (``(H, W)`` or ``(H, W, 3)`` uint8), or None
+            for a uniform gray canvas.
+        out_dir: Folder for ``frame_XXXX.png``, ``manifest.json`` (and ``video.mp4``).
+        preset: The preset the findings were computed with (maps are recomputed from gaze).
+        gaze: Raw samples for sample-based presets (else loaded by the REFLACX reader).
+        frame_rule: ``paper`` (every cluster gets a frame) or ``gazex`` (only when > 1).
+        fps: Frames per second of the mp4 and manifest (GazeX: 1).
+        write_mp4: Try to write ``video.mp4`` when an encoder is importable.
+
+    Returns:
+        Path of the manifest.
+
+    Raises:
+        UsageError: bad frame_rule, image size not matching the reading, or findings that
+            differ from what ``preset`` computes for this reading.
+    """
+    preset = get_preset(preset)
+    if frame_rule not in ("paper", "gazex"):
+        raise UsageError(f"frame_rule must be 'paper' or 'gazex', got {frame_rule!r}")
+    out_dir = Path(out_dir)
+    shape = (int(reading.image_height * preset.scale), int(reading.image_width * preset.scale))
+    gray = np.full(shape, 128, dtype=np.uint8) if image is None else downsample_gray(image, round(1 / preset.scale))
+    if gray.shape != shape:
+        raise UsageError(f"{reading.reading_id}: image gives {gray.shape} at 1/4 scale, reading says {shape}")
+    wanted = {f.sentence_index: f for f in findings if f.holistic is not None}
+    outputs = [o for o in process_reading(reading, preset, gaze=gaze) if o.finding.sentence_index in wanted]
+    frames, rgb, spans, frame_index = [], [], [], []
+    for out in outputs:
+        if out.finding != wanted[out.finding.sentence_index]:
+            raise UsageError(f"{reading.reading_id}: findings were not computed with preset {preset.name!r}")
+        start = len(frames)
+        for kind, c, m in _frames_for(out, frame_rule):
+            name = f"frame_{len(frames):04d}.png"
+            rgb.append(render_frame(gray, m))
+            atomic_write_bytes(out_dir / name, _png_bytes(rgb[-1]))
+            frames.append(VideoFrame(len(frames), name, reading.reading_id, out.finding.sentence_index,
+                                     out.finding.sentence, kind, c.cluster_id, c.centroid, c.box, c.t_mean_s,
+                                     out.finding.window))  # fmt: skip
+        spans.append(FindingSpan(out.finding.sentence_index, out.finding.sentence, start, len(frames)))
+        frame_index.append(len(frames))
+    mp4, note = _try_mp4(rgb, out_dir / "video.mp4", fps) if write_mp4 else (None, "mp4 not requested")
+    manifest = VideoManifest(reading.reading_id, preset.name, frame_rule, fps, shape[1], shape[0],
+                             "blank" if image is None else "image", tuple(frames), tuple(spans),
+                             tuple(frame_index), mp4, note)  # fmt: skip
+    return atomic_write_json(out_dir / "manifest.json", manifest_to_dict(manifest))
+
+
+def manifest_to_dict(m: VideoManifest) -> dict:
+    """JSON-ready dict (``folder`` omitted; tuples become lists)."""
+    d = asdict(m)
+    d.pop("folder")
+    d.update(format=MANIFEST_FORMAT, version=MANIFEST_VERSION, n_frames=m.n_frames)
+    return json.loads(json.dumps(d))
+
+
+def load_manifest(path: str | Path) -> VideoManifest:
+    """Read a ``manifest.json`` written by :func:`write_attention_video`.
+
+    Raises:
+        DataFormatError: missing file, invalid JSON, wrong format/version or fields.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / "manifest.json"
+    if not path.is_file():
+        raise DataFormatError(path, "attention-video manifest not found")
+    try:
+        d = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise DataFormatError(path, f"not valid JSON ({exc})") from None
+    if not isinstance(d, dict) or d.get("format") != MANIFEST_FORMAT or d.get("version") != MANIFEST_VERSION:
+        raise DataFormatError(path, "not an attention-video manifest of a known version", field="format")
+    try:
+        frames = tuple(
+            VideoFrame(**{**f, "centroid": tuple(f["centroid"]), "box": tuple(f["box"]), "window": tuple(f["window"])})
+            for f in d["frames"]
+        )  # fmt: skip
+        spans = tuple(FindingSpan(**s) for s in d["findings"])
+        return VideoManifest(d["reading_id"], d["preset"], d["frame_rule"], float(d["fps"]), int(d["width"]),
+                             int(d["height"]), d["image_source"], frames, spans, tuple(d["frame_index"]),
+                             d["mp4"], d["mp4_note"], path.parent)  # fmt: skip
+    except (KeyError, TypeError) as exc:
+        raise DataFormatError(path, f"bad manifest field ({exc})") from None
+
+
+def shuffled_frames(manifest: VideoManifest, seed: int, *, scope: str = "holistic") -> FrameShuffle:
+    """A reproducible random frame order for sequence-ordering (SDA) supervision.
+
+    Args:
+        manifest: A loaded manifest.
+        seed: Seed of ``random.Random`` (the permutation is recorded, not re-derived).
+        scope: ``holistic`` (only holistic frames, GazeX ``Shuffle_Videos_Global``), ``all``,
+            or ``finding:<sentence_index>`` (that finding's clip, ``Shuffle_Videos_Disease_Based``).
+    """
+    if scope == "holistic":
+        idx = [f.index for f in manifest.frames if f.kind == "holistic"]
+    elif scope == "all":
+        idx = [f.index for f in manifest.frames]
+    elif scope.startswith("finding:"):
+        spans = [s for s in manifest.findings if str(s.sentence_index) == scope.split(":", 1)[1]]
+        if not spans:
+            raise UsageError(f"no finding {scope!r} in the video of {manifest.reading_id}")
+        idx = list(range(spans[0].start, spans[0].stop))
+    else:
+        raise UsageError(f"scope must be 'holistic', 'all' or 'finding:<i>', got {scope!r}")
+    order = list(idx)
+    random.Random(seed).shuffle(order)
+    return FrameShuffle(tuple(order), seed, scope)
