@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from gazex_bench.figures.style import colors, new_figure, save
+from gazex_bench.tables.names import metric_title
 
-REPORT_METRICS: tuple[str, ...] = ("BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "METEOR", "ROUGE-L")
+REPORT_METRICS: tuple[str, ...] = ("bleu1", "bleu2", "bleu3", "bleu4", "meteor", "rouge_l")
 VQA_TYPES: tuple[str, ...] = ("abnormality", "presence", "location", "level", "type", "view")
-GROUNDING_METRICS: tuple[str, ...] = ("mIoU", "mAP")
+GROUNDING_METRICS: tuple[str, ...] = ("miou", "map")
 
 
 def _bars(ax, table: pd.DataFrame, metrics: Sequence[str], title: str) -> None:
@@ -42,7 +43,7 @@ def _bars(ax, table: pd.DataFrame, metrics: Sequence[str], title: str) -> None:
                color=color, label=model, error_kw={"lw": 0.6})
     n = sub["n"].dropna()
     ax.set_title(f"{title} (n={int(n.max())})" if len(n) else title)
-    ax.set_xticks(x, list(metrics), rotation=30, ha="right")
+    ax.set_xticks(x, [metric_title(m) for m in metrics], rotation=30, ha="right")
     ax.set_ylim(0, max(1.0, float(np.nanmax(sub["value"])) * 1.05))
     ax.set_ylabel("score")
 
@@ -56,7 +57,7 @@ def render(metrics: pd.DataFrame, out_dir: Path) -> list[Path]:
     for ax, task in zip(axes, report_tasks):
         _bars(ax, metrics[metrics["task"] == task], REPORT_METRICS, f"(a) {task}")
     vqa = metrics[metrics["task"] == "cxr-vqa"].copy()
-    vqa["metric"] = vqa["metric"].str.extract(r"\((\w+)\)", expand=False).fillna(vqa["metric"])
+    vqa["metric"] = vqa["metric"].str.removeprefix("accuracy_")
     _bars(axes[-2], vqa, VQA_TYPES, "(b) cxr-vqa accuracy")
     _bars(axes[-1], metrics[metrics["task"] == "ms-cxr-grounding"], GROUNDING_METRICS, "(c) ms-cxr grounding")
     handles, labels = axes[0].get_legend_handles_labels()

@@ -28,7 +28,8 @@ from gazex_bench.io import atomic_write_json
 from gazex_bench.leaderboard.html import TaskBoard, write_page
 from gazex_bench.leaderboard.schema import LeaderboardRow, MetricValue, metric_slug, sort_rows, write_csv
 from gazex_bench.leaderboard.submission import inside, safe_slug
-from gazex_bench.tables.runs import RunSummary
+from gazex_bench.tables.names import metric_title
+from gazex_bench.tables.runs import RunSummary, expand_reference_rows
 
 TASK_TITLES: Mapping[str, str] = {
     "mimic-report": "MIMIC-CXR report generation (findings)",
@@ -78,10 +79,13 @@ def add_entry(root: Path, entry: Mapping[str, Any]) -> Path:
 
 
 def add_run(root: Path, run: RunSummary, *, force: bool = False) -> Path:
-    """Add a scored run; refuse runs made from a dirty git tree unless ``force``."""
+    """Add a scored run (and its reference rows); refuse dirty-tree runs unless ``force``."""
     if run.git_dirty and not force:
         raise UsageError(f"run {run.run_id} was made from a dirty git tree; commit first or pass --force")
-    return add_entry(root, entry_from_run(run))
+    path = add_entry(root, entry_from_run(run))
+    for ref in expand_reference_rows([run])[1:]:
+        add_entry(root, entry_from_run(ref, kind="reference"))
+    return path
 
 
 def _entry_rows(root: Path) -> dict[str, list[LeaderboardRow]]:
@@ -123,7 +127,7 @@ def build(root: Path, *, figures: Mapping[str, Sequence[str]] | None = None) -> 
         primary = _primary(root, task) or (slugs[0] if slugs else None)
         ordered = sort_rows(rows[task], primary)
         written.append(write_csv(root / f"{safe_slug(task)}.csv", ordered, slugs))
-        titles = {s: s for s in slugs}
+        titles = {s: metric_title(s) for s in slugs}
         conv = _task_conventions(ordered)
         boards.append(TaskBoard(task, TASK_TITLES.get(task, task), ordered, slugs, titles, conv,
                                 tuple((figures or {}).get(task, ()))))
@@ -133,7 +137,7 @@ def build(root: Path, *, figures: Mapping[str, Sequence[str]] | None = None) -> 
 
 def _ordered_slugs(rows: Iterable[LeaderboardRow]) -> list[str]:
     seen: dict[str, None] = {}
-    for kind in ("run", "submission", "baseline", "reported"):
+    for kind in ("run", "submission", "baseline", "reference", "reported"):
         for r in rows:
             if r.kind == kind:
                 for s in r.metrics:

@@ -43,7 +43,7 @@ body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1400px}
 table{border-collapse:collapse;margin:1em 0;font-size:13px}
 th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}
 th{background:#f0f0f0;cursor:pointer;position:sticky;top:0}
-td.t{text-align:left} tr.reported{color:#666;font-style:italic} tr.baseline{background:#fafafa}
+td.t{text-align:left} tr.reported{color:#666;font-style:italic} tr.reference{background:#f3f7fb} tr.baseline{background:#fafafa}
 .ci{color:#888;font-size:11px} .conv{font-size:12px;color:#444}
 """
 

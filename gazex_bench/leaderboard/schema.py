@@ -32,11 +32,13 @@ FIXED_COLUMNS: tuple[str, ...] = (
 
 * ``kind``: ``run`` (measured by this suite), ``submission`` (a validated external
   predictions file scored by this suite), ``reported`` (a published number, copied
-  with its source and convention; not re-measured), ``baseline`` (a reference adapter).
+  with its source and convention; not re-measured), ``baseline`` (a reference adapter),
+  ``reference`` (a model-independent ceiling or null row of a task, e.g. the
+  inter-radiologist ceiling or the center-bias row of ``reflacx-gaze``).
 * ``source``: git commit of the run, a submission id, or the citation of a published row.
 """
 
-KINDS: frozenset[str] = frozenset({"run", "submission", "reported", "baseline"})
+KINDS: frozenset[str] = frozenset({"run", "submission", "reported", "baseline", "reference"})
 
 
 def metric_slug(name: str) -> str:

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gazex_bench.io import atomic_write_text
-from gazex_bench.tables.runs import RunSummary
+from gazex_bench.tables.names import metric_title
+from gazex_bench.tables.runs import RunSummary, expand_reference_rows
 
 
 def _metric_order(runs: Sequence[RunSummary]) -> list[str]:
@@ -33,9 +34,12 @@ def _sorted(runs: Sequence[RunSummary]) -> list[RunSummary]:
     def key(r: RunSummary) -> tuple[int, float, str]:
         v = (r.metrics.get(primary) or {}).get("value")
         ok = v is not None and math.isfinite(v)
-        return (r.kind == "baseline", -(v if ok else -1e9), r.model)
+        return (_KIND_ORDER.get(r.kind, 9), -(v if ok else -1e9), r.model)
 
     return sorted(runs, key=key)
+
+
+_KIND_ORDER = {"run": 0, "submission": 0, "reference": 1, "baseline": 2}
 
 
 def _fmt(v: float | None, digits: int = 3) -> str:
@@ -70,7 +74,7 @@ def _conventions(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[str
     conv: dict[str, str] = {}
     for r in runs:
         conv.update({k: v for k, v in r.conventions.items() if k in metrics})
-    return [f"{k}: {v}" for k, v in conv.items()]
+    return [f"{metric_title(k)} (`{k}`): {v}" for k, v in conv.items()]
 
 
 def to_markdown(task: str, runs: Sequence[RunSummary], metrics: Sequence[str]) -> str:
@@ -78,7 +82,7 @@ def to_markdown(task: str, runs: Sequence[RunSummary], metrics: Sequence[str]) -
     lines = [f"### {task}", ""]
     lines += [f"- {c}" for c in _conventions(runs, metrics)]
     lines += ["- cells: corpus value [95 % seeded percentile-bootstrap CI]; n = evaluated samples", ""]
-    lines.append("| model | kind | n | " + " | ".join(metrics) + " |")
+    lines.append("| model | kind | n | " + " | ".join(metric_title(m) for m in metrics) + " |")
     lines.append("|---|---|---|" + "---|" * len(metrics))
     for r in runs:
         row = [r.model.replace("|", "\\|"), r.kind, str(r.n_evaluated if r.n_evaluated is not None else "–")]
@@ -97,7 +101,7 @@ def to_latex(task: str, runs: Sequence[RunSummary], metrics: Sequence[str]) -> s
     """A booktabs LaTeX table; conventions in a comment header and the caption."""
     out = [f"% {c}" for c in _conventions(runs, metrics)]
     out += [r"\begin{table}[t]\centering\small", r"\begin{tabular}{l l r " + "c " * len(metrics) + "}", r"\toprule"]
-    out.append(" & ".join(["Model", "Kind", "n"] + [_tex(m) for m in metrics]) + r" \\")
+    out.append(" & ".join(["Model", "Kind", "n"] + [_tex(metric_title(m)) for m in metrics]) + r" \\")
     out.append(r"\midrule")
     for r in runs:
         cells = [_tex(r.model), r.kind, str(r.n_evaluated or "–")]
@@ -112,7 +116,7 @@ def write_tables(runs: Sequence[RunSummary], out_dir: Path) -> list[Path]:
     """Write ``<task>.csv``, ``<task>.md`` and ``<task>.tex`` per task, plus ``tables.md``."""
     written: list[Path] = []
     by_task: dict[str, list[RunSummary]] = {}
-    for r in runs:
+    for r in expand_reference_rows(runs):
         by_task.setdefault(r.task, []).append(r)
     md_all = ["# GazeX Bench tables", ""]
     for task, task_runs in sorted(by_task.items()):

@@ -44,12 +44,14 @@ class RunSummary:
     git_dirty: bool | None
     date: str
     raw: Mapping[str, Any]
+    reference_rows: Mapping[str, Mapping[str, Mapping[str, Any]]] = None  # type: ignore[assignment]
+    """Row name (``inter-radiologist``, ``shuffled``, ``center-bias``) -> metrics, when the task defines them."""
 
 
 def _label(model: Mapping[str, Any]) -> str:
     args = model.get("args") or {}
-    if args.get("label"):
-        return str(args["label"])
+    if model.get("label") or args.get("label"):
+        return str(model.get("label") or args["label"])
     adapter = str(model.get("adapter", "?"))
     for key in ("path", "model_dir", "checkpoint", "run"):
         if args.get(key):
@@ -81,6 +83,7 @@ def load_run(run_dir: Path) -> RunSummary:
             n_evaluated=dataset.get("n_evaluated"), dropped=dict(dataset.get("dropped") or {}),
             git_commit=git.get("commit"), git_dirty=git.get("dirty"),
             date=str(rec.get("scored_at_utc", ""))[:10], raw=rec,
+            reference_rows=dict(rec.get("reference_rows") or {}),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise DataFormatError(path, f"not a GazeX Bench run record ({exc})") from None
@@ -109,3 +112,26 @@ def metrics_table(runs: Iterable[RunSummary]) -> pd.DataFrame:
     ]
     cols = ["task", "model", "kind", "run_id", "metric", "value", "ci_low", "ci_high", "n"]
     return pd.DataFrame(rows, columns=cols).astype({"value": float, "ci_low": float, "ci_high": float})
+
+
+def expand_reference_rows(runs: Iterable[RunSummary]) -> list[RunSummary]:
+    """Runs plus one pseudo-run per distinct reference row (ceilings and nulls).
+
+    Reference rows (e.g. the inter-radiologist ceiling of ``reflacx-gaze``) do not
+    depend on the model, so identical rows from several runs of the same task are
+    shown once; ``shuffled`` rows are model-specific and keep the model's name.
+    """
+    import dataclasses
+
+    out: list[RunSummary] = []
+    seen: set[tuple[str, str]] = set()
+    for r in runs:
+        out.append(r)
+        for name, metrics in (r.reference_rows or {}).items():
+            label = f"{name} ({r.model})" if name.startswith("shuffled") else name
+            if (r.task, label) in seen:
+                continue
+            seen.add((r.task, label))
+            out.append(dataclasses.replace(r, model=label, kind="reference", metrics=dict(metrics),
+                                           reference_rows={}, run_id=f"{r.run_id}#{name}"))
+    return out

@@ -26,7 +26,7 @@ def _metric_rows() -> pd.DataFrame:
         for task, metrics in (
             ("mimic-report", fig2.REPORT_METRICS),
             ("iu-report", fig2.REPORT_METRICS),
-            ("cxr-vqa", [f"Accuracy ({t})" for t in fig2.VQA_TYPES]),
+            ("cxr-vqa", [f"accuracy_{t}" for t in fig2.VQA_TYPES]),
             ("ms-cxr-grounding", fig2.GROUNDING_METRICS),
         ):
             for i, m in enumerate(metrics):

@@ -21,12 +21,12 @@ def _run(root: Path, run_id: str, adapter: str, bleu4: float, dirty: bool = Fals
     rec = {
         "schema_version": 1, "run_id": run_id, "scored_at_utc": "2026-11-23T10:00:00Z",
         "git": {"commit": "abc123", "dirty": dirty},
-        "task": {"name": "mimic-report", "primary_metric": "BLEU-4",
-                 "metric_conventions": {"BLEU-4": "pycocoevalcap corpus BLEU, r2gen cleaning"}},
+        "task": {"name": "mimic-report", "primary_metric": "bleu4",
+                 "metric_conventions": {"bleu4": "pycocoevalcap corpus BLEU, r2gen cleaning"}},
         "model": {"adapter": adapter, "args": args},
         "dataset": {"n_evaluated": 12, "dropped": {}},
-        "primary_metric": "BLEU-4",
-        "metrics": {"BLEU-4": {"value": bleu4, "n": 12, "ci_low": bleu4 - 0.05, "ci_high": bleu4 + 0.05,
+        "primary_metric": "bleu4",
+        "metrics": {"bleu4": {"value": bleu4, "n": 12, "ci_low": bleu4 - 0.05, "ci_high": bleu4 + 0.05,
                                "ci_method": "percentile-bootstrap"}},
     }
     (d / "run.json").write_text(json.dumps(rec))
@@ -45,7 +45,7 @@ def test_tables_cli_writes_csv_md_tex(tmp_path: Path, capsys) -> None:
     tex = (tmp_path / "t" / "mimic-report.tex").read_text()
     assert r"\toprule" in tex and "BLEU-4" in tex
     csv = (tmp_path / "t" / "mimic-report.csv").read_text().splitlines()
-    assert csv[0].startswith("model,kind,run_id,BLEU-4,BLEU-4_ci_low")
+    assert csv[0].startswith("model,kind,run_id,bleu4,bleu4_ci_low")
 
 
 def test_leaderboard_build_and_dirty_refusal(tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_leaderboard_build_and_dirty_refusal(tmp_path: Path) -> None:
     build(lb)
     rows, slugs = read_csv(lb / "mimic-report.csv")
     kinds = {r.kind for r in rows}
-    assert kinds == {"run", "reported"} and "bleu_4" in slugs
+    assert kinds == {"run", "reported"} and "bleu4" in slugs
     assert [r.model for r in rows if r.kind == "run"] == ["<script>alert(1)</script>"]
     page = (lb / "index.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
@@ -67,5 +67,5 @@ def test_leaderboard_build_and_dirty_refusal(tmp_path: Path) -> None:
 def test_reported_rows_include_paper_numbers() -> None:
     rows = reported_rows()
     gazex = [r for r in rows["mimic-report"] if r.model == "GazeX (paper)"][0]
-    assert gazex.metrics["bleu_1"].value == 0.427 and gazex.metrics["rouge_l"].value == 0.315
+    assert gazex.metrics["bleu1"].value == 0.427 and gazex.metrics["rouge_l"].value == 0.315
     assert {"mimic-report", "iu-report", "cxr-vqa", "ms-cxr-grounding", "reflacx-gaze"} <= set(rows)

@@ -1,0 +1,39 @@
+"""Display titles for the metric keys that tasks write into ``run.json``.
+
+Keys are the tasks' identifiers (``bleu4``, ``ce_f1_paper_pos``, ``accuracy_presence``,
+``icc_a1_x`` ...); titles are what tables, figures and the HTML page show. A key
+without an entry is shown as-is.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FIXED: dict[str, str] = {
+    "bleu1": "BLEU-1", "bleu2": "BLEU-2", "bleu3": "BLEU-3", "bleu4": "BLEU-4",
+    "meteor": "METEOR", "rouge_l": "ROUGE-L", "cider_d": "CIDEr-D",
+    "accuracy": "Accuracy", "accuracy_yes_no": "Accuracy (yes/no)",
+    "miou": "mIoU", "map": "mAP", "heatmap_miou": "mIoU (heat map)", "cnr": "CNR",
+    "cosine": "Gaussian-map cosine", "centroid_error": "Centroid error", "dtw_error": "DTW error",
+    "trajectory_r_x": "Pearson r (x)", "trajectory_r_y": "Pearson r (y)",
+    "nss": "NSS", "cc": "CC", "auc_judd": "AUC-Judd", "kld": "KLD", "sim": "SIM",
+}
+_CE = re.compile(r"^ce_(precision|recall|f1)_(.+)$")
+_ICC = re.compile(r"^(s1_)?icc_(a1|c1)_(x|y)$")
+_ACC = re.compile(r"^acc(?:@|_)(\d)(?:\.|_)(\d+)$")
+
+
+def metric_title(key: str) -> str:
+    """Human title of a metric key (``ce_f1_mic5_unc_pos`` -> ``CE F1 (mic5-unc-pos)``)."""
+    if key in _FIXED:
+        return _FIXED[key]
+    if m := _CE.match(key):
+        return f"CE {m[1].capitalize() if m[1] != 'f1' else 'F1'} ({m[2].replace('_', '-')})"
+    if m := _ICC.match(key):
+        form = "ICC(A,1)" if m[2] == "a1" else "ICC(C,1)"
+        return f"{form} {m[3]}" + (" (setting 1)" if m[1] else "")
+    if key.startswith("accuracy_"):
+        return f"Accuracy ({key.removeprefix('accuracy_')})"
+    if m := _ACC.match(key):
+        return f"Acc@{m[1]}.{m[2]}"
+    return key
