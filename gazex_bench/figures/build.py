@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from gazex_bench.tables.names import metric_title
 from gazex_bench.tables.runs import RunSummary, metrics_table
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 GAZE_TABLES: tuple[str, ...] = (
     "dwell", "pearson", "dwell_category", "dispersion", "pairs", "icc", "cosine", "cosine_category", "majority",
 )
-_CATEGORY_METRIC = re.compile(r"^(precision|recall|f1|F1|Precision|Recall) \((?P<cat>[^)]+)\)$")
 
 
 @dataclass
@@ -54,30 +53,35 @@ def _need(tables: dict[str, pd.DataFrame], names: Sequence[str]) -> str | None:
     return f"missing gaze tables: {', '.join(missing)}" if missing else None
 
 
+ABLATION_METRICS: tuple[str, ...] = ("bleu4", "ce_f1_paper_pos")
+
+
 def _fig6_inputs(runs: Sequence[RunSummary], variants: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Per-category P/R/F1 (``tables/clinical_per_category.csv``), overall bars, Wilcoxon records."""
     per_cat, overall = [], []
     for run in runs:
         if run.task != "mimic-report" or run.model not in variants:
             continue
-        cats: dict[str, dict[str, float]] = {}
-        for name, m in run.metrics.items():
-            match = _CATEGORY_METRIC.match(name)
-            if match and m.get("value") is not None:
-                cats.setdefault(match["cat"], {})[match[1].lower()] = m["value"]
-        per_cat += [dict(variant=run.model, category=c, **{k: v.get(k) for k in ("precision", "recall", "f1")})
-                    for c, v in cats.items()]
-        for name in ("BLEU-4", run.raw.get("task", {}).get("clinical_metric") or "F1 (paper-pos)"):
+        table = run.run_dir / "tables" / "clinical_per_category.csv"
+        if table.is_file():
+            cats = pd.read_csv(table)
+            per_cat += [dict(variant=run.model, category=r.category, precision=r.precision, recall=r.recall, f1=r.f1)
+                        for r in cats.itertuples(index=False)]
+        for name in ABLATION_METRICS:
             m = run.metrics.get(name)
             if m:
-                overall.append(dict(variant=run.model, metric=name, value=m.get("value"),
+                overall.append(dict(variant=run.model, metric=metric_title(name), value=m.get("value"),
                                     ci_low=m.get("ci_low"), ci_high=m.get("ci_high")))
     tests = []
-    for path in sorted({r.run_dir.parent for r in runs}):
-        for cmp in sorted((path / "compare").glob("*.json")) if (path / "compare").is_dir() else []:
-            rec = json.loads(cmp.read_text(encoding="utf-8"))
+    for folder in sorted({r.run_dir.parent / "compare" for r in runs}):
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            rec = json.loads(path.read_text(encoding="utf-8"))
             for metric, res in (rec.get("metrics") or {}).items():
-                tests.append(dict(variant=rec.get("model_b"), metric=metric, p_wilcoxon=res.get("wilcoxon_p")))
-    return pd.DataFrame(per_cat), pd.DataFrame(overall), pd.DataFrame(tests, columns=["variant", "metric", "p_wilcoxon"])
+                if metric in ABLATION_METRICS:
+                    tests.append(dict(variant=rec.get("model_b"), metric=metric_title(metric),
+                                      p_wilcoxon=res.get("wilcoxon_p")))
+    cols = ["variant", "metric", "p_wilcoxon"]
+    return pd.DataFrame(per_cat), pd.DataFrame(overall), pd.DataFrame(tests, columns=cols)
 
 
 def build_figures(runs: Sequence[RunSummary], out_dir: Path, *, ablation_variants: Sequence[str] = ()) -> FigureReport:
