@@ -1,0 +1,203 @@
+"""Resampling statistics for corpus metrics given per-sample sufficient statistics.
+
+A corpus metric is ``reducer(stats, weights)``: ``stats`` is an (N, K) array of
+per-sample statistics and ``weights`` an (N, B) array of sample multiplicities
+(one column per resample); the reducer returns (B,) values. For additive metrics
+(BLEU counts, means) that is ``weights.T @ stats`` followed by a formula, so a
+bootstrap never re-tokenises or re-counts anything.
+
+Policies:
+    * Empty input (N = 0): value, low and high are NaN (never an exception).
+    * Percentile bootstrap: ``low, high`` = the ``(1-level)/2`` and ``(1+level)/2``
+      quantiles (``numpy.quantile``, linear interpolation) of the resampled values.
+    * Clustered bootstrap: clusters (e.g. study or patient ids) are resampled with
+      replacement and all their rows are taken.
+    * Paired bootstrap (Koehn 2004 style): both systems are reweighted with the
+      same resamples; the p-value is two-sided,
+      ``min(1, 2 * min(P(diff* <= 0), P(diff* >= 0)))`` over resamples.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+Reducer = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class CI:
+    """A point estimate with a bootstrap confidence interval."""
+
+    value: float
+    low: float
+    high: float
+    n: int
+    n_resamples: int
+    method: str
+
+
+@dataclass(frozen=True)
+class PairedResult:
+    """Paired bootstrap comparison of system A minus system B on the same samples."""
+
+    diff: CI
+    p_value: float
+
+
+def _nan_ci(n: int, n_resamples: int, method: str) -> CI:
+    return CI(math.nan, math.nan, math.nan, n, n_resamples, method)
+
+
+def resample_weights(
+    n: int, n_resamples: int, seed: int, clusters: Sequence[Hashable] | None = None
+) -> np.ndarray:
+    """(N, B) multiplicity matrix of B bootstrap resamples of N rows.
+
+    Args:
+        n: Number of rows.
+        n_resamples: B.
+        seed: ``numpy.random.default_rng`` seed.
+        clusters: Optional cluster label per row; clusters are drawn with
+            replacement (as many as there are clusters) and contribute all their rows.
+    """
+    rng = np.random.default_rng(seed)
+    if clusters is None:
+        draws = rng.integers(0, n, size=(n_resamples, n))
+        w = np.zeros((n, n_resamples))
+        for b in range(n_resamples):
+            w[:, b] = np.bincount(draws[b], minlength=n)
+        return w
+    if len(clusters) != n:
+        raise ValueError(f"clusters has {len(clusters)} labels for {n} rows")
+    _, cluster_idx = np.unique(np.asarray([str(c) for c in clusters]), return_inverse=True)
+    k = int(cluster_idx.max()) + 1 if n else 0
+    draws = rng.integers(0, k, size=(n_resamples, k))
+    w = np.zeros((n, n_resamples))
+    for b in range(n_resamples):
+        w[:, b] = np.bincount(draws[b], minlength=k)[cluster_idx]
+    return w
+
+
+def _quantiles(values: np.ndarray, level: float) -> tuple[float, float]:
+    finite = values[np.isfinite(values)]
+    if len(finite) == 0:
+        return math.nan, math.nan
+    lo, hi = np.quantile(finite, [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)
+
+
+def bootstrap_ci(
+    stats: np.ndarray,
+    reducer: Reducer,
+    n_resamples: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    clusters: Sequence[Hashable] | None = None,
+) -> CI:
+    """Seeded percentile bootstrap CI of a corpus metric.
+
+    Args:
+        stats: (N, K) per-sample statistics (or (N,) for a mean-type metric).
+        reducer: ``reducer(stats, weights (N, B)) -> (B,)`` corpus values.
+        n_resamples: Number of resamples B.
+        seed: RNG seed (same seed, same interval).
+        level: Confidence level in (0, 1).
+        clusters: Optional cluster label per row (clustered bootstrap).
+
+    Returns:
+        :class:`CI`; NaNs when N = 0.
+    """
+    stats = np.asarray(stats, dtype=np.float64)
+    n = int(stats.shape[0])
+    method = "percentile-bootstrap" + ("-clustered" if clusters is not None else "")
+    if n == 0:
+        return _nan_ci(0, n_resamples, method)
+    value = float(reducer(stats, np.ones((n, 1)))[0])
+    w = resample_weights(n, n_resamples, seed, clusters)
+    lo, hi = _quantiles(np.asarray(reducer(stats, w), dtype=np.float64), level)
+    return CI(value, lo, hi, n, n_resamples, method)
+
+
+def paired_bootstrap(
+    stats_a: np.ndarray,
+    stats_b: np.ndarray,
+    reducer: Reducer,
+    n_resamples: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    clusters: Sequence[Hashable] | None = None,
+) -> PairedResult:
+    """Paired bootstrap of ``metric(A) - metric(B)`` over the same samples.
+
+    Args:
+        stats_a: (N, K) statistics of system A.
+        stats_b: (N, K) statistics of system B (same row order).
+        reducer: As in :func:`bootstrap_ci`.
+        n_resamples: B.
+        seed: RNG seed.
+        level: Confidence level.
+        clusters: Optional cluster labels.
+
+    Returns:
+        :class:`PairedResult` with the difference CI and a two-sided p-value.
+    """
+    a, b = np.asarray(stats_a, dtype=np.float64), np.asarray(stats_b, dtype=np.float64)
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(f"systems have {a.shape[0]} and {b.shape[0]} samples; paired needs the same samples")
+    n = int(a.shape[0])
+    method = "paired-percentile-bootstrap" + ("-clustered" if clusters is not None else "")
+    if n == 0:
+        return PairedResult(_nan_ci(0, n_resamples, method), math.nan)
+    ones = np.ones((n, 1))
+    value = float(reducer(a, ones)[0] - reducer(b, ones)[0])
+    w = resample_weights(n, n_resamples, seed, clusters)
+    diffs = np.asarray(reducer(a, w), dtype=np.float64) - np.asarray(reducer(b, w), dtype=np.float64)
+    lo, hi = _quantiles(diffs, level)
+    p = min(1.0, 2.0 * min(float(np.mean(diffs <= 0)), float(np.mean(diffs >= 0))))
+    return PairedResult(CI(value, lo, hi, n, n_resamples, method), p)
+
+
+def mean_reducer(stats: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted mean of a per-sample score column (ROUGE-L, nltk METEOR, CIDEr-D with fixed DF)."""
+    col = stats if stats.ndim == 1 else stats[:, 0]
+    return (weights.T @ col) / weights.sum(axis=0)
+
+
+def wilcoxon_signed_rank(x: Sequence[float], y: Sequence[float], **kwargs: object) -> tuple[float, float]:
+    """Wilcoxon signed-rank test of paired per-sample scores (``scipy.stats.wilcoxon``).
+
+    Returns:
+        ``(statistic, p_value)``; NaNs for empty input or when all differences are 0.
+    """
+    from scipy.stats import wilcoxon
+
+    xa, ya = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if len(xa) == 0 or np.all(xa == ya):
+        return math.nan, math.nan
+    res = wilcoxon(xa, ya, **kwargs)  # type: ignore[arg-type]
+    return float(res.statistic), float(res.pvalue)
+
+
+def holm(p_values: Sequence[float], alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Holm-Bonferroni step-down adjustment.
+
+    ``p_adj[(i)] = max_{j <= i} min(1, (m - j + 1) p_(j))`` over ascending p-values
+    (Holm 1979). NaN p-values stay NaN and do not count towards m.
+
+    Returns:
+        ``(reject, p_adjusted)`` in the input order.
+    """
+    p = np.asarray(p_values, dtype=np.float64)
+    adj = np.full(p.shape, math.nan)
+    ok = np.nonzero(np.isfinite(p))[0]
+    m = len(ok)
+    if m:
+        order = ok[np.argsort(p[ok], kind="stable")]
+        stepped = np.minimum(1.0, (m - np.arange(m)) * p[order])
+        adj[order] = np.maximum.accumulate(stepped)
+    reject = np.where(np.isfinite(adj), adj <= alpha, False)
+    return reject, adj
