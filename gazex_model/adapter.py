@@ -1,0 +1,153 @@
+"""``gazex`` adapter for the gazex-bench harness (entry point ``gazex_bench.adapters``).
+
+Usage: ``gazex-bench run --model gazex --model-arg path=runs/tiny-gazex ...``. Loads any run
+directory of ``gazex-train`` (GazeX, ablations, baselines, downstream fine-tunes, zero-shot).
+
+Capabilities: report, vqa, grounding, gaze. Frames: grounding boxes are returned in
+original-image pixels (model output x4); gaze clusters/trajectories in the quarter-scale
+frame. For a finding, the predicted clusters are the ``visual clues`` in order followed by
+the ``observation`` (so the last cluster is the observation, whose centroid is what GazeX's
+evaluation compares). Grounding confidences: exp(mean token log-prob) of the generation
+for the first box, halved for every further box (documented ranking). Multi-view studies
+use the first image. Unparseable outputs become error responses carrying the raw text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from gazex_bench.errors import UsageError
+from gazex_bench.models.types import (
+    Capability,
+    GazePrediction,
+    GazeRequest,
+    Grounding,
+    GroundingRequest,
+    PredictedCluster,
+    ReportRequest,
+    Response,
+    ScoredBox,
+    VqaRequest,
+    failed,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _caps(spec: str | None) -> frozenset[Capability]:
+    if not spec:
+        return frozenset(Capability)
+    try:
+        return frozenset(Capability(s.strip()) for s in spec.split(",") if s.strip())
+    except ValueError:
+        raise UsageError(f"gazex: capabilities must be among {[c.value for c in Capability]}, got {spec!r}") from None
+
+
+class GazeXAdapter:
+    """Harness adapter around :class:`gazex_model.infer.GazeXModel`.
+
+    Args:
+        path: Run directory written by ``gazex-train``.
+        device: ``auto`` / ``cpu`` / ``cuda[:i]``.
+        max_new_tokens, batch_size: Override the run's ``generation`` settings.
+        temperature: 0 = greedy (default); > 0 samples with ``top_p``.
+        capabilities: Comma-separated subset (default all four).
+    """
+
+    name = "gazex"
+    capabilities: frozenset[Capability] = frozenset(Capability)
+
+    def __init__(self, path: str | None = None, device: str = "auto", max_new_tokens: int | None = None,
+                 batch_size: int | None = None, temperature: float = 0.0, top_p: float = 1.0, seed: int = 0,
+                 capabilities: str | None = None) -> None:
+        from dataclasses import replace
+
+        import torch
+
+        from gazex_model.infer import GazeXModel
+        from gazex_model.modeling import read_run_config
+
+        if not path:
+            raise UsageError("gazex needs --model-arg path=<gazex-train run directory>")
+        self.path = Path(path).expanduser()
+        cfg = read_run_config(self.path)
+        gen = cfg.generation
+        gen = replace(gen, max_new_tokens=int(max_new_tokens or gen.max_new_tokens),
+                      batch_size=int(batch_size or gen.batch_size), do_sample=float(temperature) > 0,
+                      temperature=float(temperature) if float(temperature) > 0 else 1.0, top_p=float(top_p))
+        torch.manual_seed(int(seed))
+        self.seed = int(seed)
+        self.capabilities = _caps(capabilities)
+        self.model = GazeXModel(self.path, device=device, generation=gen)
+
+    def identity(self) -> dict[str, Any]:
+        """Run directory, config hash, git commit of the run, generation settings."""
+        cfg_file = self.path / "resolved_config.yaml"
+        info_file = self.path / "run_info.json"
+        info = json.loads(info_file.read_text()) if info_file.is_file() else {}
+        return {"adapter": self.name, "path": str(self.path.resolve()),
+                "config_sha256": hashlib.sha256(cfg_file.read_bytes()).hexdigest(),
+                "run_git": info.get("git"), "method": self.model.cfg.method, "backbone": self.model.cfg.model.backbone,
+                "generation": asdict(self.model.generation), "seed": self.seed, "device": self.model.device}
+
+    # ------------------------------------------------------------------ capabilities
+
+    def generate_reports(self, requests: Sequence[ReportRequest]) -> list[Response]:
+        """Findings text per request (``instruction`` replaces the template when given)."""
+        from gazex_model.collate import Sample
+        from gazex_model.parse import parse_report
+
+        samples = [Sample("report", "report", r.sample_id, "<image>" + r.instruction if r.instruction
+                          else self.model.report_prompt(), "", image=self.model.image(r.image_paths[0]))
+                   for r in requests]
+        out = []
+        for r, g in zip(requests, self.model.generate(samples)):
+            p = parse_report(g.text)
+            out.append(Response(r.sample_id, g.text, p.value["text"], prompt=g.prompt) if p.ok
+                       else failed(r.sample_id, p.error or "unparseable", g.text, g.prompt))
+        return out
+
+    def answer_questions(self, requests: Sequence[VqaRequest]) -> list[Response]:
+        """Short answer per question."""
+        res = self.model.answers([(r.image_paths[0], r.question) for r in requests])
+        return [Response(r.sample_id, g.text, p.value["answer"], prompt=g.prompt) if p.ok
+                else failed(r.sample_id, p.error or "unparseable", g.text, g.prompt) for r, (g, p) in zip(requests, res)]
+
+    def ground_phrases(self, requests: Sequence[GroundingRequest]) -> list[Response]:
+        """Boxes in original-image pixels with confidences."""
+        res = self.model.ground([(r.image_paths[0], r.phrase) for r in requests])
+        out = []
+        for r, (g, p) in zip(requests, res):
+            if not p.ok:
+                out.append(failed(r.sample_id, p.error or "unparseable", g.text, g.prompt))
+                continue
+            boxes = tuple(ScoredBox(tuple(v * 4.0 for v in b), g.confidence * 0.5**k)  # type: ignore[arg-type]
+                          for k, b in enumerate(p.value["boxes"]))
+            out.append(Response(r.sample_id, g.text, Grounding(boxes=boxes), prompt=g.prompt))
+        return out
+
+    def predict_gaze(self, requests: Sequence[GazeRequest]) -> list[Response]:
+        """Ordered clusters for a finding, or an inspection trajectory (quarter-scale pixels)."""
+        out: dict[int, Response] = {}
+        with_f = [(i, r) for i, r in enumerate(requests) if r.finding is not None]
+        for (i, r), (g, p) in zip(with_f, self.model.fvp([(r.image_paths[0], r.finding) for _, r in with_f])):
+            if not p.ok:
+                out[i] = failed(r.sample_id, p.error or "unparseable", g.text, g.prompt)
+                continue
+            cl = [PredictedCluster(tuple(c), tuple(b)) for b, c in p.value["clusters"]]  # type: ignore[arg-type]
+            obs = p.value["observation"]
+            cl.append(PredictedCluster(tuple(obs[1]), tuple(obs[0])) if obs  # type: ignore[arg-type]
+                      else PredictedCluster(tuple(p.value["centroid"])))  # type: ignore[arg-type]
+            out[i] = Response(r.sample_id, g.text, GazePrediction(clusters=tuple(cl)), prompt=g.prompt)
+        without = [(i, r) for i, r in enumerate(requests) if r.finding is None]
+        for (i, r), (pts, sents) in zip(without, self.model.trajectories([r.image_paths[0] for _, r in without])):
+            raw = " ".join(sents)
+            out[i] = (Response(r.sample_id, raw, GazePrediction(points=tuple(pts))) if pts
+                      else failed(r.sample_id, "no trajectory point parsed", raw))
+        return [out[i] for i in range(len(requests))]

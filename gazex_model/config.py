@@ -1,0 +1,270 @@
+"""Training configuration: frozen dataclasses loaded from YAML with strict keys.
+
+A YAML file may start with ``extends: other.yaml`` (path relative to the file); the two
+are deep-merged, the child winning. Unknown keys, wrong types and bad values raise
+:class:`~gazex_bench.errors.UsageError` with one line naming the file and the key.
+Command-line overrides use dotted keys: ``--set lora.r=16 --set objectives.sda=0``
+(values parsed as YAML scalars).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gazex_bench.errors import UsageError
+
+OBJECTIVES: tuple[str, ...] = ("fvp", "gtm", "sda", "report", "vqa", "grounding")
+"""Objective groups a config can weight (sampling probabilities, normalised)."""
+
+
+@dataclass(frozen=True)
+class TinyModelSettings:
+    """Shape of the tiny backbone (used when ``model.backbone == 'tiny'``)."""
+
+    hidden_size: int = 128
+    intermediate_size: int = 384
+    num_hidden_layers: int = 3
+    num_attention_heads: int = 4
+    num_key_value_heads: int = 2
+    vision_embed_dim: int = 64
+    vision_depth: int = 2
+    vision_num_heads: int = 2
+    vocab_size: int = 1000
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """Backbone and numerics.
+
+    ``backbone`` is ``tiny`` (built locally from the training text) or a local directory
+    holding a Qwen2-VL checkpoint (e.g. ``/models/Qwen2-VL-2B-Instruct``).
+    """
+
+    backbone: str = "tiny"
+    init_from: str | None = None
+    """A finished run directory whose trained weights (LoRA merged) are the starting model
+    (downstream fine-tuning of GazeX). Its tokenizer/processor are reused."""
+    tiny: TinyModelSettings = field(default_factory=TinyModelSettings)
+    image_side: int = 84
+    """Model-input image side in pixels (area cap ``image_side**2``; multiple of 28)."""
+    min_image_side: int = 56
+    dtype: str = "auto"
+    """auto (fp32 on CPU, bf16 on GPU) | float32 | bfloat16."""
+    attn_implementation: str = "sdpa"
+    gradient_checkpointing: bool = False
+    max_length: int = 1024
+    """Token cap per training sequence; longer samples are counted and skipped."""
+
+
+@dataclass(frozen=True)
+class LoraSettings:
+    """LoRA on the language model (peft). ``method`` in :class:`TrainConfig` selects lora/full/none."""
+
+    r: int = 16
+    alpha: int = 32
+    dropout: float = 0.05
+    target_modules: str = r".*language_model.*\.(q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj)"
+    """Regex over module names (peft ``target_modules`` string form)."""
+
+
+@dataclass(frozen=True)
+class ObjectiveWeights:
+    """Sampling weight of each objective group (0 disables it)."""
+
+    fvp: float = 1.0
+    gtm: float = 1.0
+    sda: float = 1.0
+    report: float = 0.0
+    vqa: float = 0.0
+    grounding: float = 0.0
+
+    def active(self) -> dict[str, float]:
+        """Objectives with positive weight, in :data:`OBJECTIVES` order."""
+        return {k: float(getattr(self, k)) for k in OBJECTIVES if getattr(self, k) > 0}
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    """Where the data come from and how samples are built."""
+
+    root: str | None = None
+    """Dataset root (REFLACX + MIMIC-CXR-JPG ...); None = generated phantom."""
+    phantom_size: str = "small"
+    gaze_preset: str = "gazex-code"
+    max_frames: int = 8
+    """Cap on frames per attention video (evenly subsampled, SDA keeps <= 9 by default)."""
+    frame_side: int = 56
+    """Side (pixels) of video frames fed to the model (square, multiple of 28)."""
+    test_phase3: int = 350
+    """Phase-3 readings in the test split at full REFLACX scale (scaled for smaller sets)."""
+    split_seed: int = 0
+    report_source: str = "reflacx"
+    """Text for the ``report`` objective: reflacx (transcriptions) | mimic (R2Gen annotation)."""
+    workers: int = 1
+    """Processes for the gaze preprocessing (results do not depend on it)."""
+    max_samples_per_objective: int = 0
+    """0 = all; else a seeded subsample per objective (fast smoke runs)."""
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """Inference settings (recorded with every prediction)."""
+
+    max_new_tokens: int = 128
+    do_sample: bool = False
+    num_beams: int = 1
+    temperature: float = 1.0
+    top_p: float = 1.0
+    batch_size: int = 8
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """One training run (or a zero-shot one: ``method: none`` or ``max_steps: 0``)."""
+
+    name: str = "gazex"
+    seed: int = 0
+    method: str = "lora"
+    """lora | full | none."""
+    max_steps: int = 300
+    batch_size: int = 4
+    grad_accum: int = 1
+    lr: float = 1e-3
+    weight_decay: float = 0.0
+    warmup_steps: int = 10
+    scheduler: str = "cosine"
+    max_grad_norm: float = 1.0
+    log_every: int = 10
+    save_every: int = 0
+    """Checkpoint every N optimiser steps (0 = only at the end)."""
+    keep_checkpoints: int = 2
+    mixed_precision: str = "auto"
+    """auto (no on CPU, bf16 on GPU) | no | bf16 | fp16."""
+    num_threads: int = 0
+    """torch CPU threads (0 = leave torch's default)."""
+    model: ModelSettings = field(default_factory=ModelSettings)
+    lora: LoraSettings = field(default_factory=LoraSettings)
+    objectives: ObjectiveWeights = field(default_factory=ObjectiveWeights)
+    data: DataSettings = field(default_factory=DataSettings)
+    generation: GenerationSettings = field(default_factory=GenerationSettings)
+
+    def validate(self, where: str = "config") -> None:
+        """Raise UsageError for inconsistent values (one line)."""
+        if self.method not in ("lora", "full", "none"):
+            raise UsageError(f"{where}: method must be lora, full or none, got {self.method!r}")
+        if self.method != "none" and self.max_steps > 0 and not self.objectives.active():
+            raise UsageError(f"{where}: all objective weights are 0")
+        if self.scheduler not in ("cosine", "linear", "constant"):
+            raise UsageError(f"{where}: scheduler must be cosine, linear or constant")
+        if self.data.report_source not in ("reflacx", "mimic"):
+            raise UsageError(f"{where}: data.report_source must be reflacx or mimic")
+        if self.batch_size < 1 or self.grad_accum < 1:
+            raise UsageError(f"{where}: batch_size and grad_accum must be >= 1")
+
+
+def _coerce(value: Any, typ: Any, key: str, where: str) -> Any:
+    """Check/convert a scalar YAML value against a dataclass field type."""
+    origin = typing.get_origin(typ)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in typing.get_args(typ):
+            return None
+        typ = next(t for t in typing.get_args(typ) if t is not type(None))
+    if typ is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if typ is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
+        raise UsageError(f"{where}: key '{key}' must be {typ.__name__}, got {value!r}")
+    return value
+
+
+def from_dict(cls: type, data: dict[str, Any], where: str, prefix: str = "") -> Any:
+    """Build dataclass ``cls`` from ``data`` with strict key and type checks."""
+    if not isinstance(data, dict):
+        raise UsageError(f"{where}: key '{prefix.rstrip('.') or '<top>'}' must be a mapping")
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise UsageError(f"{where}: unknown key '{prefix}{unknown[0]}' (known: {', '.join(sorted(names))})")
+    kwargs: dict[str, Any] = {}
+    for name, value in data.items():
+        typ = hints[name]
+        if dataclasses.is_dataclass(typ):
+            kwargs[name] = from_dict(typ, value, where, f"{prefix}{name}.")
+        else:
+            kwargs[name] = _coerce(value, typ, prefix + name, where)
+    return cls(**kwargs)
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def read_yaml_chain(path: Path, depth: int = 0) -> dict[str, Any]:
+    """Read a YAML config, resolving ``extends`` (relative to the file) recursively."""
+    if depth > 8:
+        raise UsageError(f"{path}: 'extends' chain deeper than 8")
+    if not path.is_file():
+        raise UsageError(f"{path}: config file not found")
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: top level must be a mapping")
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    return _deep_merge(read_yaml_chain((path.parent / str(parent)).resolve(), depth + 1), data)
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Apply ``key.sub=value`` strings (values parsed as YAML) to a nested dict."""
+    out = _deep_merge({}, data)
+    for item in overrides:
+        if "=" not in item:
+            raise UsageError(f"--set {item!r}: expected key=value")
+        key, raw = item.split("=", 1)
+        try:
+            value = yaml.safe_load(raw) if raw != "" else ""
+        except yaml.YAMLError:
+            value = raw
+        node = out
+        parts = key.strip().split(".")
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+            if not isinstance(node, dict):
+                raise UsageError(f"--set {item!r}: '{p}' is not a section")
+        node[parts[-1]] = value
+    return out
+
+
+def load_config(path: str | Path | None, overrides: list[str] | None = None) -> TrainConfig:
+    """Load a :class:`TrainConfig` from YAML (or defaults when ``path`` is None) + overrides."""
+    data = read_yaml_chain(Path(path)) if path is not None else {}
+    data = apply_overrides(data, overrides or [])
+    where = str(path) if path is not None else "config"
+    cfg = from_dict(TrainConfig, data, where)
+    cfg.validate(where)
+    return cfg
+
+
+def config_to_dict(cfg: Any) -> dict[str, Any]:
+    """Nested plain dict of a config dataclass (for resolved_config.yaml)."""
+    return dataclasses.asdict(cfg)
+
+
+def dump_config(cfg: TrainConfig) -> str:
+    """YAML text of the fully resolved config (loadable again by :func:`load_config`)."""
+    return yaml.safe_dump(config_to_dict(cfg), sort_keys=False)

@@ -1,0 +1,1 @@
+"""Experiments with the model package (scripts, not tests)."""

@@ -1,0 +1,165 @@
+"""Inference on a trained run directory: batched greedy generation + task helpers.
+
+:class:`GazeXModel` loads any run written by :mod:`gazex_model.train` (LoRA, full or
+zero-shot; tiny or 2B) and answers with the prompts of :mod:`gazex_model.prompts`. Images
+are prepared exactly as in training (gray, /4, resized to ``model.image_side``). Outputs
+are parsed by :mod:`gazex_model.parse`; coordinates stay in the quarter-scale frame here.
+
+Whole-image inspection trajectory (no GazeX prompt produces coordinates for a whole
+image): generate the report with the inspection prompt, then run FVP on every generated
+sentence in order; the trajectory is the concatenation of each sentence's predicted
+cluster centroids followed by its observation centroid.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from gazex_model import prompts as P
+from gazex_model.collate import Sample, encode_for_generation
+from gazex_model.config import GenerationSettings
+from gazex_model.data import model_image
+from gazex_model.parse import Parsed, parse_boxes, parse_fvp, parse_report, parse_seq, parse_vqa
+from gazex_model.sources import load_quarter_gray
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One generation: text, mean token log-probability (confidence), prompt."""
+
+    text: str
+    mean_logprob: float
+    prompt: str
+
+    @property
+    def confidence(self) -> float:
+        """``exp(mean token log-prob)`` in (0, 1]."""
+        return float(math.exp(self.mean_logprob))
+
+
+class GazeXModel:
+    """A trained GazeX run ready for generation.
+
+    Args:
+        run_dir: Output directory of ``gazex-train``.
+        device: ``cpu``, ``cuda``, ``cuda:1`` or ``auto``.
+        generation: Decoding settings (default: the run's ``generation`` section).
+    """
+
+    def __init__(self, run_dir: str | Path, device: str = "auto", generation: GenerationSettings | None = None) -> None:
+        import torch
+
+        from gazex_model.modeling import load_trained, read_run_config
+
+        self.run_dir = Path(run_dir)
+        self.cfg = read_run_config(self.run_dir)
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.device = device
+        self.generation = generation or self.cfg.generation
+        self.model, self.processor = load_trained(self.run_dir, self.cfg, device=device, merge=True)
+
+    def settings(self) -> dict[str, Any]:
+        """Generation settings + model identity (for run records)."""
+        return {"run_dir": str(self.run_dir.resolve()), "name": self.cfg.name, "method": self.cfg.method,
+                "backbone": self.cfg.model.backbone, "generation": asdict(self.generation), "device": self.device}
+
+    def image(self, path: str | Path) -> Any:
+        """Model-input image array for an image file (training preprocessing)."""
+        return model_image(load_quarter_gray(Path(path)), self.cfg.model.image_side)
+
+    def generate(self, samples: Sequence[Sample]) -> list[Generated]:
+        """Batched generation (greedy unless the settings sample), in input order."""
+        out: list[Generated] = []
+        bs = max(1, self.generation.batch_size)
+        for i in range(0, len(samples), bs):
+            out.extend(self._batch(list(samples[i : i + bs])))
+        return out
+
+    def _batch(self, batch: list[Sample]) -> list[Generated]:
+        import torch
+
+        enc = encode_for_generation(self.processor, batch).to(self.device)
+        g = self.generation
+        kwargs: dict[str, Any] = {"max_new_tokens": g.max_new_tokens, "do_sample": g.do_sample, "num_beams": g.num_beams,
+                                  "output_scores": True, "return_dict_in_generate": True}
+        if g.do_sample:
+            kwargs.update(temperature=g.temperature, top_p=g.top_p)
+        with torch.no_grad():
+            res = self.model.generate(**enc, **kwargs)
+        n_prompt = enc["input_ids"].shape[1]
+        seqs = res.sequences[:, n_prompt:]
+        scores = self.model.compute_transition_scores(res.sequences, res.scores, normalize_logits=True)
+        tok = self.processor.tokenizer
+        out = []
+        for j, s in enumerate(batch):
+            ids = seqs[j].tolist()
+            stop = {tok.eos_token_id, tok.pad_token_id}
+            n = next((k for k, t in enumerate(ids) if t in stop), len(ids))
+            lp = scores[j, :max(n, 1)].float()
+            mean_lp = float(lp[torch.isfinite(lp)].mean()) if torch.isfinite(lp).any() else -1e9
+            out.append(Generated(tok.decode(ids[:n], skip_special_tokens=True), mean_lp, s.prompt))
+        return out
+
+    # ------------------------------------------------------------------ task helpers
+
+    def _trained_on(self, objective: str) -> bool:
+        return self.cfg.method != "none" and getattr(self.cfg.objectives, objective, 0.0) > 0
+
+    def report_prompt(self) -> str:
+        """REPORT if the run trained the plain report objective, else GazeX's image->report prompt."""
+        return P.REPORT if self._trained_on("report") else P.GTM_IMAGE_REPORT
+
+    def reports(self, image_paths: Sequence[str | Path]) -> list[tuple[Generated, Parsed]]:
+        """Findings text per image."""
+        samples = [Sample("report", "report", str(p), self.report_prompt(), "", image=self.image(p)) for p in image_paths]
+        return [(g, parse_report(g.text)) for g in self.generate(samples)]
+
+    def answers(self, items: Sequence[tuple[str | Path, str]]) -> list[tuple[Generated, Parsed]]:
+        """Short answer per ``(image_path, question)``."""
+        samples = [Sample("vqa", "vqa", str(p), P.VQA.format(question=q), "", image=self.image(p)) for p, q in items]
+        return [(g, parse_vqa(g.text)) for g in self.generate(samples)]
+
+    def fvp(self, items: Sequence[tuple[str | Path, str]]) -> list[tuple[Generated, Parsed]]:
+        """Ordered gaze clusters + observation for ``(image_path, finding sentence)`` pairs."""
+        samples = [Sample("fvp", "fvp", str(p), P.FVP.format(sentence=f), "", image=self.image(p)) for p, f in items]
+        return [(g, parse_fvp(g.text)) for g in self.generate(samples)]
+
+    def ground(self, items: Sequence[tuple[str | Path, str]]) -> list[tuple[Generated, Parsed]]:
+        """Boxes (quarter scale) per ``(image_path, phrase)``: grounding prompt if trained on it, else FVP."""
+        if not self._trained_on("grounding"):
+            return [(g, parse_boxes(g.text)) for g, _ in self.fvp(items)]
+        samples = [Sample("grounding", "grounding", str(p), P.GROUNDING.format(phrase=ph), "", image=self.image(p))
+                   for p, ph in items]
+        return [(g, parse_boxes(g.text)) for g in self.generate(samples)]
+
+    def order(self, videos: Sequence[Any], sentence: str | None = None) -> list[tuple[Generated, Parsed]]:
+        """SDA: ``<seq>`` order of shuffled frame videos ``(T, H, W, 3)`` uint8."""
+        samples = [Sample("sda", "sda", str(i), P.SDA_CLIP.format(n_frames=len(v), sentence=sentence) if sentence
+                          else P.SDA_GLOBAL.format(n_frames=len(v)), "", video=v) for i, v in enumerate(videos)]
+        return [(g, parse_seq(g.text, len(v))) for g, v in zip(self.generate(samples), videos)]
+
+    def trajectories(self, image_paths: Sequence[str | Path]) -> list[tuple[list[tuple[float, float]], list[str]]]:
+        """Inspection trajectory per image (see module docstring) and the sentences it follows."""
+        samples = [Sample("gtm", "inspect", str(p), P.INSPECT if not self._trained_on("gtm") else P.GTM_IMAGE_REPORT,
+                          "", image=self.image(p)) for p in image_paths]
+        texts = [g.text for g in self.generate(samples)]
+        out = []
+        for path, text in zip(image_paths, texts):
+            sents = [s.strip() + " ." for s in re.split(r"\s*\.\s*", text) if s.strip()][:12]
+            pts: list[tuple[float, float]] = []
+            for _, parsed in self.fvp([(path, s) for s in sents]):
+                if parsed.ok:
+                    pts.extend(c for _, c in parsed.value.get("clusters", []))
+                    obs = parsed.value.get("observation")
+                    pts.append(obs[1] if obs else parsed.value["centroid"])
+            out.append((pts, sents))
+        return out

@@ -1,0 +1,169 @@
+"""Backbone preparation for a run: build/load, then LoRA / full fine-tune / frozen.
+
+Run directory layout (written by :mod:`gazex_model.train`):
+
+* ``base_model/`` — the tiny backbone as initialised (tiny runs only; real checkpoints are
+  referenced by path in ``resolved_config.yaml``),
+* ``adapter/`` — the LoRA adapter (``method: lora``) or ``model/`` (``method: full``),
+* ``processor/`` — the processor used in training.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from gazex_bench.errors import UsageError
+from gazex_model.config import TrainConfig
+from gazex_model.loading import load_backbone, resolve_dtype
+
+logger = logging.getLogger(__name__)
+
+
+def tiny_shape(cfg: TrainConfig) -> Any:
+    """:class:`~gazex_model.tiny.TinyShape` from the config's tiny + image settings."""
+    from gazex_model.tiny import TinyShape
+
+    t = cfg.model.tiny
+    return TinyShape(
+        hidden_size=t.hidden_size,
+        intermediate_size=t.intermediate_size,
+        num_hidden_layers=t.num_hidden_layers,
+        num_attention_heads=t.num_attention_heads,
+        num_key_value_heads=t.num_key_value_heads,
+        vision_embed_dim=t.vision_embed_dim,
+        vision_depth=t.vision_depth,
+        vision_num_heads=t.vision_num_heads,
+        vocab_size=t.vocab_size,
+        image_side=cfg.model.image_side,
+        min_image_side=cfg.model.min_image_side,
+    )
+
+
+def base_dir_for(cfg: TrainConfig, run_dir: Path) -> Path:
+    """Directory of the base backbone: ``run_dir/base_model`` for tiny, else the checkpoint path."""
+    return run_dir / "base_model" if cfg.model.backbone == "tiny" else Path(cfg.model.backbone)
+
+
+def read_run_config(run_dir: str | Path) -> TrainConfig:
+    """The resolved config of a finished run directory."""
+    from gazex_model.config import load_config
+
+    path = Path(run_dir) / "resolved_config.yaml"
+    if not path.is_file():
+        raise UsageError(f"{run_dir}: not a run directory (no resolved_config.yaml)")
+    return load_config(path)
+
+
+def prepare_base(cfg: TrainConfig, run_dir: Path, corpus: Sequence[str]) -> Path:
+    """Make sure the starting backbone exists on disk; build + save the tiny one if needed."""
+    if cfg.model.init_from:
+        read_run_config(cfg.model.init_from)
+        return Path(cfg.model.init_from)
+    base = base_dir_for(cfg, run_dir)
+    if (base / "config.json").is_file():
+        return base
+    if cfg.model.backbone != "tiny":
+        raise UsageError(f"model.backbone {cfg.model.backbone!r}: no config.json there (need a local checkpoint dir)")
+    from gazex_model.tiny import build_tiny_backbone, save_backbone
+
+    model, proc = build_tiny_backbone(corpus, tiny_shape(cfg), seed=cfg.seed)
+    save_backbone(model, proc, base)
+    return base
+
+
+def _apply_caps(proc: Any, cfg: TrainConfig) -> Any:
+    """Set the processor's pixel-area limits from the config (images and video frames)."""
+    from gazex_model.processor import NumpyVideoProcessor
+
+    lo, hi = cfg.model.min_image_side**2, cfg.model.image_side**2
+    proc.image_processor.size = {"shortest_edge": lo, "longest_edge": hi}
+    if isinstance(proc.video_processor, NumpyVideoProcessor):
+        proc.video_processor.min_pixels, proc.video_processor.max_pixels = lo, hi
+    return proc
+
+
+def load_for_run(cfg: TrainConfig, base: Path, device_type: str) -> tuple[Any, Any]:
+    """Load a backbone directory in the run's dtype with the run's image-size caps."""
+    # full fine-tuning keeps fp32 master weights (bf16 autocast on GPU); LoRA/inference load bf16 on GPU
+    dtype = resolve_dtype("float32" if cfg.model.dtype == "auto" and cfg.method == "full" else cfg.model.dtype, device_type)
+    model, proc = load_backbone(base, dtype=dtype, attn_implementation=cfg.model.attn_implementation)
+    return model, _apply_caps(proc, cfg)
+
+
+def load_start(cfg: TrainConfig, run_dir: Path, device_type: str) -> tuple[Any, Any]:
+    """The model a run starts from: its base backbone, or ``init_from``'s trained model (merged)."""
+    if cfg.model.init_from:
+        init = Path(cfg.model.init_from)
+        model, proc = load_trained(init, read_run_config(init), device="cpu", merge=True)
+        return model, _apply_caps(proc, cfg)
+    return load_for_run(cfg, base_dir_for(cfg, run_dir), device_type)
+
+
+def apply_method(model: Any, cfg: TrainConfig) -> Any:
+    """Wrap with LoRA (peft), unfreeze everything (full) or freeze (none)."""
+    if cfg.method == "lora":
+        from peft import LoraConfig, get_peft_model
+
+        lcfg = LoraConfig(
+            r=cfg.lora.r,
+            lora_alpha=cfg.lora.alpha,
+            lora_dropout=cfg.lora.dropout,
+            target_modules=cfg.lora.target_modules,
+            task_type="CAUSAL_LM",
+        )
+        model = get_peft_model(model, lcfg)
+    else:
+        for p in model.parameters():
+            p.requires_grad_(cfg.method == "full")
+    if cfg.model.gradient_checkpointing and cfg.method != "none":
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        if hasattr(model, "enable_input_require_grads"):
+            model.enable_input_require_grads()
+    n_all = sum(p.numel() for p in model.parameters())
+    n_train = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    logger.info("parameters: %.2f M total, %.3f M trainable (%s)", n_all / 1e6, n_train / 1e6, cfg.method)
+    return model
+
+
+def save_trained(model: Any, processor: Any, cfg: TrainConfig, run_dir: Path) -> Path:
+    """Save the adapter (lora) or full weights (full) and the processor; returns the weights dir."""
+    processor.save_pretrained(run_dir / "processor")
+    if cfg.method == "lora":
+        out = run_dir / "adapter"
+        model.save_pretrained(out)
+    elif cfg.method == "full":
+        out = run_dir / "model"
+        model.save_pretrained(out)
+        processor.save_pretrained(out)
+    else:
+        out = Path(cfg.model.init_from) if cfg.model.init_from else base_dir_for(cfg, run_dir)
+    return out
+
+
+def load_trained(run_dir: str | Path, cfg: TrainConfig, *, device: str = "cpu", merge: bool = False) -> tuple[Any, Any]:
+    """Load the trained model of a run directory (any method) for inference.
+
+    Args:
+        run_dir: Output directory of :func:`gazex_model.train.train`.
+        cfg: Its resolved config.
+        device: torch device string.
+        merge: Merge LoRA weights into the base (faster inference, no peft wrapper).
+    """
+    run_dir = Path(run_dir)
+    device_type = "cuda" if device.startswith("cuda") else "cpu"
+    if cfg.method == "full" and (run_dir / "model" / "config.json").is_file():
+        model, proc = load_for_run(cfg, run_dir / "model", device_type)
+    else:
+        model, proc = load_start(cfg, run_dir, device_type)
+        if cfg.method == "lora" and (run_dir / "adapter").is_dir():
+            from peft import PeftModel
+
+            model = PeftModel.from_pretrained(model, run_dir / "adapter")
+            if merge:
+                model = model.merge_and_unload()
+    model.to(device)
+    model.eval()
+    return model, proc

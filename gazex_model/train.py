@@ -1,0 +1,226 @@
+"""Training loop on 🤗 accelerate: one code path for 1 CPU, 1 GPU or many GPUs.
+
+Multi-GPU / DeepSpeed / FSDP come from an accelerate config file
+(``accelerate launch --config_file configs/accelerate/<x>.yaml -m gazex_model.cli ...``);
+this module only uses the :class:`accelerate.Accelerator` API. Numerics: fp32 on CPU,
+bf16 (weights + autocast) on GPU unless the config says otherwise.
+
+Every run writes into its output directory: ``resolved_config.yaml``, ``run_info.json``
+(git commit + dirty flag, versions, device, data counts, timings), ``metrics.jsonl`` (one
+line per optimiser step with the loss of each objective seen in that step),
+``checkpoints/step_XXXXXX/`` (model, optimiser, scheduler, RNG, sampler, step) and the
+final ``adapter/`` (or ``model/``) + ``processor/``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gazex_bench.errors import UsageError
+from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line
+from gazex_model.collate import Sample, approx_length, encode_for_training
+from gazex_model.config import TrainConfig, dump_config
+from gazex_model.modeling import apply_method, load_start, prepare_base, save_trained
+from gazex_model.runinfo import device_info, git_state, versions
+from gazex_model.sampling import ObjectiveSampler
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainData:
+    """Training pools and the text used to build a tiny tokenizer."""
+
+    pools: dict[str, list[Sample]]
+    """Objective -> train-split samples."""
+    corpus: list[str]
+    """Report / prompt / target text (tiny BPE training corpus)."""
+    summary: dict[str, Any] = field(default_factory=dict)
+    """Counts and skip reasons (copied into run_info.json)."""
+
+
+@dataclass
+class RunResult:
+    """What :func:`train` returns."""
+
+    run_dir: Path
+    steps: int
+    final_losses: dict[str, float]
+    seconds: float
+    step_seconds_median: float | None
+
+
+def _mixed_precision(cfg: TrainConfig) -> str:
+    import torch
+
+    if cfg.mixed_precision != "auto":
+        return cfg.mixed_precision
+    return "bf16" if torch.cuda.is_available() and cfg.model.dtype in ("auto", "bfloat16") else "no"
+
+
+def _filter_long(pools: dict[str, list[Sample]], proc: Any, max_length: int, skips: dict[str, int]) -> dict[str, list[Sample]]:
+    """Drop (and count) samples whose prompt+target exceed ``max_length`` tokens."""
+    out: dict[str, list[Sample]] = {}
+    for name, samples in pools.items():
+        keep = [s for s in samples if max_length <= 0 or approx_length(proc, s) <= max_length]
+        if len(keep) < len(samples):
+            skips[f"{name}: longer than max_length"] = len(samples) - len(keep)
+        out[name] = keep
+    return out
+
+
+def _latest_checkpoint(run_dir: Path) -> Path | None:
+    ckpts = sorted((run_dir / "checkpoints").glob("step_*"))
+    return ckpts[-1] if ckpts else None
+
+
+def _save_checkpoint(acc: Any, run_dir: Path, step: int, sampler: ObjectiveSampler, keep: int) -> None:
+    d = run_dir / "checkpoints" / f"step_{step:06d}"
+    acc.save_state(str(d))
+    if acc.is_main_process:
+        atomic_write_json(d / "trainer_state.json", {"step": step, "sampler": sampler.state()})
+        for old in sorted((run_dir / "checkpoints").glob("step_*"))[:-keep] if keep > 0 else []:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_start(cfg: TrainConfig, run_dir: Path, data: TrainData) -> None:
+    atomic_write_text(run_dir / "resolved_config.yaml", dump_config(cfg))
+    info = {"git": git_state(), "versions": versions(), "device": device_info(), "data": data.summary}
+    atomic_write_json(run_dir / "run_info.json", info)
+
+
+def _update_info(run_dir: Path, extra: dict[str, Any]) -> None:
+    info = json.loads((run_dir / "run_info.json").read_text())
+    info.update(extra)
+    atomic_write_json(run_dir / "run_info.json", info)
+
+
+def _optimizer(model: Any, cfg: TrainConfig, total_steps: int) -> tuple[Any, Any]:
+    import torch
+    from transformers import get_scheduler
+
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    name = {"cosine": "cosine", "linear": "linear", "constant": "constant_with_warmup"}[cfg.scheduler]
+    sched = get_scheduler(name, opt, num_warmup_steps=cfg.warmup_steps, num_training_steps=max(total_steps, 1))
+    return opt, sched
+
+
+def _one_step(acc: Any, model: Any, proc: Any, opt: Any, sched: Any, sampler: ObjectiveSampler, cfg: TrainConfig) -> dict[str, list[float]]:
+    """One optimiser step (``grad_accum`` micro-batches); returns objective -> losses."""
+    losses: dict[str, list[float]] = defaultdict(list)
+    model.train()
+    for _ in range(cfg.grad_accum):
+        name, batch = sampler.next()
+        enc = encode_for_training(proc, batch).to(acc.device)
+        with acc.accumulate(model), acc.autocast():
+            loss = model(**enc).loss
+            acc.backward(loss)
+            if acc.sync_gradients and cfg.max_grad_norm > 0:
+                acc.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+        losses[name].append(float(loss.detach().float().item()))
+    return losses
+
+
+def _setup(cfg: TrainConfig, run_dir: Path, data: TrainData, resume: bool) -> tuple[Any, ...]:
+    import torch
+    from accelerate import Accelerator
+    from accelerate.utils import set_seed
+
+    if cfg.num_threads > 0:
+        torch.set_num_threads(cfg.num_threads)
+    acc = Accelerator(mixed_precision=_mixed_precision(cfg), gradient_accumulation_steps=cfg.grad_accum)
+    set_seed(cfg.seed)
+    ckpt = _latest_checkpoint(run_dir)
+    if ckpt is not None and not resume:
+        raise UsageError(f"{run_dir}: has checkpoints; pass --resume to continue or choose a new --out")
+    if acc.is_main_process:  # build/save the tiny backbone once, then every process loads it
+        prepare_base(cfg, run_dir, data.corpus)
+    acc.wait_for_everyone()
+    model, proc = load_start(cfg, run_dir, acc.device.type)
+    model = apply_method(model, cfg)
+    return acc, model, proc, ckpt
+
+
+def train(cfg: TrainConfig, run_dir: str | Path, data: TrainData, *, resume: bool = False) -> RunResult:
+    """Train (or, with ``method: none`` / ``max_steps: 0``, just materialise) a GazeX variant.
+
+    Args:
+        cfg: Resolved configuration.
+        run_dir: Output directory (created).
+        data: Training pools + tokenizer corpus.
+        resume: Continue from the latest checkpoint in ``run_dir``.
+
+    Returns:
+        Summary with the step count, last loss per objective, wall time and median step time.
+    """
+    t0 = time.perf_counter()
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    acc, model, proc, ckpt = _setup(cfg, run_dir, data, resume)
+    if acc.is_main_process:
+        _write_start(cfg, run_dir, data)
+    steps = cfg.max_steps if cfg.method != "none" else 0
+    if steps == 0:
+        if acc.is_main_process:
+            save_trained(acc.unwrap_model(model), proc, cfg, run_dir)
+            _update_info(run_dir, {"steps": 0, "seconds": time.perf_counter() - t0})
+        return RunResult(run_dir, 0, {}, time.perf_counter() - t0, None)
+    skips: dict[str, int] = {}
+    pools = _filter_long(data.pools, proc, cfg.model.max_length, skips)
+    sampler = ObjectiveSampler(pools, cfg.objectives.active(), cfg.batch_size, cfg.seed + acc.process_index)
+    opt, sched = _optimizer(model, cfg, steps * acc.num_processes)
+    model, opt, sched = acc.prepare(model, opt, sched)
+    start = 0
+    if ckpt is not None:
+        acc.load_state(str(ckpt))
+        state = json.loads((ckpt / "trainer_state.json").read_text())
+        start = int(state["step"])
+        sampler.load_state(state["sampler"])
+        logger.info("resumed from %s at step %d", ckpt, start)
+    final, times = _loop(acc, model, proc, opt, sched, sampler, cfg, run_dir, start, steps)
+    acc.wait_for_everyone()
+    if acc.is_main_process:
+        save_trained(acc.unwrap_model(model), proc, cfg, run_dir)
+        med = sorted(times)[len(times) // 2] if times else None
+        _update_info(run_dir, {"steps": steps, "seconds": time.perf_counter() - t0, "step_seconds_median": med,
+                               "skipped": skips, "dropped_objectives": sampler.dropped,
+                               "samples_per_objective": {k: len(v) for k, v in pools.items()}})
+    med = sorted(times)[len(times) // 2] if times else None
+    return RunResult(run_dir, steps, final, time.perf_counter() - t0, med)
+
+
+def _loop(acc: Any, model: Any, proc: Any, opt: Any, sched: Any, sampler: ObjectiveSampler, cfg: TrainConfig,
+          run_dir: Path, start: int, steps: int) -> tuple[dict[str, float], list[float]]:
+    """Run optimiser steps ``start..steps-1``; append metrics; checkpoint; return last losses + step times."""
+    final: dict[str, float] = {}
+    times: list[float] = []
+    log_path = run_dir / "metrics.jsonl"
+    for step in range(start, steps):
+        ts = time.perf_counter()
+        losses = _one_step(acc, model, proc, opt, sched, sampler, cfg)
+        dt = time.perf_counter() - ts
+        times.append(dt)
+        means = {k: sum(v) / len(v) for k, v in losses.items()}
+        final.update(means)
+        if acc.is_main_process:
+            rec = {"step": step + 1, "lr": float(sched.get_last_lr()[0]), "losses": means,
+                   "loss": sum(sum(v) for v in losses.values()) / cfg.grad_accum, "step_s": round(dt, 4)}
+            with log_path.open("a", encoding="utf-8") as fh:
+                fh.write(dumps_jsonl_line(rec))
+            if (step + 1) % max(cfg.log_every, 1) == 0:
+                logger.info("step %d/%d loss %.4f %s (%.3f s)", step + 1, steps, rec["loss"], means, dt)
+        if cfg.save_every > 0 and (step + 1) % cfg.save_every == 0 and step + 1 < steps:
+            _save_checkpoint(acc, run_dir, step + 1, sampler, cfg.keep_checkpoints)
+    _save_checkpoint(acc, run_dir, steps, sampler, cfg.keep_checkpoints)
+    return final, times

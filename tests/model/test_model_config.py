@@ -1,0 +1,59 @@
+"""Config loading: strict keys (one clear line), types, extends, overrides; all shipped configs load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gazex_bench.errors import UsageError
+from gazex_model.config import dump_config, load_config
+
+CONFIGS = sorted(p for p in (Path(__file__).resolve().parents[2] / "configs").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.name)
+def test_every_shipped_config_loads(path: Path) -> None:
+    cfg = load_config(path)
+    assert cfg.name
+    assert load_config(None, []).name  # defaults load too
+
+
+def test_unknown_key_is_one_line(tmp_path: Path) -> None:
+    p = tmp_path / "c.yaml"
+    p.write_text("lora:\n  rnk: 4\n")
+    with pytest.raises(UsageError) as e:
+        load_config(p)
+    msg = str(e.value)
+    assert "\n" not in msg and "lora.rnk" in msg and str(p) in msg
+
+
+def test_type_errors_and_bad_values(tmp_path: Path) -> None:
+    p = tmp_path / "c.yaml"
+    p.write_text("max_steps: many\n")
+    with pytest.raises(UsageError, match="max_steps"):
+        load_config(p)
+    with pytest.raises(UsageError, match="method"):
+        load_config(None, ["method=qlora"])
+    with pytest.raises(UsageError, match="key=value"):
+        load_config(None, ["lr"])
+
+
+def test_extends_and_overrides(tmp_path: Path) -> None:
+    (tmp_path / "base.yaml").write_text("name: base\nlr: 0.1\nlora: {r: 4, alpha: 8}\n")
+    (tmp_path / "child.yaml").write_text("extends: base.yaml\nname: child\nlora: {r: 2}\n")
+    cfg = load_config(tmp_path / "child.yaml", ["lora.dropout=0.2", "objectives.sda=0"])
+    assert (cfg.name, cfg.lr, cfg.lora.r, cfg.lora.alpha, cfg.lora.dropout) == ("child", 0.1, 2, 8, 0.2)
+    assert cfg.objectives.active() == {"fvp": 1.0, "gtm": 1.0}
+    # resolved config round-trips
+    (tmp_path / "resolved.yaml").write_text(dump_config(cfg))
+    assert load_config(tmp_path / "resolved.yaml") == cfg
+
+
+def test_ablation_configs_differ_only_in_objectives() -> None:
+    root = CONFIGS[0].parent
+    full = load_config(root / "gazex-2b.yaml")
+    for a in ("fvp", "gtm", "sda"):
+        abl = load_config(root / f"gazex-2b-no-{a}.yaml")
+        assert getattr(abl.objectives, a) == 0.0
+        assert abl.lora == full.lora and abl.lr == full.lr and abl.max_steps == full.max_steps
