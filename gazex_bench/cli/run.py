@@ -20,12 +20,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("--run", required=True, type=Path, help="run directory (runs/<run_id>)")
     _score_options(p)
     p.set_defaults(handler=_score)
-    p = subparsers.add_parser("compare", help="paired bootstrap + Wilcoxon per metric on shared samples")
+    p = subparsers.add_parser("compare", help="paired bootstrap (corpus metrics recomputed) + Wilcoxon + Holm")
     p.add_argument("run_a", type=Path)
     p.add_argument("run_b", type=Path)
     p.add_argument("--n-boot", type=int, default=1000)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--json", action="store_true", help="print the JSON record instead of a table")
+    p.add_argument("--out", type=Path, default=None, help="also write the JSON record to FILE (atomically)")
     p.set_defaults(handler=_compare)
     p = subparsers.add_parser("ls", help="list tasks, adapters and metrics with their conventions")
     p.add_argument("what", nargs="?", choices=("tasks", "adapters", "metrics"), default=None)
@@ -38,6 +39,8 @@ def _register_run(subparsers: Any) -> None:
     p.add_argument("--model", required=True, help="adapter name (gazex-bench ls adapters)")
     p.add_argument("--model-arg", action="append", default=[], metavar="K=V",
                    help="adapter constructor argument; V is parsed as JSON when possible (repeatable)")
+    p.add_argument("--task-arg", action="append", default=[], metavar="K=V",
+                   help="task option, e.g. radiologist_map=CSV for reflacx-gaze (repeatable; part of the run id)")
     p.add_argument("--data-root", default=None, help="dataset root (default: cached small phantom)")
     p.add_argument("--split", default=None, help="dataset split (default: the task's)")
     p.add_argument("--limit", type=int, default=None, help="evaluate only the first N samples")
@@ -91,6 +94,7 @@ def _run(args: argparse.Namespace) -> int:
 
     req = RunRequest(
         task=args.task, model=args.model, model_args=parse_model_args(args.model_arg),
+        task_args=_task_args(args.task_arg),
         data_root=args.data_root, split=args.split, limit=args.limit, out=args.out,
         run_id=args.run_id, seed=args.seed, shard=_shard(args), quiet=args.quiet,
         score=_options(args), command=["gazex-bench", *sys.argv[1:]],
@@ -108,20 +112,31 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _task_args(items: list[str]) -> dict[str, Any]:
+    """``--task-arg k=v`` → typed dict; paths (``*_map``, ``*path``) are made absolute."""
+    from gazex_bench.models.registry import parse_model_args
+
+    out = parse_model_args(items, flag="--task-arg")
+    for k, v in out.items():
+        if isinstance(v, str) and (k.endswith("_map") or k.endswith("path")):
+            out[k] = str(Path(v).expanduser().resolve())
+    return out
+
+
 def _score(args: argparse.Namespace) -> int:
     from gazex_bench.runner.score import score_run
     from gazex_bench.runner.spec import read_spec
     from gazex_bench.tasks.registry import get_task
 
     spec = read_spec(args.run)
-    record = score_run(args.run, get_task(spec.task), options=_options(args),
+    record = score_run(args.run, get_task(spec.task, task_args=spec.task_args), options=_options(args),
                        command=["gazex-bench", *sys.argv[1:]])
     _print_metrics(record)
     return 0
 
 
 def _print_metrics(record: dict[str, Any]) -> None:
-    print(f"run {record['run_id']}  task {record['task']['name']}  model {record['model']['adapter']}  "
+    print(f"run {record['run_id']}  task {record['task']['name']}  model {record['model'].get('label') or record['model']['adapter']}  "
           f"n={record['dataset']['n_evaluated']}")
     for name, m in record["metrics"].items():
         star = "*" if name == record["primary_metric"] else " "
@@ -133,17 +148,21 @@ def _fmt(x: float | None) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from gazex_bench.io import atomic_write_json
     from gazex_bench.runner.compare import compare_runs
 
-    rows = compare_runs(args.run_a, args.run_b, n_boot=args.n_boot, seed=args.seed)
+    rec = compare_runs(args.run_a, args.run_b, n_boot=args.n_boot, seed=args.seed)
+    if args.out is not None:
+        atomic_write_json(args.out, rec)
     if args.json:
-        print(json.dumps(rows, indent=2, sort_keys=True))
+        print(json.dumps(rec, indent=2, sort_keys=True))
         return 0
-    print(f"{'metric':<28} {'n':>5} {'mean_a':>8} {'mean_b':>8} {'diff':>8} {'ci_low':>8} {'ci_high':>8} "
-          f"{'p_boot':>7} {'p_wilcoxon':>10}")
-    for r in rows:
-        print(f"{r['metric']:<28} {r['n']:>5} {_fmt(r['mean_a'])} {_fmt(r['mean_b'])} {_fmt(r['diff'])} "
-              f"{_fmt(r['ci_low'])} {_fmt(r['ci_high'])} {_fmt(r['p_bootstrap'])} {_fmt(r['p_wilcoxon'])}")
+    print(f"A = {rec['model_a']} ({rec['run_a']})\nB = {rec['model_b']} ({rec['run_b']})  shared n={rec['n']}")
+    print(f"{'metric':<24} {'n':>5} {'a':>8} {'b':>8} {'b-a':>8} {'ci_low':>8} {'ci_high':>8} "
+          f"{'p_boot':>7} {'p_wilcox':>8} {'p_holm':>7}")
+    for m, r in rec["metrics"].items():
+        print(f"{m:<24} {r['n']:>5} {_fmt(r['a'])} {_fmt(r['b'])} {_fmt(r['diff'])} {_fmt(r['ci_low'])} "
+              f"{_fmt(r['ci_high'])} {_fmt(r['p_boot'])} {_fmt(r['wilcoxon_p'])} {_fmt(r['p_holm'])}")
     return 0
 
 

@@ -37,6 +37,8 @@ class PredictionsAdapter:
 
     name = "predictions"
     capabilities = frozenset(Capability)
+    aux_stages = False
+    """Answers only the task's own samples: follow-up stages (reflacx-gaze setting 1) are skipped."""
     batch_size = 256
 
     def __init__(self, path: str | Path, coords: str | None = None) -> None:

@@ -169,7 +169,7 @@ def create_adapter(name: str, registry: Registry[Any] | None = None, **model_arg
         raise UsageError(f"bad --model-arg for adapter '{name}': {exc}") from None
 
 
-def parse_model_args(items: Sequence[str] | None) -> dict[str, Any]:
+def parse_model_args(items: Sequence[str] | None, flag: str = "--model-arg") -> dict[str, Any]:
     """Parse ``k=v`` strings to typed values.
 
     ``v`` is read as JSON when it parses (``3`` → int, ``0.5`` → float, ``true`` →
@@ -184,9 +184,9 @@ def parse_model_args(items: Sequence[str] | None) -> dict[str, Any]:
         key, sep, value = item.partition("=")
         key = key.strip().replace("-", "_")
         if not sep or not key:
-            raise UsageError(f"--model-arg must look like key=value, got '{item}'")
+            raise UsageError(f"{flag} must look like key=value, got '{item}'")
         if key in out:
-            raise UsageError(f"--model-arg '{key}' given twice")
+            raise UsageError(f"{flag} '{key}' given twice")
         out[key] = _typed(value.strip())
     return out
 

@@ -25,6 +25,9 @@ class RunRequest:
     task: str
     model: str
     model_args: dict[str, Any] = field(default_factory=dict)
+    """Adapter constructor args; ``label`` is taken out (display name, see :func:`split_label`)."""
+    task_args: dict[str, Any] = field(default_factory=dict)
+    """Task options (``--task-arg``)."""
     data_root: Path | None = None
     """None → the cached default phantom."""
     split: str | None = None
@@ -63,8 +66,10 @@ def run(
     """
     adapters = adapters if adapters is not None else build_adapter_registry()
     tasks = tasks if tasks is not None else build_task_registry()
-    task = tasks.get(req.task)()
+    task = tasks.get(req.task)(**req.task_args)
     factory = adapters.get(req.model)  # unknown → did-you-mean error
+    model_args, label = split_label(req.model_args)
+    task.quiet = req.quiet
     if req.limit is not None and req.limit < 1:
         from gazex_bench.errors import UsageError
 
@@ -73,21 +78,28 @@ def run(
     split = req.split or task.default_split
     data = task.load(root.path, split=split, limit=req.limit)
     spec = RunSpec(
-        task=req.task, model=req.model, model_args=dict(req.model_args), split=split,
+        task=req.task, model=req.model, model_args=model_args, split=split,
         limit=req.limit, data_root=str(root.path), data_kind=root.kind,
         data_fingerprint=data.content_sha256(), phantom=root.phantom, seed=req.seed,
-        model_key=_model_key(factory, req.model_args),
+        model_key=_model_key(factory, model_args), task_args=dict(req.task_args), label=label,
     )
     run_dir = req.out / (req.run_id or spec.run_id())
     write_or_check_spec(run_dir, spec)
     stats = predict(
-        task, data, lambda: create_adapter(req.model, adapters, **req.model_args), run_dir,
+        task, data, lambda: create_adapter(req.model, adapters, **model_args), run_dir,
         shard=req.shard, quiet=req.quiet,
     )
     if req.shard is not None and req.shard.count > 1:
         return RunOutcome(run_dir, stats, None)
     record = score_run(run_dir, task, options=req.score, data=data, command=req.command)
     return RunOutcome(run_dir, stats, record)
+
+
+def split_label(model_args: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """Remove the display name ``label`` from the adapter args: ``(args without label, label)``."""
+    args = dict(model_args)
+    label = args.pop("label", None)
+    return args, None if label is None else str(label)
 
 
 def _model_key(factory: Any, model_args: dict[str, Any]) -> dict[str, Any] | None:

@@ -1,19 +1,30 @@
 """``gazex-bench compare``: paired tests between two scored runs of the same task.
 
-For every metric present in both runs' ``scores.jsonl``, on the sample ids the two
-runs share and where both values are finite: the mean per-sample difference
-(B − A), a seeded paired percentile-bootstrap 95 % CI of it and its two-sided p-value
-(:func:`gazex_bench.metrics.stats.paired_bootstrap`), and the Wilcoxon signed-rank
-p-value (:func:`~gazex_bench.metrics.stats.wilcoxon_signed_rank`, ``zero_method="wilcox"``;
-``null`` when all differences are 0).
+On the sample ids the two runs share (sorted), per metric:
 
-Note: this compares **per-sample** values. For corpus-level metrics (BLEU, CIDEr)
-the per-sample value is the sentence-level score stored in scores.jsonl.
+* ``a``, ``b``: the metric of each run on the shared samples; ``diff`` = b − a;
+* ``ci_low``/``ci_high``/``p_boot``: seeded paired percentile bootstrap of the difference —
+  both systems are reweighted with the SAME resample weights
+  (:func:`gazex_bench.metrics.stats.resample_weights`; cluster resampling when the task
+  groups samples, e.g. VQA questions of one study). Corpus metrics (BLEU-1..4, ROUGE-L,
+  CIDEr-D with document frequencies recomputed per resample, clinical F1) are recomputed
+  on each resample from their per-sample statistics (:meth:`ReportTask.corpus_functions`);
+  every other metric (mIoU, accuracy, gaze errors...) is the mean of its per-sample values
+  (samples where both runs have a finite value). Two-sided
+  ``p = min(1, 2·min(P(diff* ≤ 0), P(diff* ≥ 0)))``;
+* ``wilcoxon_p``: Wilcoxon signed-rank on the per-sample values of scores.jsonl
+  (``zero_method="wilcox"``; null when all differences are 0 or the metric has no
+  per-sample value);
+* ``p_holm``: Holm-adjusted ``p_boot`` across the metrics of the record.
+
+Record: ``{"run_a","run_b","model_a","model_b","task","n","n_boot","seed","metrics":{m:{"a","b",
+"diff","ci_low","ci_high","p_boot","wilcoxon_p","p_holm","n","kind"}}}``.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +34,9 @@ from gazex_bench.errors import UsageError
 from gazex_bench.io import read_jsonl
 from gazex_bench.runner.score import read_run_record
 from gazex_bench.runner.spec import SCORES
+
+Corpus = Callable[[np.ndarray], np.ndarray]
+"""(n, B) resample weights → (B,) metric values."""
 
 
 def _scores(run_dir: Path) -> dict[str, dict[str, float]]:
@@ -34,37 +48,115 @@ def _scores(run_dir: Path) -> dict[str, dict[str, float]]:
     return out
 
 
-def paired_test(a: np.ndarray, b: np.ndarray, *, n_boot: int, seed: int) -> dict[str, float | None]:
-    """Mean difference B−A with a paired-bootstrap CI and p, and the Wilcoxon p (metrics/stats.py)."""
-    from gazex_bench.metrics.stats import mean_reducer, paired_bootstrap, wilcoxon_signed_rank
-
-    res = paired_bootstrap(b, a, mean_reducer, n_resamples=n_boot, seed=seed)
-    _, p_w = wilcoxon_signed_rank(b, a, zero_method="wilcox")
-    out = {"mean_a": float(a.mean()), "mean_b": float(b.mean()), "diff": res.diff.value,
-           "ci_low": res.diff.low, "ci_high": res.diff.high, "p_bootstrap": res.p_value, "p_wilcoxon": p_w}
-    return {k: (None if v is None or not math.isfinite(v) else float(v)) for k, v in out.items()}
+def _label(rec: Mapping[str, Any]) -> str:
+    m = rec.get("model") or {}
+    return str(m.get("label") or (m.get("args") or {}).get("label") or m.get("adapter"))
 
 
-def compare_runs(run_a: Path, run_b: Path, *, n_boot: int = 1000, seed: int = 0) -> list[dict[str, Any]]:
-    """Rows ``{metric, n, mean_a, mean_b, diff, ci_low, ci_high, p_bootstrap, p_wilcoxon}``.
+def _clean(x: float | None) -> float | None:
+    return None if x is None or not math.isfinite(float(x)) else float(x)
+
+
+def _paired(fa: Corpus, fb: Corpus, n: int, n_boot: int, seed: int, level: float,
+            groups: list[str] | None) -> dict[str, float | None]:
+    """a, b, diff (b − a) and the paired-bootstrap CI / p on the same resample weights."""
+    from gazex_bench.metrics.stats import resample_weights
+
+    ones = np.ones((n, 1))
+    a, b = float(fa(ones)[0]), float(fb(ones)[0])
+    out: dict[str, float | None] = {"a": _clean(a), "b": _clean(b), "diff": _clean(b - a),
+                                    "ci_low": None, "ci_high": None, "p_boot": None}
+    if n_boot <= 0 or n < 2:
+        return out
+    w = resample_weights(n, n_boot, seed, groups)
+    diffs = np.asarray(fb(w), float) - np.asarray(fa(w), float)
+    diffs = diffs[np.isfinite(diffs)]
+    if diffs.size:
+        alpha = (1.0 - level) / 2.0
+        lo, hi = np.quantile(diffs, [alpha, 1.0 - alpha])
+        p = min(1.0, 2.0 * min(float(np.mean(diffs <= 0)), float(np.mean(diffs >= 0))))
+        out.update(ci_low=float(lo), ci_high=float(hi), p_boot=p)
+    return out
+
+
+def _mean_fn(values: np.ndarray) -> Corpus:
+    from gazex_bench.metrics.stats import mean_reducer
+
+    return lambda w: mean_reducer(values, w)
+
+
+def _wilcoxon(a: np.ndarray, b: np.ndarray) -> float | None:
+    from gazex_bench.metrics.stats import wilcoxon_signed_rank
+
+    if len(a) < 2:
+        return None
+    return _clean(wilcoxon_signed_rank(b, a, zero_method="wilcox")[1])
+
+
+def compare_runs(run_a: Path, run_b: Path, *, n_boot: int = 1000, seed: int = 0,
+                 level: float = 0.95) -> dict[str, Any]:
+    """The comparison record (module doc).
 
     Raises:
         UsageError: unscored runs, different tasks, or no shared samples.
     """
+    from gazex_bench.metrics.stats import holm
+
     rec_a, rec_b = read_run_record(run_a), read_run_record(run_b)
-    if rec_a["task"]["name"] != rec_b["task"]["name"]:
-        raise UsageError(f"runs are of different tasks: {rec_a['task']['name']} vs {rec_b['task']['name']}")
+    task = rec_a["task"]["name"]
+    if task != rec_b["task"]["name"]:
+        raise UsageError(f"runs are of different tasks: {task} vs {rec_b['task']['name']}")
     sa, sb = _scores(run_a), _scores(run_b)
     shared = sorted(set(sa) & set(sb))
     if not shared:
         raise UsageError("the two runs share no sample ids")
-    metrics = sorted({m for s in shared for m in sa[s]} & {m for s in shared for m in sb[s]})
-    rows: list[dict[str, Any]] = []
-    for m in metrics:
-        pairs = [(sa[s][m], sb[s][m]) for s in shared if m in sa[s] and m in sb[s]]
-        pairs = [(x, y) for x, y in pairs if math.isfinite(x) and math.isfinite(y)]
-        if len(pairs) < 2:
+    corpus_a, corpus_b, groups = _corpus(run_a, run_b, shared)
+    metrics: dict[str, dict[str, Any]] = {}
+    names = sorted(({m for s in shared for m in sa[s]} & {m for s in shared for m in sb[s]}) | set(corpus_a))
+    for m in names:
+        pairs = [(sa[s].get(m, math.nan), sb[s].get(m, math.nan)) for s in shared]
+        keep = [i for i, (x, y) in enumerate(pairs) if math.isfinite(x) and math.isfinite(y)]
+        arr = np.asarray([pairs[i] for i in keep], float).reshape(-1, 2)
+        if m in corpus_a:
+            row = _paired(corpus_a[m], corpus_b[m], len(shared), n_boot, seed, level, groups)
+            row.update(n=len(shared), kind="corpus")
+        elif len(keep) >= 1:
+            g = None if groups is None else [groups[i] for i in keep]
+            row = _paired(_mean_fn(arr[:, 0]), _mean_fn(arr[:, 1]), len(keep), n_boot, seed, level, g)
+            row.update(n=len(keep), kind="mean")
+        else:
             continue
-        arr = np.asarray(pairs, dtype=float)
-        rows.append({"metric": m, "n": len(pairs), **paired_test(arr[:, 0], arr[:, 1], n_boot=n_boot, seed=seed)})
-    return rows
+        row["wilcoxon_p"] = _wilcoxon(arr[:, 0], arr[:, 1]) if len(keep) else None
+        metrics[m] = row
+    order = sorted(metrics)
+    _, adj = holm([math.nan if metrics[m]["p_boot"] is None else metrics[m]["p_boot"] for m in order])
+    for m, p in zip(order, adj):
+        metrics[m]["p_holm"] = _clean(p)
+    return {"run_a": str(run_a), "run_b": str(run_b), "model_a": _label(rec_a), "model_b": _label(rec_b),
+            "task": task, "n": len(shared), "n_boot": n_boot, "seed": seed, "level": level, "metrics": metrics}
+
+
+def _corpus(run_a: Path, run_b: Path, shared: list[str]) -> tuple[dict[str, Corpus], dict[str, Corpus], list[str] | None]:
+    """Corpus-metric functions of both runs on ``shared`` (empty for tasks without them) and groups."""
+    from gazex_bench.runner.records import load_predictions
+    from gazex_bench.runner.score import load_run_data
+    from gazex_bench.runner.spec import read_spec
+    from gazex_bench.tasks.base import ScoreOptions
+    from gazex_bench.tasks.registry import get_task
+
+    spec_a = read_spec(run_a)
+    task = get_task(spec_a.task, task_args=spec_a.task_args)
+    if not hasattr(task, "corpus_functions"):
+        return {}, {}, None  # mean metrics: sample-level resampling
+    out = []
+    for run in (run_a, run_b):
+        spec = read_spec(run)
+        data = load_run_data(run, spec, get_task(spec.task, task_args=spec.task_args))
+        preds = load_predictions(run / "predictions.jsonl", task.capability)
+        rec = read_run_record(run)
+        ckpt = (rec.get("scoring") or {}).get("chexbert_checkpoint")
+        opts = ScoreOptions(chexbert_checkpoint=Path(ckpt) if ckpt else None)
+        out.append((task.corpus_functions(data, {k: r.response for k, r in preds.items()}, shared, opts), data))
+    by_id = {s.sample_id: s for s in out[0][1].samples}
+    groups = [str(by_id[s].group or s) if s in by_id else s for s in shared]
+    return out[0][0], out[1][0], groups if len(set(groups)) < len(groups) else None

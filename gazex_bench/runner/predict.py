@@ -31,7 +31,8 @@ from gazex_bench.runner.records import (
     sha256_text,
 )
 from gazex_bench.runner.spec import MODEL
-from gazex_bench.tasks.base import Task, TaskData, TaskSample
+from gazex_bench.models.types import Capability, Request
+from gazex_bench.tasks.base import Task, TaskData
 from gazex_bench.tasks.common import progress
 
 log = logging.getLogger(__name__)
@@ -76,50 +77,130 @@ def predict(
     shard: Shard | None = None,
     quiet: bool = False,
 ) -> PredictStats:
-    """Predict every sample of ``data`` (of this shard) not yet in the predictions file."""
+    """Predict every sample of ``data`` (of this shard) not yet in the predictions file, then the aux stages."""
     samples = [s for s in data.samples if shard is None or shard.keeps(s.sample_id)]
     path = run_dir / (shard.filename() if shard else PREDICTIONS)
     done = load_predictions(path, task.capability, repair=True)
     todo = [s for s in samples if s.sample_id not in done]
+    lazy = _LazyAdapter(make_adapter, task, data, run_dir)
+    n_err = _predict_requests(lazy, task.capability, [s.request for s in todo], path, f"predict {task.name}", quiet)
+    for stage_err in _predict_aux(lazy, task, data, run_dir, shard, quiet):
+        n_err += stage_err
+    return PredictStats(len(samples), len(done), len(todo), n_err)
+
+
+class _LazyAdapter:
+    """Builds (and prepares) the adapter on first use only, so a finished run never loads the model."""
+
+    def __init__(self, make: Callable[[], Any], task: Task, data: TaskData, run_dir: Path) -> None:
+        self._make, self._task, self._data, self._run_dir = make, task, data, run_dir
+        self._adapter: Any = None
+
+    def get(self) -> Any:
+        if self._adapter is None:
+            adapter = self._make()
+            require(adapter, self._task.capability)
+            identity = adapter.identity()
+            _record_model(self._run_dir, identity)
+            _prepare(adapter, self._task, self._data)
+            self.gen_sha = sha256_text(json.dumps(identity, sort_keys=True, default=str))
+            self._adapter = adapter
+        return self._adapter
+
+
+def _predict_requests(
+    lazy: _LazyAdapter, capability: Capability, todo: Sequence[Request], path: Path, desc: str, quiet: bool
+) -> int:
+    """Predict ``todo`` into ``path`` (appending); returns the number of errors."""
     if not todo:
-        return PredictStats(len(samples), len(done), 0, 0)
-    adapter = make_adapter()
-    require(adapter, task.capability)
-    identity = adapter.identity()
-    _record_model(run_dir, identity)
-    _prepare(adapter, task, data)
-    gen_sha = sha256_text(json.dumps(identity, sort_keys=True, default=str))
+        return 0
+    adapter = lazy.get()
     batch = max(1, int(getattr(adapter, "batch_size", 8) or 8))
     n_err = 0
     with PredictionWriter(path) as writer:
         batches = [todo[i : i + batch] for i in range(0, len(todo), batch)]
-        for chunk in progress(batches, total=len(batches), desc=f"predict {task.name}", quiet=quiet):
-            records = _run_batch(adapter, task, chunk, gen_sha)
+        for chunk in progress(batches, total=len(batches), desc=desc, quiet=quiet):
+            records = _run_batch(adapter, capability, chunk, lazy.gen_sha)
             n_err += sum(r.response.error is not None for r in records)
             writer.write(records)
-    return PredictStats(len(samples), len(done), len(todo), n_err)
+    return n_err
+
+
+def _predict_aux(
+    lazy: _LazyAdapter, task: Task, data: TaskData, run_dir: Path, shard: Shard | None, quiet: bool
+) -> list[int]:
+    """Run the task's aux stages in order; a stage the adapter cannot do is marked unavailable."""
+    prior: dict[str, dict[str, Any]] = {}
+    errors = []
+    for i, stage in enumerate(task.aux_stages(data)):
+        base = run_dir / f"predictions.{stage.name}.jsonl"
+        path = base if shard is None else run_dir / f"predictions.{stage.name}.{shard.filename()[len('predictions.'):]}"
+        marker = base.with_suffix(".unavailable")
+        prior[stage.name] = {}
+        if marker.is_file():
+            continue
+        reqs = stage.requests(prior)
+        if i == 0 and shard is not None:
+            reqs = [r for r in reqs if shard.keeps(r.sample_id)]
+        done = load_predictions(path, stage.capability, repair=True)
+        todo = [r for r in reqs if r.sample_id not in done]
+        why = _cannot(lazy.get(), stage.capability) if todo else None
+        if why:
+            atomic_write_text(marker, f"unavailable: {why}\n")
+            continue
+        errors.append(_predict_requests(lazy, stage.capability, todo, path, f"predict {stage.name}", quiet))
+        prior[stage.name] = {k: r.response for k, r in load_predictions(path, stage.capability).items()}
+    return errors
+
+
+def _cannot(adapter: Any, capability: Capability) -> str | None:
+    """Why ``adapter`` cannot run an aux stage of ``capability`` (None = it can).
+
+    Adapters that answer only the task's own samples (e.g. ``predictions``) set
+    ``aux_stages = False``.
+    """
+    if not getattr(adapter, "aux_stages", True):
+        return "the adapter answers only the task's own samples (aux_stages = False)"
+    if not _can(adapter, capability):
+        caps = ", ".join(sorted(c.value for c in getattr(adapter, "capabilities", ()))) or "none"
+        return f"adapter has no '{capability.value}' capability ({caps})"
+    return None
+
+
+def _can(adapter: Any, capability: Capability) -> bool:
+    try:
+        require(adapter, capability)
+    except UsageError:
+        return False
+    return True
 
 
 def _prepare(adapter: Any, task: Task, data: TaskData) -> None:
+    stages = task.aux_stages(data)
     if isinstance(adapter, LearnsFromTraining) and hasattr(adapter, "fit"):
-        adapter.fit([Example(s.request, s.reference) for s in data.train])
+        train = [Example(s.request, s.reference) for s in data.train]
+        train += [Example(q, r) for st in stages if _can(adapter, st.capability) for q, r in st.train]
+        adapter.fit(train)
     if isinstance(adapter, ReadsReferences) and hasattr(adapter, "set_references"):
-        adapter.set_references([Example(s.request, s.reference) for s in data.samples])
+        refs = [Example(s.request, s.reference) for s in data.samples]
+        if getattr(adapter, "aux_stages", True):
+            refs += [Example(q, r) for st in stages for q, r in st.references]
+        adapter.set_references(refs)
 
 
 def _run_batch(
-    adapter: Any, task: Task, chunk: Sequence[TaskSample], gen_sha: str
+    adapter: Any, capability: Capability, chunk: Sequence[Request], gen_sha: str
 ) -> list[PredictionRecord]:
     t0 = time.perf_counter()
-    responses = call(adapter, task.capability, [s.request for s in chunk])
+    responses = call(adapter, capability, list(chunk))
     per = (time.perf_counter() - t0) / len(chunk)
     out: list[PredictionRecord] = []
-    for sample, resp in zip(chunk, responses):
-        if resp.sample_id != sample.sample_id:
+    for request, resp in zip(chunk, responses):
+        if resp.sample_id != request.sample_id:
             raise RuntimeError(
-                f"adapter answered '{resp.sample_id}' for request '{sample.sample_id}'"
+                f"adapter answered '{resp.sample_id}' for request '{request.sample_id}'"
             )
-        out.append(PredictionRecord(sample.sample_id, resp, prompt_sha256(sample.request, resp), gen_sha, round(per, 6)))
+        out.append(PredictionRecord(request.sample_id, resp, prompt_sha256(request, resp), gen_sha, round(per, 6)))
     return out
 
 
@@ -130,27 +211,33 @@ def _record_model(run_dir: Path, identity: dict[str, Any]) -> None:
 
 
 def merge_shards(run_dir: Path, task: Task) -> Path:
-    """Join ``predictions.shard-*-of-N.jsonl`` into predictions.jsonl (by sample id).
+    """Join ``predictions[.<stage>].shard-*-of-N.jsonl`` into ``predictions[.<stage>].jsonl`` (by sample id).
 
     Returns:
-        The merged predictions path (unchanged when there are no shard files).
+        The merged main predictions path (unchanged when there are no shard files).
 
     Raises:
         DataFormatError: a sample id present in two shards, or shard files with different N.
     """
-    shard_files = sorted(run_dir.glob("predictions.shard-*-of-*.jsonl"))
-    target = run_dir / PREDICTIONS
+    _merge(run_dir, "predictions", task.capability)
+    for stage, cap in task.aux_capabilities.items():
+        _merge(run_dir, f"predictions.{stage}", cap)
+    return run_dir / PREDICTIONS
+
+
+def _merge(run_dir: Path, stem: str, capability: Capability) -> None:
+    shard_files = sorted(run_dir.glob(f"{stem}.shard-*-of-*.jsonl"))
     if not shard_files:
-        return target
+        return
+    target = run_dir / f"{stem}.jsonl"
     counts = {p.name.rsplit("-of-", 1)[1].split(".")[0] for p in shard_files}
     if len(counts) > 1:
         raise DataFormatError(run_dir, f"shard files with different shard counts: {sorted(counts)}")
-    merged: dict[str, PredictionRecord] = dict(load_predictions(target, task.capability, repair=True))
+    merged: dict[str, PredictionRecord] = dict(load_predictions(target, capability, repair=True))
     for path in shard_files:
-        for sid, rec in load_predictions(path, task.capability, repair=True).items():
+        for sid, rec in load_predictions(path, capability, repair=True).items():
             if sid in merged and merged[sid].to_json() != rec.to_json():
                 raise DataFormatError(path, f"sample '{sid}' predicted differently in two files")
             merged[sid] = rec
     text = "".join(dumps_jsonl_line(merged[k].to_json()) for k in sorted(merged))
     atomic_write_text(target, text)
-    return target

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import math
 import statistics
+from dataclasses import replace
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -54,10 +55,12 @@ def score_run(
         UsageError: the data changed since prediction.
     """
     spec = read_spec(run_dir)
+    options = replace(options, model_label=spec.label or spec.model)
     data = data if data is not None else load_run_data(run_dir, spec, task)
     pred_path = merge_shards(run_dir, task)
     preds = load_predictions(pred_path, task.capability)
     check_ids(pred_path, preds.keys(), [s.sample_id for s in data.samples])
+    data = with_aux_responses(run_dir, task, data)
     result = task.score(data, {k: r.response for k, r in preds.items()}, options)
     _write_scores(run_dir / SCORES, data, preds, result)
     for name, table in sorted(result.tables.items()):
@@ -65,6 +68,31 @@ def score_run(
     record = build_run_record(run_dir, spec, task, data, preds, result, options, command)
     atomic_write_json(run_dir / RUN, record)
     return record
+
+
+def aux_path(run_dir: Path, stage: str) -> Path:
+    """``predictions.<stage>.jsonl`` of an aux stage."""
+    return run_dir / f"predictions.{stage}.jsonl"
+
+
+def with_aux_responses(run_dir: Path, task: Task, data: TaskData) -> TaskData:
+    """Attach the aux stages' stored responses to ``data.extra``.
+
+    ``extra["aux_responses"]``: stage → sample id → response (missing file = empty);
+    ``extra["aux_unavailable"]``: stage → reason, from ``predictions.<stage>.unavailable``.
+    """
+    if not task.aux_capabilities:
+        return data
+    responses: dict[str, dict[str, Any]] = {}
+    unavailable: dict[str, str] = {}
+    for stage, cap in task.aux_capabilities.items():
+        path = aux_path(run_dir, stage)
+        marker = path.with_suffix(".unavailable")
+        if marker.is_file():
+            unavailable[stage] = marker.read_text(encoding="utf-8").strip()
+        recs = load_predictions(path, cap) if path.is_file() else {}
+        responses[stage] = {k: r.response for k, r in recs.items()}
+    return replace(data, extra={**data.extra, "aux_responses": responses, "aux_unavailable": unavailable})
 
 
 def _clean(value: float) -> float | None:
@@ -98,9 +126,9 @@ def build_run_record(
         "git": git_info(),
         "scored_at_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": command,
-        "task": task.describe(),
+        "task": {**task.describe(), "args": dict(spec.task_args)},
         "dataset": _dataset_block(spec, data),
-        "model": {"adapter": spec.model, "args": spec.model_args, "identity": model},
+        "model": _model_block(spec, model),
         "generation": model.get("generation"),
         "seeds": {"run": spec.seed, "bootstrap": options.seed},
         "scoring": {
@@ -116,7 +144,18 @@ def build_run_record(
         },
         "primary_metric": task.primary_metric,
         "metrics": {k: v.to_dict() for k, v in sorted(result.metrics.items())},
+        "reference_rows": {row: {k: v.to_dict() for k, v in sorted(ms.items())}
+                           for row, ms in sorted(result.reference_rows.items())},
+        "analysis_status": dict(sorted(result.status.items())),
     }
+
+
+def _model_block(spec: RunSpec, identity: dict[str, Any]) -> dict[str, Any]:
+    """run.json ``model``: adapter, display label (also in ``args`` for older readers), args, identity."""
+    args = dict(spec.model_args)
+    if spec.label is not None:
+        args["label"] = spec.label
+    return {"adapter": spec.model, "label": spec.label or spec.model, "args": args, "identity": identity}
 
 
 def _dataset_block(spec: RunSpec, data: TaskData) -> dict[str, Any]:

@@ -43,10 +43,14 @@ class RunSpec:
     seed: int = 0
     model_key: dict[str, Any] | None = None
     """Content fingerprint an adapter declares for its args (``run_key`` hook), e.g. a predictions file's SHA-256."""
+    task_args: dict[str, Any] = field(default_factory=dict)
+    """``--task-arg`` options (part of the run id when any is given)."""
+    label: str | None = None
+    """Display name (``--model-arg label=...``); NOT part of the run id, not given to the adapter."""
 
     def identity(self) -> dict[str, Any]:
-        """The fields hashed into the run id."""
-        return {
+        """The fields hashed into the run id (``task_args`` only when non-empty, so older ids stay valid)."""
+        out = {
             "task": self.task,
             "model": self.model,
             "model_args": self.model_args,
@@ -56,6 +60,9 @@ class RunSpec:
             "seed": self.seed,
             "model_key": self.model_key,
         }
+        if self.task_args:
+            out["task_args"] = self.task_args
+        return out
 
     def run_id(self) -> str:
         """``<task>__<model>__<12 hex>``: same command + same data → same id (resume)."""
@@ -114,6 +121,8 @@ def write_or_check_spec(run_dir: Path, spec: RunSpec) -> None:
                 f"{run_dir} holds a different run (differs in: {', '.join(diff)}); "
                 "use another --run-id or --out"
             )
+        if old.label != spec.label:  # display name only: keep the latest
+            atomic_write_json(path, spec.to_json())
         return
     atomic_write_json(path, spec.to_json())
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 import abc
 import hashlib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gazex_bench.errors import UsageError
 from gazex_bench.models.types import Capability, Parsed, Request, Response, parsed_to_json
 
 
@@ -108,6 +109,10 @@ class ScoreResult:
     metrics: Mapping[str, MetricValue]
     tables: Mapping[str, Any] = field(default_factory=dict)
     """Optional named pandas DataFrames (written to ``runs/<id>/tables/<name>.csv``)."""
+    reference_rows: Mapping[str, Mapping[str, MetricValue]] = field(default_factory=dict)
+    """Row name (``inter-radiologist``, ``shuffled``, ``center-bias``) → metric → value (run.json)."""
+    status: Mapping[str, str] = field(default_factory=dict)
+    """Analysis → why it is unavailable or partial (run.json ``analysis_status``)."""
 
 
 @dataclass(frozen=True)
@@ -122,11 +127,40 @@ class ScoreOptions:
     chexbert_checkpoint: Path | None = None
     """CheXbert weights for clinical efficacy; rule-based labeler when None."""
     meteor: str = "auto"
+    model_label: str = "model"
+    """Display name of the scored model (``--model-arg label``, else the adapter); names it in tables."""
     """METEOR implementation (metrics/meteor.py): ``auto`` (jar if Java, else nltk), ``jar``, ``nltk``, ``none``."""
 
 
+@dataclass(frozen=True)
+class AuxStage:
+    """A follow-up prediction stage run after the task's own samples (e.g. reflacx-gaze setting 1).
+
+    Its predictions go to ``predictions.<name>.jsonl`` (resumable like the main file). An
+    adapter without ``capability`` skips the stage; the runner writes
+    ``predictions.<name>.unavailable`` with the reason and the task reports the analysis
+    as unavailable.
+    """
+
+    name: str
+    capability: Capability
+    requests: Callable[[Mapping[str, Mapping[str, Response]]], list[Request]]
+    """Earlier aux stages' responses (stage → sample id → response) → this stage's requests.
+    Under sharding, a stage with no earlier stage is filtered by sample-id hash; later
+    stages follow from this shard's earlier responses."""
+    references: tuple[tuple[Request, Parsed], ...] = ()
+    """(request, reference) pairs for the ``oracle`` (``set_references``)."""
+    train: tuple[tuple[Request, Parsed], ...] = ()
+    """Training pairs for baselines' ``fit``."""
+
+
 class Task(abc.ABC):
-    """Base class of every task (one module per task)."""
+    """Base class of every task (one module per task).
+
+    Task options (``--task-arg k=v``) are constructor keyword arguments; a task declares the
+    ones it accepts in :attr:`task_options` (name → help). They are recorded in spec.json and
+    join the run id.
+    """
 
     name: str = ""
     version: str = "1"
@@ -139,6 +173,23 @@ class Task(abc.ABC):
     metric_conventions: Mapping[str, str] = {}
     """Metric name → convention id / short definition (shown by ``gazex-bench ls``)."""
     higher_is_better: Mapping[str, bool] = {}
+    quiet: bool = False
+    """Set by the runner (``--quiet``): no progress bars while loading."""
+    task_options: Mapping[str, str] = {}
+    """Accepted ``--task-arg`` names → help text."""
+    aux_capabilities: Mapping[str, Capability] = {}
+    """Aux stage name → capability (see :class:`AuxStage`; used to parse their files)."""
+
+    def __init__(self, **task_args: Any) -> None:
+        unknown = sorted(set(task_args) - set(self.task_options))
+        if unknown:
+            known = ", ".join(sorted(self.task_options)) or "none"
+            raise UsageError(f"task '{self.name}' has no option {', '.join(unknown)} (options: {known})")
+        self.task_args: dict[str, Any] = dict(task_args)
+
+    def aux_stages(self, data: TaskData) -> tuple[AuxStage, ...]:
+        """Follow-up prediction stages for ``data`` (none by default)."""
+        return ()
 
     @abc.abstractmethod
     def load(self, data_root: Path, *, split: str | None, limit: int | None) -> TaskData:

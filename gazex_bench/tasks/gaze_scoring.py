@@ -11,11 +11,10 @@ Per trajectory sample: ``trajectory_r_x`` / ``trajectory_r_y`` = Pearson r betwe
 predicted trajectory (equal dwell per point, resampled to N points) and the reference.
 
 Dataset level: :func:`gazex_bench.gaze.alignment.run_gaze_alignment` with the readers of
-the evaluated images and the model's setting-2 answers; ``icc_a1_x``/``icc_a1_y`` are its
-pooled ``ICC(A,1)`` for ``model:<adapter>`` / ``setting=given`` with the table's F-based
-CI (``ci_method="icc-f-test"``); the inter-radiologist ceiling is reported as
-``icc_a1_x_inter_radiologist`` / ``_y``. All alignment tables are returned for
-``runs/<id>/tables/``.
+the evaluated images and the model's setting-2 answers (``given``), setting-1 findings
+(``generated``, :mod:`gazex_bench.tasks.gaze_setting1`) and trajectories. Metrics and
+reference rows from its tables: :mod:`gazex_bench.tasks.gaze_metrics`; figure-input tables:
+:mod:`gazex_bench.tasks.gaze_tables`. All alignment tables are returned for ``runs/<id>/tables/``.
 """
 
 from __future__ import annotations
@@ -68,8 +67,17 @@ def _trajectory_values(s: TaskSample, pred: GazePrediction | None) -> dict[str, 
     return {"trajectory_r_x": rx, "trajectory_r_y": ry, "missing_answer": 0.0}
 
 
+def six_tuples(pred: GazePrediction) -> tuple[tuple[float, ...], ...]:
+    """GazeX 6-tuples ``(xmin, ymin, xmax, ymax, cx, cy)`` of predicted clusters (box = centroid if absent)."""
+    return tuple((*(c.box or (*c.centroid, *c.centroid)), *c.centroid) for c in pred.clusters)
+
+
 def score_gaze_task(data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
-    """Per-sample values, their means with CIs, and the alignment ICC."""
+    """Per-sample values, their means with CIs, the alignment analyses, reference rows and figure tables."""
+    from gazex_bench.tasks.gaze_metrics import analysis_metrics, trajectory_reference_rows
+    from gazex_bench.tasks.gaze_setting1 import collect_setting1
+    from gazex_bench.tasks.gaze_tables import figure_tables
+
     per: dict[str, dict[str, float]] = {}
     for s in data.samples:
         pred = _answer(responses[s.sample_id])
@@ -82,52 +90,57 @@ def score_gaze_task(data: TaskData, responses: Mapping[str, Response], options: 
         if any(math.isfinite(v) for v in vals):
             metrics[name] = mean_with_ci(vals, options, groups)
     metrics["missing_answer_rate"] = mean_with_ci([per[s.sample_id]["missing_answer"] for s in data.samples], options)
-    tables = _alignment(data, responses, options, metrics)
-    return ScoreResult(per, metrics, tables)
+    s1 = collect_setting1(data)
+    images = _model_images(data, responses, s1)
+    readers = _readers(data, images)
+    status = {} if s1.status is None else {"setting1": f"{s1.status} ({len(_image_groups(data))} images)"}
+    if not readers:
+        return ScoreResult(per, metrics, {}, {}, status)
+    res = _run_alignment(readers, images, options)
+    found, rows = analysis_metrics(res.tables, options, f"model:{MODEL_NAME}")
+    metrics.update(found)
+    for row, vals in trajectory_reference_rows(data, responses, readers, options).items():
+        rows.setdefault(row, {}).update(vals)
+    status.update({u.analysis: u.reason.replace("--radiologist-map", "--task-arg radiologist_map=CSV")
+                   for u in res.status})
+    if s1.status is None:
+        status["setting1_counts"] = ", ".join(f"{k}={v}" for k, v in sorted(s1.counts.items()))
+    tables = dict(res.tables)
+    tables.update(figure_tables(res.tables, readers, images, options, status, bool(data.extra.get("identities"))))
+    return ScoreResult(per, metrics, tables, rows, status)
 
 
-def _model_images(data: TaskData, responses: Mapping[str, Response]) -> list[Any]:
+def _image_groups(data: TaskData) -> list[str]:
+    return sorted({s.group or s.sample_id for s in data.samples})
+
+
+def _model_images(data: TaskData, responses: Mapping[str, Response], s1: Any) -> list[Any]:
     from gazex_bench.gaze.inputs import ModelFinding, ModelImage
 
-    given: dict[str, list[Any]] = {}
+    given: dict[str, list[Any]] = {g: [] for g in _image_groups(data)}
     trajectories: dict[str, np.ndarray] = {}
     for s in data.samples:
         pred = _answer(responses[s.sample_id])
         group = s.group or s.sample_id
-        given.setdefault(group, [])
         if pred is None:
             continue
         if s.meta.get("kind") == "finding" and pred.clusters:
-            six = tuple((*(c.box or (*c.centroid, *c.centroid)), *c.centroid) for c in pred.clusters)
             ref = (str(s.meta["reading_id"]), int(s.meta["sentence_index"]))
-            given[group].append(ModelFinding(clusters=six, reference=ref))
+            given[group].append(ModelFinding(clusters=six_tuples(pred), reference=ref))
         elif s.meta.get("kind") == "trajectory" and pred.points:
             trajectories[group] = np.array(pred.points, float)
-    return [ModelImage(model=MODEL_NAME, image_group=g, given=tuple(fs), trajectory=trajectories.get(g))
+    return [ModelImage(model=MODEL_NAME, image_group=g, given=tuple(fs), generated=s1.generated.get(g, ()),
+                       trajectory=trajectories.get(g), labels=s1.labels.get(g))
             for g, fs in sorted(given.items())]
 
 
-def _alignment(data: TaskData, responses: Mapping[str, Response], options: ScoreOptions,
-               metrics: dict[str, MetricValue]) -> dict[str, Any]:
+def _readers(data: TaskData, images: list[Any]) -> list[Any]:
+    wanted = {m.image_group for m in images}
+    return [r for r in data.extra.get("readers", []) if r.image_group in wanted]
+
+
+def _run_alignment(readers: list[Any], images: list[Any], options: ScoreOptions) -> Any:
     from gazex_bench.gaze.alignment import AlignmentConfig, run_gaze_alignment
 
-    images = _model_images(data, responses)
-    wanted = {m.image_group for m in images}
-    readers = [r for r in data.extra.get("readers", []) if r.image_group in wanted]
-    if not readers:
-        return {}
-    cfg = AlignmentConfig(seed=options.seed, run_saliency=False)
-    res = run_gaze_alignment(readers, images, config=cfg)
-    icc = res.tables.get("icc")
-    if icc is not None and len(icc):
-        for comp, suffix in ((f"model:{MODEL_NAME}", ""), ("inter_radiologist", "_inter_radiologist")):
-            for axis in ("x", "y"):
-                rows = icc[(icc["comparison"] == comp) & (icc["axis"] == axis) & (icc["Type"] == "ICC(A,1)")]
-                if comp != "inter_radiologist":
-                    rows = rows[rows["setting"] == "given"]
-                if len(rows):
-                    r = rows.iloc[0]
-                    metrics[f"icc_a1_{axis}{suffix}"] = MetricValue(
-                        float(r["ICC"]), int(r["n_targets"]), float(r["ci_low"]), float(r["ci_high"]),
-                        "icc-f-test(level=0.95)")
-    return dict(res.tables)
+    cfg = AlignmentConfig(seed=options.seed, run_saliency=True)
+    return run_gaze_alignment(readers, images, config=cfg)

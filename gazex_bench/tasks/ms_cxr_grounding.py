@@ -37,6 +37,8 @@ class MsCxrGroundingTask(Task):
         "acc@0.5": "metrics/grounding.py: top-confidence box COCO IoU >= 0.5 with some GT box",
         "heatmap_miou": "metrics/grounding.py: min-max map > t, t=0.1..0.5 vs merged GT mask (BioViL)",
         "cnr": "metrics/grounding.py: |mean(A)-mean(~A)|/sqrt(var(A)+var(~A)) per GT box (BioViL)",
+        "map": "metrics/grounding_ap.py: pycocotools-equivalent AP per phrase (own category, all boxes ranked "
+               "by confidence), mean over IoU 0.1..0.7, mean over phrases; CI: bootstrap over phrases",
     }
     higher_is_better = {k: True for k in metric_conventions}
 
@@ -68,13 +70,41 @@ class MsCxrGroundingTask(Task):
         per: dict[str, dict[str, float]] = {}
         for s in data.samples:
             per[s.sample_id] = _score_one(s, responses[s.sample_id])
-        names = ["miou", "acc@0.1", "acc@0.3", "acc@0.5", "heatmap_miou", "cnr"]
+        _add_ap(data, responses, per)
+        names = ["miou", "map", "acc@0.1", "acc@0.3", "acc@0.5", "heatmap_miou", "cnr"]
         metrics = {}
         for name in names:
             vals = [per[s.sample_id].get(name, float("nan")) for s in data.samples]
             if any(np.isfinite(vals)):
                 metrics[name] = mean_with_ci(vals, options)
         return ScoreResult(per, metrics)
+
+
+def _add_ap(data: TaskData, responses: Mapping[str, Response], per: dict[str, dict[str, float]]) -> None:
+    """Per-phrase AP (mean over IoU 0.1..0.7) as ``map`` for every phrase scored with boxes.
+
+    Failed answers and heat-map-only answers with no box count as no detection (AP 0) when
+    the phrase was scored with boxes (``miou`` present).
+    """
+    from gazex_bench.metrics.grounding_ap import average_precision
+
+    ids, preds, scores, gts = [], [], [], []
+    for s in data.samples:
+        if "miou" not in per[s.sample_id]:
+            continue
+        resp = responses[s.sample_id]
+        parsed = resp.parsed if resp.error is None and isinstance(resp.parsed, Grounding) else Grounding()
+        box, conf = _xywh(parsed.boxes)
+        box[:, 2:] = np.maximum(box[:, 2:], 0.0)
+        ids.append(s.sample_id)
+        preds.append(box)
+        scores.append(np.where(np.isnan(conf), 1.0, conf))
+        gts.append(_xywh(s.reference.boxes)[0])  # type: ignore[union-attr]
+    if not ids:
+        return
+    ap = average_precision(preds, scores, gts)
+    for sid, v in zip(ids, ap.mean(axis=0)):
+        per[sid]["map"] = float(v)
 
 
 def _xywh(boxes: tuple[ScoredBox, ...]) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,4 @@
-"""``reflacx-gaze``: predict radiologists' gaze on REFLACX (paper §3.2, setting 2 + trajectories).
+"""``reflacx-gaze``: predict radiologists' gaze on REFLACX (paper §3.1–3.2: settings 1 and 2 + trajectories).
 
 Samples (all :class:`~gazex_bench.models.types.GazeRequest`, quarter-scale answers):
 
@@ -11,26 +11,39 @@ Samples (all :class:`~gazex_bench.models.types.GazeRequest`, quarter-scale answe
   the first reading's fixation trajectory resampled to ``N`` points
   (:func:`gazex_bench.gaze.trajectories.resample_trajectory`).
 
-Per-sample metrics and the dataset-level analyses (ICC(A,1) after DTW in setting 2,
-trajectory Pearson, inter-radiologist ceilings, via
-:func:`gazex_bench.gaze.alignment.run_gaze_alignment`) are in
-:mod:`gazex_bench.tasks.gaze_scoring`. Default split: ``all`` (REFLACX is small);
-``center-bias`` is fitted on the REFLACX readings of the MIMIC ``train`` split.
+Setting 1 (aux stages, :mod:`gazex_bench.tasks.gaze_setting1`): per image the model writes
+its report (``<image_group>/s1_report``, capability ``report``), then gives clusters for each
+of its own sentences (``<image_group>/s1/<k>``). Without the ``report`` capability setting 1
+is reported unavailable (``analysis_status``).
+
+Reference finding categories: every sentence is labelled by the rule-based CheXpert
+labeler (:mod:`gazex_bench.tasks.gaze_labels`); reading-level labels (dwell per category,
+majority vote) are the categories of the whole transcription.
+
+Task option ``radiologist_map=PATH`` (``--task-arg``): CSV ``reading_id,radiologist``
+giving radiologist identities (not in the released REFLACX). Without it, identity-dependent
+tables are reported unavailable. The scorer never reads ``phantom_truth/`` by itself: on the
+phantom pass ``phantom_truth/radiologists.csv`` explicitly.
+
+Scoring: :mod:`gazex_bench.tasks.gaze_scoring`. Default split: ``all`` (REFLACX is small);
+baselines are fitted on the REFLACX readings of the MIMIC ``train`` split.
 Dropped (counted): discarded readings, images without a JPG, sentences without gaze.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gazex_bench.models.types import Capability, GazePrediction, GazeRequest, PredictedCluster, Response
-from gazex_bench.tasks.base import ScoreOptions, ScoreResult, Task, TaskData, TaskSample, apply_limit
+from gazex_bench.tasks.base import AuxStage, ScoreOptions, ScoreResult, Task, TaskData, TaskSample, apply_limit
 from gazex_bench.tasks.common import dataset_folder, merge_counts, progress, select_split
 
+from gazex_bench.tasks.gaze_conventions import GAZE_CONVENTIONS, TRAJECTORY_POINTS
+
 PRESET = "paper"
-TRAJECTORY_POINTS = 16
 
 
 class ReflacxGazeTask(Task):
@@ -42,41 +55,73 @@ class ReflacxGazeTask(Task):
     dataset = "reflacx"
     default_split = "all"
     primary_metric = "icc_a1_x"
-    metric_conventions = {
-        "icc_a1_x": "ICC(A,1) of DTW-aligned centroid sequences, x, setting 2 (gaze/sequence_icc.py)",
-        "icc_a1_y": "ICC(A,1) of DTW-aligned centroid sequences, y, setting 2 (gaze/sequence_icc.py)",
-        "centroid_error": "|mean predicted centroid - mean reference centroid| / frame diagonal (lower better)",
-        "dtw_error": "DTW distance of centroid sequences / frame diagonal (gaze/dtw.py; lower better)",
-        "trajectory_r_x": f"Pearson r of x, trajectories resampled to {TRAJECTORY_POINTS} points",
-        "trajectory_r_y": f"Pearson r of y, trajectories resampled to {TRAJECTORY_POINTS} points",
-    }
-    higher_is_better = {"icc_a1_x": True, "icc_a1_y": True, "centroid_error": False, "dtw_error": False,
-                        "trajectory_r_x": True, "trajectory_r_y": True}
+    metric_conventions = GAZE_CONVENTIONS
+    higher_is_better = {k: k not in ("centroid_error", "dtw_error", "missing_answer_rate") for k in GAZE_CONVENTIONS}
+    task_options = {"radiologist_map": "CSV reading_id,radiologist (radiologist identities; user-supplied)"}
+    aux_capabilities = {"s1_report": Capability.REPORT, "s1_gaze": Capability.GAZE}
 
     def load(self, data_root: Path, *, split: str | None, limit: int | None) -> TaskData:
         """Read REFLACX, preprocess finding gaze, build finding and trajectory samples."""
         from gazex_bench.data.discover import discover
         from gazex_bench.data.reflacx import read_reflacx
 
-        result = read_reflacx(dataset_folder(data_root, "reflacx"))
+        rmap = self.task_args.get("radiologist_map")
+        result = read_reflacx(dataset_folder(data_root, "reflacx"), radiologist_map=_map_path(rmap))
         jpg = discover(data_root).mimic_jpg
         split = split or self.default_split
         chosen = select_split(result.records, split, lambda r: r.split, "REFLACX")
         dropped: dict[str, int] = {}
-        samples, readers = _build(chosen, jpg, dropped)
-        kept = apply_limit(samples, limit, dropped)
-        keep_ids = {s.sample_id for s in kept}
+        built = _build(chosen, jpg, dropped, self.quiet)
+        kept = apply_limit(built.samples, limit, dropped)
         train_src = [r for r in result.records if r.split == "train"]
-        train, _ = _build(train_src[:200], jpg, {})
-        extra = {"readers": readers, "keep": keep_ids}
-        return TaskData(kept, tuple(train), "reflacx", split, len(chosen),
+        train = _build(train_src[:200], jpg, {}, True)
+        extra = {"readers": built.readers, "keep": {s.sample_id for s in kept}, "images": built.images,
+                 "train_images": train.images, "identities": rmap is not None}
+        return TaskData(kept, tuple(train.samples), "reflacx", split, len(chosen),
                         merge_counts(result.skipped, dropped), extra)
 
+    def aux_stages(self, data: TaskData) -> tuple[AuxStage, ...]:
+        """Setting 1: the model's own report, then clusters for each of its sentences."""
+        from gazex_bench.tasks.gaze_setting1 import setting1_stages
+
+        return setting1_stages(data)
+
     def score(self, data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
-        """Per-sample errors / correlations and the dataset-level ICC (see gaze_scoring)."""
+        """Per-sample errors / correlations and the dataset-level analyses (see gaze_scoring)."""
         from gazex_bench.tasks.gaze_scoring import score_gaze_task
 
         return score_gaze_task(data, responses, options)
+
+
+def _map_path(value: Any) -> Path | None:
+    if value is None:
+        return None
+    path = Path(str(value)).expanduser()
+    if not path.is_file():
+        from gazex_bench.errors import UsageError
+
+        raise UsageError(f"radiologist_map: file not found: {path}")
+    return path
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """One image of the task: its JPG, original size, and its first reading's sentences/gaze."""
+
+    image: Path
+    size: tuple[int, int]
+    """``(width, height)`` original pixels."""
+    sentences: tuple[str, ...]
+    """The first reading's sentences (GazeX form): the oracle's setting-1 report."""
+    gaze: tuple[GazePrediction | None, ...]
+    """The first reading's clusters (+ holistic) per sentence; None = no usable gaze."""
+
+
+@dataclass(frozen=True)
+class _Built:
+    samples: list[TaskSample]
+    readers: list[Any]
+    images: dict[str, ImageInfo]
 
 
 def _image_path(jpg: Path | None, r: Any) -> Path | None:
@@ -88,49 +133,66 @@ def _image_path(jpg: Path | None, r: Any) -> Path | None:
     return path if path.is_file() else None
 
 
-def _build(readings: Any, jpg: Path | None, dropped: dict[str, int]) -> tuple[list[TaskSample], list[Any]]:
-    """Samples grouped by image (trajectory first, then each reading's findings) + ReaderGaze list."""
-    from gazex_bench.gaze.inputs import reader_from_reflacx
-    from gazex_bench.gaze.preprocess import preprocess_reading
-
+def _build(readings: Any, jpg: Path | None, dropped: dict[str, int], quiet: bool) -> _Built:
+    """Samples grouped by image (trajectory first, then each reading's findings), ReaderGaze list, images."""
     groups: dict[str, list[Any]] = {}
     for r in readings:
         if r.discarded or r.fixations is None:
             dropped["eye_tracking_discarded"] = dropped.get("eye_tracking_discarded", 0) + 1
             continue
         groups.setdefault(r.image_group, []).append(r)
-    samples: list[TaskSample] = []
-    readers: list[Any] = []
-    for group, members in progress(groups.items(), total=len(groups), desc="reflacx gaze preprocessing"):
+    out = _Built([], [], {})
+    for group, members in progress(groups.items(), total=len(groups), desc="reflacx gaze preprocessing", quiet=quiet):
         image = _image_path(jpg, members[0])
         if image is None:
             dropped["no_image"] = dropped.get("no_image", 0) + len(members)
             continue
         size = (int(members[0].image_width), int(members[0].image_height))
-        samples.append(_trajectory_sample(group, members[0], image, size))
-        for r in members:
-            findings = preprocess_reading(r, PRESET)
-            readers.append(reader_from_reflacx(r, findings=tuple(findings)))
+        out.samples.append(_trajectory_sample(group, members[0], image, size))
+        for i, r in enumerate(members):
+            findings = _reading(r, out)
+            if i == 0:
+                out.images[group] = ImageInfo(image, size, tuple(f.sentence for f in findings),
+                                              tuple(_reference(f) for f in findings))
             for f in findings:
                 sample = _finding_sample(r, f, image, size)
                 if sample is None:
                     dropped["no_gaze_in_window"] = dropped.get("no_gaze_in_window", 0) + 1
                 else:
-                    samples.append(sample)
-    return samples, readers
+                    out.samples.append(sample)
+    return out
 
 
-def _finding_sample(r: Any, f: Any, image: Path, size: tuple[int, int]) -> TaskSample | None:
+def _reading(r: Any, out: _Built) -> list[Any]:
+    """Preprocess one reading, label its sentences, append its ReaderGaze; returns its findings."""
+    from gazex_bench.gaze.inputs import reader_from_reflacx
+    from gazex_bench.gaze.preprocess import preprocess_reading
+    from gazex_bench.tasks.gaze_labels import categories, sentence_category
+
+    findings = preprocess_reading(r, PRESET)
+    text = r.transcription or " ".join(f.sentence for f in findings)
+    out.readers.append(reader_from_reflacx(
+        r, labels=categories(text), findings=tuple(findings),
+        finding_categories=tuple(sentence_category(f.sentence) for f in findings)))
+    return findings
+
+
+def _reference(f: Any) -> GazePrediction | None:
     parts = [PredictedCluster(c.centroid, c.box) for c in f.clusters]
     if f.holistic is not None:
         parts.append(PredictedCluster(f.holistic.centroid, f.holistic.box))
-    if not parts:
+    return GazePrediction(clusters=tuple(parts)) if parts else None
+
+
+def _finding_sample(r: Any, f: Any, image: Path, size: tuple[int, int]) -> TaskSample | None:
+    ref = _reference(f)
+    if ref is None:
         return None
     sid = f"{r.reading_id}/s{f.sentence_index}"
     request = GazeRequest(sid, (image,), size, finding=f.sentence)
     meta = {"kind": "finding", "reading_id": r.reading_id, "sentence_index": f.sentence_index,
             "n_clusters": len(f.clusters)}
-    return TaskSample(sid, request, GazePrediction(clusters=tuple(parts)), group=r.image_group, meta=meta)
+    return TaskSample(sid, request, ref, group=r.image_group, meta=meta)
 
 
 def _trajectory_sample(group: str, r: Any, image: Path, size: tuple[int, int]) -> TaskSample:

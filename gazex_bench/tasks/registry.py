@@ -30,11 +30,11 @@ def build_task_registry(extra: dict[str, Any] | None = None) -> Registry[Any]:
     return reg
 
 
-def get_task(name: str, registry: Registry[Any] | None = None) -> Task:
-    """Instantiate task ``name``.
+def get_task(name: str, registry: Registry[Any] | None = None, task_args: dict[str, Any] | None = None) -> Task:
+    """Instantiate task ``name`` with its ``--task-arg`` options.
 
     Raises:
-        UsageError: unknown task (with did-you-mean).
+        UsageError: unknown task (with did-you-mean) or unknown task option.
     """
     reg = registry if registry is not None else build_task_registry()
-    return reg.get(name)()
+    return reg.get(name)(**(task_args or {}))

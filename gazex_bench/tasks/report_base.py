@@ -31,6 +31,9 @@ def report_conventions(text_convention: str) -> dict[str, str]:
         key = conv.replace("-", "_")
         for part in ("precision", "recall", "f1"):
             ce[f"ce_{part}_{key}"] = f"ce_{part}@{conv} (metrics/clinical.py; labeler: rule-based or --chexbert)"
+    for part in ("precision", "recall", "f1", "accuracy"):
+        ce[f"ce_{part}_paper_multiclass"] = (f"ce_{part}@paper-multiclass (metrics/clinical.py: 4 classes pos/neg/unc/"
+                                             "blank per observation, mean over observations)")
     return {**nlg, **ce}
 
 
@@ -77,6 +80,18 @@ class ReportTask(Task):
         refs = [str(s.reference) for s in data.samples]
         ids = [s.sample_id for s in data.samples]
         return score_report_task(ids, hyps, refs, self.text_convention, options)
+
+
+    def corpus_functions(
+        self, data: TaskData, responses: Mapping[str, Response], ids: list[str], options: ScoreOptions
+    ) -> dict[str, Any]:
+        """Corpus metrics on ``ids`` as functions of resample weights (for ``gazex-bench compare``)."""
+        from gazex_bench.tasks.report_scoring import corpus_functions
+
+        by_id = {s.sample_id: s for s in data.samples}
+        refs = [str(by_id[i].reference) for i in ids]
+        hyps = [_text(responses[i]) for i in ids]
+        return corpus_functions(ids, hyps, refs, self.text_convention, options)
 
 
 def _text(resp: Response) -> str:

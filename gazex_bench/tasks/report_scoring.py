@@ -40,25 +40,43 @@ def label_texts(texts: Sequence[str], options: ScoreOptions) -> tuple[list[dict[
 
 def clinical_metrics(
     hyps: Sequence[str], refs: Sequence[str], options: ScoreOptions
-) -> tuple[dict[str, MetricValue], list[float]]:
-    """CE metrics with CIs, and the per-report ``paper-pos`` F1."""
+) -> tuple[dict[str, MetricValue], list[float], Any]:
+    """CE metrics with CIs, the per-report ``paper-pos`` F1 and the per-category table."""
     from gazex_bench.metrics.clinical import clinical_counts, scores_from_counts
 
     labels, labeler = label_texts(list(refs) + list(hyps), options)
     ref_l, hyp_l = labels[: len(refs)], labels[len(refs):]
     out: dict[str, MetricValue] = {}
     per_report: list[float] = []
-    for conv in CE_CONVENTIONS:
+    for conv in (*CE_CONVENTIONS, "paper-multiclass"):
         counts = clinical_counts(ref_l, hyp_l, conv)
         key = conv.replace("-", "_")
-        for part in ("precision", "recall", "f1"):
+        parts = ("precision", "recall", "f1") + (("accuracy",) if conv == "paper-multiclass" else ())
+        for part in parts:
             mv = bootstrap_statistic(lambda idx, c=counts, p=part: scores_from_counts(c.take(idx))[p],
                                      len(refs), options)
             out[f"ce_{part}_{key}"] = MetricValue(mv.value, mv.n, mv.ci_low, mv.ci_high,
                                                   f"{mv.ci_method};labeler={labeler}" if mv.ci_method else None)
         if conv == "paper-pos":
             per_report = [scores_from_counts(counts.take(np.array([i])))["f1"] for i in range(len(refs))]
-    return out, per_report
+            table = per_category_table(counts, labeler)
+    return out, per_report, table
+
+
+def per_category_table(counts: Any, labeler: str) -> Any:
+    """``category, precision, recall, f1, support, labeler``: positive-only counts pooled over samples.
+
+    support = reference reports positive for the category; P/R/F1 are 0 where undefined
+    (no prediction / no reference positive), as in :func:`gazex_bench.metrics.clinical.prf_from_counts`.
+    """
+    import pandas as pd
+
+    from gazex_bench.metrics.clinical import prf_from_counts
+
+    tp, fp, fn = counts.tp.sum(axis=0), counts.fp.sum(axis=0), counts.fn.sum(axis=0)
+    p, r, f = prf_from_counts(tp, fp, fn)
+    return pd.DataFrame({"category": list(counts.labels), "precision": p, "recall": r, "f1": f,
+                         "support": (tp + fn).astype(int), "labeler": labeler})
 
 
 NLG_NAMES: dict[str, str] = {
@@ -113,7 +131,36 @@ def score_report_task(
 ) -> ScoreResult:
     """All report metrics for one run."""
     metrics, per_sample, _ = nlg_metrics(ids, hyps, refs, text_convention, options)
-    ce, per_ce = clinical_metrics(hyps, refs, options)
+    ce, per_ce, table = clinical_metrics(hyps, refs, options)
     metrics.update(ce)
     per = {sid: {**per_sample[i], "ce_f1_paper_pos": per_ce[i]} for i, sid in enumerate(ids)}
-    return ScoreResult(per, metrics)
+    return ScoreResult(per, metrics, {"clinical_per_category": table})
+
+
+def corpus_functions(
+    ids: Sequence[str], hyps: Sequence[str], refs: Sequence[str], text_convention: str, options: ScoreOptions
+) -> dict[str, Any]:
+    """``metric → f(weights (n, B)) → (B,)`` for BLEU-1..4, ROUGE-L, CIDEr-D (DF per resample) and CE F1.
+
+    Row order = ``ids``. CE F1 per convention of :data:`CE_CONVENTIONS` is recomputed from the
+    resampled per-report counts (weights → repeated indices).
+    """
+    from gazex_bench.metrics.bleu import bleu_from_matrix
+    from gazex_bench.metrics.clinical import clinical_counts, scores_from_counts
+    from gazex_bench.metrics.report import score_reports, weighted_cider
+    from gazex_bench.metrics.stats import mean_reducer
+
+    res = score_reports(dict(zip(ids, hyps)), dict(zip(ids, refs)), convention=text_convention, meteor="none")
+    pos = np.array([res.ids.index(i) for i in ids])
+    bleu, rouge = res.bleu.matrix()[pos], np.asarray(res.rouge.f, float)[pos]
+    inv = np.argsort(pos)
+    out: dict[str, Any] = {f"bleu{k + 1}": (lambda w, k=k: bleu_from_matrix(w.T @ bleu)[:, k]) for k in range(4)}
+    out["rouge_l"] = lambda w: mean_reducer(rouge, w)
+    out["cider_d"] = lambda w: weighted_cider(res.cider, w[inv])
+    labels, _ = label_texts(list(refs) + list(hyps), options)
+    for conv in CE_CONVENTIONS:
+        counts = clinical_counts(labels[: len(refs)], labels[len(refs):], conv)
+        out[f"ce_f1_{conv.replace('-', '_')}"] = lambda w, c=counts: np.array(
+            [scores_from_counts(c.take(np.repeat(np.arange(w.shape[0]), w[:, b].astype(int))))["f1"]
+             for b in range(w.shape[1])])
+    return out

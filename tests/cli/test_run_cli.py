@@ -62,13 +62,20 @@ def test_score_and_compare(phantom: Path, tmp_path: Path, capsys: pytest.Capture
     after = json.loads((run_a / "run.json").read_text())
     assert after["metrics"] == before["metrics"]
     capsys.readouterr()
-    assert main(["compare", str(run_a), str(run_b), "--json", "--n-boot", "50"]) == 0
-    rows = {r["metric"]: r for r in json.loads(capsys.readouterr().out)}
-    acc = rows["accuracy"]
+    out_file = tmp_path / "compare" / "a_vs_b.json"
+    assert main(["compare", str(run_a), str(run_b), "--json", "--n-boot", "50", "--out", str(out_file)]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert json.loads(out_file.read_text()) == rec
+    assert {"run_a", "run_b", "model_a", "model_b", "n", "metrics"} <= set(rec)
+    assert rec["model_a"] == "random" and rec["model_b"] == "majority-answer"
+    acc = rec["metrics"]["accuracy"]
+    assert set(acc) >= {"a", "b", "diff", "ci_low", "ci_high", "p_boot", "wilcoxon_p", "p_holm"}
     assert acc["n"] == before["metrics"]["accuracy"]["n"]
-    assert acc["diff"] == pytest.approx(acc["mean_b"] - acc["mean_a"])
-    assert acc["p_wilcoxon"] is None or 0.0 <= acc["p_wilcoxon"] <= 1.0
+    assert acc["a"] == pytest.approx(before["metrics"]["accuracy"]["value"])
+    assert acc["diff"] == pytest.approx(acc["b"] - acc["a"])
+    assert acc["wilcoxon_p"] is None or 0.0 <= acc["wilcoxon_p"] <= 1.0
     assert acc["ci_low"] <= acc["diff"] <= acc["ci_high"]
+    assert acc["p_holm"] >= acc["p_boot"]
 
 
 def test_run_id_flag_and_conflict(phantom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,9 +2,12 @@
 
 Similarity: cosine of :func:`~gazex_bench.models.baselines.common.pixel_embedding`
 (16×16 grey thumbnail, z-scored, unit norm; multi-view studies average their views).
-Ties go to the first training sample in dataset order. A training sample with the
-query's own sample id is never retrieved (leave-one-out: ``--split all`` includes the
-training split).
+Ties go to the first training sample in dataset order.
+
+Leave-one-out rule: with ``--split all`` the evaluated samples include the training split
+the baseline is fitted on, so for each query every training entry with the query's sample
+id OR any image path in common with the query is excluded (an evaluated sample never
+retrieves its own report, even under another id).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class NearestReportAdapter(Baseline):
         self._emb: np.ndarray = np.zeros((0, self.side * self.side))
         self._reports: list[str] = []
         self._ids: list[str] = []
+        self._paths: list[frozenset[str]] = []
 
     def params(self) -> dict[str, int]:
         return {"side": self.side}
@@ -39,6 +43,7 @@ class NearestReportAdapter(Baseline):
                  if isinstance(ex.request, ReportRequest) and isinstance(ex.reference, str)]
         self._reports = [ref for _, ref in pairs]
         self._ids = [req.sample_id for req, _ in pairs]
+        self._paths = [frozenset(str(p) for p in req.image_paths) for req, _ in pairs]
         self._emb = (np.stack([pixel_embedding(req.image_paths, self.side) for req, _ in pairs])
                      if pairs else np.zeros((0, self.side * self.side)))
 
@@ -50,6 +55,10 @@ class NearestReportAdapter(Baseline):
         out = []
         for r in requests:
             sims = self._emb @ pixel_embedding(r.image_paths, self.side)
-            sims[[i for i, sid in enumerate(self._ids) if sid == r.sample_id]] = -np.inf
+            own = {str(p) for p in r.image_paths}
+            sims[[i for i, sid in enumerate(self._ids) if sid == r.sample_id or self._paths[i] & own]] = -np.inf
+            if not np.isfinite(sims).any():
+                out.append(failed(r.sample_id, "nearest-report: no training report left after leave-one-out"))
+                continue
             out.append(text_response(r.sample_id, self._reports[int(np.argmax(sims))]))
         return out
