@@ -69,7 +69,7 @@ class Anatomy:
         return _ibox(x0, self.apex_y, x1, self.dome_y(side) + self.dome_depth, self)
 
     def heart_box(self) -> BoxInt:
-        """Box of the cardiac silhouette."""
+        """Box of the cardiac silhouette (:func:`~gazex_bench.phantom.render.heart_mask` lies inside)."""
         return _ibox(self.heart_cx - self.heart_rx, self.heart_cy - self.heart_ry,
                      self.heart_cx + self.heart_rx, self.heart_cy + self.heart_ry, self)
 
@@ -113,15 +113,15 @@ def sample_anatomy(rng: np.random.Generator, width: int, height: int, view: str)
     cx = w * rng.uniform(0.47, 0.53)
     half_thorax = w * rng.uniform(0.33, 0.38)
     apex = h * rng.uniform(0.10, 0.15)
-    dome_r = h * rng.uniform(0.62, 0.68) - (h * 0.03 if ap else 0.0)
+    dome_r = h * rng.uniform(0.66, 0.72) - (h * 0.03 if ap else 0.0)
     dome_l = dome_r + h * rng.uniform(0.01, 0.035)
     heart_rx = half_thorax * rng.uniform(0.46, 0.52) * (1.06 if ap else 1.0)
-    heart_ry = h * rng.uniform(0.10, 0.12)
+    heart_ry = h * rng.uniform(0.115, 0.135)
     return Anatomy(
         width=width, height=height, cx=cx, half_thorax=half_thorax,
         mediastinum_half=w * rng.uniform(0.055, 0.07), apex_y=apex, dome_right_y=dome_r,
         dome_left_y=dome_l, dome_depth=h * rng.uniform(0.07, 0.10),
-        heart_cx=cx + heart_rx * rng.uniform(0.28, 0.38), heart_cy=dome_l - heart_ry * rng.uniform(0.35, 0.5),
+        heart_cx=cx + heart_rx * rng.uniform(0.28, 0.38), heart_cy=dome_l - heart_ry * rng.uniform(0.8, 0.95),
         heart_rx=heart_rx, heart_ry=heart_ry, trachea_half=w * rng.uniform(0.016, 0.022),
         carina_y=apex + (dome_r - apex) * rng.uniform(0.28, 0.34), body_half=half_thorax * rng.uniform(1.12, 1.25),
         rib_phase=float(rng.uniform(0, 1)),

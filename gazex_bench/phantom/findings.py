@@ -104,7 +104,8 @@ def _parenchymal(kind: str, an: Anatomy, rng: np.random.Generator, side: str, zo
         cx = (x0 + x1) / 2 + rng.uniform(-0.2, 0.2) * lw
         cy = rng.uniform(y0 + 0.25 * (y1 - y0), y1 - 0.25 * (y1 - y0))
         r = an.width * (rng.uniform(0.010, 0.016) if kind == "nodule" else rng.uniform(0.035, 0.05)) * (1 + 0.15 * sev)
-        return clip_box((cx - r, cy - r, cx + r, cy + r), an), (cx, cy), {"cx": cx, "cy": cy, "r": r}
+        half = r * (1.0 if kind == "nodule" else 1.2) + 2.5  # lobulated mass edge + soft rim
+        return clip_box((cx - half, cy - half, cx + half, cy + half), an), (cx, cy), {"cx": cx, "cy": cy, "r": r}
     if kind == "atelectasis":
         x0, x1, y0, y1 = _lung_side_geom(an, side, zone)
         lw = abs(x1 - x0)
@@ -113,8 +114,8 @@ def _parenchymal(kind: str, an: Anatomy, rng: np.random.Generator, side: str, zo
         length = lw * rng.uniform(0.45, 0.65) * (1 + 0.12 * sev)
         thick = an.height * rng.uniform(0.012, 0.02) * (1 + 0.3 * sev)
         ang = rng.uniform(-0.25, 0.25)
-        hx = abs(np.cos(ang)) * length / 2 + abs(np.sin(ang)) * thick
-        hy = abs(np.sin(ang)) * length / 2 + thick
+        hx = abs(np.cos(ang)) * length / 2 + abs(np.sin(ang)) * 1.5 * thick + 4
+        hy = abs(np.sin(ang)) * length / 2 + 1.5 * thick + 2
         p = {"cx": cx, "cy": cy, "length": length, "thick": thick, "angle": ang}
         return _lung_clip(an, side, (cx - hx, cy - hy, cx + hx, cy + hy)), (cx, cy), p
     scale = {"consolidation": 1.0, "pneumonia": 1.05, "lung_opacity": 1.25}[kind] * (0.85 + 0.15 * sev)
@@ -185,7 +186,7 @@ def _device(an: Anatomy, rng: np.random.Generator, descriptor: str) -> tuple[str
     gx = an.cx + an.body_half * rng.uniform(0.55, 0.7)
     gy = an.apex_y + h * rng.uniform(0.03, 0.07)
     gw, gh = w * rng.uniform(0.06, 0.08), h * rng.uniform(0.04, 0.055)
-    box = clip_box((an.heart_cx - an.heart_rx * 0.3, gy - gh / 2, gx + gw / 2, an.heart_cy + an.heart_ry * 0.5), an)
+    box = clip_box((an.heart_cx - an.heart_rx * 0.5 - 4, gy - gh / 2 - 4, gx + gw / 2 + 4, an.heart_cy + an.heart_ry * 0.5 + 4), an)
     return "left", box, (gx, gy), {"gx": gx, "gy": gy, "gw": gw, "gh": gh}
 
 

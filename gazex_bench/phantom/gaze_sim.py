@@ -1,9 +1,10 @@
 """Simulating one REFLACX reading: fixations, dictation with word times, raw samples.
 
-Timeline (seconds from audio start): a systematic survey sweep over anatomical regions
-in the radiologist's order; then, per dictated sentence, ``pre_mention_s`` of gaze on
-its target (the finding's box, or the regions a normal statement is about), the words
-spoken while gaze lingers, and a short review at the end. Positions are original-image
+Timeline (seconds from audio start): a systematic sweep over anatomical regions
+(:mod:`~gazex_bench.phantom.scan`); at the stop where a sentence belongs,
+``pre_mention_s`` of gaze on its target (the finding's box, or the regions a normal
+statement is about), then the words, spoken while gaze lingers and moves on; a short
+review at the end. Positions are original-image
 pixels; a few fixations glance off the image (negative x: the report window left of
 the image area), as in real recordings.
 """
@@ -18,6 +19,10 @@ import numpy as np
 from gazex_bench.phantom.styles import IMAGE_AREA_X0, PIXEL_PITCH_CM, REGION_WEIGHT, SCREEN_H, SCREEN_W, RadStyle
 
 BoxInt = tuple[int, int, int, int]
+SURVEY_FIXATION_S = 0.8
+"""Seconds of survey gaze per unit of ``survey_per_region`` x region weight."""
+SURVEY_TIME_SIGMA = 0.15
+"""Lognormal sigma of the time spent at one stop."""
 
 
 @dataclass
@@ -69,6 +74,9 @@ class GazeSimulator:
         self.style, self.rng, self.w, self.h = style, rng, width, height
         self.tl = Timeline(t=float(rng.uniform(0.2, 0.8)))
         self._log_median = math.log(style.fix_median_s)
+        self.schedule = self.tl.t
+        """Time (s) at which the current survey stop is planned to end."""
+        self._period = style.fix_median_s * math.exp(style.fix_sigma ** 2 / 2) + 0.05
 
     def _dur(self) -> float:
         return min(1.6, max(0.08, float(self.rng.lognormal(self._log_median, self.style.fix_sigma))))
@@ -98,34 +106,42 @@ class GazeSimulator:
         """A fixation on the report window left of the image (negative image x)."""
         self._append(-float(self.rng.uniform(15, 0.15 * self.w)), float(self.rng.uniform(0.2, 0.8) * self.h), "off_image", None)
 
-    def survey(self, regions: dict[str, BoxInt], finding_boxes: dict[str, BoxInt]) -> None:
-        """Systematic sweep; a finding inside a swept region attracts a few fixations."""
-        for name in self.style.survey_order:
-            box = regions[name]
-            n = 1 + int(self.rng.poisson(self.style.survey_per_region * REGION_WEIGHT.get(name, 1.0)))
-            for _ in range(n):
-                self.fixate(box, name)
-            for fid, fb in finding_boxes.items():
-                if _overlap(box, fb) > 0.3 and self.rng.random() < 0.6:
-                    for _ in range(int(self.rng.integers(1, 3))):
-                        self.fixate(fb, fid)
+    def visit(self, box: BoxInt, name: str) -> None:
+        """Survey one stop of the sweep until the reader's schedule says to move on.
+
+        The schedule advances by ``survey_per_region`` x weight x ``SURVEY_FIXATION_S`` x
+        lognormal(0, ``SURVEY_TIME_SIGMA``) seconds per stop; fixations (at least one) go on
+        until the schedule time, so rounding to whole fixations does not accumulate along the
+        sweep and readers' time shares per stop stay close. Each fixation's y follows the
+        elapsed share of the stop down the box (top to bottom), x is scattered.
+        """
+        seconds = self.style.survey_per_region * REGION_WEIGHT.get(name, 1.0) * SURVEY_FIXATION_S
+        t0 = self.tl.t
+        self.schedule = max(self.schedule, t0 - self._period) + seconds * float(self.rng.lognormal(0.0, SURVEY_TIME_SIGMA))
+        span = max(self.schedule - t0, 1e-3)
+        x0, y0, x1, y1 = box
+        band = (y1 - y0) * 0.3
+        while True:
+            yk = y0 + (y1 - y0) * min(1.0, (self.tl.t - t0 + self._period / 2) / span)
+            self.fixate((x0, round(max(y0, yk - band)), x1, round(min(y1, yk + band))), name)
+            if self.tl.t + self._period / 2 >= self.schedule:
+                break
 
     def attend(self, boxes: list[tuple[BoxInt, str]], seconds: float, zoom: BoxInt | None = None,
                elsewhere: dict[str, BoxInt] | None = None) -> None:
-        """Fixate the targets (cycling) until ``seconds`` have passed.
+        """Fixate the targets in turn (an equal share of the time each) until ``seconds`` have passed.
 
         With ``elsewhere`` given, ~12 % of fixations are comparison glances at one of those regions.
         """
         t_stop = self.tl.t + seconds
-        i = 0
-        while self.tl.t < t_stop:
-            if elsewhere and self.rng.random() < 0.12:
-                name = str(self.rng.choice(list(elsewhere)))
-                self.fixate(elsewhere[name], name, zoom)
-                continue
-            box, name = boxes[i % len(boxes)]
-            self.fixate(box, name, zoom)
-            i += 1
+        for k, (box, name) in enumerate(boxes):
+            t_k = self.tl.t + (t_stop - self.tl.t) / (len(boxes) - k)
+            while self.tl.t < t_k:
+                if elsewhere and self.rng.random() < 0.12:
+                    other = str(self.rng.choice(list(elsewhere)))
+                    self.fixate(elsewhere[other], other, zoom)
+                else:
+                    self.fixate(box, name, zoom)
 
     def speak(self, text: str, t0: float) -> tuple[tuple[str, float, float], ...]:
         """Word tokens with times (2 decimals) for ``text`` starting at ``t0``; '.'/',' are zero-length tokens."""
@@ -144,14 +160,6 @@ class GazeSimulator:
             out.append((tok, round(start, 2), round(t, 2)))
             t += float(self.rng.uniform(0.02, 0.1))
         return tuple(out)
-
-
-def _overlap(a: BoxInt, b: BoxInt) -> float:
-    """Intersection area / area of ``b``."""
-    iw = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-    ih = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    area = max(1, (b[2] - b[0]) * (b[3] - b[1]))
-    return iw * ih / area
 
 
 def screen_geometry(width: int, height: int, shown: BoxInt, distance_cm: float) -> tuple[BoxInt, int]:

@@ -132,12 +132,8 @@ def generate_phantom(out: str | Path, *, seed: int = 0, size: str = "small", ima
     Raises:
         UsageError: unknown size or part.
     """
-    if size not in SIZES:
-        raise UsageError(f"unknown phantom size {size!r}; choose one of {', '.join(SIZES)}")
-    bad = set(parts) - set(PARTS)
-    if bad:
-        raise UsageError(f"unknown phantom part(s) {sorted(bad)}; choose from {', '.join(PARTS)}")
-    spec, root = SIZES[size], Path(out)
+    spec = _check(size, parts)
+    root = Path(out)
     root.mkdir(parents=True, exist_ok=True)
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     counts: dict[str, int] = {}
@@ -153,6 +149,27 @@ def generate_phantom(out: str | Path, *, seed: int = 0, size: str = "small", ima
         ("vqa", lambda: counts.__setitem__("vqa_rows", write_vqa(root, seed, studies))),
         ("ms-cxr", lambda: counts.__setitem__("ms_cxr_rows", write_mscxr(root, seed, studies))),
     ]
+    results = _run_stages(stages, parts, secs)
+    cases = results.get("iu") or []
+    counts["iu_samples"] = len(cases)
+    t = time.perf_counter()
+    _write_all_truth(root, seed, size, studies, cases, results.get("reflacx") or {})
+    secs["truth"] = time.perf_counter() - t
+    return PhantomSummary(root, seed, size, images, counts, secs)
+
+
+def _check(size: str, parts: tuple[str, ...]) -> SizeSpec:
+    """The size's spec; UsageError for an unknown size or part."""
+    if size not in SIZES:
+        raise UsageError(f"unknown phantom size {size!r}; choose one of {', '.join(SIZES)}")
+    bad = set(parts) - set(PARTS)
+    if bad:
+        raise UsageError(f"unknown phantom part(s) {sorted(bad)}; choose from {', '.join(PARTS)}")
+    return SIZES[size]
+
+
+def _run_stages(stages: list[tuple[str, Callable[[], Any]]], parts: tuple[str, ...], secs: dict[str, float]) -> dict[str, Any]:
+    """Run the stages named in ``parts`` in order, timing each (seconds into ``secs``)."""
     results: dict[str, Any] = {}
     for name, fn in stages:
         if name in parts:
@@ -160,12 +177,12 @@ def generate_phantom(out: str | Path, *, seed: int = 0, size: str = "small", ima
             results[name] = fn()
             secs[name] = time.perf_counter() - t
             log.info("phantom %s: %.2f s", name, secs[name])
-    cases = results.get("iu") or []
-    counts["iu_samples"] = len(cases)
+    return results
+
+
+def _write_all_truth(root: Path, seed: int, size: str, studies: list[Study], cases: list[Any],
+                     readings: dict[str, TruthReading]) -> None:
+    """Write ``phantom_truth/`` for the studies, IU cases and readings generated."""
     images_truth: dict[str, TruthImage] = {st.dicom_id: st.truth() for st in studies}
     images_truth.update({c.uid: c.truth() for c in cases})
-    truth = PhantomTruth(seed, size, images_truth, results.get("reflacx") or {}, _truth_samples(studies, cases))
-    t = time.perf_counter()
-    write_truth(root, truth)
-    secs["truth"] = time.perf_counter() - t
-    return PhantomSummary(root, seed, size, images, counts, secs)
+    write_truth(root, PhantomTruth(seed, size, images_truth, readings, _truth_samples(studies, cases)))

@@ -6,7 +6,9 @@ vessel markings and a thin pleural line; nodule/mass = sharp bright disc; consol
 = dense textured patch with dark air bronchograms; lung opacity = faint smooth haze;
 atelectasis = thin oblique band; edema = bilateral perihilar haze; devices = bright lines.
 Positions and sizes come from :class:`~gazex_bench.phantom.findings.FindingSpec` params
-(original-image pixels).
+(original-image pixels). Each finding is drawn on a crop of its truth box only and faded
+to zero at the box edges (diffuse kinds over the outer quarter, sharp kinds over 3 px),
+so the truth box always encloses what is rendered.
 """
 
 from __future__ import annotations
@@ -135,19 +137,42 @@ def _device(c: Canvas, f: FindingSpec) -> None:
         _polyline(c, pts, w * 0.005, 0.35)
 
 
+_DIFFUSE = frozenset({"consolidation", "pneumonia", "lung_opacity", "edema"})
+
+
+def _window(c: Canvas, boxes: tuple[tuple[int, int, int, int], ...], diffuse: bool) -> np.ndarray:
+    """1 inside the boxes, fading (smoothstep) to 0 at their edges; max over boxes (crop grid)."""
+    win = np.zeros(c.img.shape, np.float32)
+    for b in boxes:
+        tx = max(3.0, 0.25 * (b[2] - b[0])) if diffuse else 3.0
+        ty = max(3.0, 0.25 * (b[3] - b[1])) if diffuse else 3.0
+        wx = np.clip(np.minimum(c.x - b[0], b[2] + 1 - c.x) / tx, 0.0, 1.0)
+        wy = np.clip(np.minimum(c.y - b[1], b[3] + 1 - c.y) / ty, 0.0, 1.0)
+        w = (wx * wx * (3 - 2 * wx)) * (wy * wy * (3 - 2 * wy))
+        np.maximum(win, w, out=win)
+    return win
+
+
 def draw_finding(c: Canvas, f: FindingSpec) -> None:
-    """Draw one finding onto the canvas (cardiomegaly is in the anatomy already)."""
+    """Draw one finding inside its truth box (cardiomegaly is in the anatomy already)."""
+    if f.kind == "cardiomegaly":
+        return
+    sub = c.crop(f.box)
+    img0, marks0 = sub.img.copy(), sub.marks.copy()
     if f.kind in ("consolidation", "pneumonia", "lung_opacity"):
-        _blob(c, f)
+        _blob(sub, f)
     elif f.kind in ("nodule", "mass"):
-        _disc(c, f)
+        _disc(sub, f)
     elif f.kind == "atelectasis":
-        _band(c, f)
+        _band(sub, f)
     elif f.kind == "pleural_effusion":
-        _effusion(c, f)
+        _effusion(sub, f)
     elif f.kind == "pneumothorax":
-        _pneumothorax(c, f)
+        _pneumothorax(sub, f)
     elif f.kind == "edema":
-        _edema(c, f)
+        _edema(sub, f)
     elif f.kind == "support_device":
-        _device(c, f)
+        _device(sub, f)
+    win = _window(sub, f.extra_boxes or (f.box,), f.kind in _DIFFUSE)
+    sub.img[...] = img0 + (sub.img - img0) * win
+    sub.marks[...] = marks0 + (sub.marks - marks0) * win

@@ -13,13 +13,15 @@ from gazex_bench.phantom.anatomy import BoxInt, regions
 from gazex_bench.phantom.entities import Study
 from gazex_bench.phantom.gaze_sim import GazeSimulator, SimReading, SimSentence, fixation_columns, zoom_box_for
 from gazex_bench.phantom.phrases import Statement, finding_statement, negative_statements
+from gazex_bench.phantom.scan import plan_stops, reading_order
 from gazex_bench.phantom.spec import KINDS
 from gazex_bench.phantom.styles import RadStyle
 
-_ANATOMICAL_RANK = {"support_device": 0, "consolidation": 1, "pneumonia": 1, "lung_opacity": 1, "nodule": 2, "mass": 2,
-                    "atelectasis": 3, "edema": 4, "pneumothorax": 5, "pleural_effusion": 6, "cardiomegaly": 7}
 _REVIEW = ("right_upper_lung", "right_middle_lung", "right_lower_lung", "left_upper_lung", "left_middle_lung",
            "left_lower_lung", "heart", "right_hilum", "left_hilum")
+NEGATIVE_GAZE_SHARE = 0.35
+"""Gaze time before a normal statement, as a share of ``pre_mention_s`` (its regions in turn);
+the sweep goes on while it is spoken."""
 _SMALL = frozenset({"nodule", "pneumothorax", "atelectasis"})
 
 
@@ -45,18 +47,11 @@ class ReadingSim:
     chest_box: BoxInt
 
 
-def _order(st: Study, idx: list[int], style: RadStyle) -> list[int]:
-    f = st.findings
-    if style.dictation_order == "salience":
-        return sorted(idx, key=lambda i: ({"severe": 0, "moderate": 1, "mild": 2}[f[i].severity], i))
-    if style.dictation_order == "heart_first":
-        return sorted(idx, key=lambda i: (f[i].kind != "cardiomegaly", _ANATOMICAL_RANK[f[i].kind]))
-    return sorted(idx, key=lambda i: (_ANATOMICAL_RANK[f[i].kind], i))
-
-
 def plan_dictation(st: Study, style: RadStyle, rng: np.random.Generator,
                    image_rng: np.random.Generator) -> tuple[list[Statement], tuple[int, ...]]:
-    """Sentences this radiologist dictates, and which findings they report.
+    """Sentences this radiologist dictates (findings, then normal statements), and which findings they report.
+
+    The dictation order is decided by the sweep (:func:`~gazex_bench.phantom.scan.plan_stops`).
 
     ``image_rng`` is seeded per image (not per reading): all readers of an image choose
     their normal statements from the same ranked list (nested subsets, same order).
@@ -66,11 +61,9 @@ def plan_dictation(st: Study, style: RadStyle, rng: np.random.Generator,
         p = style.miss_prob * (1.0 if f.severity == "mild" else 0.25)
         if rng.random() >= p:
             reported.append(i)
-    stmts = [finding_statement(st.findings[i], i, rng, style.phrase_bias) for i in _order(st, reported, style)]
+    stmts = [finding_statement(st.findings[i], i, rng, style.phrase_bias) for i in reported]
     kinds = {f.kind for f in st.findings}
     negs = negative_statements(kinds, image_rng, style.n_negatives, style.phrase_bias)
-    if style.dictation_order == "heart_first":
-        return negs[-1:] + stmts + negs[:-1], tuple(reported)
     return stmts + negs, tuple(reported)
 
 
@@ -101,17 +94,43 @@ def labels_and_ellipses(st: Study, reported: tuple[int, ...], rng: np.random.Gen
     return cert, tuple(ells)
 
 
-def _sentence_targets(st: Study, stmt: Statement, reg: dict[str, BoxInt]) -> list[tuple[BoxInt, str]]:
+def _sentence_targets(st: Study, stmt: Statement, reg: dict[str, BoxInt], here: str) -> list[tuple[BoxInt, str]]:
+    """A finding's box(es); for a normal statement the stop's region (the reader is looking there)."""
     if stmt.finding_index is not None:
         f = st.findings[stmt.finding_index]
         fid = st.finding_ids[stmt.finding_index]
         return [(b, fid) for b in (f.extra_boxes or (f.box,))]
-    return [(reg[r], r) for r in stmt.regions]
+    return [(reg[here], here)]
+
+
+def _dictate(sim: GazeSimulator, st: Study, stmt: Statement, reg: dict[str, BoxInt], here: str,
+             speech_end: float) -> SimSentence:
+    """Gaze on the statement's target (at stop ``here``), then speak it (never before ``speech_end``)."""
+    rng, style = sim.rng, sim.style
+    targets = _sentence_targets(st, stmt, reg, here)
+    zoom = None
+    if stmt.finding_index is not None and st.findings[stmt.finding_index].kind in _SMALL and rng.random() < style.zoom_prob:
+        zoom = zoom_box_for(targets[0][0], st.anatomy.width, st.anatomy.height)
+    others = None if zoom else {r: reg[r] for r in _REVIEW}
+    pre = style.pre_mention_s * float(rng.uniform(0.95, 1.15)) * (1.0 if stmt.finding_index is not None else NEGATIVE_GAZE_SHARE)
+    sim.attend(targets, pre, zoom, others if stmt.finding_index is not None else None)
+    if sim.tl.t < speech_end + 0.3:
+        sim.attend(targets[-1:], speech_end + 0.3 - sim.tl.t, zoom)
+    t0 = max(sim.tl.t - float(rng.uniform(0.0, 0.15)), speech_end + 0.2)
+    words = sim.speak(stmt.text + ".", t0)
+    if stmt.finding_index is not None:
+        sim.attend(targets[-1:], max(0.3, (words[-1][2] - sim.tl.t) * 0.6), zoom)
+    fid = st.finding_ids[stmt.finding_index] if stmt.finding_index is not None else None
+    return SimSentence(stmt.text + ".", fid, words)
 
 
 def simulate_reading(st: Study, style: RadStyle, rng: np.random.Generator, image_rng: np.random.Generator,
                      discarded: bool) -> ReadingSim:
-    """Simulate one reading of ``st`` by ``style`` (gaze omitted when ``discarded``)."""
+    """Simulate one reading of ``st`` by ``style`` (gaze omitted when ``discarded``).
+
+    The reader sweeps the regions in :func:`~gazex_bench.phantom.scan.reading_order` and
+    dictates each sentence at its stop (:func:`~gazex_bench.phantom.scan.plan_stops`).
+    """
     stmts, reported = plan_dictation(st, style, rng, image_rng)
     cert, ells = labels_and_ellipses(st, reported, rng)
     chest = _jitter_box(st.anatomy.chest_box(), rng, st.anatomy.width, st.anatomy.height, 0.02)
@@ -121,22 +140,14 @@ def simulate_reading(st: Study, style: RadStyle, rng: np.random.Generator, image
     sim = GazeSimulator(style, rng, st.anatomy.width, st.anatomy.height)
     if rng.random() < 0.5:
         sim.glance_off_image()
-    sim.survey(reg, dict(zip(st.finding_ids, (f.box for f in st.findings))))
-    sentences = []
-    for stmt in stmts:
-        targets = _sentence_targets(st, stmt, reg)
-        zoom = None
-        if stmt.finding_index is not None and st.findings[stmt.finding_index].kind in _SMALL and rng.random() < style.zoom_prob:
-            zoom = zoom_box_for(targets[0][0], st.anatomy.width, st.anatomy.height)
-        others = None if zoom else {r: reg[r] for r in _REVIEW}
-        sim.attend(targets, style.pre_mention_s * float(rng.uniform(0.95, 1.15)), zoom, others)
-        t0 = sim.tl.t - float(rng.uniform(0.0, 0.15))
-        words = sim.speak(stmt.text + ".", t0)
-        sim.attend(targets, max(0.3, (words[-1][2] - sim.tl.t) * 0.6), zoom)
-        review = str(rng.choice(_REVIEW))
-        sim.attend([(reg[review], review)], max(0.2, words[-1][2] - sim.tl.t + 0.3))
-        fid = st.finding_ids[stmt.finding_index] if stmt.finding_index is not None else None
-        sentences.append(SimSentence(stmt.text + ".", fid, words))
+    sentences: list[SimSentence] = []
+    speech_end = 0.0
+    for stop in plan_stops(stmts, st.findings, reading_order(style, rng), reg, style):
+        sim.visit(reg[stop.region], stop.region)
+        for i in stop.statements:
+            sentences.append(_dictate(sim, st, stmts[i], reg, stop.region, speech_end))
+            speech_end = sentences[-1].words[-1][2]
+    sim.attend([(reg[stop.region], stop.region)], speech_end - sim.tl.t)
     for name in ("right_middle_lung", "left_middle_lung", "heart"):
         sim.fixate(reg[name], name)
     if rng.random() < 0.3:

@@ -1,10 +1,11 @@
 """The five simulated radiologists: distinct but overlapping reading styles.
 
-Shared by all: a systematic sweep (airway, lungs zone by zone, heart, diaphragm and
-costophrenic angles, then the rest), dwell concentrated on lungs and heart, and gaze
-drawn to each finding for ~2.5-3 s before it is dictated. They differ in speed,
-fixation durations, sweep order, thoroughness (missed findings), zoom use, dictation
-order and phrasing.
+Shared by all: a systematic sweep (airway, lungs zone by zone upper to lower, hila,
+heart, diaphragm and costophrenic angles, then the rest) with each finding dictated when
+the sweep reaches it (:mod:`~gazex_bench.phantom.scan`), dwell concentrated on lungs and
+heart, and gaze on each finding for ~2.5-3 s before it is dictated. They differ in speed,
+fixation durations, small detours from the shared route, thoroughness (missed findings,
+skipped periphery), zoom use, salience-first dictation and phrasing.
 """
 
 from __future__ import annotations
@@ -50,20 +51,24 @@ class RadStyle:
     phrase_bias: int
     view_distance_cm: float
     dictation_order: str
-    """``anatomical`` (devices, lungs, pleura, heart), ``salience`` (severe first) or ``heart_first``."""
+    """``anatomical`` (each finding when the sweep reaches it) or ``salience`` (a severe finding first,
+    then the sweep); the order of the route itself is :attr:`survey_order`."""
+    skip_peripheral: float = 0.3
+    """Probability of skipping each peripheral stop (spine, abdomen, shoulders)."""
 
 
+_HILA = ("right_hilum", "left_hilum")
 STYLES: dict[str, RadStyle] = {
-    "rad1": RadStyle("rad1", 0.25, 0.38, 2.3, ("trachea", *_LUNGS_RL, "right_hilum", "left_hilum", "heart", "mediastinum", *_BASES, *_REST),
-                     2.8, 2.6, 0.05, 0.15, 3, 0.22, 0, 68.0, "anatomical"),
-    "rad2": RadStyle("rad2", 0.21, 0.35, 2.0, ("trachea", *_LUNGS_PAIRED, "heart", *_BASES, "mediastinum", "upper_abdomen"),
-                     2.65, 3.2, 0.12, 0.0, 2, 0.26, 1, 62.0, "salience"),
-    "rad3": RadStyle("rad3", 0.27, 0.40, 2.1, ("trachea", "mediastinum", "heart", *_LUNGS_RL, "right_hilum", "left_hilum", *_BASES, "spine"),
-                     2.9, 2.3, 0.08, 0.1, 3, 0.2, 2, 72.0, "anatomical"),
-    "rad4": RadStyle("rad4", 0.29, 0.42, 2.6, ("trachea", "mediastinum", *_LUNGS_PAIRED, "right_hilum", "left_hilum", "heart", *_BASES, *_REST),
-                     3.1, 2.2, 0.03, 0.35, 4, 0.18, 3, 66.0, "anatomical"),
-    "rad5": RadStyle("rad5", 0.24, 0.37, 2.2, ("trachea", *_LUNGS_RL, "heart", "left_hilum", "right_hilum", *_BASES, "upper_abdomen"),
-                     2.75, 2.8, 0.10, 0.05, 2, 0.24, 4, 70.0, "anatomical"),
+    "rad1": RadStyle("rad1", 0.25, 0.38, 2.3, ("trachea", *_LUNGS_RL, *_HILA, "heart", "mediastinum", *_BASES, *_REST),
+                     2.8, 2.6, 0.05, 0.15, 3, 0.22, 0, 68.0, "anatomical", 0.2),
+    "rad2": RadStyle("rad2", 0.21, 0.35, 2.0, ("trachea", *_LUNGS_RL, *_HILA, "heart", "mediastinum", *_BASES, *_REST),
+                     2.65, 3.2, 0.12, 0.0, 2, 0.26, 1, 62.0, "salience", 0.5),
+    "rad3": RadStyle("rad3", 0.27, 0.40, 2.1, ("trachea", "mediastinum", *_LUNGS_RL, "heart", *_HILA, *_BASES, *_REST),
+                     2.9, 2.3, 0.08, 0.1, 3, 0.2, 2, 72.0, "anatomical", 0.4),
+    "rad4": RadStyle("rad4", 0.29, 0.42, 2.6, ("trachea", "mediastinum", *_LUNGS_RL, *_HILA, "heart", *_BASES, *_REST),
+                     3.1, 2.2, 0.03, 0.35, 4, 0.18, 3, 66.0, "anatomical", 0.1),
+    "rad5": RadStyle("rad5", 0.24, 0.37, 2.2, ("trachea", *_LUNGS_RL, "heart", "left_hilum", "right_hilum", *_BASES, *_REST),
+                     2.75, 2.8, 0.10, 0.05, 2, 0.24, 4, 70.0, "anatomical", 0.5),
 }
 
 SCREEN_W, SCREEN_H = 3840, 2160

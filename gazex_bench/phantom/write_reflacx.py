@@ -8,6 +8,8 @@ ellipses, and an empty ``gaze_data/<id>/`` folder.
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,24 +111,46 @@ def _words(row: ReadingRow) -> tuple[bytes, bytes]:
     return _crlf(csv_text(["word", "timestamp_start_word", "timestamp_end_word"], body)), text.encode("utf-8")
 
 
+def write_folder(folder: Path, files: dict[str, bytes]) -> None:
+    """Create ``folder`` holding ``files`` atomically: written into a sibling temp folder, then renamed.
+
+    One rename per folder instead of one temp file + rename per file (the phantom writes
+    ~18,000 small REFLACX files at paper size; file creation dominates on slow filesystems).
+    An existing ``folder`` is replaced.
+    """
+    tmp = folder.parent / f".{folder.name}.tmp{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    try:
+        tmp.mkdir(parents=True)
+        for name, data in files.items():
+            with open(tmp / name, "wb") as fh:
+                fh.write(data)
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def write_reading(root: Path, row: ReadingRow, hz: float, rng: np.random.Generator) -> int:
-    """Write one reading's folders; returns the number of gaze samples written."""
-    main = root / REFLACX_DIR / "main_data" / row.reading_id
-    gaze_dir = root / REFLACX_DIR / "gaze_data" / row.reading_id
-    gaze_dir.mkdir(parents=True, exist_ok=True)
+    """Write one reading's ``main_data/<id>/`` and ``gaze_data/<id>/`` folders; returns the gaze sample count."""
     b = row.sim.chest_box
-    atomic_write_bytes(main / "chest_bounding_box.csv", _crlf(f"xmin,ymin,xmax,ymax\n{b[0]},{b[1]},{b[2]},{b[3]}\n"))
-    atomic_write_bytes(main / "anomaly_location_ellipses.csv", _ellipses_csv(row))
-    if row.discarded or row.sim.sim is None:
-        return 0
-    fix = row.sim.sim.fixations
-    atomic_write_bytes(main / "fixations.csv", _fixations_csv(fix))
-    ts, txt = _words(row)
-    atomic_write_bytes(main / "timestamps_transcription.csv", ts)
-    atomic_write_bytes(main / "transcription.txt", txt)
-    s = gaze_samples(fix, row.sim.sim.blink_before, hz, rng)
-    atomic_write_bytes(gaze_dir / "gaze.csv", _crlf(gaze_csv(fix, s)))
-    return int(s["t"].shape[0])
+    main = {"chest_bounding_box.csv": _crlf(f"xmin,ymin,xmax,ymax\n{b[0]},{b[1]},{b[2]},{b[3]}\n"),
+            "anomaly_location_ellipses.csv": _ellipses_csv(row)}
+    gaze: dict[str, bytes] = {}
+    n = 0
+    if not row.discarded and row.sim.sim is not None:
+        fix = row.sim.sim.fixations
+        main["fixations.csv"] = _fixations_csv(fix)
+        main["timestamps_transcription.csv"], main["transcription.txt"] = _words(row)
+        s = gaze_samples(fix, row.sim.sim.blink_before, hz, rng)
+        gaze["gaze.csv"] = _crlf(gaze_csv(fix, s))
+        n = int(s["t"].shape[0])
+    write_folder(root / REFLACX_DIR / "main_data" / row.reading_id, main)
+    write_folder(root / REFLACX_DIR / "gaze_data" / row.reading_id, gaze)
+    return n
 
 
 def write_metadata(root: Path, rows: dict[int, list[list[object]]]) -> None:
