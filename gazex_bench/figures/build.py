@@ -86,7 +86,7 @@ def _fig6_inputs(runs: Sequence[RunSummary], variants: Sequence[str]) -> tuple[p
 
 def build_figures(runs: Sequence[RunSummary], out_dir: Path, *, ablation_variants: Sequence[str] = ()) -> FigureReport:
     """Draw all figures whose inputs exist; returns what was written and what was skipped."""
-    from gazex_bench.figures import fig2, fig3, fig4, fig6, fig7c
+    from gazex_bench.figures import case_build, fig2, fig3, fig4, fig6, fig7c
 
     rep = FigureReport()
     metrics = metrics_table(runs)
@@ -110,6 +110,13 @@ def build_figures(runs: Sequence[RunSummary], out_dir: Path, *, ablation_variant
         rep.skipped["fig7c"] = why
     else:
         rep.written += fig7c.render(tables["majority"], out_dir)
+    gaze_runs = [r for r in runs if r.task == "reflacx-gaze" and r.adapter == "gazex"]
+    gaze_runs = gaze_runs or [r for r in runs if r.task == "reflacx-gaze" and r.kind == "run"]
+    written = case_build.render_case(gaze_runs[0], out_dir) if gaze_runs else []
+    if written:
+        rep.written += written
+    else:
+        rep.skipped["case"] = "no reflacx-gaze run with parsed model clusters"
     variants = list(ablation_variants) or sorted({r.model for r in runs if r.task == "mimic-report" and r.kind == "run"})
     per_cat, overall, tests = _fig6_inputs(runs, variants)
     if per_cat.empty:

@@ -19,7 +19,8 @@ Box6 = tuple[float, float, float, float, float, float]
 """GazeX bbox tuple ``(xmin, ymin, xmax, ymax, cx, cy)``."""
 
 IDENTITY_UNAVAILABLE = (
-    "unavailable: radiologist identity not in released REFLACX; pass --radiologist-map"
+    "unavailable: radiologist identity not in released REFLACX; pass a reading_id,radiologist CSV "
+    "(gazex-bench run ... --task-arg radiologist_map=CSV)"
 )
 
 

@@ -61,8 +61,14 @@ def cc(saliency: np.ndarray, gt_map: np.ndarray) -> float:
 
 
 def kld(saliency: np.ndarray, gt_map: np.ndarray, eps: float = EPS) -> float:
-    """MIT KL divergence of the predicted map from the human map (0 = identical)."""
+    """MIT KL divergence of the predicted map from the human map (0 = identical).
+
+    An all-zero map is not a distribution: the result is NaN (counted by callers),
+    never a division-by-zero warning.
+    """
     p, q = np.asarray(saliency, float), np.asarray(gt_map, float)
+    if not (p.sum() > 0 and q.sum() > 0):
+        return float("nan")
     p, q = p / p.sum(), q / q.sum()
     return float((q * np.log(eps + q / (p + eps))).sum())
 

@@ -101,8 +101,7 @@ def score_gaze_task(data: TaskData, responses: Mapping[str, Response], options: 
     metrics.update(found)
     for row, vals in trajectory_reference_rows(data, responses, readers, options).items():
         rows.setdefault(row, {}).update(vals)
-    status.update({u.analysis: u.reason.replace("--radiologist-map", "--task-arg radiologist_map=CSV")
-                   for u in res.status})
+    status.update({u.analysis: u.reason for u in res.status})
     if s1.status is None:
         status["setting1_counts"] = ", ".join(f"{k}={v}" for k, v in sorted(s1.counts.items()))
     tables = dict(res.tables)

@@ -143,6 +143,6 @@ def figure_tables(tables: Mapping[str, pd.DataFrame], readers: list[Any], images
     if identities:
         out["pearson"] = _pearson(tables["trajectory_pairs"])
     else:
-        status["pearson"] = IDENTITY_UNAVAILABLE.replace("--radiologist-map", "--task-arg radiologist_map=CSV")
+        status["pearson"] = IDENTITY_UNAVAILABLE
         status["identity"] = "radiologist identities not given: rater names pooled ('radiologist')"
     return out
