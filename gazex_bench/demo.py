@@ -161,11 +161,9 @@ def _run(plan: DemoPlan, data: Path, task: str, model: str, args: dict[str, Any]
          task_args: dict[str, Any]) -> Path:
     from gazex_bench.runner.api import RunRequest, run
 
-    kwargs: dict[str, Any] = {}
-    if task_args:
-        kwargs["task_args"] = task_args
     req = RunRequest(task=task, model=model, model_args={**args, "label": label}, data_root=data,
-                     limit=plan.limit, out=plan.work_dir / "runs", seed=plan.seed, quiet=True, **kwargs)
+                     limit=plan.limit, out=plan.work_dir / "runs", seed=plan.seed, quiet=True,
+                     task_args=task_args)
     return run(req).run_dir
 
 
@@ -194,7 +192,8 @@ def run_all(plan: DemoPlan, data: Path, models: Sequence[tuple[str, Path]], summ
 
 def compare_variants(plan: DemoPlan, summary: DemoSummary) -> None:
     """Paired comparison of the full GazeX (first variant) with each other variant on mimic-report."""
-    from gazex_bench.runner.compare import compare_runs, write_compare
+    from gazex_bench.io import atomic_write_json
+    from gazex_bench.runner.compare import compare_runs
     from gazex_bench.tables.runs import load_run
 
     report_runs = [load_run(p) for p in summary.runs if (p / "run.json").is_file()]
@@ -203,7 +202,7 @@ def compare_variants(plan: DemoPlan, summary: DemoSummary) -> None:
     for other in report_runs:
         if ref and other.model != ref[0].model:
             rec = compare_runs(ref[0].run_dir, other.run_dir)
-            write_compare(plan.work_dir / "runs" / "compare" / f"{ref[0].run_id}__{other.run_id}.json", rec)
+            atomic_write_json(plan.work_dir / "runs" / "compare" / f"{ref[0].run_id}__{other.run_id}.json", rec)
 
 
 
