@@ -35,3 +35,17 @@ def pytest_configure(config: pytest.Config) -> None:
             torch.set_num_threads(1)
     except Exception:  # pragma: no cover - torch missing or broken: tests that need it fail themselves
         pass
+
+
+@pytest.fixture(scope="session")
+def tiny_phantom(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """Root of a tiny phantom (seed 0), generated once per session and shared by all test areas.
+
+    ``tests/phantom`` overrides this with its own fixture (it needs the generator's summary).
+    """
+    from gazex_bench.phantom.generate import generate_phantom
+
+    root = tmp_path_factory.getbasetemp() / "phantom-tiny-seed0"
+    if not (root / "phantom_truth" / "truth.json").is_file():
+        generate_phantom(root, size="tiny", seed=0, workers=1)
+    return root

@@ -16,13 +16,8 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "thirdparty_adapter
 
 
 @pytest.fixture(scope="module")
-def phantom(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from gazex_bench.phantom.generate import generate_phantom
-
-    root = tmp_path_factory.getbasetemp() / "phantom-tiny-seed0"
-    if not (root / "phantom_truth" / "truth.json").is_file():
-        generate_phantom(root, size="tiny", seed=0, workers=1)
-    return root
+def phantom(tiny_phantom: Path) -> Path:
+    return tiny_phantom
 
 
 def _gb(*args: str) -> subprocess.CompletedProcess[str]:
