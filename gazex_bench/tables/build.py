@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gazex_bench.io import atomic_write_text
-from gazex_bench.tables.names import metric_title
+from gazex_bench.tables.names import HEADLINE, metric_title
 from gazex_bench.tables.runs import RunSummary, expand_reference_rows
 
 
@@ -123,9 +123,12 @@ def write_tables(runs: Sequence[RunSummary], out_dir: Path) -> list[Path]:
         task_runs = _sorted(task_runs)
         metrics = _metric_order(task_runs)
         written.append(atomic_write_text(out_dir / f"{task}.csv", to_csv(task_runs, metrics)))
-        md = to_markdown(task, task_runs, metrics)
+        shown = [m for m in HEADLINE.get(task, ()) if m in metrics] or metrics
+        md = to_markdown(task, task_runs, shown)
+        if len(shown) < len(metrics):
+            md += f"\n{len(metrics) - len(shown)} further metrics in `{task}.csv`.\n"
         written.append(atomic_write_text(out_dir / f"{task}.md", md))
-        written.append(atomic_write_text(out_dir / f"{task}.tex", to_latex(task, task_runs, metrics)))
+        written.append(atomic_write_text(out_dir / f"{task}.tex", to_latex(task, task_runs, shown)))
         md_all.append(md)
     written.append(atomic_write_text(out_dir / "tables.md", "\n".join(md_all)))
     return written

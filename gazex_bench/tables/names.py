@@ -18,7 +18,7 @@ _FIXED: dict[str, str] = {
     "trajectory_r_x": "Pearson r (x)", "trajectory_r_y": "Pearson r (y)",
     "nss": "NSS", "cc": "CC", "auc_judd": "AUC-Judd", "kld": "KLD", "sim": "SIM",
 }
-_CE = re.compile(r"^ce_(precision|recall|f1)_(.+)$")
+_CE = re.compile(r"^ce_(precision|recall|f1|accuracy)_(.+)$")
 _ICC = re.compile(r"^(s1_)?icc_(a1|c1)_(x|y)$")
 _ACC = re.compile(r"^acc(?:@|_)(\d)(?:\.|_)(\d+)$")
 
@@ -37,3 +37,17 @@ def metric_title(key: str) -> str:
     if m := _ACC.match(key):
         return f"Acc@{m[1]}.{m[2]}"
     return key
+
+
+HEADLINE: dict[str, tuple[str, ...]] = {
+    "mimic-report": ("bleu1", "bleu2", "bleu3", "bleu4", "meteor", "rouge_l", "cider_d",
+                     "ce_f1_paper_pos", "ce_f1_mic5_unc_pos", "ce_f1_paper_multiclass"),
+    "iu-report": ("bleu1", "bleu2", "bleu3", "bleu4", "meteor", "rouge_l", "cider_d", "ce_f1_paper_pos"),
+    "iu-report-zeroshot": ("ce_f1_paper_pos", "ce_f1_mic5_unc_pos", "ce_f1_ex14_pos", "bleu4", "rouge_l"),
+    "cxr-vqa": ("accuracy", "accuracy_abnormality", "accuracy_presence", "accuracy_location",
+                "accuracy_level", "accuracy_type", "accuracy_view", "accuracy_yes_no"),
+    "ms-cxr-grounding": ("miou", "map", "acc@0.1", "acc@0.3", "acc@0.5", "heatmap_miou", "cnr"),
+    "reflacx-gaze": ("icc_a1_x", "icc_a1_y", "icc_c1_x", "icc_c1_y", "s1_icc_a1_x", "s1_icc_a1_y",
+                     "cosine", "trajectory_r_x", "trajectory_r_y", "centroid_error"),
+}
+"""Columns shown in Markdown/LaTeX tables and figures per task (CSV files keep every metric)."""

@@ -114,6 +114,9 @@ def metrics_table(runs: Iterable[RunSummary]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols).astype({"value": float, "ci_low": float, "ci_high": float})
 
 
+_REFERENCE_LABELS = {"inter-radiologist": "inter-radiologist (ceiling)", "center-bias": "center-bias prior (null)"}
+
+
 def expand_reference_rows(runs: Iterable[RunSummary]) -> list[RunSummary]:
     """Runs plus one pseudo-run per distinct reference row (ceilings and nulls).
 
@@ -128,7 +131,7 @@ def expand_reference_rows(runs: Iterable[RunSummary]) -> list[RunSummary]:
     for r in runs:
         out.append(r)
         for name, metrics in (r.reference_rows or {}).items():
-            label = f"{name} ({r.model})" if name.startswith("shuffled") else name
+            label = f"{name} null ({r.model})" if name.startswith("shuffled") else _REFERENCE_LABELS.get(name, name)
             if (r.task, label) in seen:
                 continue
             seen.add((r.task, label))
