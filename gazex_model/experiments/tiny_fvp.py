@@ -9,7 +9,8 @@ only) and ``tiny-gaze-boxes.yaml`` (FVP targets only), materialises ``tiny-zero-
 (the same configuration untrained), then asks every model for the FVP string of each
 held-out (test-split) finding and scores the predicted observation centroid against the
 gaze pipeline's holistic centroid (Euclidean distance, quarter-scale pixels).
-Unparseable outputs are scored with the image centre (counted as parse failures).
+Unparseable outputs are scored with the image centre (counted as parse failures);
+parsed centroids are clipped to the image (a runaway digit string is not a location).
 Writes ``reports/model/loss_curves.png``, ``reports/model/fvp_eval.md`` and ``.json``.
 """
 
@@ -48,7 +49,7 @@ def centroid_errors(model: Any, samples: list[Any]) -> tuple[np.ndarray, int, in
         gt = np.array(s.meta["holistic_centroid"], float)
         qh, qw = s.meta["quarter_hw"]
         if p.ok:
-            pred = np.array(p.value["centroid"], float)
+            pred = np.clip(np.array(p.value["centroid"], float), 0.0, [qw, qh])  # inside the image
             complete += int(p.complete)
         else:
             pred, fails = np.array([qw / 2.0, qh / 2.0]), fails + 1
@@ -123,13 +124,22 @@ def evaluate(info: dict[str, dict[str, Any]], test: list[Any], train_fvp: list[A
     mean_c = np.mean([s.meta["holistic_centroid"] for s in train_fvp], axis=0)
     e = np.array([float(np.linalg.norm(mean_c - np.array(s.meta["holistic_centroid"]))) for s in test])
     res["train-mean-centroid"] = {"mean_px": float(e.mean()), "ci95": list(bootstrap_ci(e)), "n": len(e)}
+    by_sent: dict[str, list[Any]] = {}
+    for s in train_fvp:
+        by_sent.setdefault(s.meta["sentence"], []).append(s.meta["holistic_centroid"])
+    e = np.array([float(np.linalg.norm(np.mean(by_sent.get(s.meta["sentence"], [mean_c]), axis=0)
+                                       - np.array(s.meta["holistic_centroid"]))) for s in test])
+    res["train-sentence-mean-centroid"] = {"mean_px": float(e.mean()), "ci95": list(bootstrap_ci(e)), "n": len(e)}
+    qc = np.array([[s.meta["quarter_hw"][1] / 2.0, s.meta["quarter_hw"][0] / 2.0] for s in test])
+    e = np.linalg.norm(qc - np.array([s.meta["holistic_centroid"] for s in test]), axis=1)
+    res["image-centre"] = {"mean_px": float(e.mean()), "ci95": list(bootstrap_ci(e)), "n": len(e)}
     rng = np.random.default_rng(1)
-    for other in ("tiny-zero-shot", "tiny-no-gaze", "tiny-gaze-boxes"):
-        d = errs[other] - errs["tiny"]
-        idx = rng.integers(0, len(d), size=(2000, len(d)))
-        boots = d[idx].mean(axis=1)
-        res[f"diff_{other}_minus_tiny"] = {"mean_px": float(d.mean()),
-                                           "ci95": [float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))]}
+    for mine in [k for k in errs if k == "tiny" or k not in VARIANTS]:
+        for other in ("tiny-zero-shot", "tiny-no-gaze", "tiny-gaze-boxes"):
+            d = errs[other] - errs[mine]
+            boots = d[rng.integers(0, len(d), size=(2000, len(d)))].mean(axis=1)
+            res[f"diff_{other}_minus_{mine}"] = {"mean_px": float(d.mean()), "ci95": [
+                float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))]}
     return res
 
 
@@ -141,7 +151,7 @@ def write_report(res: dict[str, Any], counts: dict[str, Any], path: Path) -> Non
              f"test {counts['test']['fvp']} (test readings = all phase 2 + round(350*n3/2507) phase 3).", "",
              "Error = Euclidean distance between the predicted observation centroid (last tuple of the FVP string) "
              "and the gaze pipeline's holistic centroid, quarter-scale pixels. Unparseable outputs are scored with "
-             "the image centre. 95 % CI: percentile bootstrap of the mean (2000 resamples).", "",
+             "the image centre; parsed centroids are clipped to the image. 95 % CI: percentile bootstrap of the mean (2000 resamples).", "",
              "| model | mean error (px) | 95 % CI | parse failures | well-formed | train steps | train s | median step s |",
              "|---|---|---|---|---|---|---|---|"]
     for k, v in res.items():
@@ -150,7 +160,7 @@ def write_report(res: dict[str, Any], counts: dict[str, Any], path: Path) -> Non
         lines.append(f"| {k} | {v['mean_px']:.1f} | [{v['ci95'][0]:.1f}, {v['ci95'][1]:.1f}] | "
                      f"{v.get('parse_failures', '-')}/{v['n']} | {v.get('well_formed', '-')} | {v.get('steps', '-')} | "
                      f"{_fmt(v.get('seconds'))} | {_fmt(v.get('step_seconds_median'), 3)} |")
-    lines += ["", "Paired differences (other minus trained tiny GazeX; > 0 means GazeX is better):", ""]
+    lines += ["", "Paired differences (baseline minus trained GazeX, px; > 0 means GazeX is better):", ""]
     for k, v in res.items():
         if k.startswith("diff_"):
             lines.append(f"- {k[5:]}: {v['mean_px']:.1f} px, 95 % CI [{v['ci95'][0]:.1f}, {v['ci95'][1]:.1f}]")
@@ -169,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reports", default="reports/model")
     ap.add_argument("--steps", type=int, default=None, help="override max_steps of the trained variants")
     ap.add_argument("--reuse", action="store_true", help="reuse finished runs in --runs")
+    ap.add_argument("--extra", action="append", default=[], metavar="NAME=RUN_DIR", help="also score this run")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from transformers.utils import logging as hf_logging
@@ -182,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     root = args.data_root or str(phantom_root("small"))
     pools = cached_pools(load_config(CONFIGS / "tiny.yaml"), root, cache_dir() / "gazex_model")
     info = train_variants(root, Path(args.runs), pools, args.steps, args.reuse)
+    for item in args.extra:  # already-trained runs to score as well (name=run_dir)
+        name, _, path = item.partition("=")
+        ri = json.loads((Path(path) / "run_info.json").read_text())
+        info[name] = {"run_dir": path, "steps": ri.get("steps"), "seconds": ri.get("seconds"),
+                      "step_seconds_median": ri.get("step_seconds_median"), "threads": None}
     loss_figure(Path(info["tiny"]["run_dir"]), Path(args.reports) / "loss_curves.png")
     res = evaluate(info, pools.test["fvp"], pools.train["fvp"])
     atomic_write_json(Path(args.reports) / "fvp_eval.json", {"results": res, "counts": pools.counts})
