@@ -57,7 +57,10 @@ class ReflacxGazeTask(Task):
     primary_metric = "icc_a1_x"
     metric_conventions = GAZE_CONVENTIONS
     higher_is_better = {k: k not in ("centroid_error", "dtw_error", "missing_answer_rate") for k in GAZE_CONVENTIONS}
-    task_options = {"radiologist_map": "CSV reading_id,radiologist (radiologist identities; user-supplied)"}
+    task_options = {
+        "radiologist_map": "CSV reading_id,radiologist (radiologist identities; user-supplied)",
+        "phases": "comma-separated REFLACX phases to evaluate, e.g. 2 (GazeX's held-out multi-reader phase); default all",
+    }
     aux_capabilities = {"s1_report": Capability.REPORT, "s1_gaze": Capability.GAZE}
 
     def load(self, data_root: Path, *, split: str | None, limit: int | None) -> TaskData:
@@ -71,6 +74,10 @@ class ReflacxGazeTask(Task):
         split = split or self.default_split
         chosen = select_split(result.records, split, lambda r: r.split, "REFLACX")
         dropped: dict[str, int] = {}
+        phases = _phases(self.task_args.get("phases"))
+        if phases:
+            dropped["phase_not_selected"] = sum(r.phase not in phases for r in chosen)
+            chosen = [r for r in chosen if r.phase in phases]
         built = _build(chosen, jpg, dropped, self.quiet)
         kept = apply_limit(built.samples, limit, dropped)
         train_src = [r for r in result.records if r.split == "train"]
@@ -91,6 +98,21 @@ class ReflacxGazeTask(Task):
         from gazex_bench.tasks.gaze_scoring import score_gaze_task
 
         return score_gaze_task(data, responses, options)
+
+
+def _phases(value: Any) -> set[int]:
+    """Parse the ``phases`` option (``"2"``, ``"1,2"`` or an int); empty = all phases."""
+    if value is None or value == "":
+        return set()
+    try:
+        phases = {int(p) for p in str(value).split(",") if p.strip()}
+    except ValueError:
+        phases = set()
+    if not phases or not phases <= {1, 2, 3}:
+        from gazex_bench.errors import UsageError
+
+        raise UsageError(f"phases must be a comma-separated subset of 1,2,3, got {value!r}")
+    return phases
 
 
 def _map_path(value: Any) -> Path | None:

@@ -106,3 +106,18 @@ def test_ls_metrics_lists_new_metrics(capsys: pytest.CaptureFixture[str]) -> Non
     for word in ("s1_icc_c1_x", "icc_c1_y", "auc_judd", "cosine", " map ", "ce_f1_paper_multiclass",
                  "--task-arg radiologist_map"):
         assert word in out, word
+
+
+def test_reflacx_gaze_phases_option(tiny_phantom) -> None:  # noqa: ANN001
+    import pytest as _pytest
+
+    from gazex_bench.errors import UsageError
+    from gazex_bench.tasks.registry import build_task_registry
+
+    cls = build_task_registry().get("reflacx-gaze")
+    data = cls(phases="2").load(tiny_phantom, split="all", limit=None)
+    readings = {s.meta["reading_id"] for s in data.samples}
+    assert readings and all(r.startswith("P2") for r in readings)
+    assert data.dropped.get("phase_not_selected", 0) > 0
+    with _pytest.raises(UsageError, match="phases"):
+        cls(phases="7").load(tiny_phantom, split="all", limit=None)
