@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gazex_bench.figures.style import colors, new_figure, save
+from gazex_bench.figures.style import colors, save
 
 
 def _radial(ax, per_category: pd.DataFrame) -> None:

@@ -78,3 +78,38 @@ def progress(iterable: Any, *, total: int, desc: str, quiet: bool = False) -> An
 
     disable = quiet or not sys.stderr.isatty()
     return tqdm(iterable, total=total, desc=desc, file=sys.stderr, disable=disable, leave=False)
+
+
+def take_samples(
+    chosen: Sequence[T],
+    build: Callable[[T], Any],
+    reject: Callable[[T], str | None],
+    limit: int | None,
+    dropped: dict[str, int],
+) -> list[Any]:
+    """Build samples in dataset order, counting every rejected record by reason.
+
+    Args:
+        chosen: Records of the selected split.
+        build: Record -> :class:`~gazex_bench.tasks.base.TaskSample`.
+        reject: Record -> a drop reason (e.g. ``no_image``) or None to keep it.
+        limit: Stop after this many kept samples; the rest count as ``beyond_limit``.
+        dropped: Reason -> count, updated in place.
+    """
+    samples: list[Any] = []
+    for i, rec in enumerate(chosen):
+        if limit is not None and len(samples) >= limit:
+            dropped["beyond_limit"] = dropped.get("beyond_limit", 0) + len(chosen) - i
+            break
+        reason = reject(rec)
+        if reason is not None:
+            dropped[reason] = dropped.get(reason, 0) + 1
+            continue
+        samples.append(build(rec))
+    return samples
+
+
+def missing_image(paths: Iterable[Any] | None) -> str | None:
+    """``"no_image"`` unless every path exists on disk."""
+    paths = [p for p in (paths or ()) if p is not None]
+    return None if paths and all(Path(p).is_file() for p in paths) else "no_image"

@@ -13,7 +13,9 @@ from pathlib import Path
 from gazex_bench.models.types import Capability, Response, VqaRequest
 from gazex_bench.tasks.aggregate import mean_with_ci
 from gazex_bench.tasks.base import ScoreOptions, ScoreResult, Task, TaskData, TaskSample
-from gazex_bench.tasks.common import dataset_folder, merge_counts, select_split, train_records
+from gazex_bench.tasks.common import (
+    dataset_folder, merge_counts, missing_image, select_split, take_samples, train_records,
+)
 
 VQA_CONVENTION = "top1-phrase-match@gazex-bench-v1 (metrics/vqa.py: split on ',' and 'and', normalise, any overlap)"
 
@@ -46,17 +48,9 @@ class CxrVqaTask(Task):
         split = split or self.default_split
         chosen = select_split(result.records, split, lambda r: r.split, "Medical-CXR-VQA")
         dropped: dict[str, int] = {}
-        samples: list[TaskSample] = []
-        for i, r in enumerate(chosen):
-            if limit is not None and len(samples) >= limit:
-                dropped["beyond_limit"] = len(chosen) - i
-                break
-            if r.image_path is None or not Path(r.image_path).is_file():
-                dropped["no_image"] = dropped.get("no_image", 0) + 1
-                continue
-            samples.append(_sample(r))
+        samples = take_samples(chosen, _sample, lambda r: missing_image([r.image_path]), limit, dropped)
         train = [_sample(r) for r in train_records(result.records, lambda r: r.split)
-                 if r.image_path is not None and Path(r.image_path).is_file()]
+                 if missing_image([r.image_path]) is None]
         return TaskData(tuple(samples), tuple(train), "medical-cxr-vqa", split, len(chosen),
                         merge_counts(result.skipped, dropped))
 

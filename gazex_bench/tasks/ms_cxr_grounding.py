@@ -16,7 +16,9 @@ import numpy as np
 from gazex_bench.models.types import Capability, Grounding, GroundingRequest, Response, ScoredBox
 from gazex_bench.tasks.aggregate import mean_with_ci
 from gazex_bench.tasks.base import ScoreOptions, ScoreResult, Task, TaskData, TaskSample
-from gazex_bench.tasks.common import dataset_folder, merge_counts, select_split, train_records
+from gazex_bench.tasks.common import (
+    dataset_folder, merge_counts, missing_image, select_split, take_samples, train_records,
+)
 
 BOX_CONV = "metrics/grounding.py: merged-mask IoU, confidence thresholds 0.1..0.5, per-phrase mean"
 
@@ -52,15 +54,7 @@ class MsCxrGroundingTask(Task):
         split = split or self.default_split
         chosen = select_split(result.records, split, lambda r: r.split, "MS-CXR")
         dropped: dict[str, int] = {}
-        samples: list[TaskSample] = []
-        for i, r in enumerate(chosen):
-            if limit is not None and len(samples) >= limit:
-                dropped["beyond_limit"] = len(chosen) - i
-                break
-            if r.image_path is None or not Path(r.image_path).is_file():
-                dropped["no_image"] = dropped.get("no_image", 0) + 1
-                continue
-            samples.append(_sample(r))
+        samples = take_samples(chosen, _sample, lambda r: missing_image([r.image_path]), limit, dropped)
         train = [_sample(r) for r in train_records(result.records, lambda r: r.split)]
         return TaskData(tuple(samples), tuple(train), "ms-cxr", split, len(chosen),
                         merge_counts(result.skipped, dropped))

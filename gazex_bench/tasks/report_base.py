@@ -16,7 +16,7 @@ from typing import Any
 
 from gazex_bench.models.types import Capability, ReportRequest, Response
 from gazex_bench.tasks.base import ScoreOptions, ScoreResult, Task, TaskData, TaskSample
-from gazex_bench.tasks.common import merge_counts, select_split, train_records
+from gazex_bench.tasks.common import merge_counts, missing_image, select_split, take_samples, train_records
 
 NLG_METRICS = ("bleu1", "bleu2", "bleu3", "bleu4", "meteor", "rouge_l", "cider_d")
 CE_CONVENTIONS = ("paper-pos", "mic5-unc-pos", "ex14-pos")
@@ -55,20 +55,9 @@ class ReportTask(Task):
         split = split or self.default_split
         chosen = select_split(result.records, split, lambda r: r.split, self.dataset_label)
         dropped: dict[str, int] = {}
-        samples: list[TaskSample] = []
-        for i, r in enumerate(chosen):
-            if limit is not None and len(samples) >= limit:
-                dropped["beyond_limit"] = len(chosen) - i
-                break
-            if not r.image_paths or not all(Path(p).is_file() for p in r.image_paths):
-                dropped["no_image"] = dropped.get("no_image", 0) + 1
-                continue
-            if not r.report.strip():
-                dropped["empty_report"] = dropped.get("empty_report", 0) + 1
-                continue
-            samples.append(_sample(r))
+        samples = take_samples(chosen, _sample, _report_problem, limit, dropped)
         train = [_sample(r) for r in train_records(result.records, lambda r: r.split)
-                 if r.image_paths and all(Path(p).is_file() for p in r.image_paths)]
+                 if missing_image(r.image_paths) is None]
         return TaskData(tuple(samples), tuple(train), self.dataset_label, split, len(chosen),
                         merge_counts(result.skipped, dropped))
 
@@ -101,3 +90,8 @@ def _text(resp: Response) -> str:
 def _sample(r: Any) -> TaskSample:
     request = ReportRequest(r.sample_id, tuple(Path(p) for p in r.image_paths))
     return TaskSample(r.sample_id, request, r.report, group=r.study_id or r.sample_id)
+
+
+def _report_problem(r: Any) -> str | None:
+    """Why a report sample cannot be evaluated (missing image, empty reference), or None."""
+    return missing_image(r.image_paths) or ("empty_report" if not r.report.strip() else None)
