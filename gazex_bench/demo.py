@@ -239,7 +239,11 @@ def publish(plan: DemoPlan, summary: DemoSummary) -> None:
     board = plan.out / "leaderboards"
     for run in runs:
         add_run(board, run, force=True)  # demo runs may come from a dirty tree: marked in `source`
-    figs = {r.task: [f"../figures/{p.name}" for p in report.written if p.suffix == ".png"] for r in runs}
+    pngs = [p.name for p in report.written if p.suffix == ".png"]
+    gaze_figs = [n for n in pngs if n.startswith(("fig3", "fig4", "fig7c", "case"))]
+    figs = {t: [f"../figures/{n}" for n in pngs if n.startswith("fig2")] for t in TASKS}
+    figs["reflacx-gaze"] += [f"../figures/{n}" for n in gaze_figs]
+    figs["mimic-report"] += [f"../figures/{n}" for n in pngs if n.startswith("fig6")]
     build(board, figures=figs)
 
 

@@ -28,7 +28,7 @@ from gazex_bench.io import atomic_write_json
 from gazex_bench.leaderboard.html import TaskBoard, write_page
 from gazex_bench.leaderboard.schema import LeaderboardRow, MetricValue, metric_slug, sort_rows, write_csv
 from gazex_bench.leaderboard.submission import inside, safe_slug
-from gazex_bench.tables.names import metric_title
+from gazex_bench.tables.names import HEADLINE, metric_title
 from gazex_bench.tables.runs import RunSummary, expand_reference_rows
 
 TASK_TITLES: Mapping[str, str] = {
@@ -64,7 +64,7 @@ def entry_from_run(run: RunSummary, *, kind: str | None = None, source: str | No
         "task": run.task, "model": run.model, "run_id": run.run_id, "kind": kind or run.kind,
         "n": run.n_evaluated, "date": run.date, "primary_metric": run.primary_metric,
         "conventions": dict(run.conventions),
-        "source": source or f"git {run.git_commit or 'unknown'}{' (dirty)' if run.git_dirty else ''}",
+        "source": source or f"git {(run.git_commit or 'unknown')[:10]}{' (dirty)' if run.git_dirty else ''}",
         "metrics": {k: {kk: v.get(kk) for kk in ("value", "n", "ci_low", "ci_high")} for k, v in run.metrics.items()},
     }
 
@@ -127,10 +127,11 @@ def build(root: Path, *, figures: Mapping[str, Sequence[str]] | None = None) -> 
         primary = _primary(root, task) or (slugs[0] if slugs else None)
         ordered = sort_rows(rows[task], primary)
         written.append(write_csv(root / f"{safe_slug(task)}.csv", ordered, slugs))
-        titles = {s: metric_title(s) for s in slugs}
+        shown = [m for m in (metric_slug(h) for h in HEADLINE.get(task, ())) if m in slugs] or slugs
+        titles = {s: metric_title(s) for s in shown}
         conv = _task_conventions(ordered)
-        boards.append(TaskBoard(task, TASK_TITLES.get(task, task), ordered, slugs, titles, conv,
-                                tuple((figures or {}).get(task, ()))))
+        boards.append(TaskBoard(task, TASK_TITLES.get(task, task), ordered, shown, titles, conv,
+                                tuple((figures or {}).get(task, ())), csv_name=f"{safe_slug(task)}.csv"))
     written.append(write_page(root / "index.html", boards))
     return written
 
@@ -148,5 +149,5 @@ def _ordered_slugs(rows: Iterable[LeaderboardRow]) -> list[str]:
 def _task_conventions(rows: Sequence[LeaderboardRow]) -> str:
     for r in rows:
         if r.kind != "reported" and r.conventions:
-            return "Conventions: " + r.conventions
+            return r.conventions
     return "Published rows only: conventions as stated per row."

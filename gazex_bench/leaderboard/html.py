@@ -61,6 +61,8 @@ class TaskBoard:
     """Metric conventions of the task, shown above the table."""
     figures: Sequence[str] = ()
     """Relative links to figures for this task."""
+    csv_name: str = ""
+    """The task's CSV (every metric); the page shows the headline columns."""
 
 
 def _e(text: object) -> str:
@@ -108,8 +110,11 @@ def render_page(boards: Sequence[TaskBoard], *, title: str = "GazeX Bench leader
     ]
     for board in boards:
         parts.append(f'<h2 id="{_e(board.task)}">{_e(board.title)}</h2>')
-        parts.append(f'<p class="conv">{_e(board.conventions)}</p>')
+        items = "".join(f"<li>{_e(c.strip())}</li>" for c in board.conventions.split("; ") if c.strip())
+        parts.append(f'<details class="conv"><summary>Metric conventions</summary><ul>{items}</ul></details>')
         parts.append(_table(board))
+        if board.csv_name:
+            parts.append(f'<p class="conv">All metrics: <a href="{_e(board.csv_name)}">{_e(board.csv_name)}</a></p>')
         if board.figures:
             links = " · ".join(f'<a href="{_e(f)}">{_e(Path(f).name)}</a>' for f in board.figures)
             parts.append(f"<p>Figures: {links}</p>")
