@@ -163,21 +163,62 @@ def build_pools(cfg: TrainConfig, root: str | Path) -> Pools:
     return pools
 
 
-def cached_pools(cfg: TrainConfig, root: str | Path, cache_dir: str | Path | None) -> Pools:
-    """:func:`build_pools` memoised as a pickle keyed by the root and every data-relevant setting.
+DOWNSTREAM_OBJECTIVES: tuple[str, ...] = ("report", "vqa", "grounding")
+"""Objectives whose pools :func:`downstream_pools` builds (the gaze pools never depend on the weights)."""
 
-    The key covers the resolved root path, ``data`` settings, image side, seed and the
-    active objectives; delete the cache dir to rebuild. ``cache_dir=None`` disables it.
+
+def data_fingerprint(root: str | Path) -> str:
+    """Cheap content fingerprint of a data root: sha256 over the REFLACX metadata CSVs and R2Gen annotation.
+
+    Hashes the bytes of ``<reflacx>/main_data/metadata_phase_{1,2,3}.csv`` and
+    ``mimic_cxr/annotation.json`` (wherever :func:`~gazex_bench.data.discover.discover` finds them;
+    a missing file contributes its name only), so a phantom regenerated at the same path gets a new key.
     """
     import hashlib
+
+    from gazex_bench.data.discover import discover
+
+    paths = discover(Path(root))
+    files: list[Path] = []
+    if paths.reflacx is not None:
+        files += [Path(paths.reflacx) / "main_data" / f"metadata_phase_{i}.csv" for i in (1, 2, 3)]
+    if paths.mimic_r2gen is not None:
+        files.append(Path(paths.mimic_r2gen))
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode() + b"\0")
+        if f.is_file():
+            h.update(f.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def pools_cache_key(cfg: TrainConfig, root: str | Path) -> str:
+    """JSON key of :func:`cached_pools`: root, data fingerprint, data settings, image side, seed, downstream objectives.
+
+    Gaze objective weights (fvp/gtm/sda) are left out: they do not change the pools, so the
+    tiny ablations share one cached build.
+    """
     import json
-    import pickle
     from dataclasses import asdict
+
+    active = cfg.objectives.active()
+    return json.dumps({"root": str(Path(root).resolve()), "fingerprint": data_fingerprint(root),
+                       "data": asdict(cfg.data), "side": cfg.model.image_side, "seed": cfg.seed,
+                       "obj": sorted(k for k in DOWNSTREAM_OBJECTIVES if k in active), "v": 2}, sort_keys=True)
+
+
+def cached_pools(cfg: TrainConfig, root: str | Path, cache_dir: str | Path | None) -> Pools:
+    """:func:`build_pools` memoised as a pickle keyed by :func:`pools_cache_key`.
+
+    Delete the cache dir to rebuild. ``cache_dir=None`` disables it.
+    """
+    import hashlib
+    import pickle
 
     if cache_dir is None:
         return build_pools(cfg, root)
-    key = json.dumps({"root": str(Path(root).resolve()), "data": asdict(cfg.data), "side": cfg.model.image_side,
-                      "seed": cfg.seed, "obj": sorted(cfg.objectives.active()), "v": 1}, sort_keys=True)
+    key = pools_cache_key(cfg, root)
     path = Path(cache_dir) / f"pools-{hashlib.sha1(key.encode()).hexdigest()[:16]}.pkl"
     if path.is_file():
         with path.open("rb") as fh:
