@@ -37,6 +37,9 @@ def _icc_label(icc: pd.DataFrame, setting: int, axis: str) -> str:
 
 def _scatter(ax, pairs: pd.DataFrame, icc: pd.DataFrame, setting: int, axis: str) -> None:
     sub = pairs[(pairs["setting"] == setting) & (pairs["axis"] == axis)]
+    if sub.empty:
+        ax.text(0.5, 0.5, "no aligned centroid pairs\n(no parsed model clusters in this setting)",
+                ha="center", va="center", transform=ax.transAxes, fontsize=7, color="grey")
     ax.scatter(sub["rad_value"], sub["model_value"], s=4, alpha=0.5, color="#0072B2", lw=0)
     lim = [0, max(1.0, float(np.nanmax(sub[["rad_value", "model_value"]].to_numpy()))) if len(sub) else 1.0]
     ax.plot(lim, lim, color="grey", lw=0.6, ls="--")
