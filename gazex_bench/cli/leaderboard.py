@@ -46,8 +46,9 @@ def _expectation(task_name: str, data_root: Path | None):
 
 
 def _check(args: argparse.Namespace):
-    from gazex_bench.leaderboard.submission import load_metadata, validate_submission
+    from gazex_bench.leaderboard.submission import check_directory, load_metadata, validate_submission
 
+    check_directory(args.submission)
     meta = load_metadata(args.submission / "metadata.json")
     return validate_submission(args.submission, _expectation(str(meta["task"]), args.data_root))
 

@@ -75,6 +75,8 @@ def inside(root: Path, candidate: Path) -> bool:
 
 
 def _check_text_file(path: Path, limit: int) -> None:
+    if not path.exists() and not path.is_symlink():
+        raise DataFormatError(path, "file not found")
     if path.is_symlink() or not path.is_file():
         raise DataFormatError(path, "must be a regular file (no links)")
     size = path.stat().st_size
@@ -90,7 +92,8 @@ def _check_text_file(path: Path, limit: int) -> None:
             raise DataFormatError(path, "not UTF-8 text") from None
 
 
-def _check_directory(directory: Path) -> None:
+def check_directory(directory: Path) -> None:
+    """A submission is a directory holding exactly ``metadata.json`` and ``predictions.jsonl``."""
     if not directory.is_dir():
         raise DataFormatError(directory, "submission must be a directory with metadata.json and predictions.jsonl")
     names = {p.name for p in directory.iterdir()}
@@ -180,7 +183,7 @@ def load_predictions(path: Path, expect: TaskExpectation) -> dict[str, dict[str,
 
 def validate_submission(directory: Path, expect: TaskExpectation) -> Submission:
     """Validate a submission directory against a task; return the parsed submission."""
-    _check_directory(directory)
+    check_directory(directory)
     meta = load_metadata(directory / "metadata.json", task=expect.task)
     preds = load_predictions(directory / "predictions.jsonl", expect)
     return Submission(directory=directory, metadata=meta, predictions=preds, slug=safe_slug(str(meta["model_name"])))
