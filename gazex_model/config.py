@@ -110,6 +110,8 @@ class DataSettings:
     workers: int = 1
     """Processes for the gaze preprocessing (results do not depend on it)."""
     max_samples_per_objective: int = 0
+    coord_format: str = "gazex"
+    """FVP target coordinates: gazex (GazeX's int-cast strings) | fixed3 (zero-padded to 3 digits, ours)."""
     """0 = all; else a seeded subsample per objective (fast smoke runs)."""
 
 
@@ -165,6 +167,8 @@ class TrainConfig:
             raise UsageError(f"{where}: scheduler must be cosine, linear or constant")
         if self.data.report_source not in ("reflacx", "mimic"):
             raise UsageError(f"{where}: data.report_source must be reflacx or mimic")
+        if self.data.coord_format not in ("gazex", "fixed3"):
+            raise UsageError(f"{where}: data.coord_format must be gazex or fixed3, got {self.data.coord_format!r}")
         if self.batch_size < 1 or self.grad_accum < 1:
             raise UsageError(f"{where}: batch_size and grad_accum must be >= 1")
 

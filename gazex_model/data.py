@@ -52,6 +52,8 @@ class SampleOptions:
     frame_side: int = 56
     max_frames: int = 8
     seed: int = 0
+    coord_format: str = "gazex"
+    """FVP coordinate format (:data:`gazex_model.prompts.COORD_FORMATS`)."""
 
 
 def report_text(reading: ReflacxReading) -> str:
@@ -73,14 +75,14 @@ def _shuffle(frames: Sequence[np.ndarray], rng: np.random.Generator) -> tuple[np
     return np.stack([frames[i] for i in perm]), [int(i) + 1 for i in perm]
 
 
-def fvp_samples(ri: ReadingInput, image: np.ndarray) -> list[Sample]:
-    """FVP samples of one reading (see module docstring)."""
+def fvp_samples(ri: ReadingInput, image: np.ndarray, coord_format: str = "gazex") -> list[Sample]:
+    """FVP samples of one reading (see module docstring); ``coord_format`` as in :func:`~gazex_model.prompts.fvp_target`."""
     out = []
     for f in ri.findings:
         if f.holistic is None:
             continue
         clusters = [(c.box, c.centroid) for c in f.clusters]
-        target = P.fvp_target(clusters, (f.holistic.box, f.holistic.centroid))
+        target = P.fvp_target(clusters, (f.holistic.box, f.holistic.centroid), coord_format)
         tmpl = P.FVP if clusters else P.FVP_NO_CLUSTERS
         meta = {"reading_id": ri.reading.reading_id, "sentence_index": f.sentence_index, "sentence": f.sentence,
                 "holistic_centroid": list(f.holistic.centroid), "holistic_box": list(f.holistic.box),
@@ -140,7 +142,7 @@ def reading_samples(ri: ReadingInput, opts: SampleOptions, skips: Counter[str] |
     """All objective pools of one reading: ``fvp``, ``gtm``, ``sda``, ``report``."""
     skips = skips if skips is not None else Counter()
     image = model_image(ri.image_quarter, opts.image_side)
-    pools: dict[str, list[Sample]] = {"fvp": fvp_samples(ri, image), "gtm": [], "sda": []}
+    pools: dict[str, list[Sample]] = {"fvp": fvp_samples(ri, image, opts.coord_format), "gtm": [], "sda": []}
     for s in gtm_sda_samples(ri, image, opts, skips):
         pools[s.objective].append(s)
     report = report_text(ri.reading)

@@ -96,15 +96,29 @@ def split_placeholders(prompt: str) -> list[dict[str, str]]:
     return items
 
 
-def _pt(v: float) -> str:
-    return str(int(v))
+COORD_FORMATS = ("gazex", "fixed3")
+"""``gazex``: int-cast, no padding (GazeX's exact targets); ``fixed3``: zero-padded to 3 digits (ours)."""
 
 
-def box_text(box: Sequence[float], centroid: Sequence[float] | None = None) -> str:
-    """``(x0,y0)(x1,y1)[(cx,cy)]`` with int-cast coordinates (GazeX spacing: none)."""
-    s = f"({_pt(box[0])},{_pt(box[1])})({_pt(box[2])},{_pt(box[3])})"
+def _pt(v: float, width: int = 0) -> str:
+    return f"{int(v):0{width}d}" if width else str(int(v))
+
+
+def _width(coord_format: str) -> int:
+    if coord_format not in COORD_FORMATS:
+        raise ValueError(f"coord_format must be one of {COORD_FORMATS}, got {coord_format!r}")
+    return 3 if coord_format == "fixed3" else 0
+
+
+def box_text(box: Sequence[float], centroid: Sequence[float] | None = None, coord_format: str = "gazex") -> str:
+    """``(x0,y0)(x1,y1)[(cx,cy)]`` with int-cast coordinates (GazeX spacing: none).
+
+    ``coord_format="fixed3"`` zero-pads every coordinate to 3 digits, e.g. ``(049,103)``.
+    """
+    w = _width(coord_format)
+    s = f"({_pt(box[0], w)},{_pt(box[1], w)})({_pt(box[2], w)},{_pt(box[3], w)})"
     if centroid is not None:
-        s += f"({_pt(centroid[0])},{_pt(centroid[1])})"
+        s += f"({_pt(centroid[0], w)},{_pt(centroid[1], w)})"
     return s
 
 
@@ -119,22 +133,24 @@ def narrow_box(box: Sequence[float], percentage: float) -> tuple[float, float, f
     return (x0 + dx, y0 + dy, x1 - dx, y1 - dy)
 
 
-def fvp_target(clusters: Sequence[tuple[Sequence[float], Sequence[float]]], holistic: tuple[Sequence[float], Sequence[float]]) -> str:
+def fvp_target(clusters: Sequence[tuple[Sequence[float], Sequence[float]]], holistic: tuple[Sequence[float], Sequence[float]],
+               coord_format: str = "gazex") -> str:
     """FVP target string.
 
     Args:
         clusters: ``(box, centroid)`` per gaze cluster in temporal order (quarter-scale px).
         holistic: ``(box, centroid)`` of the finding's holistic summary.
+        coord_format: ``gazex`` (paper) or ``fixed3`` (3-digit zero-padded, ours); see :data:`COORD_FORMATS`.
 
     Returns:
         ``visual clues : [(x0,y0)(x1,y1)(cx,cy),(...)] observation : [(x0,y0)(x1,y1)(cx,cy)]``,
         or ``observation : [...]`` alone when there are no clusters.
     """
     hb, hc = holistic
-    obs = "observation : [" + box_text(narrow_box(hb, 0.15), hc) + "]"
+    obs = "observation : [" + box_text(narrow_box(hb, 0.15), hc, coord_format) + "]"
     if not clusters:
         return obs
-    clues = ",".join(box_text(narrow_box(b, 0.35), c) for b, c in clusters)
+    clues = ",".join(box_text(narrow_box(b, 0.35), c, coord_format) for b, c in clusters)
     return f"visual clues : [{clues}] {obs}"
 
 

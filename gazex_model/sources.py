@@ -92,7 +92,8 @@ def gaze_pools(cfg: TrainConfig, paths: Any) -> Pools:
     inputs = _reading_inputs(paths, cfg.data.gaze_preset, skipped, workers=cfg.data.workers)
     split = make_split([ri.reading for ri in inputs], seed=cfg.data.split_seed, paper_test=cfg.data.test_phase3)
     test_ids = set(split.test)
-    opts = SampleOptions(cfg.model.image_side, cfg.data.frame_side, cfg.data.max_frames, cfg.seed)
+    opts = SampleOptions(cfg.model.image_side, cfg.data.frame_side, cfg.data.max_frames, cfg.seed,
+                         cfg.data.coord_format)
     train: dict[str, list[Sample]] = {k: [] for k in ("fvp", "gtm", "sda", "report")}
     test: dict[str, list[Sample]] = {k: [] for k in train}
     for ri in inputs:
@@ -203,8 +204,11 @@ def pools_cache_key(cfg: TrainConfig, root: str | Path) -> str:
     from dataclasses import asdict
 
     active = cfg.objectives.active()
+    data = asdict(cfg.data)
+    if data.get("coord_format") == "gazex":  # the default: keep keys of caches built before the option existed
+        data.pop("coord_format")
     return json.dumps({"root": str(Path(root).resolve()), "fingerprint": data_fingerprint(root),
-                       "data": asdict(cfg.data), "side": cfg.model.image_side, "seed": cfg.seed,
+                       "data": data, "side": cfg.model.image_side, "seed": cfg.seed,
                        "obj": sorted(k for k in DOWNSTREAM_OBJECTIVES if k in active), "v": 2}, sort_keys=True)
 
 

@@ -57,16 +57,17 @@ def centroid_errors(model: Any, samples: list[Any]) -> tuple[np.ndarray, int, in
     return np.array(errs), fails, complete
 
 
-def train_variants(root: str, runs: Path, pools: Any, steps: int | None, reuse: bool) -> dict[str, dict[str, Any]]:
-    """Train (or reuse) each variant; return timing info per variant."""
+def train_variants(root: str, runs: Path, pools: Any, steps: int | None, reuse: bool,
+                   overrides: list[str] | None = None, variants: tuple[str, ...] = VARIANTS) -> dict[str, dict[str, Any]]:
+    """Train (or reuse) each variant (``overrides``: ``KEY=VALUE`` for every variant); return timing info."""
     from gazex_model.config import load_config
     from gazex_model.data import corpus_of
     from gazex_model.train import TrainData, train
 
     info: dict[str, dict[str, Any]] = {}
     corpus = corpus_of(pools.train) + corpus_of(pools.test)
-    for name in VARIANTS:
-        over = [f"max_steps={steps}"] if steps is not None and name != "tiny-zero-shot" else []
+    for name in variants:
+        over = [*(overrides or []), *([f"max_steps={steps}"] if steps is not None and name != "tiny-zero-shot" else [])]
         cfg = load_config(CONFIGS / f"{name}.yaml", over)
         out = runs / cfg.name
         if reuse and (out / "run_info.json").is_file() and json.loads((out / "run_info.json").read_text()).get("seconds"):
@@ -80,6 +81,24 @@ def train_variants(root: str, runs: Path, pools: Any, steps: int | None, reuse: 
         info[name] = {"run_dir": str(out), "steps": ri.get("steps"), "seconds": ri.get("seconds"),
                       "step_seconds_median": ri.get("step_seconds_median"), "threads": cfg.num_threads}
     return info
+
+
+def validation_pools(pools: Any, folds: int = 5) -> Any:
+    """Carve a validation fold from the *training* readings (crc32(reading_id) % folds == 0) as ``test``.
+
+    The real test split is dropped, so configurations can be compared without touching it.
+    """
+    import dataclasses
+    import zlib
+
+    def held(s: Any) -> bool:
+        return zlib.crc32(s.sample_id.split("/")[0].encode()) % folds == 0
+
+    train = {k: [s for s in v if not held(s)] for k, v in pools.train.items()}
+    val = {k: [s for s in v if held(s)] for k, v in pools.train.items()}
+    counts = {**pools.counts, "train": {k: len(v) for k, v in train.items()}, "test": {k: len(v) for k, v in val.items()},
+              "note": f"validation fold: training readings with crc32(id) % {folds} == 0"}
+    return dataclasses.replace(pools, train=train, test=val, counts=counts)
 
 
 def loss_figure(run_dir: Path, out: Path) -> None:
@@ -135,7 +154,7 @@ def evaluate(info: dict[str, dict[str, Any]], test: list[Any], train_fvp: list[A
     res["image-centre"] = {"mean_px": float(e.mean()), "ci95": list(bootstrap_ci(e)), "n": len(e)}
     rng = np.random.default_rng(1)
     for mine in [k for k in errs if k == "tiny" or k not in VARIANTS]:
-        for other in ("tiny-zero-shot", "tiny-no-gaze", "tiny-gaze-boxes"):
+        for other in [k for k in ("tiny-zero-shot", "tiny-no-gaze", "tiny-gaze-boxes") if k in errs]:
             d = errs[other] - errs[mine]
             boots = d[rng.integers(0, len(d), size=(2000, len(d)))].mean(axis=1)
             res[f"diff_{other}_minus_{mine}"] = {"mean_px": float(d.mean()), "ci95": [
@@ -180,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps", type=int, default=None, help="override max_steps of the trained variants")
     ap.add_argument("--reuse", action="store_true", help="reuse finished runs in --runs")
     ap.add_argument("--extra", action="append", default=[], metavar="NAME=RUN_DIR", help="also score this run")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="config override for the pools and every variant (e.g. data.coord_format=fixed3)")
+    ap.add_argument("--only", default=",".join(VARIANTS), help="comma-separated variants to train/score (tiny first)")
+    ap.add_argument("--val-fold", action="store_true", help="score on a fold of the training readings, not the test split")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from transformers.utils import logging as hf_logging
@@ -191,8 +214,10 @@ def main(argv: list[str] | None = None) -> int:
 
     hf_logging.disable_progress_bar()
     root = args.data_root or str(phantom_root("small"))
-    pools = cached_pools(load_config(CONFIGS / "tiny.yaml"), root, cache_dir() / "gazex_model")
-    info = train_variants(root, Path(args.runs), pools, args.steps, args.reuse)
+    pools = cached_pools(load_config(CONFIGS / "tiny.yaml", args.set), root, cache_dir() / "gazex_model")
+    if args.val_fold:
+        pools = validation_pools(pools)
+    info = train_variants(root, Path(args.runs), pools, args.steps, args.reuse, args.set, tuple(args.only.split(",")))
     for item in args.extra:  # already-trained runs to score as well (name=run_dir)
         name, _, path = item.partition("=")
         ri = json.loads((Path(path) / "run_info.json").read_text())

@@ -37,6 +37,14 @@ def test_type_errors_and_bad_values(tmp_path: Path) -> None:
         load_config(None, ["method=qlora"])
     with pytest.raises(UsageError, match="key=value"):
         load_config(None, ["lr"])
+    with pytest.raises(UsageError, match="coord_format"):
+        load_config(None, ["data.coord_format=fixed4"])
+
+
+def test_coord_format_default_and_resolved_config() -> None:
+    assert load_config(None).data.coord_format == "gazex"  # GazeX's exact target strings
+    cfg = load_config(None, ["data.coord_format=fixed3"])
+    assert "coord_format: fixed3" in dump_config(cfg)  # recorded in the run's resolved_config.yaml
 
 
 def test_extends_and_overrides(tmp_path: Path) -> None:

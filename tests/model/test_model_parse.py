@@ -18,6 +18,24 @@ def test_fvp_target_format_is_gazex_exact() -> None:
     assert P.fvp_target([], ((0, 0, 100, 80), (50, 40))) == "observation : [(0,0)(99,79)(50,40)]"
 
 
+def test_fvp_target_fixed3_zero_pads_and_parses_back() -> None:
+    # Same boxes as above; fixed3 (ours, not GazeX) only zero-pads each int to 3 digits.
+    s = P.fvp_target([((10, 20, 40, 60), (25.7, 40.2))], ((0, 0, 100, 80), (50, 40)), coord_format="fixed3")
+    assert s == "visual clues : [(010,020)(039,059)(025,040)] observation : [(000,000)(099,079)(050,040)]"
+    p = parse_fvp(s)
+    assert p.ok and p.complete and p.value["centroid"] == (50.0, 40.0)
+    assert p.value["clusters"] == [((10.0, 20.0, 39.0, 59.0), (25.0, 40.0))]
+    with pytest.raises(ValueError):
+        P.fvp_target([], ((0, 0, 1, 1), (0, 0)), coord_format="fixed4")
+
+
+def test_fvp_parses_leading_zeros() -> None:
+    # "(049,103)" -> (49.0, 103.0): leading zeros are plain decimal, not octal.
+    p = parse_fvp("observation : [(010,020)(200,150)(049,103)]")
+    assert p.ok and p.complete and p.value["centroid"] == (49.0, 103.0)
+    assert parse_fvp("(049,103)").value["centroid"] == (49.0, 103.0)
+
+
 def test_fvp_well_formed() -> None:
     p = parse_fvp(GOOD + "<|im_end|>")
     assert p.ok and p.complete
