@@ -37,9 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def phantom_root(size: str, seed: int = 0) -> Path:
     """Cached phantom of ``size`` (generated on first use)."""
-    from gazex_bench.runner.data_root import cache_dir, is_phantom
+    from gazex_bench.runner.data_root import is_phantom, phantom_cache_root
 
-    root = cache_dir() / f"phantom-{size}-seed{seed}"
+    root = phantom_cache_root(size, seed)
     if not is_phantom(root):
         try:
             from gazex_bench.phantom.generate import generate_phantom

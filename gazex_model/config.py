@@ -91,6 +91,27 @@ class ObjectiveWeights:
 
 
 @dataclass(frozen=True)
+class ObjectiveStart:
+    """When each objective joins the mix, as a fraction of ``max_steps`` (0 = from the first step).
+
+    A curriculum knob (ours; the paper mixes its objectives without a stated schedule): e.g.
+    ``gtm: 0.5`` samples GTM batches only from step ``0.5 * max_steps`` on. Objectives that have
+    not started yet are left out of the weighted choice.
+    """
+
+    fvp: float = 0.0
+    gtm: float = 0.0
+    sda: float = 0.0
+    report: float = 0.0
+    vqa: float = 0.0
+    grounding: float = 0.0
+
+    def steps(self, max_steps: int) -> dict[str, int]:
+        """Objective -> first optimiser step (0-based) at which it may be sampled."""
+        return {k: int(round(getattr(self, k) * max_steps)) for k in OBJECTIVES}
+
+
+@dataclass(frozen=True)
 class DataSettings:
     """Where the data come from and how samples are built."""
 
@@ -111,7 +132,8 @@ class DataSettings:
     """Processes for the gaze preprocessing (results do not depend on it)."""
     max_samples_per_objective: int = 0
     coord_format: str = "gazex"
-    """FVP target coordinates: gazex (GazeX's int-cast strings) | fixed3 (zero-padded to 3 digits, ours)."""
+    """FVP target coordinates (:data:`gazex_model.prompts.COORD_FORMATS`): gazex (GazeX's int-cast quarter-scale px) |
+    fixed3 (zero-padded to 3 digits, ours) | norm100 (2-digit 100 x 100 grid over the image, ours)."""
     """0 = all; else a seeded subsample per objective (fast smoke runs)."""
 
 
@@ -154,6 +176,7 @@ class TrainConfig:
     model: ModelSettings = field(default_factory=ModelSettings)
     lora: LoraSettings = field(default_factory=LoraSettings)
     objectives: ObjectiveWeights = field(default_factory=ObjectiveWeights)
+    objective_start: ObjectiveStart = field(default_factory=ObjectiveStart)
     data: DataSettings = field(default_factory=DataSettings)
     generation: GenerationSettings = field(default_factory=GenerationSettings)
 
@@ -167,8 +190,14 @@ class TrainConfig:
             raise UsageError(f"{where}: scheduler must be cosine, linear or constant")
         if self.data.report_source not in ("reflacx", "mimic"):
             raise UsageError(f"{where}: data.report_source must be reflacx or mimic")
-        if self.data.coord_format not in ("gazex", "fixed3"):
-            raise UsageError(f"{where}: data.coord_format must be gazex or fixed3, got {self.data.coord_format!r}")
+        if self.data.coord_format not in ("gazex", "fixed3", "norm100"):
+            raise UsageError(f"{where}: data.coord_format must be gazex, fixed3 or norm100, got {self.data.coord_format!r}")
+        starts = {k: getattr(self.objective_start, k) for k in OBJECTIVES}
+        if any(not 0.0 <= v < 1.0 for v in starts.values()):
+            raise UsageError(f"{where}: objective_start values must be fractions in [0, 1), got {starts}")
+        active = self.objectives.active()
+        if active and self.max_steps > 0 and min(starts[k] for k in active) > 0:
+            raise UsageError(f"{where}: objective_start leaves the first steps without any objective")
         if self.batch_size < 1 or self.grad_accum < 1:
             raise UsageError(f"{where}: batch_size and grad_accum must be >= 1")
 

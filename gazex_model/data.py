@@ -82,7 +82,8 @@ def fvp_samples(ri: ReadingInput, image: np.ndarray, coord_format: str = "gazex"
         if f.holistic is None:
             continue
         clusters = [(c.box, c.centroid) for c in f.clusters]
-        target = P.fvp_target(clusters, (f.holistic.box, f.holistic.centroid), coord_format)
+        frame = (float(ri.image_quarter.shape[1]), float(ri.image_quarter.shape[0]))
+        target = P.fvp_target(clusters, (f.holistic.box, f.holistic.centroid), coord_format, frame)
         tmpl = P.FVP if clusters else P.FVP_NO_CLUSTERS
         meta = {"reading_id": ri.reading.reading_id, "sentence_index": f.sentence_index, "sentence": f.sentence,
                 "holistic_centroid": list(f.holistic.centroid), "holistic_box": list(f.holistic.box),

@@ -25,7 +25,7 @@ from gazex_model import prompts as P
 from gazex_model.collate import Sample, encode_for_generation
 from gazex_model.config import GenerationSettings
 from gazex_model.data import model_image
-from gazex_model.parse import Parsed, parse_boxes, parse_fvp, parse_report, parse_seq, parse_vqa
+from gazex_model.parse import Parsed, map_points, parse_boxes, parse_fvp, parse_report, parse_seq, parse_vqa
 from gazex_model.sources import load_quarter_gray
 
 logger = logging.getLogger(__name__)
@@ -129,14 +129,27 @@ class GazeXModel:
         return [(g, parse_vqa(g.text)) for g in self.generate(samples)]
 
     def fvp(self, items: Sequence[tuple[str | Path, str]]) -> list[tuple[Generated, Parsed]]:
-        """Ordered gaze clusters + observation for ``(image_path, finding sentence)`` pairs."""
-        samples = [Sample("fvp", "fvp", str(p), P.FVP.format(sentence=f), "", image=self.image(p)) for p, f in items]
-        return [(g, parse_fvp(g.text)) for g in self.generate(samples)]
+        """Ordered gaze clusters + observation (quarter-scale px) for ``(image_path, finding sentence)`` pairs."""
+        return [(g, self.to_px(parse_fvp(g.text), frame)) for g, frame in self._fvp_generate(items)]
+
+    def _fvp_generate(self, items: Sequence[tuple[str | Path, str]]) -> list[tuple[Generated, P.Frame]]:
+        """FVP generations + each image's quarter-scale ``(width, height)``."""
+        quarters = [load_quarter_gray(Path(p)) for p, _ in items]
+        samples = [Sample("fvp", "fvp", str(p), P.FVP.format(sentence=f), "", image=model_image(q, self.cfg.model.image_side))
+                   for (p, f), q in zip(items, quarters)]
+        return list(zip(self.generate(samples), [(float(q.shape[1]), float(q.shape[0])) for q in quarters]))
+
+    def to_px(self, parsed: Parsed, frame: P.Frame) -> Parsed:
+        """FVP coordinates in the run's ``data.coord_format`` -> quarter-scale pixels."""
+        fmt = self.cfg.data.coord_format
+        if fmt in ("gazex", "fixed3"):
+            return parsed
+        return map_points(parsed, lambda pt: P.decode_point(pt, fmt, frame))
 
     def ground(self, items: Sequence[tuple[str | Path, str]]) -> list[tuple[Generated, Parsed]]:
         """Boxes (quarter scale) per ``(image_path, phrase)``: grounding prompt if trained on it, else FVP."""
         if not self._trained_on("grounding"):
-            return [(g, parse_boxes(g.text)) for g, _ in self.fvp(items)]
+            return [(g, self.to_px(parse_boxes(g.text), frame)) for g, frame in self._fvp_generate(items)]
         samples = [Sample("grounding", "grounding", str(p), P.GROUNDING.format(phrase=ph), "", image=self.image(p))
                    for p, ph in items]
         return [(g, parse_boxes(g.text)) for g in self.generate(samples)]

@@ -9,7 +9,8 @@ was trained on (quarter-scale pixels for GazeX targets).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 _NUM = r"-?\d+(?:\.\d+)?"
@@ -150,3 +151,27 @@ def parse_boxes(text: Any) -> Parsed:
     if not boxes:
         return Parsed(False, "boxes", raw, {"boxes": []}, False, "no (x,y)(x,y) pair found")
     return Parsed(True, "boxes", raw, {"boxes": boxes}, s.rstrip().endswith("]") and len(pts) % 2 == 0)
+
+
+def map_points(parsed: Parsed, fn: Callable[[Point], Point]) -> Parsed:
+    """Apply ``fn`` to every coordinate of an FVP or boxes result (e.g. grid -> pixels).
+
+    Boxes are mapped corner by corner. Failures and other kinds are returned unchanged.
+    """
+    if not parsed.ok or parsed.kind not in ("fvp", "boxes"):
+        return parsed
+
+    def box(b: Box) -> Box:
+        (x0, y0), (x1, y1) = fn((b[0], b[1])), fn((b[2], b[3]))
+        return (x0, y0, x1, y1)
+
+    v = dict(parsed.value)
+    if "clusters" in v:
+        v["clusters"] = [(box(b), fn(c)) for b, c in v["clusters"]]
+    if v.get("observation") is not None:
+        v["observation"] = (box(v["observation"][0]), fn(v["observation"][1]))
+    if "centroid" in v:
+        v["centroid"] = fn(v["centroid"])
+    if "boxes" in v:
+        v["boxes"] = [box(b) for b in v["boxes"]]
+    return replace(parsed, value=v)

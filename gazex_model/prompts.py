@@ -96,30 +96,62 @@ def split_placeholders(prompt: str) -> list[dict[str, str]]:
     return items
 
 
-COORD_FORMATS = ("gazex", "fixed3")
-"""``gazex``: int-cast, no padding (GazeX's exact targets); ``fixed3``: zero-padded to 3 digits (ours)."""
+COORD_FORMATS = ("gazex", "fixed3", "norm100")
+"""FVP coordinate formats.
+
+* ``gazex``: quarter-scale pixels, int-cast, no padding (GazeX's exact targets).
+* ``fixed3``: the same pixels zero-padded to 3 digits, e.g. ``(049,103)`` (ours).
+* ``norm100``: a 100 x 100 grid over the image, ``int(x / width * 100)`` clipped to 0..99, so
+  every coordinate is exactly 2 digits and independent of the image's size (ours; Qwen2-VL's
+  own grounding uses the same idea on a 1000 grid). Decoded back to quarter-scale pixels at
+  the bin centre, ``(n + 0.5) * width / 100``, by :func:`decode_point`.
+"""
+
+Frame = tuple[float, float]
+"""(width, height) of the quarter-scale image, pixels: the frame ``norm100`` is relative to."""
 
 
-def _pt(v: float, width: int = 0) -> str:
-    return f"{int(v):0{width}d}" if width else str(int(v))
-
-
-def _width(coord_format: str) -> int:
+def _check(coord_format: str) -> None:
     if coord_format not in COORD_FORMATS:
         raise ValueError(f"coord_format must be one of {COORD_FORMATS}, got {coord_format!r}")
-    return 3 if coord_format == "fixed3" else 0
 
 
-def box_text(box: Sequence[float], centroid: Sequence[float] | None = None, coord_format: str = "gazex") -> str:
-    """``(x0,y0)(x1,y1)[(cx,cy)]`` with int-cast coordinates (GazeX spacing: none).
+def _coord(v: float, extent: float | None, coord_format: str) -> str:
+    if coord_format == "norm100":
+        if not extent:
+            raise ValueError("coord_format norm100 needs the image frame (width, height)")
+        return f"{min(99, max(0, int(v / extent * 100))):02d}"
+    return f"{int(v):03d}" if coord_format == "fixed3" else str(int(v))
 
-    ``coord_format="fixed3"`` zero-pads every coordinate to 3 digits, e.g. ``(049,103)``.
+
+def decode_point(pt: Sequence[float], coord_format: str, frame: Frame | None) -> tuple[float, float]:
+    """Model-text coordinates -> quarter-scale pixels (identity except for ``norm100``)."""
+    _check(coord_format)
+    if coord_format != "norm100":
+        return (float(pt[0]), float(pt[1]))
+    if frame is None:
+        raise ValueError("coord_format norm100 needs the image frame (width, height)")
+    return ((float(pt[0]) + 0.5) * frame[0] / 100.0, (float(pt[1]) + 0.5) * frame[1] / 100.0)
+
+
+def box_text(box: Sequence[float], centroid: Sequence[float] | None = None, coord_format: str = "gazex",
+             frame: Frame | None = None) -> str:
+    """``(x0,y0)(x1,y1)[(cx,cy)]`` in ``coord_format`` (GazeX spacing: none).
+
+    Args:
+        box: ``(x0, y0, x1, y1)`` quarter-scale pixels.
+        centroid: ``(cx, cy)`` quarter-scale pixels, or None.
+        coord_format: One of :data:`COORD_FORMATS` (``fixed3`` gives e.g. ``(049,103)``).
+        frame: Quarter-scale image ``(width, height)``; required by ``norm100``.
     """
-    w = _width(coord_format)
-    s = f"({_pt(box[0], w)},{_pt(box[1], w)})({_pt(box[2], w)},{_pt(box[3], w)})"
-    if centroid is not None:
-        s += f"({_pt(centroid[0], w)},{_pt(centroid[1], w)})"
-    return s
+    _check(coord_format)
+    w, h = frame if frame is not None else (None, None)
+
+    def pt(x: float, y: float) -> str:
+        return f"({_coord(x, w, coord_format)},{_coord(y, h, coord_format)})"
+
+    s = pt(box[0], box[1]) + pt(box[2], box[3])
+    return s + pt(centroid[0], centroid[1]) if centroid is not None else s
 
 
 def narrow_box(box: Sequence[float], percentage: float) -> tuple[float, float, float, float]:
@@ -134,23 +166,24 @@ def narrow_box(box: Sequence[float], percentage: float) -> tuple[float, float, f
 
 
 def fvp_target(clusters: Sequence[tuple[Sequence[float], Sequence[float]]], holistic: tuple[Sequence[float], Sequence[float]],
-               coord_format: str = "gazex") -> str:
+               coord_format: str = "gazex", frame: Frame | None = None) -> str:
     """FVP target string.
 
     Args:
         clusters: ``(box, centroid)`` per gaze cluster in temporal order (quarter-scale px).
         holistic: ``(box, centroid)`` of the finding's holistic summary.
-        coord_format: ``gazex`` (paper) or ``fixed3`` (3-digit zero-padded, ours); see :data:`COORD_FORMATS`.
+        coord_format: ``gazex`` (paper), ``fixed3`` or ``norm100`` (ours); see :data:`COORD_FORMATS`.
+        frame: Quarter-scale image ``(width, height)``, px; required by ``norm100``.
 
     Returns:
         ``visual clues : [(x0,y0)(x1,y1)(cx,cy),(...)] observation : [(x0,y0)(x1,y1)(cx,cy)]``,
         or ``observation : [...]`` alone when there are no clusters.
     """
     hb, hc = holistic
-    obs = "observation : [" + box_text(narrow_box(hb, 0.15), hc, coord_format) + "]"
+    obs = "observation : [" + box_text(narrow_box(hb, 0.15), hc, coord_format, frame) + "]"
     if not clusters:
         return obs
-    clues = ",".join(box_text(narrow_box(b, 0.35), c, coord_format) for b, c in clusters)
+    clues = ",".join(box_text(narrow_box(b, 0.35), c, coord_format, frame) for b, c in clusters)
     return f"visual clues : [{clues}] {obs}"
 
 

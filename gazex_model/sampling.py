@@ -25,9 +25,11 @@ class ObjectiveSampler:
             dropped and reported in :attr:`dropped`.
         batch_size: Samples per batch.
         seed: RNG seed (per process add the process index).
+        start: Objective -> first optimiser step at which it may be chosen (default: 0 for all).
     """
 
-    def __init__(self, pools: Mapping[str, Sequence[Sample]], weights: Mapping[str, float], batch_size: int, seed: int) -> None:
+    def __init__(self, pools: Mapping[str, Sequence[Sample]], weights: Mapping[str, float], batch_size: int, seed: int,
+                 start: Mapping[str, int] | None = None) -> None:
         self.pools = {k: list(pools.get(k, ())) for k in weights}
         self.dropped = sorted(k for k, v in self.pools.items() if not v)
         live = {k: float(w) for k, w in weights.items() if self.pools[k] and w > 0}
@@ -36,6 +38,7 @@ class ObjectiveSampler:
         self.names = list(live)
         total = sum(live.values())
         self.probs = np.array([live[k] / total for k in self.names])
+        self.start = np.array([int((start or {}).get(k, 0)) for k in self.names])
         self.batch_size = batch_size
         self.rng = np.random.default_rng(seed)
         self._perm: dict[str, list[int]] = {k: [] for k in self.names}
@@ -49,9 +52,12 @@ class ObjectiveSampler:
             out.append(pool[self._perm[name].pop()])
         return out
 
-    def next(self) -> tuple[str, list[Sample]]:
-        """Return ``(objective, batch)``."""
-        name = self.names[int(self.rng.choice(len(self.names), p=self.probs))]
+    def next(self, step: int = 0) -> tuple[str, list[Sample]]:
+        """Return ``(objective, batch)`` for optimiser step ``step`` (0-based; objectives not started are skipped)."""
+        p = np.where(self.start <= step, self.probs, 0.0)
+        if p.sum() <= 0:  # nothing started yet (config validation prevents this): fall back to the full mix
+            p = self.probs
+        name = self.names[int(self.rng.choice(len(self.names), p=p / p.sum()))]
         return name, self._take(name)
 
     def state(self) -> dict[str, Any]:

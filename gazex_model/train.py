@@ -113,12 +113,13 @@ def _optimizer(model: Any, cfg: TrainConfig, total_steps: int) -> tuple[Any, Any
     return opt, sched
 
 
-def _one_step(acc: Any, model: Any, proc: Any, opt: Any, sched: Any, sampler: ObjectiveSampler, cfg: TrainConfig) -> dict[str, list[float]]:
+def _one_step(acc: Any, model: Any, proc: Any, opt: Any, sched: Any, sampler: ObjectiveSampler, cfg: TrainConfig,
+              step: int = 0) -> dict[str, list[float]]:
     """One optimiser step (``grad_accum`` micro-batches); returns objective -> losses."""
     losses: dict[str, list[float]] = defaultdict(list)
     model.train()
     for _ in range(cfg.grad_accum):
-        name, batch = sampler.next()
+        name, batch = sampler.next(step)
         enc = encode_for_training(proc, batch).to(acc.device)
         with acc.accumulate(model), acc.autocast():
             loss = model(**enc).loss
@@ -178,7 +179,8 @@ def train(cfg: TrainConfig, run_dir: str | Path, data: TrainData, *, resume: boo
         return RunResult(run_dir, 0, {}, time.perf_counter() - t0, None)
     skips: dict[str, int] = {}
     pools = _filter_long(data.pools, proc, cfg.model.max_length, skips)
-    sampler = ObjectiveSampler(pools, cfg.objectives.active(), cfg.batch_size, cfg.seed + acc.process_index)
+    sampler = ObjectiveSampler(pools, cfg.objectives.active(), cfg.batch_size, cfg.seed + acc.process_index,
+                               cfg.objective_start.steps(steps))
     opt, sched = _optimizer(model, cfg, steps * acc.num_processes)
     model, opt, sched = acc.prepare(model, opt, sched)
     start = 0
@@ -208,7 +210,7 @@ def _loop(acc: Any, model: Any, proc: Any, opt: Any, sched: Any, sampler: Object
     log_path = run_dir / "metrics.jsonl"
     for step in range(start, steps):
         ts = time.perf_counter()
-        losses = _one_step(acc, model, proc, opt, sched, sampler, cfg)
+        losses = _one_step(acc, model, proc, opt, sched, sampler, cfg, step)
         dt = time.perf_counter() - ts
         times.append(dt)
         means = {k: sum(v) / len(v) for k, v in losses.items()}

@@ -1,8 +1,9 @@
 """Which data a run reads: a user-given root, or the cached phantom by default.
 
 Without ``--data-root`` the runner uses a *small* phantom generated on first use
-under ``$GAZEX_BENCH_CACHE`` (default ``~/.cache/gazex_bench``)/``phantom-small-seed0``
-and reused afterwards. A root is recorded as ``phantom`` when it holds the
+under ``$GAZEX_BENCH_CACHE`` (default ``~/.cache/gazex_bench``)/``phantom-small-seed0-<tag>``
+and reused afterwards; ``<tag>`` hashes the size's entity counts, so a phantom cached by an
+older version with other counts is not silently reused. A root is recorded as ``phantom`` when it holds the
 phantom's ``phantom_truth/truth.json``, else as ``real``.
 """
 
@@ -39,6 +40,17 @@ def cache_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "gazex_bench"
 
 
+def phantom_cache_root(size: str = DEFAULT_PHANTOM_SIZE, seed: int = DEFAULT_PHANTOM_SEED) -> Path:
+    """Cache directory of the generated phantom of ``size`` and ``seed`` (see module docstring)."""
+    import hashlib
+
+    from gazex_bench.phantom.spec import SIZES
+
+    spec = SIZES.get(size)
+    tag = hashlib.sha256(repr(spec).encode()).hexdigest()[:8]
+    return cache_dir() / f"phantom-{size}-seed{seed}-{tag}"
+
+
 def is_phantom(root: Path) -> bool:
     """True when ``root`` was written by the phantom generator."""
     return (root / "phantom_truth" / "truth.json").is_file()
@@ -55,7 +67,7 @@ def resolve_data_root(arg: str | Path | None) -> DataRoot:
         if not root.is_dir():
             raise UsageError(f"--data-root {arg} is not a directory")
         return DataRoot(root, "phantom" if is_phantom(root) else "real", {} if is_phantom(root) else None)
-    root = cache_dir() / f"phantom-{DEFAULT_PHANTOM_SIZE}-seed{DEFAULT_PHANTOM_SEED}"
+    root = phantom_cache_root()
     if not is_phantom(root):
         _generate_phantom(root)
     info = {"size": DEFAULT_PHANTOM_SIZE, "seed": DEFAULT_PHANTOM_SEED, "generated_by": "gazex_bench.phantom"}

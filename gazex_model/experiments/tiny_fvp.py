@@ -40,14 +40,17 @@ def bootstrap_ci(x: np.ndarray, n: int = 2000, seed: int = 0) -> tuple[float, fl
 
 
 def centroid_errors(model: Any, samples: list[Any]) -> tuple[np.ndarray, int, int]:
-    """Per-sample centroid error (quarter px), parse failures, well-formed outputs."""
+    """Per-sample centroid error (quarter px), parse failures, well-formed outputs.
+
+    Predictions are decoded from the run's ``data.coord_format`` to quarter-scale pixels first.
+    """
     from gazex_model.parse import parse_fvp
 
     errs, fails, complete = [], 0, 0
     for s, g in zip(samples, model.generate(samples)):
-        p = parse_fvp(g.text)
-        gt = np.array(s.meta["holistic_centroid"], float)
         qh, qw = s.meta["quarter_hw"]
+        p = model.to_px(parse_fvp(g.text), (float(qw), float(qh)))
+        gt = np.array(s.meta["holistic_centroid"], float)
         if p.ok:
             pred = np.clip(np.array(p.value["centroid"], float), 0.0, [qw, qh])  # inside the image
             complete += int(p.complete)

@@ -65,3 +65,13 @@ def test_ablation_configs_differ_only_in_objectives() -> None:
         abl = load_config(root / f"gazex-2b-no-{a}.yaml")
         assert getattr(abl.objectives, a) == 0.0
         assert abl.lora == full.lora and abl.lr == full.lr and abl.max_steps == full.max_steps
+
+
+def test_objective_start_validation_and_steps() -> None:
+    cfg = load_config(None, ["max_steps=700", "objective_start.gtm=0.5", "objective_start.sda=0.25"])
+    # round(0.5 * 700) = 350, round(0.25 * 700) = 175; unspecified objectives start at step 0
+    assert cfg.objective_start.steps(700) == {"fvp": 0, "gtm": 350, "sda": 175, "report": 0, "vqa": 0, "grounding": 0}
+    with pytest.raises(UsageError, match="objective_start"):
+        load_config(None, ["objective_start.gtm=1.5"])
+    with pytest.raises(UsageError, match="first steps"):  # every active objective delayed -> nothing to train at step 0
+        load_config(None, ["objective_start.fvp=0.1", "objective_start.gtm=0.1", "objective_start.sda=0.1"])

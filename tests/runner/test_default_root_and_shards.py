@@ -74,3 +74,17 @@ def test_heatmap_answers_are_scored(tiny_phantom: Path, tmp_path: Path, capsys: 
     m = json.loads(rec_path.read_text())["metrics"]
     assert m["heatmap_miou"]["value"] > 0.8 and m["cnr"]["value"] > 1.0 and "miou" not in m
     capsys.readouterr()
+
+
+def test_phantom_cache_root_changes_with_the_size_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from gazex_bench.phantom import spec
+
+    monkeypatch.setenv("GAZEX_BENCH_CACHE", str(tmp_path))
+    a = data_root.phantom_cache_root("small", 0)
+    assert a.parent == tmp_path and a.name.startswith("phantom-small-seed0-")
+    assert data_root.phantom_cache_root("small", 0) == a  # stable
+    bigger = dataclasses.replace(spec.SIZES["small"], phase3_images=spec.SIZES["small"].phase3_images + 1)
+    monkeypatch.setitem(spec.SIZES, "small", bigger)
+    assert data_root.phantom_cache_root("small", 0) != a  # an older cache with other counts is not reused
