@@ -57,6 +57,8 @@ class GazeXAdapter:
         device: ``auto`` / ``cpu`` / ``cuda[:i]``.
         max_new_tokens, batch_size: Override the run's ``generation`` settings.
         temperature: 0 = greedy (default); > 0 samples with ``top_p``.
+        fvp_mbr_samples: Override the run's ``generation.fvp_mbr_samples`` (0 = plain decoding, as GazeX;
+            K > 1 = minimum-Bayes-risk choice among K sampled FVP outputs, see :mod:`gazex_model.mbr`).
         capabilities: Comma-separated subset (default all four).
     """
 
@@ -65,7 +67,7 @@ class GazeXAdapter:
 
     def __init__(self, path: str | None = None, device: str = "auto", max_new_tokens: int | None = None,
                  batch_size: int | None = None, temperature: float = 0.0, top_p: float = 1.0, seed: int = 0,
-                 capabilities: str | None = None) -> None:
+                 capabilities: str | None = None, fvp_mbr_samples: int | None = None) -> None:
         from dataclasses import replace
 
         import torch
@@ -80,7 +82,8 @@ class GazeXAdapter:
         gen = cfg.generation
         gen = replace(gen, max_new_tokens=int(max_new_tokens or gen.max_new_tokens),
                       batch_size=int(batch_size or gen.batch_size), do_sample=float(temperature) > 0,
-                      temperature=float(temperature) if float(temperature) > 0 else 1.0, top_p=float(top_p))
+                      temperature=float(temperature) if float(temperature) > 0 else 1.0, top_p=float(top_p),
+                      fvp_mbr_samples=gen.fvp_mbr_samples if fvp_mbr_samples is None else int(fvp_mbr_samples))
         torch.manual_seed(int(seed))
         self.seed = int(seed)
         self.capabilities = _caps(capabilities)

@@ -147,6 +147,11 @@ class GenerationSettings:
     temperature: float = 1.0
     top_p: float = 1.0
     batch_size: int = 8
+    fvp_mbr_samples: int = 0
+    """FVP only: 0/1 = the decoding above (greedy by default, as GazeX); K > 1 = draw K samples at
+    ``temperature`` and keep the minimum-Bayes-risk one (:mod:`gazex_model.mbr`; ours)."""
+    mbr_seed: int = 0
+    """torch seed of the MBR samples (sample j uses ``mbr_seed + j``)."""
 
 
 @dataclass(frozen=True)
@@ -198,6 +203,8 @@ class TrainConfig:
         active = self.objectives.active()
         if active and self.max_steps > 0 and min(starts[k] for k in active) > 0:
             raise UsageError(f"{where}: objective_start leaves the first steps without any objective")
+        if self.generation.fvp_mbr_samples < 0:
+            raise UsageError(f"{where}: generation.fvp_mbr_samples must be >= 0")
         if self.batch_size < 1 or self.grad_accum < 1:
             raise UsageError(f"{where}: batch_size and grad_accum must be >= 1")
 

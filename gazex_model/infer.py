@@ -17,7 +17,7 @@ import logging
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from gazex_model import prompts as P
 from gazex_model.collate import Sample, encode_for_generation
 from gazex_model.config import GenerationSettings
 from gazex_model.data import model_image
+from gazex_model.mbr import medoid_index
 from gazex_model.parse import Parsed, map_points, parse_boxes, parse_fvp, parse_report, parse_seq, parse_vqa
 from gazex_model.sources import load_quarter_gray
 
@@ -76,19 +77,20 @@ class GazeXModel:
         """Model-input image array for an image file (training preprocessing)."""
         return model_image(load_quarter_gray(Path(path)), self.cfg.model.image_side)
 
-    def generate(self, samples: Sequence[Sample]) -> list[Generated]:
-        """Batched generation (greedy unless the settings sample), in input order."""
+    def generate(self, samples: Sequence[Sample], settings: GenerationSettings | None = None) -> list[Generated]:
+        """Batched generation (greedy unless the settings sample), in input order; ``settings``
+        overrides the model's generation settings for this call."""
         out: list[Generated] = []
-        bs = max(1, self.generation.batch_size)
+        g = settings or self.generation
+        bs = max(1, g.batch_size)
         for i in range(0, len(samples), bs):
-            out.extend(self._batch(list(samples[i : i + bs])))
+            out.extend(self._batch(list(samples[i : i + bs]), g))
         return out
 
-    def _batch(self, batch: list[Sample]) -> list[Generated]:
+    def _batch(self, batch: list[Sample], g: GenerationSettings) -> list[Generated]:
         import torch
 
         enc = encode_for_generation(self.processor, batch).to(self.device)
-        g = self.generation
         kwargs: dict[str, Any] = {"max_new_tokens": g.max_new_tokens, "do_sample": g.do_sample, "num_beams": g.num_beams,
                                   "output_scores": True, "return_dict_in_generate": True}
         if g.do_sample:
@@ -130,10 +132,37 @@ class GazeXModel:
 
     def fvp(self, items: Sequence[tuple[str | Path, str]]) -> list[tuple[Generated, Parsed]]:
         """Ordered gaze clusters + observation (quarter-scale px) for ``(image_path, finding sentence)`` pairs."""
-        return [(g, self.to_px(parse_fvp(g.text), frame)) for g, frame in self._fvp_generate(items)]
+        quarters = [load_quarter_gray(Path(p)) for p, _ in items]
+        samples = [Sample("fvp", "fvp", str(p), P.FVP.format(sentence=f), "", image=model_image(q, self.cfg.model.image_side))
+                   for (p, f), q in zip(items, quarters)]
+        return self.decode_fvp(samples, [(float(q.shape[1]), float(q.shape[0])) for q in quarters])
+
+    def decode_fvp(self, samples: Sequence[Sample], frames: Sequence[P.Frame]) -> list[tuple[Generated, Parsed]]:
+        """Generate + parse FVP ``samples`` (coordinates in quarter-scale px of each ``frames`` entry).
+
+        Greedy unless ``generation.fvp_mbr_samples`` > 1: then that many sampled outputs per item and
+        the minimum-Bayes-risk one (:func:`gazex_model.mbr.medoid_index`); all unparseable -> the first.
+        """
+        k = self.generation.fvp_mbr_samples
+        if k <= 1:
+            return [(g, self.to_px(parse_fvp(g.text), fr)) for g, fr in zip(self.generate(samples), frames)]
+        import torch
+
+        sampling = replace(self.generation, do_sample=True, num_beams=1)
+        draws = []
+        for j in range(k):
+            torch.manual_seed(self.generation.mbr_seed + j)
+            gens = self.generate(samples, sampling)
+            draws.append([(g, self.to_px(parse_fvp(g.text), fr)) for g, fr in zip(gens, frames)])
+        out = []
+        for i in range(len(samples)):
+            cands = [d[i] for d in draws]
+            best = medoid_index([p.value["centroid"] if p.ok else None for _, p in cands])
+            out.append(cands[best if best is not None else 0])
+        return out
 
     def _fvp_generate(self, items: Sequence[tuple[str | Path, str]]) -> list[tuple[Generated, P.Frame]]:
-        """FVP generations + each image's quarter-scale ``(width, height)``."""
+        """Greedy FVP generations + each image's quarter-scale ``(width, height)`` (grounding fallback)."""
         quarters = [load_quarter_gray(Path(p)) for p, _ in items]
         samples = [Sample("fvp", "fvp", str(p), P.FVP.format(sentence=f), "", image=model_image(q, self.cfg.model.image_side))
                    for (p, f), q in zip(items, quarters)]

@@ -20,6 +20,7 @@ import argparse
 import json
 import logging
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +43,12 @@ def bootstrap_ci(x: np.ndarray, n: int = 2000, seed: int = 0) -> tuple[float, fl
 def centroid_errors(model: Any, samples: list[Any]) -> tuple[np.ndarray, int, int]:
     """Per-sample centroid error (quarter px), parse failures, well-formed outputs.
 
-    Predictions are decoded from the run's ``data.coord_format`` to quarter-scale pixels first.
+    Decoded with the run's generation settings (:meth:`GazeXModel.decode_fvp`: greedy, or MBR over
+    sampled outputs) and converted from the run's ``data.coord_format`` to quarter-scale pixels.
     """
-    from gazex_model.parse import parse_fvp
-
+    frames = [(float(s.meta["quarter_hw"][1]), float(s.meta["quarter_hw"][0])) for s in samples]
     errs, fails, complete = [], 0, 0
-    for s, g in zip(samples, model.generate(samples)):
-        qh, qw = s.meta["quarter_hw"]
-        p = model.to_px(parse_fvp(g.text), (float(qw), float(qh)))
+    for s, (_, p), (qw, qh) in zip(samples, model.decode_fvp(samples, frames), frames):
         gt = np.array(s.meta["holistic_centroid"], float)
         if p.ok:
             pred = np.clip(np.array(p.value["centroid"], float), 0.0, [qw, qh])  # inside the image
@@ -82,7 +81,8 @@ def train_variants(root: str, runs: Path, pools: Any, steps: int | None, reuse: 
             train(cfg, out, TrainData(pools.train, corpus, {"root": root, "counts": pools.counts}))
         ri = json.loads((out / "run_info.json").read_text())
         info[name] = {"run_dir": str(out), "steps": ri.get("steps"), "seconds": ri.get("seconds"),
-                      "step_seconds_median": ri.get("step_seconds_median"), "threads": cfg.num_threads}
+                      "step_seconds_median": ri.get("step_seconds_median"), "threads": cfg.num_threads,
+                      "generation": cfg.generation}  # decode with the config's settings (also for --reuse)
     return info
 
 
@@ -138,11 +138,13 @@ def evaluate(info: dict[str, dict[str, Any]], test: list[Any], train_fvp: list[A
     errs: dict[str, np.ndarray] = {}
     for name, ri in info.items():
         t = time.perf_counter()
-        e, fails, complete = centroid_errors(GazeXModel(ri["run_dir"], device="cpu"), test)
+        model = GazeXModel(ri["run_dir"], device="cpu", generation=ri.get("generation"))
+        e, fails, complete = centroid_errors(model, test)
         errs[name] = e
         lo, hi = bootstrap_ci(e)
         res[name] = {"mean_px": float(e.mean()), "ci95": [lo, hi], "parse_failures": fails, "well_formed": complete,
-                     "n": len(e), "eval_seconds": time.perf_counter() - t, **ri}
+                     "n": len(e), "eval_seconds": time.perf_counter() - t,
+                     **{k: v for k, v in ri.items() if k != "generation"}, "generation": asdict(model.generation)}
     mean_c = np.mean([s.meta["holistic_centroid"] for s in train_fvp], axis=0)
     e = np.array([float(np.linalg.norm(mean_c - np.array(s.meta["holistic_centroid"]))) for s in test])
     res["train-mean-centroid"] = {"mean_px": float(e.mean()), "ci95": list(bootstrap_ci(e)), "n": len(e)}
@@ -173,7 +175,10 @@ def write_report(res: dict[str, Any], counts: dict[str, Any], path: Path) -> Non
              f"test {counts['test']['fvp']} (test readings = all phase 2 + round(350*n3/2507) phase 3).", "",
              "Error = Euclidean distance between the predicted observation centroid (last tuple of the FVP string) "
              "and the gaze pipeline's holistic centroid, quarter-scale pixels. Unparseable outputs are scored with "
-             "the image centre; parsed centroids are clipped to the image. 95 % CI: percentile bootstrap of the mean (2000 resamples).", "",
+             "the image centre; parsed centroids are clipped to the image. 95 % CI: percentile bootstrap of the mean (2000 resamples). "
+             "FVP decoding per model (`generation` in fvp_eval.json): "
+             + "; ".join(f"{k}: " + (f"MBR over {v['generation']['fvp_mbr_samples']} samples" if v["generation"]["fvp_mbr_samples"] > 1
+                                    else "greedy") for k, v in res.items() if "generation" in v) + ".", "",
              "| model | mean error (px) | 95 % CI | parse failures | well-formed | train steps | train s | median step s |",
              "|---|---|---|---|---|---|---|---|"]
     for k, v in res.items():

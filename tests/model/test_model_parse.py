@@ -124,3 +124,14 @@ def test_model_to_px_follows_the_runs_coord_format() -> None:
     assert GazeXModel.to_px(px, parse_fvp(text), (200.0, 100.0)).value["centroid"] == (30.0, 40.0)
     bad = parse_fvp("garbage")
     assert GazeXModel.to_px(grid, bad, (200.0, 100.0)) is bad  # failures pass through unchanged
+
+
+def test_mbr_medoid_known_answer() -> None:
+    from gazex_model.mbr import medoid_index
+
+    # Summed distances to the other valid points: (0,0): 1 + 1 + 10 = 12; (1,0): 1 + sqrt(2) + 9 ~ 11.41;
+    # (0,1): 1 + sqrt(2) + sqrt(101) ~ 12.46; (10,0): 10 + 9 + sqrt(101) ~ 29.05 -> (1,0), index 2.
+    assert medoid_index([(0, 0), None, (1, 0), (0, 1), (10, 0)]) == 2
+    assert medoid_index([None, (5, 5)]) == 1  # the only valid candidate
+    assert medoid_index([None, None]) is None
+    assert medoid_index([(0, 0), (2, 0)]) == 0  # tie -> first
