@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m gazex_model.experiments.tiny_fvp [--data-root DIR] [--runs runs] [--reuse] [--steps N]
+    python -m gazex_model.experiments.tiny_fvp [--data-root DIR] [--runs runs] [--reuse] [--steps N] [--seeds 0,1,2]
 
 Trains ``configs/tiny.yaml`` (GazeX: FVP+GTM+SDA), ``tiny-no-gaze.yaml`` (image -> report
 only) and ``tiny-gaze-boxes.yaml`` (FVP targets only), materialises ``tiny-zero-shot.yaml``
@@ -11,7 +11,9 @@ held-out (test-split) finding and scores the predicted observation centroid agai
 gaze pipeline's holistic centroid (Euclidean distance, quarter-scale pixels).
 Unparseable outputs are scored with the image centre (counted as parse failures);
 parsed centroids are clipped to the image (a runaway digit string is not a location).
-Writes ``reports/model/loss_curves.png``, ``reports/model/fvp_eval.md`` and ``.json``.
+Every trained variant is trained once per ``--seeds`` entry (runs/seed<k>/<name>); the report
+shows each seed's table and the paired differences per seed, so one lucky initialisation cannot
+carry a conclusion. Writes ``reports/model/loss_curves.png`` (first seed), ``reports/model/fvp_eval.md`` and ``.json``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -26,10 +29,13 @@ from typing import Any
 
 import numpy as np
 
-from gazex_bench.io import atomic_write_json, atomic_write_text
+from gazex_bench.io import atomic_write_json
+from gazex_model.experiments.fvp_report import write_report
 
 logger = logging.getLogger(__name__)
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+MBR_ALT = 8
+"""Samples of the MBR decoding scored as the alternative of a greedily-decoding ``tiny``."""
 VARIANTS = ("tiny", "tiny-zero-shot", "tiny-no-gaze", "tiny-gaze-boxes")
 
 
@@ -131,71 +137,72 @@ def loss_figure(run_dir: Path, out: Path) -> None:
 
 
 def evaluate(info: dict[str, dict[str, Any]], test: list[Any], train_fvp: list[Any]) -> dict[str, Any]:
-    """Centroid errors of every variant + the train-mean-centroid reference + paired differences."""
+    """Centroid errors of every variant, reference rows and paired differences.
+
+    ``tiny`` is also scored with the other FVP decoding (``tiny-greedy`` when its config uses MBR,
+    ``tiny-mbr8`` when it decodes greedily), so the report shows what the decoding choice is worth.
+    """
+    from dataclasses import replace
+
     from gazex_model.infer import GazeXModel
 
     res: dict[str, Any] = {}
     errs: dict[str, np.ndarray] = {}
-    for name, ri in info.items():
+    runs, alt = dict(info), None
+    if "tiny" in info and info["tiny"].get("generation") is not None:  # the other decoding of the same weights
+        g = info["tiny"]["generation"]
+        alt, k = ("tiny-greedy", 0) if g.fvp_mbr_samples > 1 else (f"tiny-mbr{MBR_ALT}", MBR_ALT)
+        runs = {"tiny": info["tiny"], alt: {**info["tiny"], "generation": replace(g, fvp_mbr_samples=k)},
+                **{n: v for n, v in info.items() if n != "tiny"}}
+    for name, ri in runs.items():
         t = time.perf_counter()
         model = GazeXModel(ri["run_dir"], device="cpu", generation=ri.get("generation"))
         e, fails, complete = centroid_errors(model, test)
         errs[name] = e
-        lo, hi = bootstrap_ci(e)
-        res[name] = {"mean_px": float(e.mean()), "ci95": [lo, hi], "parse_failures": fails, "well_formed": complete,
-                     "n": len(e), "eval_seconds": time.perf_counter() - t,
+        res[name] = {"mean_px": float(e.mean()), "ci95": list(bootstrap_ci(e)), "parse_failures": fails,
+                     "well_formed": complete, "n": len(e), "eval_seconds": time.perf_counter() - t,
                      **{k: v for k, v in ri.items() if k != "generation"}, "generation": asdict(model.generation)}
-    mean_c = np.mean([s.meta["holistic_centroid"] for s in train_fvp], axis=0)
-    e = np.array([float(np.linalg.norm(mean_c - np.array(s.meta["holistic_centroid"]))) for s in test])
-    res["train-mean-centroid"] = {"mean_px": float(e.mean()), "ci95": list(bootstrap_ci(e)), "n": len(e)}
-    by_sent: dict[str, list[Any]] = {}
-    for s in train_fvp:
-        by_sent.setdefault(s.meta["sentence"], []).append(s.meta["holistic_centroid"])
-    e = np.array([float(np.linalg.norm(np.mean(by_sent.get(s.meta["sentence"], [mean_c]), axis=0)
-                                       - np.array(s.meta["holistic_centroid"]))) for s in test])
-    res["train-sentence-mean-centroid"] = {"mean_px": float(e.mean()), "ci95": list(bootstrap_ci(e)), "n": len(e)}
-    qc = np.array([[s.meta["quarter_hw"][1] / 2.0, s.meta["quarter_hw"][0] / 2.0] for s in test])
-    e = np.linalg.norm(qc - np.array([s.meta["holistic_centroid"] for s in test]), axis=1)
-    res["image-centre"] = {"mean_px": float(e.mean()), "ci95": list(bootstrap_ci(e)), "n": len(e)}
+    for name, e in reference_errors(test, train_fvp).items():
+        errs[name] = e
+        res[name] = {"mean_px": float(e.mean()), "ci95": list(bootstrap_ci(e)), "n": len(e)}
     rng = np.random.default_rng(1)
-    for mine in [k for k in errs if k == "tiny" or k not in VARIANTS]:
-        for other in [k for k in ("tiny-zero-shot", "tiny-no-gaze", "tiny-gaze-boxes") if k in errs]:
+    for mine in [k for k in ("tiny", alt) if k in errs]:
+        for other in [k for k in errs if k != mine and not (mine == alt and k == "tiny")]:
             d = errs[other] - errs[mine]
             boots = d[rng.integers(0, len(d), size=(2000, len(d)))].mean(axis=1)
             res[f"diff_{other}_minus_{mine}"] = {"mean_px": float(d.mean()), "ci95": [
-                float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))]}
+                float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))], "n": len(d)}
     return res
 
 
-def write_report(res: dict[str, Any], counts: dict[str, Any], path: Path) -> None:
-    """Markdown table of the results."""
-    lines = ["# Tiny GazeX: held-out FVP centroid error on the small phantom", "",
-             "Generated by `python -m gazex_model.experiments.tiny_fvp` (numbers below are from that run).", "",
-             f"Data: small phantom, paper split scaled down; FVP samples train {counts['train']['fvp']}, "
-             f"test {counts['test']['fvp']} (test readings = all phase 2 + round(350*n3/2507) phase 3).", "",
-             "Error = Euclidean distance between the predicted observation centroid (last tuple of the FVP string) "
-             "and the gaze pipeline's holistic centroid, quarter-scale pixels. Unparseable outputs are scored with "
-             "the image centre; parsed centroids are clipped to the image. 95 % CI: percentile bootstrap of the mean (2000 resamples). "
-             "FVP decoding per model (`generation` in fvp_eval.json): "
-             + "; ".join(f"{k}: " + (f"MBR over {v['generation']['fvp_mbr_samples']} samples" if v["generation"]["fvp_mbr_samples"] > 1
-                                    else "greedy") for k, v in res.items() if "generation" in v) + ".", "",
-             "| model | mean error (px) | 95 % CI | parse failures | well-formed | train steps | train s | median step s |",
-             "|---|---|---|---|---|---|---|---|"]
-    for k, v in res.items():
-        if k.startswith("diff_"):
-            continue
-        lines.append(f"| {k} | {v['mean_px']:.1f} | [{v['ci95'][0]:.1f}, {v['ci95'][1]:.1f}] | "
-                     f"{v.get('parse_failures', '-')}/{v['n']} | {v.get('well_formed', '-')} | {v.get('steps', '-')} | "
-                     f"{_fmt(v.get('seconds'))} | {_fmt(v.get('step_seconds_median'), 3)} |")
-    lines += ["", "Paired differences (baseline minus trained GazeX, px; > 0 means GazeX is better):", ""]
-    for k, v in res.items():
-        if k.startswith("diff_"):
-            lines.append(f"- {k[5:]}: {v['mean_px']:.1f} px, 95 % CI [{v['ci95'][0]:.1f}, {v['ci95'][1]:.1f}]")
-    atomic_write_text(path, "\n".join(lines) + "\n")
+def reference_errors(test: list[Any], train_fvp: list[Any]) -> dict[str, np.ndarray]:
+    """Per-sample errors (quarter px) of three model-free predictors of the held-out holistic centroid.
+
+    ``train-mean-centroid``: the mean training centroid (a centre-bias null); ``train-sentence-mean-centroid``:
+    the mean training centroid of the same sentence text, else the overall mean (a memorisation ceiling for
+    text-only models); ``image-centre``: the image centre (also the score of every unparseable output).
+    """
+    gt = np.array([s.meta["holistic_centroid"] for s in test], float)
+    mean_c = np.mean([s.meta["holistic_centroid"] for s in train_fvp], axis=0)
+    by_sent: dict[str, list[Any]] = {}
+    for s in train_fvp:
+        by_sent.setdefault(s.meta["sentence"], []).append(s.meta["holistic_centroid"])
+    sent = np.array([np.mean(by_sent.get(s.meta["sentence"], [mean_c]), axis=0) for s in test], float)
+    qc = np.array([[s.meta["quarter_hw"][1] / 2.0, s.meta["quarter_hw"][0] / 2.0] for s in test])
+    return {"train-mean-centroid": np.linalg.norm(gt - mean_c, axis=1),
+            "train-sentence-mean-centroid": np.linalg.norm(gt - sent, axis=1),
+            "image-centre": np.linalg.norm(gt - qc, axis=1)}
 
 
-def _fmt(v: Any, nd: int = 0) -> str:
-    return "-" if v is None else f"{v:.{nd}f}"
+def extra_runs(items: list[str]) -> dict[str, dict[str, Any]]:
+    """``NAME=RUN_DIR`` items -> info entries of already-trained runs (decoded with their own settings)."""
+    out = {}
+    for item in items:
+        name, _, path = item.partition("=")
+        ri = json.loads((Path(path) / "run_info.json").read_text())
+        out[name] = {"run_dir": path, "steps": ri.get("steps"), "seconds": ri.get("seconds"),
+                     "step_seconds_median": ri.get("step_seconds_median"), "threads": None}
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="config override for the pools and every variant (e.g. data.coord_format=fixed3)")
     ap.add_argument("--only", default=",".join(VARIANTS), help="comma-separated variants to train/score (tiny first)")
+    ap.add_argument("--seeds", default="0", help="comma-separated training seeds (each trains every variant again)")
     ap.add_argument("--val-fold", action="store_true", help="score on a fold of the training readings, not the test split")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -225,17 +233,20 @@ def main(argv: list[str] | None = None) -> int:
     pools = cached_pools(load_config(CONFIGS / "tiny.yaml", args.set), root, cache_dir() / "gazex_model")
     if args.val_fold:
         pools = validation_pools(pools)
-    info = train_variants(root, Path(args.runs), pools, args.steps, args.reuse, args.set, tuple(args.only.split(",")))
-    for item in args.extra:  # already-trained runs to score as well (name=run_dir)
-        name, _, path = item.partition("=")
-        ri = json.loads((Path(path) / "run_info.json").read_text())
-        info[name] = {"run_dir": path, "steps": ri.get("steps"), "seconds": ri.get("seconds"),
-                      "step_seconds_median": ri.get("step_seconds_median"), "threads": None}
-    loss_figure(Path(info["tiny"]["run_dir"]), Path(args.reports) / "loss_curves.png")
-    res = evaluate(info, pools.test["fvp"], pools.train["fvp"])
-    atomic_write_json(Path(args.reports) / "fvp_eval.json", {"results": res, "counts": pools.counts})
-    write_report(res, pools.counts, Path(args.reports) / "fvp_eval.md")
-    print(json.dumps({k: round(v["mean_px"], 2) for k, v in res.items()}))
+    seeds = [int(x) for x in args.seeds.split(",")]
+    per_seed: dict[int, dict[str, Any]] = {}
+    for seed in seeds:  # each seed trains and scores every variant in runs/seed<k>/
+        info = train_variants(root, Path(args.runs) / f"seed{seed}", pools, args.steps, args.reuse,
+                              [*args.set, f"seed={seed}"], tuple(args.only.split(",")))
+        if seed == seeds[0]:
+            info.update(extra_runs(args.extra))
+            loss_figure(Path(info["tiny"]["run_dir"]), Path(args.reports) / "loss_curves.png")
+        per_seed[seed] = evaluate(info, pools.test["fvp"], pools.train["fvp"])
+        logger.info("seed %d: %s", seed, {k: round(v["mean_px"], 2) for k, v in per_seed[seed].items()})
+    command = "python -m gazex_model.experiments.tiny_fvp" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
+    atomic_write_json(Path(args.reports) / "fvp_eval.json", {"command": command, "seeds": {str(k): v for k, v in per_seed.items()},
+                                                             "counts": pools.counts})
+    write_report(per_seed, pools.counts, Path(args.reports) / "fvp_eval.md", command)
     return 0
 
 

@@ -80,11 +80,11 @@ def test_fvp_mbr_decoding_is_seeded_and_overridable(adapter, image: Path) -> Non
     from gazex_model.adapter import GazeXAdapter
 
     m = adapter.model
-    # tiny-lora.yaml extends tiny.yaml: norm100 coordinates, MBR over 8 sampled FVP outputs
-    assert m.cfg.data.coord_format == "norm100" and m.generation.fvp_mbr_samples == 8
+    # tiny-lora.yaml extends tiny.yaml: norm100 coordinates, greedy FVP decoding (GazeX's)
+    assert m.cfg.data.coord_format == "norm100" and m.generation.fvp_mbr_samples == 0
+    mbr = GazeXAdapter(path=str(m.run_dir), device="cpu", max_new_tokens=24, batch_size=2, fvp_mbr_samples=3)
+    assert mbr.model.generation.fvp_mbr_samples == 3
+    assert mbr.identity()["generation"]["fvp_mbr_samples"] == 3  # recorded with every run
     item = [(image, "small left pleural effusion .")]
-    (g1, p1), (g2, p2) = m.fvp(item)[0], m.fvp(item)[0]
+    (g1, p1), (g2, p2) = mbr.model.fvp(item)[0], mbr.model.fvp(item)[0]
     assert g1.text == g2.text and p1.ok == p2.ok  # samples seeded by generation.mbr_seed -> same choice
-    greedy = GazeXAdapter(path=str(m.run_dir), device="cpu", max_new_tokens=24, batch_size=2, fvp_mbr_samples=0)
-    assert greedy.model.generation.fvp_mbr_samples == 0
-    assert greedy.identity()["generation"]["fvp_mbr_samples"] == 0  # recorded with every run
