@@ -17,11 +17,11 @@ from typing import Any
 from gazex_bench.errors import DataFormatError
 
 
-def _umask() -> int:
-    """The process umask (read by setting and restoring it)."""
-    mask = os.umask(0o022)
+def file_mode() -> int:
+    """Mode of a newly created regular file under the process umask (``0o666 & ~umask``)."""
+    mask = os.umask(0o022)  # read by setting and restoring it
     os.umask(mask)
-    return mask
+    return 0o666 & ~mask
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
@@ -38,7 +38,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; a published file gets the usual mode
+        os.chmod(tmp, file_mode())  # mkstemp creates 0600; a published file gets the usual mode
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)

@@ -10,8 +10,8 @@ GazeX script draws cluster frames only when a sentence has more than one cluster
 Frame pixels (quarter-scale image, ``(H // 4, W // 4)``): the heat map is display-normalised
 ``L = log1p(h + 1e-6) / max(L)`` and the frame is ``uint8(gray * (0.15 + 0.85 * L))`` as RGB.
 ``frame_index`` lists the cumulative frame count after each holistic frame (GazeX).
-An mp4 (1 fps) is written only when ``cv2`` or ``imageio`` (+ffmpeg) is importable; the
-manifest says which, or why not.
+An mp4 (1 fps) is written only when an encoder is importable (:mod:`gazex_bench.gaze.mp4`:
+imageio-ffmpeg, else cv2); the manifest says which, or why not.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from gazex_bench.data.records import GazeSamples, ReflacxReading
 from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.gaze.boxes import LOG_EPS
 from gazex_bench.gaze.heatmap import CroppedMap
+from gazex_bench.gaze.mp4 import encode_mp4
 from gazex_bench.gaze.preprocess import process_reading
 from gazex_bench.gaze.presets import GazePreset, get_preset
 from gazex_bench.gaze.types import FindingGaze
@@ -154,29 +155,6 @@ def _png_bytes(rgb: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def _try_mp4(frames: list[np.ndarray], path: Path, fps: float) -> tuple[str | None, str]:
-    """Write an mp4 with cv2 or imageio when importable; returns ``(file name or None, note)``."""
-    try:
-        import cv2  # type: ignore[import-not-found]
-    except ImportError:
-        cv2 = None
-    if cv2 is not None and frames:
-        h, w = frames[0].shape[:2]
-        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
-        for f in frames:
-            writer.write(cv2.cvtColor(f, cv2.COLOR_RGB2BGR))
-        writer.release()
-        return path.name, "written with cv2 (mp4v)"
-    try:
-        import imageio.v2 as imageio  # type: ignore[import-not-found]
-        import imageio_ffmpeg  # type: ignore[import-not-found]  # noqa: F401
-    except ImportError:
-        return None, "no mp4 encoder importable (cv2 or imageio+imageio-ffmpeg); PNG frames only"
-    if frames:
-        imageio.mimwrite(path, frames, fps=fps)
-    return path.name, "written with imageio-ffmpeg"
-
-
 def _frames_for(out, frame_rule: str) -> list[tuple[str, object, CroppedMap]]:
     """(kind, GazeCluster, map) frames of one processed sentence, in video order."""
     f, maps = out.finding, out.maps
@@ -203,7 +181,7 @@ def write_attention_video(
         gaze: Raw samples for sample-based presets (else loaded by the REFLACX reader).
         frame_rule: ``paper`` (every cluster gets a frame) or ``gazex`` (only when > 1).
         fps: Frames per second of the mp4 and manifest (GazeX: 1).
-        write_mp4: Try to write ``video.mp4`` when an encoder is importable.
+        write_mp4: Try to write ``video.mp4`` when an encoder is importable (:mod:`gazex_bench.gaze.mp4`).
 
     Returns:
         Path of the manifest.
@@ -222,25 +200,40 @@ def write_attention_video(
         raise UsageError(f"{reading.reading_id}: image gives {gray.shape} at 1/4 scale, reading says {shape}")
     wanted = {f.sentence_index: f for f in findings if f.holistic is not None}
     outputs = [o for o in process_reading(reading, preset, gaze=gaze) if o.finding.sentence_index in wanted]
-    frames, rgb, spans, frame_index = [], [], [], []
+    if any(o.finding != wanted[o.finding.sentence_index] for o in outputs):
+        raise UsageError(f"{reading.reading_id}: findings were not computed with preset {preset.name!r}")
+    frames, rgb, spans, frame_index = _write_frames(reading.reading_id, outputs, gray, frame_rule, out_dir)
+    mp4, note = encode_mp4(rgb, out_dir / "video.mp4", fps) if write_mp4 else (None, "mp4 not requested")
+    manifest = VideoManifest(reading.reading_id, preset.name, frame_rule, fps, shape[1], shape[0],
+                             "blank" if image is None else "image", tuple(frames), tuple(spans),
+                             tuple(frame_index), mp4, note)  # fmt: skip
+    return atomic_write_json(out_dir / "manifest.json", manifest_to_dict(manifest))
+
+
+def _write_frames(reading_id: str, outputs: list, gray: np.ndarray, frame_rule: str, out_dir: Path,
+                  ) -> tuple[list[VideoFrame], list[np.ndarray], list[FindingSpan], list[int]]:  # fmt: skip
+    """Render and write ``frame_XXXX.png`` for every processed sentence, in video order.
+
+    Returns:
+        The frame records, their RGB arrays, one span per finding, and the cumulative frame count
+        after each finding (GazeX ``frame_index``).
+    """
+    frames: list[VideoFrame] = []
+    rgb: list[np.ndarray] = []
+    spans: list[FindingSpan] = []
+    frame_index: list[int] = []
     for out in outputs:
-        if out.finding != wanted[out.finding.sentence_index]:
-            raise UsageError(f"{reading.reading_id}: findings were not computed with preset {preset.name!r}")
         start = len(frames)
         for kind, c, m in _frames_for(out, frame_rule):
             name = f"frame_{len(frames):04d}.png"
             rgb.append(render_frame(gray, m))
             atomic_write_bytes(out_dir / name, _png_bytes(rgb[-1]))
-            frames.append(VideoFrame(len(frames), name, reading.reading_id, out.finding.sentence_index,
+            frames.append(VideoFrame(len(frames), name, reading_id, out.finding.sentence_index,
                                      out.finding.sentence, kind, c.cluster_id, c.centroid, c.box, c.t_mean_s,
                                      out.finding.window))  # fmt: skip
         spans.append(FindingSpan(out.finding.sentence_index, out.finding.sentence, start, len(frames)))
         frame_index.append(len(frames))
-    mp4, note = _try_mp4(rgb, out_dir / "video.mp4", fps) if write_mp4 else (None, "mp4 not requested")
-    manifest = VideoManifest(reading.reading_id, preset.name, frame_rule, fps, shape[1], shape[0],
-                             "blank" if image is None else "image", tuple(frames), tuple(spans),
-                             tuple(frame_index), mp4, note)  # fmt: skip
-    return atomic_write_json(out_dir / "manifest.json", manifest_to_dict(manifest))
+    return frames, rgb, spans, frame_index
 
 
 def manifest_to_dict(m: VideoManifest) -> dict:

@@ -42,6 +42,11 @@ def test_frames_follow_paper_rule_and_manifest_round_trips(tmp_path: Path) -> No
     assert png.shape == (200, 200, 3) and png.max() == 200 and png.min() == 30  # 200 * 0.15
     assert m.mp4 is None or (tmp_path / "v" / m.mp4).is_file()
     assert m.mp4_note
+    try:
+        import imageio_ffmpeg  # noqa: F401
+    except ImportError:
+        return
+    assert m.mp4 == "video.mp4" and "H.264" in m.mp4_note  # the dev install ships an encoder
 
 
 def test_gazex_frame_rule_draws_clusters_only_when_more_than_one(tmp_path: Path) -> None:
