@@ -13,7 +13,14 @@ report/VQA, ``{"boxes": [{"box": [xmin, ymin, xmax, ymax], "score": s}], "heatma
 grounding/gaze text is parsed by :mod:`gazex_bench.models.parsers` with ``coords``
 (model arg ``pixel``/``quarter``/``norm1000``; default: norm1000 for grounding, quarter for gaze).
 
-Validation happens before the first prediction, against the evaluated sample ids:
+Follow-up stages of a task (:class:`~gazex_bench.tasks.base.AuxStage`) are answered from the same
+file when it holds their rows. For ``reflacx-gaze`` setting 1 these are, per evaluated image
+group, ``<image_group>/s1_report`` (the model's report) and ``<image_group>/s1/<k>`` (gaze for the
+k-th sentence of that report, 0-based, as split by
+:func:`gazex_bench.tasks.gaze_labels.split_report`). A file without any stage row leaves the stage
+unavailable, as for a model without the capability.
+
+Validation happens before the first prediction, against the evaluated sample ids and stages:
 missing, duplicate or extra ids, non-JSON lines and NaN / infinite numbers all raise
 one :class:`~gazex_bench.errors.DataFormatError` naming the file and line.
 """
@@ -37,8 +44,9 @@ class PredictionsAdapter:
 
     name = "predictions"
     capabilities = frozenset(Capability)
-    aux_stages = False
-    """Answers only the task's own samples: follow-up stages (reflacx-gaze setting 1) are skipped."""
+    replays_stages = True
+    """``set_references`` receives the task's aux stages and replays them from the file (rows for
+    e.g. reflacx-gaze setting 1 are optional; without them the stages are unavailable)."""
     batch_size = 256
 
     def __init__(self, path: str | Path, coords: str | None = None) -> None:
@@ -59,6 +67,7 @@ class PredictionsAdapter:
                 )
             self._rows[sid] = (lineno, obj)
         self._responses: dict[str, Response] = {}
+        self._unavailable: dict[str, str] = {}
 
     @staticmethod
     def run_key(path: str | Path, coords: str | None = None) -> dict[str, Any]:
@@ -73,20 +82,57 @@ class PredictionsAdapter:
         digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
         return {"adapter": self.name, "path": str(self.path.resolve()), "sha256": digest, "coords": self.coords}
 
-    def set_references(self, examples: Sequence[Example]) -> None:
-        """Validate the file against the evaluated ids (references are not used)."""
+    def set_references(self, examples: Sequence[Example], stages: Sequence[Any] = ()) -> None:
+        """Validate the file against the evaluated ids and the task's aux stages (references unused).
+
+        Each aux stage (:class:`~gazex_bench.tasks.base.AuxStage`) is replayed from the file: its
+        requests follow from the earlier stages' rows, exactly as the runner will ask them. A stage
+        with no row at all is unavailable (and so is every later stage); a stage with some rows must
+        have all of them. Rows that no sample and no stage asks for are an error.
+
+        Raises:
+            DataFormatError: missing rows (naming the first one), extra rows, or a malformed row.
+        """
         expected = [ex.request.sample_id for ex in examples]
         missing = [i for i in expected if i not in self._rows]
-        extra = sorted(set(self._rows) - set(expected))
         if missing:
             raise DataFormatError(self.path, f"{len(missing)} evaluated sample(s) missing, e.g. '{missing[0]}'")
+        for ex in examples:
+            self._responses[ex.request.sample_id] = self._decode(ex.request)
+        asked = set(expected) | self._replay(stages)
+        extra = sorted(set(self._rows) - asked)
         if extra:
             lineno = self._rows[extra[0]][0]
             raise DataFormatError(
                 self.path, f"{len(extra)} sample id(s) not in the evaluated set, e.g. '{extra[0]}'", row=lineno
             )
-        for ex in examples:
-            self._responses[ex.request.sample_id] = self._decode(ex.request)
+
+    def _replay(self, stages: Sequence[Any]) -> set[str]:
+        """Decode every aux-stage row in stage order; returns the ids the stages ask for."""
+        asked: set[str] = set()
+        prior: dict[str, dict[str, Response]] = {}
+        for st in stages:
+            if self._unavailable:
+                self._unavailable[st.name] = f"an earlier stage is unavailable ({next(iter(self._unavailable))})"
+                continue
+            reqs = st.requests(prior)
+            if reqs and not any(r.sample_id in self._rows for r in reqs):
+                self._unavailable[st.name] = (f"the predictions file has no rows for stage '{st.name}' "
+                                              f"(e.g. '{reqs[0].sample_id}')")
+                continue
+            gaps = [r for r in reqs if r.sample_id not in self._rows]
+            if gaps:
+                hint = f" (finding {gaps[0].finding!r})" if getattr(gaps[0], "finding", None) else ""
+                raise DataFormatError(self.path, f"stage '{st.name}': {len(gaps)} sample(s) missing, "
+                                                 f"e.g. '{gaps[0].sample_id}'{hint}")
+            prior[st.name] = {r.sample_id: self._decode(r) for r in reqs}
+            self._responses.update(prior[st.name])
+            asked |= set(prior[st.name])
+        return asked
+
+    def stage_unavailable(self, name: str) -> str | None:
+        """Why aux stage ``name`` cannot be answered from this file (None = it can); after set_references."""
+        return self._unavailable.get(name)
 
     def _decode(self, request: Request) -> Response:
         lineno, obj = self._rows[request.sample_id]

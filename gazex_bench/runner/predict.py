@@ -32,7 +32,7 @@ from gazex_bench.runner.records import (
 )
 from gazex_bench.runner.spec import MODEL
 from gazex_bench.models.types import Capability, Request
-from gazex_bench.tasks.base import Task, TaskData
+from gazex_bench.tasks.base import AuxStage, Task, TaskData
 from gazex_bench.tasks.common import progress
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ def _predict_aux(
             reqs = [r for r in reqs if shard.keeps(r.sample_id)]
         done = load_predictions(path, stage.capability, repair=True)
         todo = [r for r in reqs if r.sample_id not in done]
-        why = _cannot(lazy.get(), stage.capability) if todo else None
+        why = _cannot(lazy.get(), stage) if todo else None
         if why:
             atomic_write_text(marker, f"unavailable: {why}\n")
             continue
@@ -153,17 +153,19 @@ def _predict_aux(
     return errors
 
 
-def _cannot(adapter: Any, capability: Capability) -> str | None:
-    """Why ``adapter`` cannot run an aux stage of ``capability`` (None = it can).
+def _cannot(adapter: Any, stage: AuxStage) -> str | None:
+    """Why ``adapter`` cannot run aux ``stage`` (None = it can).
 
-    Adapters that answer only the task's own samples (e.g. ``predictions``) set
-    ``aux_stages = False``.
+    Adapters that answer only the task's own samples set ``aux_stages = False``; adapters that
+    replay stages from a file say per stage (``stage_unavailable(name)``).
     """
     if not getattr(adapter, "aux_stages", True):
         return "the adapter answers only the task's own samples (aux_stages = False)"
-    if not _can(adapter, capability):
+    if not _can(adapter, stage.capability):
         caps = ", ".join(sorted(c.value for c in getattr(adapter, "capabilities", ()))) or "none"
-        return f"adapter has no '{capability.value}' capability ({caps})"
+        return f"adapter has no '{stage.capability.value}' capability ({caps})"
+    if hasattr(adapter, "stage_unavailable"):
+        return adapter.stage_unavailable(stage.name)
     return None
 
 
@@ -183,6 +185,9 @@ def _prepare(adapter: Any, task: Task, data: TaskData) -> None:
         adapter.fit(train)
     if isinstance(adapter, ReadsReferences) and hasattr(adapter, "set_references"):
         refs = [Example(s.request, s.reference) for s in data.samples]
+        if getattr(adapter, "replays_stages", False):  # e.g. ``predictions``: stage rows come from its file
+            adapter.set_references(refs, stages=stages)
+            return
         if getattr(adapter, "aux_stages", True):
             refs += [Example(q, r) for st in stages for q, r in st.references]
         adapter.set_references(refs)
