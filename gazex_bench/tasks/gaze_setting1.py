@@ -7,7 +7,7 @@ Two aux stages (:class:`~gazex_bench.tasks.base.AuxStage`), run after the task's
    :class:`GazeRequest` with ``finding=<sentence>`` is asked per sentence, id
    ``<image_group>/s1/<k>`` (k = 0-based sentence index).
 
-Scoring: each generated sentence gets a CheXpert category (:func:`gaze_labels.sentence_category`);
+Scoring: each generated sentence gets a CheXpert category (the reference labeler, :mod:`gaze_labels`);
 its clusters become a :class:`~gazex_bench.gaze.inputs.ModelFinding` in ``ModelImage.generated``,
 matched to the reference findings by category (:func:`gazex_bench.gaze.sequence_icc.setting1_units`).
 The report's categories are the model's labels for the majority-vote analysis. Oracle
@@ -102,9 +102,10 @@ def _bump(counts: dict[str, int], key: str, n: int = 1) -> None:
 def collect_setting1(data: TaskData) -> Setting1:
     """Build the model's generated findings from the stored aux responses (see module doc)."""
     from gazex_bench.gaze.inputs import ModelFinding
-    from gazex_bench.tasks.gaze_labels import categories, sentence_category, split_report
+    from gazex_bench.tasks.gaze_labels import labeler_for, split_report
     from gazex_bench.tasks.gaze_scoring import six_tuples
 
+    labeler = labeler_for(data.extra.get("labeler"))  # the reference sentences' labeler
     out = Setting1()
     aux = data.extra.get("aux_responses")
     unavailable = data.extra.get("aux_unavailable", {})
@@ -118,10 +119,10 @@ def collect_setting1(data: TaskData) -> Setting1:
         if text is None:
             _bump(out.counts, "report_missing_or_failed")
             continue
-        out.labels[g] = categories(text)
+        out.labels[g] = labeler.categories(text)
         found = []
         for k, sentence in enumerate(split_report(text)):
-            cat = sentence_category(sentence)
+            cat = labeler.sentence_category(sentence)
             _bump(out.counts, "sentences")
             _bump(out.counts, "sentences_categorised", cat is not None)
             resp = aux.get(GAZE, {}).get(f"{g}/s1/{k}")

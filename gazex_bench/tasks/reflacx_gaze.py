@@ -17,7 +17,8 @@ of its own sentences (``<image_group>/s1/<k>``). Without the ``report`` capabili
 is reported unavailable (``analysis_status``).
 
 Reference finding categories: every sentence is labelled by the rule-based CheXpert
-labeler (:mod:`gazex_bench.tasks.gaze_labels`); reading-level labels (dwell per category,
+labeler, or by CheXbert with ``--task-arg chexbert=PATH`` (:mod:`gazex_bench.tasks.gaze_labels`;
+the model's setting-1 sentences get the same labeler); reading-level labels (dwell per category,
 majority vote) are the categories of the whole transcription.
 
 Task option ``radiologist_map=PATH`` (``--task-arg``): CSV ``reading_id,radiologist``
@@ -60,6 +61,8 @@ class ReflacxGazeTask(Task):
     task_options = {
         "radiologist_map": "CSV reading_id,radiologist (radiologist identities; user-supplied)",
         "phases": "comma-separated REFLACX phases to evaluate, e.g. 2 (GazeX's held-out multi-reader phase); default all",
+        "chexbert": "CheXbert checkpoint (chexbert.pth; BERT config.json + vocab.txt in its folder) for the sentence "
+                    "and report categories, as the paper; default the rule-based labeler",
     }
     aux_capabilities = {"s1_report": Capability.REPORT, "s1_gaze": Capability.GAZE}
 
@@ -68,7 +71,10 @@ class ReflacxGazeTask(Task):
         from gazex_bench.data.discover import discover
         from gazex_bench.data.reflacx import read_reflacx
 
+        from gazex_bench.tasks.gaze_labels import labeler_for
+
         rmap = self.task_args.get("radiologist_map")
+        labeler = labeler_for(self.task_args.get("chexbert"))
         result = read_reflacx(dataset_folder(data_root, "reflacx"), radiologist_map=_map_path(rmap))
         jpg = discover(data_root).mimic_jpg
         split = split or self.default_split
@@ -78,12 +84,13 @@ class ReflacxGazeTask(Task):
         if phases:
             dropped["phase_not_selected"] = sum(r.phase not in phases for r in chosen)
             chosen = [r for r in chosen if r.phase in phases]
-        built = _build(chosen, jpg, dropped, self.quiet)
+        built = _build(chosen, jpg, dropped, self.quiet, labeler)
         kept = apply_limit(built.samples, limit, dropped)
         train_src = [r for r in result.records if r.split == "train"]
-        train = _build(train_src[:200], jpg, {}, True)
+        train = _build(train_src[:200], jpg, {}, True, labeler)
         extra = {"readers": built.readers, "keep": {s.sample_id for s in kept}, "images": built.images,
-                 "train_images": train.images, "identities": rmap is not None}
+                 "train_images": train.images, "identities": rmap is not None,
+                 "labeler": None if labeler.checkpoint is None else str(labeler.checkpoint), "labeler_name": labeler.name}
         return TaskData(kept, tuple(train.samples), "reflacx", split, len(chosen),
                         merge_counts(result.skipped, dropped), extra)
 
@@ -155,7 +162,7 @@ def _image_path(jpg: Path | None, r: Any) -> Path | None:
     return path if path.is_file() else None
 
 
-def _build(readings: Any, jpg: Path | None, dropped: dict[str, int], quiet: bool) -> _Built:
+def _build(readings: Any, jpg: Path | None, dropped: dict[str, int], quiet: bool, labeler: Any) -> _Built:
     """Samples grouped by image (trajectory first, then each reading's findings), ReaderGaze list, images."""
     groups: dict[str, list[Any]] = {}
     for r in readings:
@@ -172,7 +179,7 @@ def _build(readings: Any, jpg: Path | None, dropped: dict[str, int], quiet: bool
         size = (int(members[0].image_width), int(members[0].image_height))
         out.samples.append(_trajectory_sample(group, members[0], image, size))
         for i, r in enumerate(members):
-            findings = _reading(r, out)
+            findings = _reading(r, out, labeler)
             if i == 0:
                 out.images[group] = ImageInfo(image, size, tuple(f.sentence for f in findings),
                                               tuple(_reference(f) for f in findings))
@@ -185,17 +192,17 @@ def _build(readings: Any, jpg: Path | None, dropped: dict[str, int], quiet: bool
     return out
 
 
-def _reading(r: Any, out: _Built) -> list[Any]:
+def _reading(r: Any, out: _Built, labeler: Any) -> list[Any]:
     """Preprocess one reading, label its sentences, append its ReaderGaze; returns its findings."""
     from gazex_bench.gaze.inputs import reader_from_reflacx
     from gazex_bench.gaze.preprocess import preprocess_reading
-    from gazex_bench.tasks.gaze_labels import categories, sentence_category
 
     findings = preprocess_reading(r, PRESET)
     text = r.transcription or " ".join(f.sentence for f in findings)
+    labeler.categories_many([text, *(f.sentence for f in findings)])  # one batch per reading
     out.readers.append(reader_from_reflacx(
-        r, labels=categories(text), findings=tuple(findings),
-        finding_categories=tuple(sentence_category(f.sentence) for f in findings)))
+        r, labels=labeler.categories(text), findings=tuple(findings),
+        finding_categories=tuple(labeler.sentence_category(f.sentence) for f in findings)))
     return findings
 
 

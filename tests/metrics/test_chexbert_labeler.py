@@ -6,7 +6,6 @@ src/bert_tokenizer.py; metrics.md §1.4 (module. prefixes, model_state_dict, pos
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -18,35 +17,7 @@ from gazex_bench.data.records import CHEXPERT_LABELS  # noqa: E402
 from gazex_bench.errors import DataFormatError, GazexError  # noqa: E402
 from gazex_bench.metrics import chexbert  # noqa: E402
 
-VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "no", "pleural", "effusion", "small", "left", "."]
-
-
-def _tokenizer_dir(tmp_path: Path) -> Path:
-    d = tmp_path / "bert"
-    d.mkdir()
-    (d / "vocab.txt").write_text("\n".join(VOCAB) + "\n", encoding="utf-8")
-    cfg = transformers.BertConfig(
-        vocab_size=len(VOCAB), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-        intermediate_size=32, max_position_embeddings=520,
-    )
-    cfg.save_pretrained(d)
-    (d / "tokenizer_config.json").write_text(json.dumps({"do_lower_case": True}), encoding="utf-8")
-    return d
-
-
-def _checkpoint(tmp_path: Path, tok_dir: Path, drop: str | None = None) -> Path:
-    torch.manual_seed(0)
-    cfg = transformers.BertConfig.from_pretrained(str(tok_dir), local_files_only=True)
-    model = chexbert.build_model(cfg)
-    state = {f"module.{k}": v for k, v in model.state_dict().items()}
-    # the released file still carries the (now non-persistent) position-id buffer
-    state["module.bert.embeddings.position_ids"] = torch.arange(cfg.max_position_embeddings).expand((1, -1))
-    if drop:
-        del state[drop]
-    path = tmp_path / "chexbert.pth"
-    torch.save({"model_state_dict": state, "epoch": 3}, path)
-    return path
-
+from chexbert_kit import VOCAB, checkpoint as _checkpoint, tokenizer_dir as _tokenizer_dir  # noqa: E402
 
 def test_load_and_label_tiny_model(tmp_path: Path) -> None:
     tok = _tokenizer_dir(tmp_path)
