@@ -110,8 +110,16 @@ def validation_pools(pools: Any, folds: int = 5) -> Any:
     return dataclasses.replace(pools, train=train, test=val, counts=counts)
 
 
+def trailing_mean(v: np.ndarray, w: int) -> np.ndarray:
+    """``out[i]`` = mean of ``v[max(0, i - w + 1) : i + 1]`` (shorter windows at the start, so curves start at once)."""
+    c = np.concatenate([[0.0], np.cumsum(v, dtype=float)])
+    i = np.arange(1, len(v) + 1)
+    lo = np.maximum(0, i - w)
+    return (c[i] - c[lo]) / (i - lo)
+
+
 def loss_figure(run_dir: Path, out: Path) -> None:
-    """Per-objective training loss (points + moving average of 25 steps)."""
+    """Per-objective training loss (points + trailing mean over that objective's last 25 logged steps)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -125,8 +133,7 @@ def loss_figure(run_dir: Path, out: Path) -> None:
             continue
         s, v = np.array(pts).T
         ax.scatter(s, v, s=4, alpha=0.25, color=color)
-        w = min(25, len(v))
-        ax.plot(s[w - 1 :], np.convolve(v, np.ones(w) / w, mode="valid"), color=color, label=k.upper())
+        ax.plot(s, trailing_mean(v, 25), color=color, label=k.upper())
     ax.set(xlabel="optimiser step", ylabel="cross-entropy (target tokens)", yscale="log",
            title="tiny GazeX on the small phantom: loss per objective")
     ax.legend()

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from gazex_model.experiments.fvp_report import summary_section, verdict
-from gazex_model.experiments.tiny_fvp import bootstrap_ci, centroid_errors, reference_errors
+from gazex_model.experiments.tiny_fvp import bootstrap_ci, centroid_errors, reference_errors, trailing_mean
 from gazex_model.parse import Parsed
 
 
@@ -67,3 +67,9 @@ def test_summary_counts_seeds_by_ci() -> None:
     text = "\n".join(summary_section({0: d, 1: e}))
     assert "| tiny-no-gaze | +4.0 [+1.0, +7.0] | +0.5 [-1.0, +2.0] | 1 / 0 of 2 |" in text
     assert "tiny 20.0, 22.0; tiny-gaze-boxes 18.0, 17.0" in text
+
+
+def test_trailing_mean_by_hand() -> None:
+    # w = 2: [1], [1, 3], [3, 5], [5, 7] -> 1, 2, 4, 6
+    np.testing.assert_allclose(trailing_mean(np.array([1.0, 3.0, 5.0, 7.0]), 2), [1.0, 2.0, 4.0, 6.0])
+    np.testing.assert_allclose(trailing_mean(np.array([4.0]), 25), [4.0])
