@@ -119,7 +119,11 @@ def apply_method(model: Any, cfg: TrainConfig) -> Any:
         for p in model.parameters():
             p.requires_grad_(cfg.method == "full")
     if cfg.model.gradient_checkpointing and cfg.method != "none":
-        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        enable = getattr(model, "activation_checkpointing_enable", None)  # newer transformers name
+        if enable is not None:
+            enable(activation_checkpointing_kwargs={"use_reentrant": False})
+        else:
+            model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         if hasattr(model, "enable_input_require_grads"):
             model.enable_input_require_grads()
     n_all = sum(p.numel() for p in model.parameters())

@@ -79,3 +79,14 @@ def test_zero_shot_materialises_without_training(pools: dict, tmp_path: Path) ->
     assert res.steps == 0 and (tmp_path / "zs" / "base_model" / "config.json").is_file()
     model, _ = load_trained(tmp_path / "zs", cfg)
     assert sum(p.numel() for p in model.parameters()) < 5_000_000
+
+
+def test_gradient_checkpointing_is_switched_on(tiny_dir: Path) -> None:
+    from gazex_model.modeling import apply_method, load_for_run
+
+    cfg = load_config(CONFIGS / "gazex-2b.yaml", [f"model.backbone={tiny_dir}", "num_threads=1"])
+    model, _ = load_for_run(cfg, tiny_dir, "cpu")
+    model = apply_method(model, cfg)
+    base = model.get_base_model()
+    flag = getattr(base, "is_activation_checkpointing", None)
+    assert (flag if flag is not None else base.is_gradient_checkpointing) is True
