@@ -55,9 +55,10 @@ def seed_section(seed: int, res: dict[str, Any]) -> list[str]:
                          f"{v.get('parse_failures', '-')}/{v['n']} | {v.get('well_formed', '-')} | {v.get('steps', '-')} | "
                          f"{_fmt(v.get('seconds'))} | {_fmt(v.get('step_seconds_median'), 3)} |")
     lines += ["", "Paired differences (other minus trained GazeX, px; > 0 means GazeX is better; "
-              "95 % CI: paired percentile bootstrap, 2000 resamples, seed 1):", ""]
-    lines += [f"- {k[5:]}: {v['mean_px']:.1f} px, 95 % CI [{v['ci95'][0]:.1f}, {v['ci95'][1]:.1f}] "
-              f"(n = {v.get('n', '-')}): {verdict(v['ci95'])}" for k, v in res.items() if k.startswith("diff_")]
+              "95 % CI and two-sided p: paired percentile bootstrap over readings, 2000 resamples, seed 1):", ""]
+    lines += [f"- {k[5:]}: {v['mean_px']:.1f} px, 95 % CI [{v['ci95'][0]:.1f}, {v['ci95'][1]:.1f}], "
+              f"p = {_fmt(v.get('p'), 3)} (n = {v.get('n', '-')}): {verdict(v['ci95'])}"
+              for k, v in res.items() if k.startswith("diff_")]
     return lines + [""]
 
 
@@ -95,8 +96,9 @@ def write_report(per_seed: dict[int, dict[str, Any]], counts: dict[str, Any], pa
                 f"test {counts['test']['fvp']} (test readings = all phase 2 + round(350*n3/2507) phase 3)."), "",
              "Error = Euclidean distance between the predicted observation centroid (last tuple of the FVP string) "
              "and the gaze pipeline's holistic centroid, quarter-scale pixels. Unparseable outputs are scored with "
-             "the image centre; parsed centroids are clipped to the image. 95 % CI: percentile bootstrap of the "
-             "mean (2000 resamples).", "", ROWS, ""]
+             "the image centre; parsed centroids are clipped to the image. 95 % CI: seeded percentile bootstrap of "
+             "the mean, 2000 resamples of whole REFLACX readings (a reading's sentences move together; "
+             "`gazex_bench.metrics.stats`).", "", ROWS, ""]
     if counts.get("note"):  # --val-fold: the rows are scored on training readings, never on the test split
         lines[4:4] = [f"**Scored on a validation fold, not the test split** ({counts['note']}).", ""]
     if len(per_seed) > 1:

@@ -39,11 +39,21 @@ MBR_ALT = 8
 VARIANTS = ("tiny", "tiny-zero-shot", "tiny-no-gaze", "tiny-gaze-boxes")
 
 
-def bootstrap_ci(x: np.ndarray, n: int = 2000, seed: int = 0) -> tuple[float, float]:
-    """Percentile 95 % CI of the mean of ``x`` (``n`` resamples, numpy default_rng(seed))."""
-    rng = np.random.default_rng(seed)
-    means = x[rng.integers(0, len(x), size=(n, len(x)))].mean(axis=1)
-    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+N_BOOT = 2000
+
+
+def clusters_of(samples: list[Any]) -> list[str]:
+    """Bootstrap cluster per FVP sample: its REFLACX reading (sentences of one reading are not independent)."""
+    return [s.sample_id.split("/")[0] for s in samples]
+
+
+def mean_ci(x: np.ndarray, clusters: list[str] | None = None) -> list[float]:
+    """Seeded percentile 95 % CI of the mean of ``x`` (:func:`gazex_bench.metrics.stats.bootstrap_ci`,
+    resampling ``clusters`` when given)."""
+    from gazex_bench.metrics.stats import bootstrap_ci, mean_reducer
+
+    ci = bootstrap_ci(np.asarray(x, float), mean_reducer, n_resamples=N_BOOT, seed=0, clusters=clusters)
+    return [ci.low, ci.high]
 
 
 def centroid_errors(model: Any, samples: list[Any]) -> tuple[np.ndarray, int, int]:
@@ -155,6 +165,7 @@ def evaluate(info: dict[str, dict[str, Any]], test: list[Any], train_fvp: list[A
 
     res: dict[str, Any] = {}
     errs: dict[str, np.ndarray] = {}
+    clusters = clusters_of(test)
     runs, alt = dict(info), None
     if "tiny" in info and info["tiny"].get("generation") is not None:  # the other decoding of the same weights
         g = info["tiny"]["generation"]
@@ -166,19 +177,19 @@ def evaluate(info: dict[str, dict[str, Any]], test: list[Any], train_fvp: list[A
         model = GazeXModel(ri["run_dir"], device="cpu", generation=ri.get("generation"))
         e, fails, complete = centroid_errors(model, test)
         errs[name] = e
-        res[name] = {"mean_px": float(e.mean()), "ci95": list(bootstrap_ci(e)), "parse_failures": fails,
+        res[name] = {"mean_px": float(e.mean()), "ci95": mean_ci(e, clusters), "parse_failures": fails,
                      "well_formed": complete, "n": len(e), "eval_seconds": time.perf_counter() - t,
                      **{k: v for k, v in ri.items() if k != "generation"}, "generation": asdict(model.generation)}
     for name, e in reference_errors(test, train_fvp).items():
         errs[name] = e
-        res[name] = {"mean_px": float(e.mean()), "ci95": list(bootstrap_ci(e)), "n": len(e)}
-    rng = np.random.default_rng(1)
+        res[name] = {"mean_px": float(e.mean()), "ci95": mean_ci(e, clusters), "n": len(e)}
+    from gazex_bench.metrics.stats import mean_reducer, paired_bootstrap
+
     for mine in [k for k in ("tiny", alt) if k in errs]:
         for other in [k for k in errs if k != mine and not (mine == alt and k == "tiny")]:
-            d = errs[other] - errs[mine]
-            boots = d[rng.integers(0, len(d), size=(2000, len(d)))].mean(axis=1)
-            res[f"diff_{other}_minus_{mine}"] = {"mean_px": float(d.mean()), "ci95": [
-                float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))], "n": len(d)}
+            pr = paired_bootstrap(errs[other], errs[mine], mean_reducer, n_resamples=N_BOOT, seed=1, clusters=clusters)
+            res[f"diff_{other}_minus_{mine}"] = {"mean_px": pr.diff.value, "ci95": [pr.diff.low, pr.diff.high],
+                                                 "p": pr.p_value, "n": pr.diff.n}
     return res
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from gazex_model.experiments.fvp_report import summary_section, verdict
-from gazex_model.experiments.tiny_fvp import bootstrap_ci, centroid_errors, reference_errors, trailing_mean
+from gazex_model.experiments.tiny_fvp import centroid_errors, mean_ci, reference_errors, trailing_mean
 from gazex_model.parse import Parsed
 
 
@@ -47,13 +47,16 @@ def test_reference_errors_by_hand() -> None:
     np.testing.assert_allclose(ref["image-centre"], [np.hypot(90, 50), np.hypot(60, 10)])  # centre (100, 50)
 
 
-def test_bootstrap_ci_and_verdict() -> None:
-    lo, hi = bootstrap_ci(np.full(7, 3.0))
+def test_mean_ci_and_verdict() -> None:
+    lo, hi = mean_ci(np.full(7, 3.0))
     assert lo == pytest.approx(3.0) and hi == pytest.approx(3.0)  # constant data: every resample mean is 3
     x = np.random.default_rng(5).normal(2.0, 1.0, 400)
-    lo, hi = bootstrap_ci(x)
+    lo, hi = mean_ci(x)
     se = x.std(ddof=1) / np.sqrt(len(x))  # normal approximation: mean +- 1.96 se, within 15 % of its width
     assert abs(lo - (x.mean() - 1.96 * se)) < 0.15 * 1.96 * se and abs(hi - (x.mean() + 1.96 * se)) < 0.15 * 1.96 * se
+    # two readings of 200 identical sentences each: resampling readings gives only means 0, 1 or 2 -> CI [0, 2]
+    y, cl = np.repeat([0.0, 2.0], 200), ["r1"] * 200 + ["r2"] * 200
+    assert mean_ci(y, cl) == [0.0, 2.0] and mean_ci(y)[1] - mean_ci(y)[0] < 0.3  # unclustered: far too narrow
     assert verdict([0.5, 3.0]).startswith("GazeX better")
     assert verdict([-3.0, -0.1]).startswith("GazeX worse")
     assert verdict([-1.0, 1.0]).startswith("no measurable")
