@@ -49,6 +49,18 @@ def _caps(spec: str | None) -> frozenset[Capability]:
         raise UsageError(f"gazex: capabilities must be among {[c.value for c in Capability]}, got {spec!r}") from None
 
 
+def _num(name: str, value: Any, cast: type, minimum: float) -> Any:
+    """``cast(value)`` for a ``--model-arg``, or one UsageError naming it (not a number, or below ``minimum``)."""
+    try:
+        out = cast(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"gazex: --model-arg {name} must be {'an integer' if cast is int else 'a number'}, "
+                         f"got {value!r}") from None
+    if out < minimum:
+        raise UsageError(f"gazex: --model-arg {name} must be >= {minimum:g}, got {value!r}")
+    return out
+
+
 class GazeXAdapter:
     """Harness adapter around :class:`gazex_model.infer.GazeXModel`.
 
@@ -80,12 +92,14 @@ class GazeXAdapter:
         self.path = Path(path).expanduser()
         cfg = read_run_config(self.path)
         gen = cfg.generation
-        gen = replace(gen, max_new_tokens=int(max_new_tokens or gen.max_new_tokens),
-                      batch_size=int(batch_size or gen.batch_size), do_sample=float(temperature) > 0,
-                      temperature=float(temperature) if float(temperature) > 0 else 1.0, top_p=float(top_p),
-                      fvp_mbr_samples=gen.fvp_mbr_samples if fvp_mbr_samples is None else int(fvp_mbr_samples))
-        torch.manual_seed(int(seed))
-        self.seed = int(seed)
+        temp = _num("temperature", temperature, float, 0.0)
+        gen = replace(gen, max_new_tokens=_num("max_new_tokens", max_new_tokens or gen.max_new_tokens, int, 1),
+                      batch_size=_num("batch_size", batch_size or gen.batch_size, int, 1), do_sample=temp > 0,
+                      temperature=temp if temp > 0 else 1.0, top_p=_num("top_p", top_p, float, 0.0),
+                      fvp_mbr_samples=gen.fvp_mbr_samples if fvp_mbr_samples is None
+                      else _num("fvp_mbr_samples", fvp_mbr_samples, int, 0))
+        self.seed = _num("seed", seed, int, 0)
+        torch.manual_seed(self.seed)
         self.capabilities = _caps(capabilities)
         self.model = GazeXModel(self.path, device=device, generation=gen)
 

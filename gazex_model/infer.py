@@ -132,10 +132,7 @@ class GazeXModel:
 
     def fvp(self, items: Sequence[tuple[str | Path, str]]) -> list[tuple[Generated, Parsed]]:
         """Ordered gaze clusters + observation (quarter-scale px) for ``(image_path, finding sentence)`` pairs."""
-        quarters = [load_quarter_gray(Path(p)) for p, _ in items]
-        samples = [Sample("fvp", "fvp", str(p), P.FVP.format(sentence=f), "", image=model_image(q, self.cfg.model.image_side))
-                   for (p, f), q in zip(items, quarters)]
-        return self.decode_fvp(samples, [(float(q.shape[1]), float(q.shape[0])) for q in quarters])
+        return self.decode_fvp(*self._fvp_samples(items))
 
     def decode_fvp(self, samples: Sequence[Sample], frames: Sequence[P.Frame]) -> list[tuple[Generated, Parsed]]:
         """Generate + parse FVP ``samples`` (coordinates in quarter-scale px of each ``frames`` entry).
@@ -161,12 +158,17 @@ class GazeXModel:
             out.append(cands[best if best is not None else 0])
         return out
 
-    def _fvp_generate(self, items: Sequence[tuple[str | Path, str]]) -> list[tuple[Generated, P.Frame]]:
-        """Greedy FVP generations + each image's quarter-scale ``(width, height)`` (grounding fallback)."""
+    def _fvp_samples(self, items: Sequence[tuple[str | Path, str]]) -> tuple[list[Sample], list[P.Frame]]:
+        """FVP prompts for ``(image_path, finding)`` pairs + each image's quarter-scale ``(width, height)``."""
         quarters = [load_quarter_gray(Path(p)) for p, _ in items]
         samples = [Sample("fvp", "fvp", str(p), P.FVP.format(sentence=f), "", image=model_image(q, self.cfg.model.image_side))
                    for (p, f), q in zip(items, quarters)]
-        return list(zip(self.generate(samples), [(float(q.shape[1]), float(q.shape[0])) for q in quarters]))
+        return samples, [(float(q.shape[1]), float(q.shape[0])) for q in quarters]
+
+    def _fvp_generate(self, items: Sequence[tuple[str | Path, str]]) -> list[tuple[Generated, P.Frame]]:
+        """Greedy FVP generations + each image's quarter-scale ``(width, height)`` (grounding fallback)."""
+        samples, frames = self._fvp_samples(items)
+        return list(zip(self.generate(samples), frames))
 
     def to_px(self, parsed: Parsed, frame: P.Frame) -> Parsed:
         """FVP coordinates in the run's ``data.coord_format`` -> quarter-scale pixels."""

@@ -4,8 +4,8 @@ Labeler: the rule-based CheXpert approximation
 (:func:`gazex_bench.metrics.chexpert_labeler.label_report`, ``gazex-rules``) by default, or
 CheXbert (the paper's labeler) with the ``reflacx-gaze`` task option ``chexbert=PATH``
 (:class:`SentenceLabeler`). The reference categories are fixed when the task data is built, so
-the scorer's ``--chexbert`` (report tasks) does not change them. A text's categories are the observations labelled positive (1) or uncertain (−1),
-excluding ``No Finding``. A sentence gets ONE category: the first of its categories in
+the scorer's ``--chexbert`` (report tasks) does not change them. A text's categories are the
+observations labelled positive (1) or uncertain (−1), excluding ``No Finding``. A sentence gets ONE category: the first of its categories in
 CheXpert order (so reference and model sentences follow the same rule); a sentence
 without a positive/uncertain observation is uncategorised (``None``) and is not matched
 in setting 1.

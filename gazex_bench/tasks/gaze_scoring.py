@@ -28,6 +28,7 @@ import numpy as np
 from gazex_bench.models.types import GazePrediction, GazeRequest, Response
 from gazex_bench.tasks.aggregate import mean_with_ci
 from gazex_bench.tasks.base import MetricValue, ScoreOptions, ScoreResult, TaskData, TaskSample
+from gazex_bench.tasks.gaze_labels import LABELER
 
 MODEL_NAME = "model"
 
@@ -94,7 +95,7 @@ def score_gaze_task(data: TaskData, responses: Mapping[str, Response], options: 
     images = _model_images(data, responses, s1)
     readers = _readers(data, images)
     status = {} if s1.status is None else {"setting1": f"{s1.status} ({len(_image_groups(data))} images)"}
-    status["categories_labeler"] = str(data.extra.get("labeler_name", "gazex-rules"))  # finding/report categories
+    status["categories_labeler"] = str(data.extra.get("labeler_name", LABELER))  # finding/report categories
     if not readers:
         return ScoreResult(per, metrics, {}, {}, status)
     res = _run_alignment(readers, images, options)

@@ -70,7 +70,6 @@ class ReflacxGazeTask(Task):
         """Read REFLACX, preprocess finding gaze, build finding and trajectory samples."""
         from gazex_bench.data.discover import discover
         from gazex_bench.data.reflacx import read_reflacx
-
         from gazex_bench.tasks.gaze_labels import labeler_for
 
         rmap = self.task_args.get("radiologist_map")

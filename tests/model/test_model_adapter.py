@@ -88,3 +88,14 @@ def test_fvp_mbr_decoding_is_seeded_and_overridable(adapter, image: Path) -> Non
     item = [(image, "small left pleural effusion .")]
     (g1, p1), (g2, p2) = mbr.model.fvp(item)[0], mbr.model.fvp(item)[0]
     assert g1.text == g2.text and p1.ok == p2.ok  # samples seeded by generation.mbr_seed -> same choice
+
+
+def test_bad_numeric_model_args_are_one_usage_error(adapter) -> None:  # noqa: ANN001
+    from gazex_bench.errors import UsageError
+    from gazex_model.adapter import GazeXAdapter
+
+    run_dir = str(adapter.model.run_dir)
+    with pytest.raises(UsageError, match="--model-arg fvp_mbr_samples must be an integer, got 'abc'"):
+        GazeXAdapter(path=run_dir, device="cpu", fvp_mbr_samples="abc")
+    with pytest.raises(UsageError, match="--model-arg temperature must be >= 0, got '-1'"):
+        GazeXAdapter(path=run_dir, device="cpu", temperature="-1")
