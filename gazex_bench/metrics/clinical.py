@@ -61,7 +61,21 @@ MIC5_LABELS: tuple[str, ...] = (
 )
 """The five Miura observations, in RGRG's order."""
 
-CONVENTIONS: tuple[str, ...] = ("mic5-unc-pos", "ex14-pos", "r2gen-mlc", "paper-pos", "paper-multiclass")
+CONVENTIONS: tuple[str, ...] = (
+    "mic5-unc-pos", "ex14-pos", "r2gen-mlc", "paper-pos", "paper-pos-13", "paper-multiclass",
+)
+
+NO_FINDING_LABELS: tuple[str, ...] = tuple(name for name in CHEXPERT_LABELS if name != "No Finding")
+"""The 13 observations of ``paper-pos-13`` (CheXpert order without No Finding)."""
+
+ZERO_DIVISION: dict[str, float] = {
+    "mic5-unc-pos": 1.0, "ex14-pos": 1.0, "paper-pos": 1.0, "paper-pos-13": 1.0,
+    "r2gen-mlc": 0.0, "paper-multiclass": 0.0,
+}
+"""Value of a 0/0 precision, recall or F1 per convention (the empty-set rule, module doc)."""
+
+EMPTY_RULE = "empty-set rule: no positive label in report and reference = 1.0 (zero_division=1)"
+"""The empty-set rule as stated in metric convention strings."""
 
 MULTICLASS_VALUES: tuple[float, ...] = (1.0, 0.0, -1.0, np.nan)
 """Class order of the ``paper-multiclass`` counts axis: positive, negative, uncertain, blank."""
@@ -70,6 +84,7 @@ _AVERAGING = {
     "mic5-unc-pos": ("micro",),
     "ex14-pos": ("samples",),
     "paper-pos": ("samples",),
+    "paper-pos-13": ("samples",),
     "r2gen-mlc": ("micro", "macro"),
     "paper-multiclass": ("multiclass",),
 }
@@ -165,7 +180,7 @@ def clinical_counts(refs: LabelInput, hyps: LabelInput, convention: str) -> Clin
     """
     if convention not in CONVENTIONS:
         raise UsageError(f"unknown CE convention {convention!r}; choose from {', '.join(CONVENTIONS)}")
-    order = MIC5_LABELS if convention == "mic5-unc-pos" else CHEXPERT_LABELS
+    order = {"mic5-unc-pos": MIC5_LABELS, "paper-pos-13": NO_FINDING_LABELS}.get(convention, CHEXPERT_LABELS)
     ref_m, hyp_m = labels_to_matrix(refs, order), labels_to_matrix(hyps, order)
     if ref_m.shape != hyp_m.shape:
         raise UsageError(f"{ref_m.shape[0]} reference label rows but {hyp_m.shape[0]} hypothesis rows")
@@ -178,39 +193,41 @@ def clinical_counts(refs: LabelInput, hyps: LabelInput, convention: str) -> Clin
     return ClinicalCounts(convention, order, tp, fp, fn)
 
 
-def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """Elementwise ``num / den`` with 0 where ``den == 0`` (sklearn ``zero_division=0``)."""
+def _safe_div(num: np.ndarray, den: np.ndarray, zero_division: float = 0.0) -> np.ndarray:
+    """Elementwise ``num / den`` with ``zero_division`` where ``den == 0`` (sklearn semantics)."""
     num = np.asarray(num, dtype=float)
     den = np.asarray(den, dtype=float)
-    out = np.zeros(np.broadcast(num, den).shape)
+    out = np.full(np.broadcast(num, den).shape, float(zero_division))
     np.divide(num, den, out=out, where=den > 0)
     return out
 
 
-def prf_from_counts(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Precision, recall, F1 elementwise from counts (0 where undefined).
+def prf_from_counts(
+    tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, zero_division: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Precision, recall, F1 elementwise from counts (``zero_division`` where 0/0).
 
     F1 is ``2·tp / (2·tp + fp + fn)``, equal to the harmonic mean of P and R whenever
-    it is defined and 0 otherwise (sklearn ``zero_division=0``).
+    it is defined and ``zero_division`` when tp = fp = fn = 0 (sklearn >= 1.3 semantics).
     """
-    precision = _safe_div(tp, tp + fp)
-    recall = _safe_div(tp, tp + fn)
-    f1 = _safe_div(2 * np.asarray(tp), 2 * np.asarray(tp) + fp + fn)
+    precision = _safe_div(tp, tp + fp, zero_division)
+    recall = _safe_div(tp, tp + fn, zero_division)
+    f1 = _safe_div(2 * np.asarray(tp), 2 * np.asarray(tp) + fp + fn, zero_division)
     return precision, recall, f1
 
 
 def _micro(c: ClinicalCounts) -> dict[str, float]:
-    p, r, f = prf_from_counts(c.tp.sum(), c.fp.sum(), c.fn.sum())
+    p, r, f = prf_from_counts(c.tp.sum(), c.fp.sum(), c.fn.sum(), ZERO_DIVISION[c.convention])
     return {"precision": float(p), "recall": float(r), "f1": float(f)}
 
 
 def _macro(c: ClinicalCounts) -> dict[str, float]:
-    p, r, f = prf_from_counts(c.tp.sum(axis=0), c.fp.sum(axis=0), c.fn.sum(axis=0))
+    p, r, f = prf_from_counts(c.tp.sum(axis=0), c.fp.sum(axis=0), c.fn.sum(axis=0), ZERO_DIVISION[c.convention])
     return {"precision": float(p.mean()), "recall": float(r.mean()), "f1": float(f.mean())}
 
 
 def _samples(c: ClinicalCounts) -> dict[str, float]:
-    p, r, f = prf_from_counts(c.tp.sum(axis=1), c.fp.sum(axis=1), c.fn.sum(axis=1))
+    p, r, f = prf_from_counts(c.tp.sum(axis=1), c.fp.sum(axis=1), c.fn.sum(axis=1), ZERO_DIVISION[c.convention])
     if p.size == 0:
         return {"precision": 0.0, "recall": 0.0, "f1": 0.0}
     return {"precision": float(p.mean()), "recall": float(r.mean()), "f1": float(f.mean())}

@@ -117,6 +117,7 @@ BUILTIN_ADAPTERS: dict[str, str] = {
     "oracle": "gazex_bench.models.baselines.oracle:OracleAdapter",
     "random": "gazex_bench.models.baselines.random_baseline:RandomAdapter",
     "nearest-report": "gazex_bench.models.baselines.nearest_report:NearestReportAdapter",
+    "empty-report": "gazex_bench.models.baselines.empty_report:EmptyReportAdapter",
     "majority-answer": "gazex_bench.models.baselines.majority_answer:MajorityAnswerAdapter",
     "chest-box": "gazex_bench.models.baselines.boxes:ChestBoxAdapter",
     "center-box": "gazex_bench.models.baselines.boxes:CenterBoxAdapter",

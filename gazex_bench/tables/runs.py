@@ -17,7 +17,7 @@ import pandas as pd
 from gazex_bench.errors import DataFormatError
 
 REFERENCE_ADAPTERS: frozenset[str] = frozenset(
-    {"oracle", "random", "nearest-report", "majority-answer", "chest-box", "center-box", "center-bias"}
+    {"oracle", "random", "nearest-report", "empty-report", "majority-answer", "chest-box", "center-box", "center-bias"}
 )
 """Built-in reference baselines: shown as ``baseline`` rows (``oracle`` is the ceiling)."""
 

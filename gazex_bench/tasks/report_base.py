@@ -19,18 +19,28 @@ from gazex_bench.tasks.base import ScoreOptions, ScoreResult, Task, TaskData, Ta
 from gazex_bench.tasks.common import merge_counts, missing_image, select_split, take_samples, train_records
 
 NLG_METRICS = ("bleu1", "bleu2", "bleu3", "bleu4", "meteor", "rouge_l", "cider_d")
-CE_CONVENTIONS = ("paper-pos", "mic5-unc-pos", "ex14-pos")
+CE_CONVENTIONS = ("paper-pos", "paper-pos-13", "mic5-unc-pos", "ex14-pos")
+
+_CE_SCOPE = {
+    "paper-pos": "14 CheXpert labels incl. No Finding, positive only, example-based",
+    "paper-pos-13": "13 CheXpert labels, No Finding left out, positive only, example-based",
+    "mic5-unc-pos": "5 Miura labels, uncertain = positive, micro",
+    "ex14-pos": "14 CheXpert labels incl. No Finding, positive only, example-based",
+}
 
 
 def report_conventions(text_convention: str) -> dict[str, str]:
     """Metric name → convention id for a report task."""
     nlg = {m: f"{m}@pycoco-corpus/{text_convention}" for m in NLG_METRICS}
     nlg["meteor"] = f"meteor@metrics/report.py/{text_convention}"
+    from gazex_bench.metrics.clinical import EMPTY_RULE
+
     ce = {}
     for conv in CE_CONVENTIONS:
         key = conv.replace("-", "_")
         for part in ("precision", "recall", "f1"):
-            ce[f"ce_{part}_{key}"] = f"ce_{part}@{conv} (metrics/clinical.py; labeler: rule-based or --chexbert)"
+            ce[f"ce_{part}_{key}"] = (f"ce_{part}@{conv} (metrics/clinical.py: {_CE_SCOPE[conv]}; {EMPTY_RULE}; "
+                                      "labeler named per row: run.json analysis_status.ce_labeler)")
     for part in ("precision", "recall", "f1", "accuracy"):
         ce[f"ce_{part}_paper_multiclass"] = (f"ce_{part}@paper-multiclass (metrics/clinical.py: 4 classes pos/neg/unc/"
                                              "blank per observation, mean over observations)")

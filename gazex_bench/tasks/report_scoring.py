@@ -25,17 +25,49 @@ from gazex_bench.tasks.base import MetricValue, ScoreOptions, ScoreResult
 from gazex_bench.tasks.report_base import CE_CONVENTIONS
 
 
+def labeler_id(options: ScoreOptions) -> str:
+    """Name of the CE labeler a run uses: ``gazex-rules v<LABELER_VERSION>`` or ``chexbert sha256:<12 hex>``.
+
+    The rule-based version is ``chexpert_labeler.LABELER_VERSION`` (falling back to
+    ``LABELER_METADATA["version"]``); CheXbert is named by the SHA-256 of its checkpoint file.
+    """
+    if options.chexbert_checkpoint is not None:
+        return f"chexbert sha256:{_file_sha256(options.chexbert_checkpoint)[:12]}"
+    from gazex_bench.metrics import chexpert_labeler as rules
+
+    version = getattr(rules, "LABELER_VERSION", None) or getattr(rules, "LABELER_METADATA", {}).get("version", "?")
+    return f"gazex-rules v{version}"
+
+
+_SHA_CACHE: dict[tuple[str, float, int], str] = {}
+
+
+def _file_sha256(path: Any) -> str:
+    import hashlib
+    from pathlib import Path
+
+    st = Path(path).stat()
+    key = (str(path), st.st_mtime, st.st_size)
+    if key not in _SHA_CACHE:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        _SHA_CACHE[key] = h.hexdigest()
+    return _SHA_CACHE[key]
+
+
 def label_texts(texts: Sequence[str], options: ScoreOptions) -> tuple[list[dict[str, float | None]], str]:
-    """Label reports with CheXbert (checkpoint given) or the rule-based labeler; returns labels + labeler id."""
+    """Label reports with CheXbert (checkpoint given) or the rule-based labeler; returns labels + :func:`labeler_id`."""
     if options.chexbert_checkpoint is not None:
         from gazex_bench.metrics.chexbert import ChexbertLabeler
 
         ckpt = options.chexbert_checkpoint
         labeler = ChexbertLabeler(ckpt, ckpt.parent)
-        return labeler.label_reports(list(texts)), "chexbert"
+        return labeler.label_reports(list(texts)), labeler_id(options)
     from gazex_bench.metrics.chexpert_labeler import label_reports
 
-    return label_reports(list(texts)), "gazex-rules"
+    return label_reports(list(texts)), labeler_id(options)
 
 
 def clinical_metrics(
@@ -134,7 +166,8 @@ def score_report_task(
     ce, per_ce, table = clinical_metrics(hyps, refs, options)
     metrics.update(ce)
     per = {sid: {**per_sample[i], "ce_f1_paper_pos": per_ce[i]} for i, sid in enumerate(ids)}
-    return ScoreResult(per, metrics, {"clinical_per_category": table})
+    status = {"ce_labeler": str(table["labeler"].iloc[0]) if len(table) else labeler_id(options)}
+    return ScoreResult(per, metrics, {"clinical_per_category": table}, status=status)
 
 
 def corpus_functions(

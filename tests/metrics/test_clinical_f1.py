@@ -2,7 +2,8 @@
 
 Sources: RGRG compute_micro_average_CE_scores / compute_example_based_CE_scores,
 zhjohnchan/R2Gen compute_ce.py (compute_mlc), PromptMRG metrics_clinical.py (metrics.md §1.4);
-sklearn.metrics.precision_recall_fscore_support with zero_division=0.
+sklearn.metrics.precision_recall_fscore_support with zero_division=1 for the conventions under the
+empty-set rule (mic5-unc-pos, ex14-pos, paper-pos, paper-pos-13) and zero_division=0 for r2gen-mlc.
 """
 
 from __future__ import annotations
@@ -45,12 +46,26 @@ def test_mic5_known_answer() -> None:
 def test_ex14_known_answer() -> None:
     # report 0: ref {CM:1, EFF:1}, hyp {CM:1, ED:1, EFF:-1}; positive-only:
     #   tp=1 (CM), fp=1 (ED), fn=1 (EFF; -1 is not positive) -> P=.5 R=.5 F1=2/(2+1+1)=.5
-    # report 1: ref {} (all blank, NF blank too here), hyp {} -> tp=fp=fn=0 -> P=R=F1=0 (NaN->0)
-    # mean over reports: P=.25, R=.25, F1=.25
+    # report 1: ref {} (all blank, NF blank too here), hyp {} -> tp=fp=fn=0 -> empty-set rule: P=R=F1=1
+    # mean over reports: P=(.5+1)/2=.75, R=.75, F1=.75
     refs = [{"Cardiomegaly": 1.0, "Pleural Effusion": 1.0}, {}]
     hyps = [{"Cardiomegaly": 1.0, "Edema": 1.0, "Pleural Effusion": -1.0}, {}]
-    assert clinical_scores(refs, hyps, "ex14-pos") == pytest.approx({"precision": 0.25, "recall": 0.25, "f1": 0.25})
+    assert clinical_scores(refs, hyps, "ex14-pos") == pytest.approx({"precision": 0.75, "recall": 0.75, "f1": 0.75})
     assert clinical_scores(refs, hyps, "paper-pos") == clinical_scores(refs, hyps, "ex14-pos")
+
+
+def test_paper_pos_13_leaves_no_finding_out() -> None:
+    # report 0: ref {NF:1}, hyp {NF:1} (an empty report is labelled No Finding, as a normal one)
+    #   paper-pos (14): tp=1 -> F1 1;  paper-pos-13: tp=fp=fn=0 -> empty-set rule -> 1
+    # report 1: ref {EFF:1}, hyp {NF:1}
+    #   paper-pos: fp=1 (NF), fn=1 (EFF) -> F1 0, P 0, R 0;  paper-pos-13: fn=1 -> F1 0, P = 1 (0/0), R 0
+    # report 2: ref {NF:1, Support Devices:1}, hyp {EFF:1}
+    #   paper-pos: fp=1, fn=2 -> 0;  paper-pos-13: fp=1 (EFF), fn=1 (SD) -> F1 0, P 0, R 0
+    refs = [{"No Finding": 1.0}, {"Pleural Effusion": 1.0}, {"No Finding": 1.0, "Support Devices": 1.0}]
+    hyps = [{"No Finding": 1.0}, {"No Finding": 1.0}, {"Pleural Effusion": 1.0}]
+    assert clinical_scores(refs, hyps, "paper-pos") == pytest.approx({"precision": 1 / 3, "recall": 1 / 3, "f1": 1 / 3})
+    assert clinical_scores(refs, hyps, "paper-pos-13") == pytest.approx(
+        {"precision": (1 + 1 + 0) / 3, "recall": 1 / 3, "f1": 1 / 3})
 
 
 def test_r2gen_known_answer() -> None:
@@ -87,15 +102,21 @@ def test_sklearn_parity_binary(seed: int) -> None:
     rng = np.random.default_rng(seed)
     ref, hyp = _random_labels(rng, 60), _random_labels(rng, 60)
     yt5, yp5 = binarize(ref[:, IDX5], True), binarize(hyp[:, IDX5], True)
-    p, r, f, _ = prfs(yt5.ravel(), yp5.ravel(), average="binary", zero_division=0)
+    p, r, f, _ = prfs(yt5.ravel(), yp5.ravel(), average="binary", zero_division=1)
     s = clinical_scores(ref, hyp, "mic5-unc-pos")
     assert (s["precision"], s["recall"], s["f1"]) == pytest.approx((p, r, f), abs=1e-6)
-    p2, r2, f2, _ = prfs(yt5, yp5, average="micro", zero_division=0)  # same thing, multilabel API
+    p2, r2, f2, _ = prfs(yt5, yp5, average="micro", zero_division=1)  # same thing, multilabel API
     assert s["f1"] == pytest.approx(f2, abs=1e-6)
     yt, yp = binarize(ref, False), binarize(hyp, False)
+    yt[::4], yp[::4] = 0, 0  # every 4th report: no positive on either side (the empty-set rule at work)
+    ref[::4], hyp[::4] = np.nan, np.nan
     e = clinical_scores(ref, hyp, "ex14-pos")
-    ps, rs, fs, _ = prfs(yt, yp, average="samples", zero_division=0)
+    ps, rs, fs, _ = prfs(yt, yp, average="samples", zero_division=1)
     assert (e["precision"], e["recall"], e["f1"]) == pytest.approx((ps, rs, fs), abs=1e-6)
+    keep = [i for i, name in enumerate(CHEXPERT_LABELS) if name != "No Finding"]
+    e13 = clinical_scores(ref, hyp, "paper-pos-13")
+    p13, r13, f13, _ = prfs(yt[:, keep], yp[:, keep], average="samples", zero_division=1)
+    assert (e13["precision"], e13["recall"], e13["f1"]) == pytest.approx((p13, r13, f13), abs=1e-6)
     m = clinical_scores(ref, hyp, "r2gen-mlc")
     for avg in ("micro", "macro"):
         pa, ra, fa, _ = prfs(yt, yp, average=avg, zero_division=0)
@@ -129,7 +150,9 @@ def test_edge_cases_and_errors() -> None:
     same = _random_labels(np.random.default_rng(6), 10)
     assert clinical_scores(same, same, "r2gen-mlc")["micro_f1"] == pytest.approx(1.0)
     empty = np.full((3, 14), np.nan)
-    assert clinical_scores(empty, empty, "mic5-unc-pos") == {"precision": 0.0, "recall": 0.0, "f1": 0.0}
+    # no positive anywhere: 0/0 everywhere -> empty-set rule 1.0 (a report scored against itself)
+    assert clinical_scores(empty, empty, "mic5-unc-pos") == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert clinical_scores(empty, empty, "r2gen-mlc")["micro_f1"] == 0.0  # R2Gen compute_mlc keeps zero_division=0
     with pytest.raises(UsageError, match="unknown CE convention"):
         clinical_scores(same, same, "bogus")
     with pytest.raises(UsageError, match="hypothesis rows"):
