@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from gazex_bench.errors import GazexError, UsageError
 
@@ -56,27 +57,43 @@ def run(args: argparse.Namespace) -> int:
 
     from gazex_bench.io import atomic_write_json
     from gazex_model.config import load_config
-    from gazex_model.data import corpus_of
-    from gazex_bench.runner.data_root import cache_dir
-    from gazex_model.sources import cached_pools
-    from gazex_model.split import write_split
-    from gazex_model.train import TrainData, train
 
     cfg = load_config(args.config, args.overrides)
     root = args.data_root or cfg.data.root or str(phantom_root(cfg.data.phantom_size))
     if args.data_root:
         cfg = load_config(args.config, [*args.overrides, f"data.root={args.data_root}"])
     out = Path(args.out or Path("runs") / cfg.name)
-    pools = cached_pools(cfg, root, None if args.no_cache else cache_dir() / "gazex_model")
-    if pools.split is not None:
-        write_split(pools.split, out / "split_manifest.json")
-    summary = {"root": str(root), "counts": pools.counts, "skipped": dict(pools.skipped)}
-    corpus = corpus_of(pools.train) + corpus_of(pools.test)
-    result = train(cfg, out, TrainData(pools.train, corpus, summary), resume=args.resume)
-    atomic_write_json(out / "data_summary.json", summary)
+    result = train_config(cfg, root, out, cache=not args.no_cache, resume=args.resume)
     print(json.dumps({"run_dir": str(result.run_dir), "steps": result.steps, "seconds": round(result.seconds, 1),
                       "step_seconds_median": result.step_seconds_median, "final_losses": result.final_losses}))
     return 0
+
+
+def train_config(cfg: Any, root: str | Path, out: Path, *, cache: bool = True, resume: bool = False) -> Any:
+    """Build (or load cached) pools for ``cfg`` from ``root`` and train into ``out``; returns the RunResult.
+
+    A tiny backbone (``model.backbone: tiny`` without ``init_from``) gets its tokenizer from
+    :func:`~gazex_model.sources.backbone_corpus` (all of the root's text, not the config's
+    objectives), so every variant of one root and seed starts from the same backbone.
+    """
+    from gazex_bench.io import atomic_write_json
+    from gazex_bench.runner.data_root import cache_dir
+    from gazex_model.data import corpus_of
+    from gazex_model.sources import backbone_corpus, cached_pools, data_fingerprint
+    from gazex_model.split import write_split
+    from gazex_model.train import TrainData, train
+
+    cdir = cache_dir() / "gazex_model" if cache else None
+    pools = cached_pools(cfg, root, cdir)
+    if pools.split is not None:
+        write_split(pools.split, out / "split_manifest.json")
+    summary = {"root": str(root), "fingerprint": data_fingerprint(root), "counts": pools.counts,
+               "skipped": dict(pools.skipped)}
+    builds_tiny = cfg.model.backbone == "tiny" and not cfg.model.init_from
+    corpus = backbone_corpus(cfg, root, cdir) if builds_tiny else corpus_of(pools.train) + corpus_of(pools.test)
+    result = train(cfg, out, TrainData(pools.train, corpus, summary), resume=resume)
+    atomic_write_json(out / "data_summary.json", summary)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:

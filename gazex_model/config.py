@@ -23,6 +23,17 @@ from gazex_bench.errors import UsageError
 OBJECTIVES: tuple[str, ...] = ("fvp", "gtm", "sda", "report", "vqa", "grounding")
 """Objective groups a config can weight (sampling probabilities, normalised)."""
 
+STAGE_OBJECTIVES: dict[int, frozenset[str]] = {
+    1: frozenset({"fvp", "gtm", "sda"}),
+    2: frozenset({"fvp", "report", "vqa", "grounding"}),
+}
+"""Objectives each protocol stage may weight (``stage: 0`` = unstaged, no check).
+
+Stage 1 is gaze pretraining (GazeX's FVP + GTM + SDA, its ablations, the gaze-boxes baseline =
+FVP only) from the bare backbone; stage 2 is the downstream fine-tune of a stage-1 run
+(``model.init_from``) or of the bare backbone (the no-gaze baseline): reports, VQA, grounding,
+or FVP targets for the gaze-alignment fine-tune."""
+
 
 @dataclass(frozen=True)
 class TinyModelSettings:
@@ -127,7 +138,8 @@ class DataSettings:
     """Phase-3 readings in the test split at full REFLACX scale (scaled for smaller sets)."""
     split_seed: int = 0
     report_source: str = "reflacx"
-    """Text for the ``report`` objective: reflacx (transcriptions) | mimic (R2Gen annotation)."""
+    """Text for the ``report`` objective: reflacx (transcriptions) | mimic (R2Gen MIMIC annotation, train
+    split) | iu (IU X-ray R2Gen annotation, train split: the paper's IU setting 1 fine-tune)."""
     workers: int = 1
     """Processes for the gaze preprocessing (results do not depend on it)."""
     max_samples_per_objective: int = 0
@@ -159,6 +171,9 @@ class TrainConfig:
     """One training run (or a zero-shot one: ``method: none`` or ``max_steps: 0``)."""
 
     name: str = "gazex"
+    stage: int = 0
+    """Protocol stage: 1 = gaze pretraining, 2 = downstream fine-tune, 0 = unstaged (no check);
+    see :data:`STAGE_OBJECTIVES` and docs/training.md ("Two-stage protocol")."""
     seed: int = 0
     method: str = "lora"
     """lora | full | none."""
@@ -193,8 +208,9 @@ class TrainConfig:
             raise UsageError(f"{where}: all objective weights are 0")
         if self.scheduler not in ("cosine", "linear", "constant"):
             raise UsageError(f"{where}: scheduler must be cosine, linear or constant")
-        if self.data.report_source not in ("reflacx", "mimic"):
-            raise UsageError(f"{where}: data.report_source must be reflacx or mimic")
+        if self.data.report_source not in ("reflacx", "mimic", "iu"):
+            raise UsageError(f"{where}: data.report_source must be reflacx, mimic or iu")
+        self._validate_stage(where)
         if self.data.coord_format not in ("gazex", "fixed3", "norm100"):
             raise UsageError(f"{where}: data.coord_format must be gazex, fixed3 or norm100, got {self.data.coord_format!r}")
         starts = {k: getattr(self.objective_start, k) for k in OBJECTIVES}
@@ -207,6 +223,19 @@ class TrainConfig:
             raise UsageError(f"{where}: generation.fvp_mbr_samples must be >= 0")
         if self.batch_size < 1 or self.grad_accum < 1:
             raise UsageError(f"{where}: batch_size and grad_accum must be >= 1")
+
+    def _validate_stage(self, where: str) -> None:
+        """Stage 1 weights only gaze objectives and starts from the backbone; stage 2 only downstream ones."""
+        if self.stage == 0:
+            return
+        if self.stage not in STAGE_OBJECTIVES:
+            raise UsageError(f"{where}: stage must be 0 (unstaged), 1 (gaze pretraining) or 2 (downstream), got {self.stage}")
+        extra = sorted(set(self.objectives.active()) - STAGE_OBJECTIVES[self.stage])
+        if extra:
+            raise UsageError(f"{where}: stage {self.stage} may not weight objective '{extra[0]}' "
+                             f"(allowed: {', '.join(sorted(STAGE_OBJECTIVES[self.stage]))})")
+        if self.stage == 1 and self.model.init_from:
+            raise UsageError(f"{where}: stage 1 starts from the backbone; model.init_from must be empty")
 
 
 def _coerce(value: Any, typ: Any, key: str, where: str) -> Any:

@@ -113,10 +113,29 @@ def _img_sample(objective: str, sid: str, prompt: str, target: str, path: Path |
     return Sample(objective, objective, sid, prompt, target, image=model_image(load_quarter_gray(Path(path)), side))
 
 
+def _report_train_records(source: str, paths: Any, skipped: Counter[str]) -> list[Any]:
+    """Train-split report records of MIMIC-CXR (R2Gen) or IU X-ray (R2Gen layout; Kaggle has no split)."""
+    from gazex_bench.data.discover import require
+
+    if source == "mimic":
+        from gazex_bench.data.mimic import read_r2gen_annotation
+
+        res = read_r2gen_annotation(require(paths, "mimic_r2gen"), "mimic-cxr", paths.mimic_r2gen_images)
+    else:
+        from gazex_bench.data.iu_xray import read_iu
+
+        res = read_iu(require(paths, "iu"))
+    recs = [r for r in res.records if r.split == "train"]
+    if not recs and res.records:
+        skipped[f"report ({source}): no train split in the data (e.g. the Kaggle IU layout)"] += len(res.records)
+    return recs
+
+
 def downstream_pools(cfg: TrainConfig, paths: Any, objectives: set[str]) -> tuple[dict[str, list[Sample]], Counter[str]]:
     """Train-split pools of the downstream datasets named in ``objectives``.
 
-    ``report`` (with ``data.report_source: mimic``) reads R2Gen ``mimic_cxr/annotation.json``;
+    ``report`` (with ``data.report_source: mimic`` / ``iu``) reads the R2Gen ``mimic_cxr`` / ``iu_xray``
+    annotation (train split; the first listed image of a study);
     ``vqa`` Medical-CXR-VQA; ``grounding`` MS-CXR (boxes /4 -> quarter-scale targets).
     """
     from gazex_bench.data.discover import require
@@ -124,11 +143,8 @@ def downstream_pools(cfg: TrainConfig, paths: Any, objectives: set[str]) -> tupl
     skipped: Counter[str] = Counter()
     side, cap = cfg.model.image_side, cfg.data.max_samples_per_objective
     pools: dict[str, list[Sample]] = {}
-    if "report" in objectives and cfg.data.report_source == "mimic":
-        from gazex_bench.data.mimic import read_r2gen_annotation
-
-        res = read_r2gen_annotation(require(paths, "mimic_r2gen"), "mimic-cxr", paths.mimic_r2gen_images)
-        recs = [r for r in res.records if r.split == "train"][: cap or None]
+    if "report" in objectives and cfg.data.report_source in ("mimic", "iu"):
+        recs = _report_train_records(cfg.data.report_source, paths, skipped)[: cap or None]
         pools["report"] = [s for r in recs if (s := _img_sample("report", r.sample_id, P.REPORT, r.report,
                                                                    r.image_paths[0] if r.image_paths else None, side, skipped))]
     if "vqa" in objectives:
@@ -156,12 +172,18 @@ def build_pools(cfg: TrainConfig, root: str | Path) -> Pools:
 
     paths = discover(Path(root))
     pools = gaze_pools(cfg, paths)
-    wanted = set(cfg.objectives.active())
-    extra, skipped = downstream_pools(cfg, paths, wanted)
-    pools.train.update(extra)
-    pools.skipped.update(skipped)
-    pools.counts["train"].update({k: len(v) for k, v in extra.items()})
-    return pools
+    extra, skipped = downstream_pools(cfg, paths, set(cfg.objectives.active()))
+    return _merge(pools, extra, skipped)
+
+
+def _merge(pools: Pools, extra: dict[str, list[Sample]], skipped: Counter[str]) -> Pools:
+    """A copy of ``pools`` with the downstream train pools ``extra`` added (they replace ``report``)."""
+    out = Pools(dict(pools.train), dict(pools.test), pools.split, Counter(pools.skipped),
+                {**pools.counts, "train": dict(pools.counts.get("train", {}))})
+    out.train.update(extra)
+    out.skipped.update(skipped)
+    out.counts["train"].update({k: len(v) for k, v in extra.items()})
+    return out
 
 
 DOWNSTREAM_OBJECTIVES: tuple[str, ...] = ("report", "vqa", "grounding")
@@ -169,11 +191,11 @@ DOWNSTREAM_OBJECTIVES: tuple[str, ...] = ("report", "vqa", "grounding")
 
 
 def data_fingerprint(root: str | Path) -> str:
-    """Cheap content fingerprint of a data root: sha256 over the REFLACX metadata CSVs and R2Gen annotation.
+    """Cheap content fingerprint of a data root: sha256 over the REFLACX metadata CSVs and R2Gen annotations.
 
-    Hashes the bytes of ``<reflacx>/main_data/metadata_phase_{1,2,3}.csv`` and
-    ``mimic_cxr/annotation.json`` (wherever :func:`~gazex_bench.data.discover.discover` finds them;
-    a missing file contributes its name only), so a phantom regenerated at the same path gets a new key.
+    Hashes the bytes of ``<reflacx>/main_data/metadata_phase_{1,2,3}.csv``, ``mimic_cxr/annotation.json``
+    and the IU annotation (wherever :func:`~gazex_bench.data.discover.discover` finds them; a missing
+    file contributes its name only), so a phantom regenerated at the same path gets a new key.
     """
     import hashlib
 
@@ -185,6 +207,8 @@ def data_fingerprint(root: str | Path) -> str:
         files += [Path(paths.reflacx) / "main_data" / f"metadata_phase_{i}.csv" for i in (1, 2, 3)]
     if paths.mimic_r2gen is not None:
         files.append(Path(paths.mimic_r2gen))
+    if paths.iu is not None and (Path(paths.iu) / "annotation.json").is_file():
+        files.append(Path(paths.iu) / "annotation.json")
     h = hashlib.sha256()
     for f in files:
         h.update(f.name.encode() + b"\0")
@@ -194,41 +218,101 @@ def data_fingerprint(root: str | Path) -> str:
     return h.hexdigest()
 
 
-def pools_cache_key(cfg: TrainConfig, root: str | Path) -> str:
-    """JSON key of :func:`cached_pools`: root, data fingerprint, data settings, image side, seed, downstream objectives.
+def pools_cache_key(cfg: TrainConfig, root: str | Path, objective: str | None = None) -> str:
+    """JSON key of one cached part of :func:`cached_pools`: root, data fingerprint, data settings, image side, seed.
 
-    Gaze objective weights (fvp/gtm/sda) are left out: they do not change the pools, so the
-    tiny ablations share one cached build.
+    ``objective=None`` keys the gaze pools (fvp, gtm, sda, reflacx report, split), which no objective
+    weight changes, so every stage-1 variant shares one build; a downstream ``objective`` keys its
+    train pool (with the report source for ``report``).
     """
     import json
     from dataclasses import asdict
 
-    active = cfg.objectives.active()
     data = asdict(cfg.data)
     if data.get("coord_format") == "gazex":  # the default: keep keys of caches built before the option existed
         data.pop("coord_format")
-    return json.dumps({"root": str(Path(root).resolve()), "fingerprint": data_fingerprint(root),
-                       "data": data, "side": cfg.model.image_side, "seed": cfg.seed,
-                       "obj": sorted(k for k in DOWNSTREAM_OBJECTIVES if k in active), "v": 2}, sort_keys=True)
+    for k in ("report_source", "max_samples_per_objective", "workers"):
+        data.pop(k, None)
+    key = {"root": str(Path(root).resolve()), "fingerprint": data_fingerprint(root), "data": data,
+           "side": cfg.model.image_side, "seed": cfg.seed, "v": 3}
+    if objective is not None:
+        key = {**key, "objective": objective, "cap": cfg.data.max_samples_per_objective,
+               "source": cfg.data.report_source if objective == "report" else None}
+    else:
+        key["cap"] = cfg.data.max_samples_per_objective
+    return json.dumps(key, sort_keys=True)
 
 
-def cached_pools(cfg: TrainConfig, root: str | Path, cache_dir: str | Path | None) -> Pools:
-    """:func:`build_pools` memoised as a pickle keyed by :func:`pools_cache_key`.
+_MEMO: dict[str, Any] = {}
+"""Pickles already loaded in this process (the protocol runner trains many variants in one process)."""
 
-    Delete the cache dir to rebuild. ``cache_dir=None`` disables it.
-    """
+
+def _cached(cache_dir: Path, key: str, build: Any) -> Any:
+    """``build()`` memoised as ``pools-<sha1(key)>.pkl`` under ``cache_dir`` (and in memory)."""
     import hashlib
     import pickle
 
-    if cache_dir is None:
-        return build_pools(cfg, root)
-    key = pools_cache_key(cfg, root)
     path = Path(cache_dir) / f"pools-{hashlib.sha1(key.encode()).hexdigest()[:16]}.pkl"
+    if path in _MEMO:
+        return _MEMO[path]
     if path.is_file():
         with path.open("rb") as fh:
-            return pickle.load(fh)
-    pools = build_pools(cfg, root)
-    from gazex_bench.io import atomic_write_bytes
+            value = pickle.load(fh)
+    else:
+        from gazex_bench.io import atomic_write_bytes
 
-    atomic_write_bytes(path, pickle.dumps(pools, protocol=pickle.HIGHEST_PROTOCOL))
-    return pools
+        value = build()
+        atomic_write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    _MEMO[path] = value
+    return value
+
+
+def cached_pools(cfg: TrainConfig, root: str | Path, cache_dir: str | Path | None) -> Pools:
+    """:func:`build_pools` memoised in parts: the gaze pools once, each downstream pool once.
+
+    Pickles keyed by :func:`pools_cache_key`; delete the cache dir to rebuild. ``cache_dir=None`` disables it.
+    """
+    if cache_dir is None:
+        return build_pools(cfg, root)
+    from gazex_bench.data.discover import discover
+
+    gaze = _cached(Path(cache_dir), pools_cache_key(cfg, root), lambda: gaze_pools(cfg, discover(Path(root))))
+    extra: dict[str, list[Sample]] = {}
+    skipped: Counter[str] = Counter()
+    for obj in (k for k in DOWNSTREAM_OBJECTIVES if k in cfg.objectives.active()):
+        if obj == "report" and cfg.data.report_source == "reflacx":
+            continue  # the gaze pools' report pool
+        part, sk = _cached(Path(cache_dir), pools_cache_key(cfg, root, obj),
+                           lambda o=obj: downstream_pools(cfg, discover(Path(root)), {o}))
+        extra.update(part)
+        skipped.update(sk)
+    return _merge(gaze, extra, skipped)
+
+
+def backbone_corpus(cfg: TrainConfig, root: str | Path, cache_dir: str | Path | None) -> list[str]:
+    """Text a tiny backbone's tokenizer is trained on: every pool of ``root``, whatever the config weights.
+
+    Gaze pools (train + test) and the train pools of every downstream objective (MIMIC and IU
+    reports, VQA, grounding) whose dataset the root holds, so every variant trained on one data
+    root with one seed starts from the same tiny backbone (the bare backbone of the protocol).
+    """
+    from dataclasses import replace
+
+    from gazex_bench.data.discover import discover
+    from gazex_model.config import ObjectiveWeights
+    from gazex_model.data import corpus_of
+
+    paths = discover(Path(root))
+    texts: set[str] = set()
+    for source, objs in (("mimic", {"report": 1.0, "vqa": 1.0, "grounding": 1.0}), ("iu", {"report": 1.0})):
+        objs = {k: v for k, v in objs.items() if _has_dataset(paths, k, source)}
+        c = replace(cfg, objectives=ObjectiveWeights(**{"fvp": 1.0, "gtm": 1.0, "sda": 1.0, **objs}),
+                    data=replace(cfg.data, report_source=source))
+        pools = cached_pools(c, root, cache_dir)
+        texts.update(corpus_of(pools.train), corpus_of(pools.test))
+    return sorted(texts)
+
+
+def _has_dataset(paths: Any, objective: str, source: str) -> bool:
+    field_name = {"vqa": "vqa", "grounding": "ms_cxr"}.get(objective, "mimic_r2gen" if source == "mimic" else "iu")
+    return getattr(paths, field_name, None) is not None

@@ -8,8 +8,13 @@ bf16 (weights + autocast) on GPU unless the config says otherwise.
 Every run writes into its output directory: ``resolved_config.yaml``, ``run_info.json``
 (git commit + dirty flag, versions, device, data counts, timings), ``metrics.jsonl`` (one
 line per optimiser step with the loss of each objective seen in that step),
-``checkpoints/step_XXXXXX/`` (model, optimiser, scheduler, RNG, sampler, step) and the
-final ``adapter/`` (or ``model/``) + ``processor/``.
+``checkpoints/step_XXXXXX/`` (model, optimiser, scheduler, RNG, sampler, step), the
+final ``adapter/`` (or ``model/``) + ``processor/`` and ``training_record.json`` (lineage
+backbone -> stage 1 -> stage 2 and the budget; :mod:`gazex_model.lineage`).
+
+Two-stage protocol (docs/training.md): stage 1 (``stage: 1``) trains gaze objectives from the
+backbone; stage 2 (``stage: 2``) fine-tunes a stage-1 run (``model.init_from: <run dir>``) or
+the bare backbone on one downstream task.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ from gazex_bench.errors import UsageError
 from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line
 from gazex_model.collate import Sample, approx_length, encode_for_training
 from gazex_model.config import TrainConfig, dump_config
-from gazex_model.modeling import apply_method, load_start, prepare_base, save_trained
+from gazex_model.lineage import parent_lineage, pools_fingerprint, stage_entry, write_record
+from gazex_model.modeling import apply_method, base_dir_for, load_start, prepare_base, save_trained
 from gazex_model.runinfo import device_info, git_state, versions
 from gazex_model.sampling import ObjectiveSampler
 
@@ -176,6 +182,7 @@ def train(cfg: TrainConfig, run_dir: str | Path, data: TrainData, *, resume: boo
         if acc.is_main_process:
             save_trained(acc.unwrap_model(model), proc, cfg, run_dir)
             _update_info(run_dir, {"steps": 0, "seconds": time.perf_counter() - t0})
+            _write_training_record(cfg, run_dir, data, {}, 0, acc.num_processes, time.perf_counter() - t0, False)
         return RunResult(run_dir, 0, {}, time.perf_counter() - t0, None)
     skips: dict[str, int] = {}
     pools = _filter_long(data.pools, proc, cfg.model.max_length, skips)
@@ -198,8 +205,21 @@ def train(cfg: TrainConfig, run_dir: str | Path, data: TrainData, *, resume: boo
         _update_info(run_dir, {"steps": steps, "seconds": time.perf_counter() - t0, "step_seconds_median": med,
                                "skipped": skips, "dropped_objectives": sampler.dropped,
                                "samples_per_objective": {k: len(v) for k, v in pools.items()}})
+        active = {k: v for k, v in pools.items() if k in cfg.objectives.active()}
+        _write_training_record(cfg, run_dir, data, active, steps, acc.num_processes, time.perf_counter() - t0,
+                               ckpt is not None)
     med = sorted(times)[len(times) // 2] if times else None
     return RunResult(run_dir, steps, final, time.perf_counter() - t0, med)
+
+
+def _write_training_record(cfg: TrainConfig, run_dir: Path, data: TrainData, pools: dict[str, list[Sample]],
+                           steps: int, processes: int, seconds: float, resumed: bool) -> None:
+    """``training_record.json``: the starting model's lineage + this run's entry (:mod:`gazex_model.lineage`)."""
+    lineage = parent_lineage(cfg, base_dir_for(cfg, run_dir))
+    entry = stage_entry(cfg, run_dir, steps=steps, processes=processes, config_text=dump_config(cfg),
+                        pools_fp=pools_fingerprint(pools), data_summary=data.summary, seconds=seconds,
+                        resumed=resumed, git=git_state())
+    write_record(run_dir, [*lineage, entry])
 
 
 def _loop(acc: Any, model: Any, proc: Any, opt: Any, sched: Any, sampler: ObjectiveSampler, cfg: TrainConfig,
@@ -217,6 +237,7 @@ def _loop(acc: Any, model: Any, proc: Any, opt: Any, sched: Any, sampler: Object
         final.update(means)
         if acc.is_main_process:
             rec = {"step": step + 1, "lr": float(sched.get_last_lr()[0]), "losses": means,
+                   "batches": {k: len(v) for k, v in losses.items()},
                    "loss": sum(sum(v) for v in losses.values()) / cfg.grad_accum, "step_s": round(dt, 4)}
             with log_path.open("a", encoding="utf-8") as fh:
                 fh.write(dumps_jsonl_line(rec))

@@ -75,3 +75,32 @@ def test_objective_start_validation_and_steps() -> None:
         load_config(None, ["objective_start.gtm=1.5"])
     with pytest.raises(UsageError, match="first steps"):  # every active objective delayed -> nothing to train at step 0
         load_config(None, ["objective_start.fvp=0.1", "objective_start.gtm=0.1", "objective_start.sda=0.1"])
+
+
+ROOT_CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+
+
+@pytest.mark.parametrize("overrides, needle", [
+    (["stage=1", "objectives.report=1"], "stage 1 may not weight objective 'report'"),
+    (["stage=1", "model.init_from=runs/x"], "model.init_from must be empty"),
+    (["stage=2", "objectives.report=1"], "stage 2 may not weight objective 'gtm'"),  # defaults weight gtm/sda
+    (["stage=3"], "stage must be 0"),
+])
+def test_stage_rules_are_one_line(overrides: list[str], needle: str) -> None:
+    with pytest.raises(UsageError) as exc:
+        load_config(None, overrides)
+    assert needle in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_protocol_configs_declare_their_stage() -> None:
+    stage1 = ["tiny.yaml", "tiny-no-fvp.yaml", "tiny-no-gtm.yaml", "tiny-no-sda.yaml", "tiny-gaze-boxes.yaml"]
+    assert all(load_config(ROOT_CONFIGS / n).stage == 1 for n in stage1)
+    tasks = {"report": "mimic", "iu-report": "iu"}
+    budgets = set()
+    for t in ("report", "iu-report", "vqa", "grounding", "gaze"):
+        cfg = load_config(ROOT_CONFIGS / f"tiny-downstream-{t}.yaml")
+        assert cfg.stage == 2 and cfg.method == "lora" and len(cfg.objectives.active()) == 1
+        if t in tasks:
+            assert cfg.data.report_source == tasks[t]
+        budgets.add((cfg.max_steps, cfg.batch_size, cfg.lr, cfg.scheduler, cfg.warmup_steps, cfg.lora.r))
+    assert len(budgets) == 1  # one stage-2 budget for every task file

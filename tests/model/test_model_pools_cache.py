@@ -1,7 +1,8 @@
-"""cached_pools: key ignores gaze objective weights and changes when the data root's content changes."""
+"""cached_pools: gaze pools cached once (no weight changes their key), each downstream pool apart; a changed root rebuilds."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -26,26 +27,47 @@ def _fake_root(root: Path, text: str) -> Path:
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
 
-    def fake_build(cfg: object, root: str | Path) -> Pools:
-        calls.append(str(root))
-        return Pools({"fvp": []}, {"fvp": []}, None)
+    def fake_gaze(cfg: object, paths: object) -> Pools:
+        calls.append("gaze")
+        return Pools({"fvp": []}, {"fvp": []}, None, counts={"train": {"fvp": 0}})
 
-    monkeypatch.setattr(sources, "build_pools", fake_build)
+    def fake_downstream(cfg: object, paths: object, objectives: set[str]) -> tuple[dict, Counter]:
+        calls.append("+".join(sorted(objectives)))
+        return {o: [] for o in objectives}, Counter()
+
+    monkeypatch.setattr(sources, "gaze_pools", fake_gaze)
+    monkeypatch.setattr(sources, "downstream_pools", fake_downstream)
+    sources._MEMO.clear()
     return calls
 
 
 def test_regenerated_root_is_not_served_from_cache(tmp_path: Path, builds: list[str]) -> None:
     root, cache, cfg = _fake_root(tmp_path / "data", "P1R1"), tmp_path / "cache", load_config(None)
     cached_pools(cfg, root, cache)
+    sources._MEMO.clear()  # a new process
     cached_pools(cfg, root, cache)
-    assert len(builds) == 1  # second call hits the cache
+    assert builds == ["gaze"]  # second call hits the pickle
     _fake_root(root, "P9R9")  # same path, regenerated content
     cached_pools(cfg, root, cache)
-    assert len(builds) == 2
+    assert builds == ["gaze", "gaze"]
 
 
-def test_key_ignores_gaze_weights_but_not_downstream(tmp_path: Path) -> None:
+def test_stage_variants_share_the_gaze_build(tmp_path: Path, builds: list[str]) -> None:
+    root, cache = _fake_root(tmp_path / "data", "P1R1"), tmp_path / "cache"
+    cached_pools(load_config(None), root, cache)
+    cached_pools(load_config(None, ["objectives.fvp=0"]), root, cache)  # an ablation: same gaze pools
+    p = cached_pools(load_config(None, ["objectives.vqa=1", "objectives.fvp=0"]), root, cache)
+    cached_pools(load_config(None, ["objectives.vqa=1"]), root, cache)  # vqa pool cached too
+    assert builds == ["gaze", "vqa"] and "vqa" in p.train and p.counts["train"]["vqa"] == 0
+    cached_pools(load_config(None, ["objectives.report=1", "data.report_source=iu"]), root, cache)
+    cached_pools(load_config(None, ["objectives.report=1", "data.report_source=mimic"]), root, cache)
+    assert builds == ["gaze", "vqa", "report", "report"]  # one report pool per source
+
+
+def test_key_ignores_weights_but_not_objective_or_source(tmp_path: Path) -> None:
     root = _fake_root(tmp_path / "data", "P1R1")
     base = pools_cache_key(load_config(None), root)
-    assert pools_cache_key(load_config(None, ["objectives.fvp=0", "objectives.sda=3"]), root) == base
-    assert pools_cache_key(load_config(None, ["objectives.vqa=1"]), root) != base
+    assert pools_cache_key(load_config(None, ["objectives.fvp=0", "objectives.vqa=3"]), root) == base
+    assert pools_cache_key(load_config(None), root, "vqa") != base
+    mimic = pools_cache_key(load_config(None, ["data.report_source=mimic"]), root, "report")
+    assert pools_cache_key(load_config(None, ["data.report_source=iu"]), root, "report") != mimic
