@@ -76,6 +76,17 @@ class GazeXAdapter:
 
     name = "gazex"
     capabilities: frozenset[Capability] = frozenset(Capability)
+    location_args: tuple[str, ...] = ("path",)
+    """Args naming where the model lives, not what it is: left out of the run id (``run_key`` covers the content)."""
+
+    @staticmethod
+    def run_key(path: str | None = None, **_: Any) -> dict[str, Any]:
+        """Content fingerprint of the run directory's trained model (:func:`gazex_model.lineage.model_fingerprint`)."""
+        from gazex_model.lineage import model_fingerprint
+
+        if not path:
+            raise UsageError("gazex needs --model-arg path=<gazex-train run directory>")
+        return {"model_sha256": model_fingerprint(Path(path).expanduser())["sha256"]}
 
     def __init__(self, path: str | None = None, device: str = "auto", max_new_tokens: int | None = None,
                  batch_size: int | None = None, temperature: float = 0.0, top_p: float = 1.0, seed: int = 0,
@@ -104,11 +115,17 @@ class GazeXAdapter:
         self.model = GazeXModel(self.path, device=device, generation=gen)
 
     def identity(self) -> dict[str, Any]:
-        """Run directory, config hash, git commit of the run, generation settings."""
+        """Run directory, config hash, git commit of the run, generation settings and the training record.
+
+        ``training``: the run's ``training_record.json`` (lineage backbone -> stage 1 -> stage 2,
+        budget, samples seen; :mod:`gazex_model.lineage`), None for runs trained before it existed.
+        """
+        from gazex_model.lineage import read_record
+
         cfg_file = self.path / "resolved_config.yaml"
         info_file = self.path / "run_info.json"
         info = json.loads(info_file.read_text()) if info_file.is_file() else {}
-        return {"adapter": self.name, "path": str(self.path.resolve()),
+        return {"adapter": self.name, "path": str(self.path.resolve()), "training": read_record(self.path),
                 "config_sha256": hashlib.sha256(cfg_file.read_bytes()).hexdigest(),
                 "run_git": info.get("git"), "method": self.model.cfg.method, "backbone": self.model.cfg.model.backbone,
                 "generation": asdict(self.model.generation), "seed": self.seed, "device": self.model.device}

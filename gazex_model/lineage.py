@@ -153,3 +153,29 @@ def write_record(run_dir: Path, lineage: list[dict[str, Any]]) -> Path:
     """Write ``training_record.json`` atomically."""
     return atomic_write_json(Path(run_dir) / RECORD, {"schema": SCHEMA, "run_dir": str(Path(run_dir).resolve()),
                                                      "lineage": lineage})
+
+
+def model_fingerprint(run_dir: str | Path) -> dict[str, Any]:
+    """Content fingerprint of a run's trained model (its run-id key in the harness).
+
+    SHA-256 over the resolved config, the trained weights folder (``adapter/`` or ``model/``;
+    none for ``method: none``) and the start: ``init_from``'s fingerprint (recursive) or the
+    backbone fingerprint recorded at training (not re-hashed). Identical runs (same recipe,
+    same bytes) get identical fingerprints wherever their folders live.
+    """
+    run_dir = Path(run_dir)
+    from gazex_model.modeling import read_run_config
+
+    cfg = read_run_config(run_dir)
+    h = hashlib.sha256((run_dir / "resolved_config.yaml").read_bytes())
+    for sub in ("adapter", "model"):
+        if (run_dir / sub).is_dir():
+            h.update(sub.encode() + dir_fingerprint(run_dir / sub)["sha256"].encode())
+    if cfg.model.init_from:
+        h.update(b"init_from" + model_fingerprint(cfg.model.init_from)["sha256"].encode())
+    else:
+        rec = read_record(run_dir)
+        first = rec["lineage"][0] if rec else {}
+        base = (first.get("fingerprint") or {}).get("sha256") if first.get("kind") == "backbone" else None
+        h.update(b"backbone" + (base or str(cfg.model.backbone)).encode())
+    return {"sha256": h.hexdigest()}

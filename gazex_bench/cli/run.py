@@ -27,6 +27,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true", help="print the JSON record instead of a table")
     p.add_argument("--out", type=Path, default=None, help="also write the JSON record to FILE (atomically)")
+    p.add_argument("--force", action="store_true",
+                   help="compare fine-tuned runs even if their downstream budgets differ (recorded in the output)")
     p.set_defaults(handler=_compare)
     p = subparsers.add_parser("ls", help="list tasks, adapters and metrics with their conventions")
     p.add_argument("what", nargs="?", choices=("tasks", "adapters", "metrics"), default=None)
@@ -151,13 +153,18 @@ def _compare(args: argparse.Namespace) -> int:
     from gazex_bench.io import atomic_write_json
     from gazex_bench.runner.compare import compare_runs
 
-    rec = compare_runs(args.run_a, args.run_b, n_boot=args.n_boot, seed=args.seed)
+    rec = compare_runs(args.run_a, args.run_b, n_boot=args.n_boot, seed=args.seed, force=args.force)
     if args.out is not None:
         atomic_write_json(args.out, rec)
     if args.json:
         print(json.dumps(rec, indent=2, sort_keys=True))
         return 0
     print(f"A = {rec['model_a']} ({rec['run_a']})\nB = {rec['model_b']} ({rec['run_b']})  shared n={rec['n']}")
+    check = rec["budget_check"]
+    if check["regime_a"] or check["regime_b"]:
+        print(f"regimes: A {check['regime_a'] or '-'}; B {check['regime_b'] or '-'}")
+    if check["forced"]:
+        print(f"FORCED: downstream budgets differ ({'; '.join(check['differences'])})")
     print(f"{'metric':<24} {'n':>5} {'a':>8} {'b':>8} {'b-a':>8} {'ci_low':>8} {'ci_high':>8} "
           f"{'p_boot':>7} {'p_wilcox':>8} {'p_holm':>7}")
     for m, r in rec["metrics"].items():

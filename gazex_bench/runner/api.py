@@ -82,6 +82,7 @@ def run(
         limit=req.limit, data_root=str(root.path), data_kind=root.kind,
         data_fingerprint=data.content_sha256(), phantom=root.phantom, seed=req.seed,
         model_key=_model_key(factory, model_args), task_args=dict(req.task_args), label=label,
+        location_args=tuple(getattr(factory, "location_args", ())),
     )
     run_dir = req.out / (req.run_id or spec.run_id())
     write_or_check_spec(run_dir, spec)

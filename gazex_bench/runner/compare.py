@@ -17,8 +17,13 @@ On the sample ids the two runs share (sorted), per metric:
   per-sample value);
 * ``p_holm``: Holm-adjusted ``p_boot`` across the metrics of the record.
 
-Record: ``{"run_a","run_b","model_a","model_b","task","n","n_boot","seed","metrics":{m:{"a","b",
-"diff","ci_low","ci_high","p_boot","wilcoxon_p","p_holm","n","kind"}}}``.
+Two fine-tuned runs (``run.json`` ``training.regime``) must share their downstream budget
+(:mod:`gazex_bench.runner.regime`); otherwise the comparison is refused unless forced, and
+``budget_check.forced`` records it.
+
+Record: ``{"run_a","run_b","model_a","model_b","task","n","n_boot","seed","budget_check":{"regime_a",
+"regime_b","same_budget","differences","forced"},"metrics":{m:{"a","b","diff","ci_low","ci_high",
+"p_boot","wilcoxon_p","p_holm","n","kind"}}}``.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import numpy as np
 
 from gazex_bench.errors import UsageError
 from gazex_bench.io import read_jsonl
+from gazex_bench.runner.regime import budget_difference
 from gazex_bench.runner.score import read_run_record
 from gazex_bench.runner.spec import SCORES
 
@@ -93,12 +99,33 @@ def _wilcoxon(a: np.ndarray, b: np.ndarray) -> float | None:
     return _clean(wilcoxon_signed_rank(b, a, zero_method="wilcox")[1])
 
 
-def compare_runs(run_a: Path, run_b: Path, *, n_boot: int = 1000, seed: int = 0,
-                 level: float = 0.95) -> dict[str, Any]:
-    """The comparison record (module doc).
+def check_budgets(rec_a: Mapping[str, Any], rec_b: Mapping[str, Any], force: bool) -> dict[str, Any]:
+    """The record's ``budget_check``: two fine-tuned runs must share their downstream budget.
 
     Raises:
-        UsageError: unscored runs, different tasks, or no shared samples.
+        UsageError: both runs fine-tuned with different budgets and ``force`` is False.
+    """
+    ta, tb = rec_a.get("training"), rec_b.get("training")
+    diff = budget_difference(ta, tb)
+    if diff and not force:
+        raise UsageError(f"refusing to compare fine-tuned runs with different downstream budgets ({'; '.join(diff)}); "
+                         "pass --force to compare anyway")
+    return {"regime_a": (ta or {}).get("label"), "regime_b": (tb or {}).get("label"),
+            "same_budget": None if not ((ta or {}).get("budget") and (tb or {}).get("budget")) else not diff,
+            "differences": diff, "forced": bool(diff and force)}
+
+
+def compare_runs(run_a: Path, run_b: Path, *, n_boot: int = 1000, seed: int = 0,
+                 level: float = 0.95, force: bool = False) -> dict[str, Any]:
+    """The comparison record (module doc).
+
+    Args:
+        force: compare two fine-tuned runs even when their downstream budgets differ (the record's
+            ``budget_check.forced`` says so).
+
+    Raises:
+        UsageError: unscored runs, different tasks, no shared samples, or fine-tuned runs with
+            different downstream budgets (unless ``force``).
     """
     from gazex_bench.metrics.stats import holm
 
@@ -106,6 +133,7 @@ def compare_runs(run_a: Path, run_b: Path, *, n_boot: int = 1000, seed: int = 0,
     task = rec_a["task"]["name"]
     if task != rec_b["task"]["name"]:
         raise UsageError(f"runs are of different tasks: {task} vs {rec_b['task']['name']}")
+    budget_check = check_budgets(rec_a, rec_b, force)
     sa, sb = _scores(run_a), _scores(run_b)
     shared = sorted(set(sa) & set(sb))
     if not shared:
@@ -133,7 +161,8 @@ def compare_runs(run_a: Path, run_b: Path, *, n_boot: int = 1000, seed: int = 0,
     for m, p in zip(order, adj):
         metrics[m]["p_holm"] = _clean(p)
     return {"run_a": str(run_a), "run_b": str(run_b), "model_a": _label(rec_a), "model_b": _label(rec_b),
-            "task": task, "n": len(shared), "n_boot": n_boot, "seed": seed, "level": level, "metrics": metrics}
+            "task": task, "n": len(shared), "n_boot": n_boot, "seed": seed, "level": level,
+            "budget_check": budget_check, "metrics": metrics}
 
 
 def _corpus(run_a: Path, run_b: Path, shared: list[str]) -> tuple[dict[str, Corpus], dict[str, Corpus], list[str] | None]:

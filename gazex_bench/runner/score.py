@@ -20,6 +20,7 @@ from gazex_bench.errors import UsageError
 from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line
 from gazex_bench.runner.predict import merge_shards
 from gazex_bench.runner.records import PredictionRecord, check_ids, load_predictions
+from gazex_bench.runner.regime import training_block
 from gazex_bench.runner.spec import MODEL, RUN, SCHEMA_VERSION, SCORES, RunSpec, git_info, package_version, read_spec
 from gazex_bench.tasks.base import ScoreOptions, ScoreResult, Task, TaskData
 
@@ -129,6 +130,7 @@ def build_run_record(
         "task": {**task.describe(), "args": dict(spec.task_args)},
         "dataset": _dataset_block(spec, data),
         "model": _model_block(spec, model),
+        "training": training_block(model, spec.task),
         "generation": model.get("generation"),
         "seeds": {"run": spec.seed, "bootstrap": options.seed},
         "scoring": {

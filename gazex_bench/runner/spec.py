@@ -47,13 +47,20 @@ class RunSpec:
     """``--task-arg`` options (part of the run id when any is given)."""
     label: str | None = None
     """Display name (``--model-arg label=...``); NOT part of the run id, not given to the adapter."""
+    location_args: tuple[str, ...] = ()
+    """Model args the adapter declares as locations (e.g. a run folder's ``path``) whose content its
+    ``model_key`` covers: left out of the run id, so the same model evaluated from another folder
+    (another clone, another ``--out``) keeps its run id."""
 
     def identity(self) -> dict[str, Any]:
         """The fields hashed into the run id (``task_args`` only when non-empty, so older ids stay valid)."""
+        args = self.model_args
+        if self.location_args and self.model_key is not None:
+            args = {k: v for k, v in args.items() if k not in self.location_args}
         out = {
             "task": self.task,
             "model": self.model,
-            "model_args": self.model_args,
+            "model_args": args,
             "split": self.split,
             "limit": self.limit,
             "data_fingerprint": self.data_fingerprint,
@@ -121,7 +128,7 @@ def write_or_check_spec(run_dir: Path, spec: RunSpec) -> None:
                 f"{run_dir} holds a different run (differs in: {', '.join(diff)}); "
                 "use another --run-id or --out"
             )
-        if old.label != spec.label:  # display name only: keep the latest
+        if old.label != spec.label or old.model_args != spec.model_args:  # display name / location: keep the latest
             atomic_write_json(path, spec.to_json())
         return
     atomic_write_json(path, spec.to_json())

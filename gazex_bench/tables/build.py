@@ -60,9 +60,9 @@ def to_csv(runs: Sequence[RunSummary], metrics: Sequence[str]) -> str:
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["model", "kind", "run_id"] + [f"{m}{s}" for m in metrics for s in ("", "_ci_low", "_ci_high", "_n")])
+    w.writerow(["model", "kind", "regime", "run_id"] + [f"{m}{s}" for m in metrics for s in ("", "_ci_low", "_ci_high", "_n")])
     for r in runs:
-        cells: list[object] = [r.model, r.kind, r.run_id]
+        cells: list[object] = [r.model, r.kind, r.regime or "", r.run_id]
         for m in metrics:
             d = r.metrics.get(m) or {}
             cells += [d.get("value", ""), d.get("ci_low", ""), d.get("ci_high", ""), d.get("n", "")]
@@ -81,11 +81,14 @@ def to_markdown(task: str, runs: Sequence[RunSummary], metrics: Sequence[str]) -
     """Markdown table with a conventions header; cells ``value [low, high]``; n per run."""
     lines = [f"### {task}", ""]
     lines += [f"- {c}" for c in _conventions(runs, metrics)]
-    lines += ["- cells: corpus value [95 % seeded percentile-bootstrap CI]; n = evaluated samples", ""]
-    lines.append("| model | kind | n | " + " | ".join(metric_title(m) for m in metrics) + " |")
-    lines.append("|---|---|---|" + "---|" * len(metrics))
+    lines += ["- cells: corpus value [95 % seeded percentile-bootstrap CI]; n = evaluated samples",
+              "- regime (trained models): fine-tuned (stage 2 on this task's data) / pretrained (stage 1 trained on it, "
+              "e.g. FVP for gaze) / zero-shot (never trained on this task's data), with the deciding stage's steps", ""]
+    lines.append("| model | kind | regime | n | " + " | ".join(metric_title(m) for m in metrics) + " |")
+    lines.append("|---|---|---|---|" + "---|" * len(metrics))
     for r in runs:
-        row = [r.model.replace("|", "\\|"), r.kind, str(r.n_evaluated if r.n_evaluated is not None else "–")]
+        row = [r.model.replace("|", "\\|"), r.kind, r.regime or "–",
+               str(r.n_evaluated if r.n_evaluated is not None else "–")]
         lines.append("| " + " | ".join(row + [_cell(r.metrics.get(m)) for m in metrics]) + " |")
     return "\n".join(lines) + "\n"
 
@@ -100,11 +103,11 @@ def _tex(text: str) -> str:
 def to_latex(task: str, runs: Sequence[RunSummary], metrics: Sequence[str]) -> str:
     """A booktabs LaTeX table; conventions in a comment header and the caption."""
     out = [f"% {c}" for c in _conventions(runs, metrics)]
-    out += [r"\begin{table}[t]\centering\small", r"\begin{tabular}{l l r " + "c " * len(metrics) + "}", r"\toprule"]
-    out.append(" & ".join(["Model", "Kind", "n"] + [_tex(metric_title(m)) for m in metrics]) + r" \\")
+    out += [r"\begin{table}[t]\centering\small", r"\begin{tabular}{l l l r " + "c " * len(metrics) + "}", r"\toprule"]
+    out.append(" & ".join(["Model", "Kind", "Regime", "n"] + [_tex(metric_title(m)) for m in metrics]) + r" \\")
     out.append(r"\midrule")
     for r in runs:
-        cells = [_tex(r.model), r.kind, str(r.n_evaluated or "–")]
+        cells = [_tex(r.model), r.kind, _tex(r.regime or "--"), str(r.n_evaluated or "–")]
         cells += [_tex(_cell(r.metrics.get(m))).replace("–", "--") for m in metrics]
         out.append(" & ".join(cells) + r" \\")
     out += [r"\bottomrule", r"\end{tabular}",

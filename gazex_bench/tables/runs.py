@@ -46,6 +46,9 @@ class RunSummary:
     raw: Mapping[str, Any]
     reference_rows: Mapping[str, Mapping[str, Mapping[str, Any]]] = None  # type: ignore[assignment]
     """Row name (``inter-radiologist``, ``shuffled``, ``center-bias``) -> metrics, when the task defines them."""
+    regime: str | None = None
+    """Training regime of a trained model's row (``run.json`` ``training.label``, e.g. ``fine-tuned (stage 2,
+    60 steps)`` or ``zero-shot (...)``; :mod:`gazex_bench.runner.regime`); None for untrained adapters."""
 
 
 def _label(model: Mapping[str, Any]) -> str:
@@ -84,6 +87,7 @@ def load_run(run_dir: Path) -> RunSummary:
             git_commit=git.get("commit"), git_dirty=git.get("dirty"),
             date=str(rec.get("scored_at_utc", ""))[:10], raw=rec,
             reference_rows=dict(rec.get("reference_rows") or {}),
+            regime=(rec.get("training") or {}).get("label"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise DataFormatError(path, f"not a GazeX Bench run record ({exc})") from None
@@ -136,5 +140,5 @@ def expand_reference_rows(runs: Iterable[RunSummary]) -> list[RunSummary]:
                 continue
             seen.add((r.task, label))
             out.append(dataclasses.replace(r, model=label, kind="reference", metrics=dict(metrics),
-                                           reference_rows={}, run_id=f"{r.run_id}#{name}"))
+                                           reference_rows={}, run_id=f"{r.run_id}#{name}", regime=None))
     return out
