@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,6 +66,67 @@ def _reject_constant(token: str) -> float:
     raise ValueError(f"non-finite number {token} is not valid JSON")
 
 
+def nonfinite_field(obj: Any, where: str = "") -> str | None:
+    """JSON path (``a.b[2]``) of the first non-finite float in ``obj``, or None."""
+    if isinstance(obj, float):
+        return None if math.isfinite(obj) else (where or "<value>")
+    if isinstance(obj, dict):
+        items: Any = ((f"{where}.{k}" if where else str(k), v) for k, v in obj.items())
+    elif isinstance(obj, list):
+        items = ((f"{where}[{i}]", v) for i, v in enumerate(obj))
+    else:
+        return None
+    for path, value in items:
+        hit = nonfinite_field(value, path)
+        if hit is not None:
+            return hit
+    return None
+
+
+def loads_json(text: str) -> Any:
+    """``json.loads`` that rejects every non-finite number: ``NaN``/``Infinity`` literals and
+    overflowing literals such as ``1e999`` (which ``json`` would turn into ``inf``).
+
+    Raises:
+        FieldValueError: an overflowing number (its JSON path in ``field``).
+        ValueError: invalid JSON or a NaN/Infinity literal.
+    """
+    obj = json.loads(text, parse_constant=_reject_constant)
+    bad = nonfinite_field(obj)
+    if bad is not None:
+        raise FieldValueError(bad, f"'{bad}' must be a finite number (a literal such as 1e999 overflows to infinity)")
+    return obj
+
+
+class FieldValueError(ValueError):
+    """A JSON value that is not acceptable; ``field`` is its JSON path."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def read_json(path: str | Path) -> Any:
+    """Read one strict JSON document (see :func:`loads_json`).
+
+    Raises:
+        DataFormatError: missing file, non-UTF-8 bytes, invalid JSON or a non-finite number.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataFormatError(path, "file not found")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise DataFormatError(path, "not valid UTF-8 text") from None
+    try:
+        return loads_json(text.removeprefix("\ufeff"))
+    except FieldValueError as exc:
+        raise DataFormatError(path, str(exc), field=exc.field) from None
+    except ValueError as exc:
+        raise DataFormatError(path, f"not valid JSON ({exc})") from None
+
+
 def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line_number, object)`` for each non-blank line of a JSONL file.
 
@@ -84,7 +146,9 @@ def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line, parse_constant=_reject_constant)
+                obj = loads_json(line)
+            except FieldValueError as exc:
+                raise DataFormatError(path, str(exc), row=lineno, field=exc.field) from None
             except ValueError as exc:
                 raise DataFormatError(path, f"not valid JSON ({exc})", row=lineno) from None
             if not isinstance(obj, dict):
@@ -97,6 +161,17 @@ def dumps_jsonl_line(obj: dict[str, Any]) -> str:
     return json.dumps(obj, sort_keys=True, allow_nan=False, ensure_ascii=False) + "\n"
 
 
+FLOAT_MAX = sys.float_info.max
+
+
 def is_finite_number(value: Any) -> bool:
-    """True for int/float values that are finite (bools are not numbers here)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """True for int/float values that are finite and fit a float (bools are not numbers here).
+
+    Integers are range-checked before any conversion (``math.isfinite(10**400)`` would
+    raise ``OverflowError``); Python compares ints with floats exactly.
+    """
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -FLOAT_MAX <= value <= FLOAT_MAX
+    return isinstance(value, float) and math.isfinite(value)

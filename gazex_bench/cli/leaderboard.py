@@ -39,18 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(handler=_build)
 
 
-def _expectation(task_name: str, data_root: Path | None):
-    from gazex_bench.leaderboard.tasks import task_expectation
-
-    return task_expectation(task_name, data_root)
-
-
 def _check(args: argparse.Namespace):
     from gazex_bench.leaderboard.submission import check_directory, load_metadata, validate_submission
+    from gazex_bench.leaderboard.tasks import task_expectation
 
     check_directory(args.submission)
-    meta = load_metadata(args.submission / "metadata.json")
-    return validate_submission(args.submission, _expectation(str(meta["task"]), args.data_root))
+    meta_path = args.submission / "metadata.json"
+    meta = load_metadata(meta_path)
+    return validate_submission(args.submission, task_expectation(str(meta["task"]), args.data_root, source=meta_path))
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -61,31 +57,35 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _submit(args: argparse.Namespace) -> int:
-    from gazex_bench.leaderboard.board import build
+    from gazex_bench.leaderboard.store import Transaction
     from gazex_bench.leaderboard.tasks import score_submission
 
     sub = _check(args)
-    entry_path = score_submission(sub, args.root, args.data_root)
-    build(args.root)
+    with Transaction(args.root) as txn:  # all or nothing: staged inside the root, renamed at the end
+        entry_path = score_submission(sub, txn, args.data_root)
+        txn.rebuild()
     print(f"accepted {sub.metadata['model_name']} for {sub.metadata['task']}: {entry_path}")
     return 0
 
 
 def _add_run(args: argparse.Namespace) -> int:
-    from gazex_bench.leaderboard.board import add_run, build
+    from gazex_bench.leaderboard.board import add_run
+    from gazex_bench.leaderboard.store import Transaction
     from gazex_bench.tables.runs import find_runs
 
     runs = find_runs(args.runs)
-    for run in runs:
-        add_run(args.root, run, force=args.force)
-    build(args.root)
+    with Transaction(args.root) as txn:
+        for run in runs:
+            add_run(txn.root, run, force=args.force, txn=txn)
+        txn.rebuild()
     print(f"added {len(runs)} runs to {args.root}")
     return 0
 
 
 def _build(args: argparse.Namespace) -> int:
-    from gazex_bench.leaderboard.board import build
+    from gazex_bench.leaderboard.store import Transaction
 
-    paths = build(args.root)
+    with Transaction(args.root) as txn:
+        paths = txn.rebuild()
     print(f"rebuilt {len(paths)} files in {args.root}")
     return 0

@@ -14,7 +14,7 @@ import gzip
 import io
 import math
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -248,12 +248,19 @@ def _check_range(table: Table, i: int, name: str, value: float, lo: float | None
         raise table.error(i, name, f"value {value:g} out of range [{lo_s}, {hi_s}]")
 
 
-def parse_table(path: Path, text: str) -> Table:
+def parse_table(path: Path, text: str, *, multiline: Collection[str] = ()) -> Table:
     """Parse CSV ``text`` (header + rows) read from ``path``.
+
+    An unbalanced ``"`` makes the csv module read on past the end of the line, swallowing
+    the following rows into one field (silently, and at end of file without any error).
+    None of the suite's CSV formats has line breaks inside a field, so a field holding one
+    is that swallow (equivalently: the record count would fall short of the physical line
+    count) and is an error naming the row where the quote opened. Columns listed in
+    ``multiline`` may hold line breaks.
 
     Raises:
         DataFormatError: empty file, a row with fewer fields than the header
-            (truncated) or with more fields.
+            (truncated) or with more fields, a line break inside a field (unbalanced quote).
     """
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -268,6 +275,7 @@ def parse_table(path: Path, text: str) -> Table:
     numbers: list[int] = []
     try:
         for k, row in enumerate(reader, start=1):
+            _check_one_line(path, header, row, k, multiline)  # before the field count: the real cause
             if len(row) != n:
                 if not row:
                     continue  # blank line
@@ -281,9 +289,21 @@ def parse_table(path: Path, text: str) -> Table:
     return Table(path, header, rows, numbers)
 
 
-def read_table(path: Path) -> Table:
-    """Read and parse a CSV file (plain or ``.gz``, CRLF or LF, UTF-8)."""
-    return parse_table(path, decode_utf8(path, read_bytes(path)))
+def _check_one_line(path: Path, header: Sequence[str], row: list[str], k: int, multiline: Collection[str]) -> None:
+    """Raise when a field (outside ``multiline`` columns) holds a line break: an unbalanced quote."""
+    for j, value in enumerate(row):
+        name = header[j] if j < len(header) else None
+        if ("\n" in value or "\r" in value) and name not in multiline:
+            lines = len(value.splitlines())
+            raise DataFormatError(
+                path, f"unbalanced quote: a '\"' opened in this row is not closed, so the field runs over "
+                f"{lines} lines (following rows would be lost)", row=k, field=name,
+            )
+
+
+def read_table(path: Path, *, multiline: Collection[str] = ()) -> Table:
+    """Read and parse a CSV file (plain or ``.gz``, CRLF or LF, UTF-8); see :func:`parse_table`."""
+    return parse_table(path, decode_utf8(path, read_bytes(path)), multiline=multiline)
 
 
 def find_variant(folder: Path, names: Sequence[str]) -> Path:

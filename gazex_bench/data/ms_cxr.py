@@ -65,7 +65,8 @@ def read_ms_cxr(path_or_dir: Path, *, jpg_root: Path | None = None) -> ReadResul
 
     Args:
         path_or_dir: ``MS_CXR_Local_Alignment_v1.x.0.csv`` or the ``ms-cxr/<version>`` folder.
-        jpg_root: MIMIC-CXR-JPG root; ``image_path`` = ``jpg_root/<path with .jpg>`` if it exists.
+        jpg_root: MIMIC-CXR-JPG root; ``image_path`` = ``jpg_root/<path with .jpg>`` (existence and
+            decoding are checked by the task).
 
     Returns:
         Phrases in order of first appearance; ``stats['boxes']`` counts box rows.
@@ -124,8 +125,7 @@ def _finish(groups: dict[tuple[str, str], _Phrase], source: Path, jpg_root: Path
     for p in groups.values():
         image = None
         if jpg_root is not None and p.path:
-            cand = Path(jpg_root) / Path(p.path).with_suffix(".jpg")
-            image = cand if cand.is_file() else None
+            image = Path(jpg_root) / Path(p.path).with_suffix(".jpg")  # existence checked by the task
         records.append(
             GroundingPhrase(
                 sample_id=f"{p.dicom_id}/{short_hash(p.label_text)}", dicom_id=p.dicom_id, category=p.category,

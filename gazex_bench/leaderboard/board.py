@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from gazex_bench.errors import DataFormatError, UsageError
-from gazex_bench.io import atomic_write_json
+from gazex_bench.io import read_json
+from gazex_bench.leaderboard.entries import check_entry
 from gazex_bench.leaderboard.html import TaskBoard, write_page
 from gazex_bench.leaderboard.schema import LeaderboardRow, MetricValue, metric_slug, sort_rows, write_csv
-from gazex_bench.leaderboard.submission import inside, safe_slug
+from gazex_bench.leaderboard.submission import safe_slug
 from gazex_bench.tables.names import HEADLINE, metric_title
 from gazex_bench.tables.runs import RunSummary, expand_reference_rows
 
@@ -69,32 +70,47 @@ def entry_from_run(run: RunSummary, *, kind: str | None = None, source: str | No
     }
 
 
-def add_entry(root: Path, entry: Mapping[str, Any]) -> Path:
-    """Store an entry under ``root/entries/<task>/<slug>.json`` (never outside ``root``)."""
-    task = safe_slug(str(entry["task"]))
-    dest = root / "entries" / task / f"{safe_slug(str(entry['run_id']))}.json"
-    if not inside(root, dest):
-        raise UsageError(f"entry path {dest} escapes the leaderboard folder {root}")
-    return atomic_write_json(dest, dict(entry))
+def add_entry(root: Path, entry: Mapping[str, Any], *, source: Path | None = None) -> Path:
+    """Store one entry under ``root/entries/<task>/<slug>.json`` (validated; never outside ``root``).
+
+    ``source`` names the file the entry came from in error messages (default: the entry path).
+    """
+    from gazex_bench.leaderboard.store import Transaction, stage_entry
+
+    with Transaction(root) as txn:
+        return stage_entry(txn, entry, source or root / "entries")
 
 
-def add_run(root: Path, run: RunSummary, *, force: bool = False) -> Path:
-    """Add a scored run (and its reference rows); refuse dirty-tree runs unless ``force``."""
+def add_run(root: Path, run: RunSummary, *, force: bool = False, txn: Any = None) -> Path:
+    """Add a scored run (and its reference rows); refuse dirty-tree runs unless ``force``.
+
+    With ``txn`` (a :class:`~gazex_bench.leaderboard.store.Transaction`) the entries are only
+    staged; otherwise they are written in a transaction of their own.
+
+    Raises:
+        UsageError: dirty tree without ``force``, or an entry path outside the root.
+        DataFormatError: a metric that is not a finite number (names ``run.json`` and the field).
+    """
+    from gazex_bench.leaderboard.store import Transaction, stage_entry
+
     if run.git_dirty and not force:
         raise UsageError(f"run {run.run_id} was made from a dirty git tree; commit first or pass --force")
-    path = add_entry(root, entry_from_run(run))
+    if txn is None:
+        with Transaction(root) as own:
+            return add_run(root, run, force=force, txn=own)
+    source = run.run_dir / "run.json"
+    path = stage_entry(txn, entry_from_run(run), source)
     for ref in expand_reference_rows([run])[1:]:
-        add_entry(root, entry_from_run(ref, kind="reference"))
+        stage_entry(txn, entry_from_run(ref, kind="reference"), source)
     return path
 
 
 def _entry_rows(root: Path) -> dict[str, list[LeaderboardRow]]:
-    import json
-
     out: dict[str, list[LeaderboardRow]] = defaultdict(list)
     for path in sorted((root / "entries").glob("*/*.json")):
+        e = read_json(path)
+        check_entry(path, e)
         try:
-            e = json.loads(path.read_text(encoding="utf-8"))
             metrics = {metric_slug(k): MetricValue(v.get("value"), v.get("ci_low"), v.get("ci_high"))
                        for k, v in e["metrics"].items()}
             conv = "; ".join(f"{k}: {v}" for k, v in sorted(e.get("conventions", {}).items()))
@@ -107,10 +123,8 @@ def _entry_rows(root: Path) -> dict[str, list[LeaderboardRow]]:
 
 
 def _primary(root: Path, task: str) -> str | None:
-    import json
-
     for path in sorted((root / "entries" / task).glob("*.json")):
-        pm = json.loads(path.read_text(encoding="utf-8")).get("primary_metric")
+        pm = read_json(path).get("primary_metric")
         if pm:
             return metric_slug(pm)
     return None

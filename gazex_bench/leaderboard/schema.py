@@ -73,6 +73,22 @@ class LeaderboardRow:
     """Metric slug -> value; slugs come from :func:`metric_slug`."""
 
 
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+"""Leading characters that make spreadsheet programs evaluate a cell as a formula (OWASP CSV injection)."""
+
+
+def formula_safe(text: str) -> str:
+    """A text cell that no spreadsheet evaluates: a leading ``= + - @`` (or tab/CR) gets a ``'`` in front.
+
+    :func:`read_csv` removes that quote again, so names round-trip exactly.
+    """
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _unquote(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES) else text
+
+
 def _fmt(value: float | int | None) -> str:
     if value is None:
         return ""
@@ -108,7 +124,8 @@ def write_csv(path: Path, rows: Sequence[LeaderboardRow], metric_slugs: Sequence
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns_for(metric_slugs))
     for row in rows:
-        cells = [row.model, row.run_id, row.kind, _fmt(row.n), row.conventions, row.date, row.source]
+        cells = [formula_safe(row.model), formula_safe(row.run_id), row.kind, _fmt(row.n),
+                 formula_safe(row.conventions), formula_safe(row.date), formula_safe(row.source)]
         for slug in metric_slugs:
             m = row.metrics.get(slug, MetricValue(None))
             cells += [_fmt(m.value), _fmt(m.ci_low), _fmt(m.ci_high)]
@@ -157,6 +174,7 @@ def _row_from_dict(path: Path, i: int, rec: Mapping[str, str], slugs: Sequence[s
     n_text = rec.get("n") or ""
     n = int(_parse_float(path, i, "n", n_text)) if n_text else None
     return LeaderboardRow(
-        model=rec["model"], run_id=rec["run_id"], kind=rec["kind"], n=n,
-        conventions=rec["conventions"], date=rec["date"], source=rec["source"], metrics=metrics,
+        model=_unquote(rec["model"]), run_id=_unquote(rec["run_id"]), kind=rec["kind"], n=n,
+        conventions=_unquote(rec["conventions"]), date=_unquote(rec["date"]), source=_unquote(rec["source"]),
+        metrics=metrics,
     )

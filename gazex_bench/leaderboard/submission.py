@@ -16,7 +16,6 @@ rejected with one :class:`~gazex_bench.errors.DataFormatError`.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -25,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from gazex_bench.errors import DataFormatError, UsageError
-from gazex_bench.io import is_finite_number, read_jsonl
+from gazex_bench.io import is_finite_number, read_json, read_jsonl
+from gazex_bench.leaderboard.entries import check_text
 
 MAX_PREDICTIONS_BYTES = 64 * 1024 * 1024
 MAX_METADATA_BYTES = 64 * 1024
@@ -107,21 +107,33 @@ def check_directory(directory: Path) -> None:
 def load_metadata(path: Path, *, task: str | None = None) -> dict[str, Any]:
     """Read and validate ``metadata.json``."""
     _check_text_file(path, MAX_METADATA_BYTES)
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"), parse_constant=lambda c: float("nan"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise DataFormatError(path, f"not valid JSON ({exc})") from None
+    meta = read_json(path)  # NaN, Infinity and overflowing numbers (1e999) are rejected, naming the field
     if not isinstance(meta, dict):
         raise DataFormatError(path, "must be one JSON object")
     for key in REQUIRED_METADATA:
         value = meta.get(key)
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value).strip() == "":
-            raise DataFormatError(path, "required field missing or empty", field=key)
+        if isinstance(value, str):
+            if not value.strip():
+                raise DataFormatError(path, "required field missing or empty", field=key)
+            check_text(path, value, key)
+        elif not is_finite_number(value):
+            raise DataFormatError(path, "required field missing, empty, or not a string/finite number", field=key)
+    for key in OPTIONAL_METADATA:
+        if key in meta:
+            check_text(path, meta[key], key)
     for key in meta:
         if key not in REQUIRED_METADATA and key not in OPTIONAL_METADATA:
             raise DataFormatError(path, "unknown field", field=key)
-    if len(str(meta["model_name"])) > MAX_NAME_CHARS:
+    if not isinstance(meta["model_name"], str):
+        raise DataFormatError(path, "must be a string", field="model_name")
+    if len(meta["model_name"]) > MAX_NAME_CHARS:
         raise DataFormatError(path, f"longer than {MAX_NAME_CHARS} characters", field="model_name")
+    try:
+        safe_slug(meta["model_name"])
+    except UsageError as exc:
+        raise DataFormatError(path, str(exc), field="model_name") from None
+    if not isinstance(meta["task"], str):
+        raise DataFormatError(path, "must be a task name (a string)", field="task")
     if task is not None and meta["task"] != task:
         raise DataFormatError(path, f"task is {meta['task']!r}, expected {task!r}", field="task")
     return meta

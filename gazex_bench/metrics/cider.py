@@ -71,6 +71,8 @@ class CiderStats:
         """
         w = np.ones(self.n) if weights is None else np.asarray(weights, dtype=np.float64)
         squeeze = w.ndim == 1
+        if self.n == 0:  # log(N) is undefined: no sample, no score (callers report NaN with n = 0)
+            return np.zeros((0,) if squeeze else (0, w.shape[1]))
         w2 = w[:, None] if squeeze else w
         df = np.asarray(self.presence.T @ w2)
         idf = math.log(float(self.n)) - np.log(np.maximum(1.0, df))

@@ -150,7 +150,7 @@ class PredictionsAdapter:
             else:
                 parsed = None
         except ValueError as exc:
-            raise DataFormatError(self.path, str(exc), row=lineno, field="parsed") from None
+            raise DataFormatError(self.path, str(exc), row=lineno, field=getattr(exc, "field", "parsed")) from None
         if parsed is None and err is None:
             err = "no parsable output"
         return Response(request.sample_id, raw, parsed, err)

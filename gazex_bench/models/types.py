@@ -27,6 +27,7 @@ from typing import Any, Union
 import numpy as np
 
 from gazex_bench.errors import UsageError
+from gazex_bench.io import FieldValueError, is_finite_number
 
 
 class Capability(str, Enum):
@@ -192,57 +193,100 @@ def parsed_to_json(parsed: Parsed | None) -> Any:
     raise TypeError(f"cannot serialise parsed output of type {type(parsed).__name__}")
 
 
+FieldError = FieldValueError
+"""A parsed output that does not fit its capability; ``field`` is the JSON path (``parsed.boxes[0].box``)."""
+
+
 def parsed_from_json(capability: Capability, obj: Any) -> Parsed | None:
-    """Rebuild a parsed output for ``capability`` from JSON.
+    """Rebuild a parsed output for ``capability`` from JSON, checking every field's type.
+
+    Numbers are checked before any conversion: a bool, a string, an integer beyond the
+    float range (e.g. 400 digits) or a non-finite value is rejected, never converted.
 
     Raises:
-        ValueError: wrong shape, or a non-finite number in a box, point or score.
+        FieldError: (a ``ValueError``) wrong type or shape, naming the field path.
     """
     if obj is None:
         return None
     if capability in (Capability.REPORT, Capability.VQA):
         if not isinstance(obj, str):
-            raise ValueError(f"expected a string, got {type(obj).__name__}")
+            raise FieldError("parsed", f"expected a string, got {_kind(obj)}")
         return obj
-    if not isinstance(obj, Mapping):
-        raise ValueError(f"expected an object, got {type(obj).__name__}")
+    _object(obj, "parsed")
     if capability is Capability.GROUNDING:
-        boxes = tuple(
-            ScoredBox(_finite_tuple(b.get("box"), 4, "box"), _finite(b.get("score", 1.0), "score"))
-            for b in _list(obj.get("boxes", []), "boxes")
-        )
-        heat = obj.get("heatmap")
-        arr = None if heat is None else np.asarray(heat, dtype=float)
-        if arr is not None and (arr.ndim != 2 or not np.isfinite(arr).all()):
-            raise ValueError("heatmap must be a finite 2-D array")
-        return Grounding(boxes=boxes, heatmap=arr)
-    clusters = tuple(
-        PredictedCluster(
-            _finite_tuple(c.get("centroid"), 2, "centroid"),
-            None if c.get("box") is None else _finite_tuple(c.get("box"), 4, "box"),
-        )
-        for c in _list(obj.get("clusters", []), "clusters")
-    )
-    points = tuple(_finite_tuple(p, 2, "points") for p in _list(obj.get("points", []), "points"))
-    return GazePrediction(clusters=clusters, points=points)  # type: ignore[arg-type]
+        boxes = []
+        for j, b in enumerate(_list(obj.get("boxes", []), "parsed.boxes")):
+            where = f"parsed.boxes[{j}]"
+            _object(b, where, '{"box": [xmin, ymin, xmax, ymax], "score": s}')
+            boxes.append(ScoredBox(_finite_tuple(b.get("box"), 4, f"{where}.box"),  # type: ignore[arg-type]
+                                   _finite(b.get("score", 1.0), f"{where}.score")))
+        return Grounding(boxes=tuple(boxes), heatmap=_heatmap(obj.get("heatmap")))
+    clusters = []
+    for j, c in enumerate(_list(obj.get("clusters", []), "parsed.clusters")):
+        where = f"parsed.clusters[{j}]"
+        _object(c, where, '{"centroid": [x, y], "box": [x0, y0, x1, y1] or null}')
+        box = None if c.get("box") is None else _finite_tuple(c.get("box"), 4, f"{where}.box")
+        clusters.append(PredictedCluster(_finite_tuple(c.get("centroid"), 2, f"{where}.centroid"),  # type: ignore[arg-type]
+                                         box))  # type: ignore[arg-type]
+    points = tuple(_finite_tuple(p, 2, f"parsed.points[{j}]")
+                   for j, p in enumerate(_list(obj.get("points", []), "parsed.points")))
+    return GazePrediction(clusters=tuple(clusters), points=points)  # type: ignore[arg-type]
+
+
+def _kind(value: Any) -> str:
+    """JSON type name of ``value`` for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else ("an object" if isinstance(value, Mapping) else type(value).__name__)
+
+
+def _object(value: Any, name: str, shape: str = "") -> None:
+    if not isinstance(value, Mapping):
+        hint = f" {shape}" if shape else ""
+        raise FieldError(name, f"'{name}' must be an object{hint}, got {_kind(value)}")
 
 
 def _list(value: Any, name: str) -> list[Any]:
     if not isinstance(value, list):
-        raise ValueError(f"'{name}' must be a list")
+        raise FieldError(name, f"'{name}' must be a list, got {_kind(value)}")
     return value
 
 
 def _finite(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"'{name}' must be a finite number, got {value!r}")
+    if not is_finite_number(value):
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise FieldError(name, f"'{name}' must be a finite number, got {_kind(value)} {shown}")
     return float(value)
 
 
 def _finite_tuple(value: Any, n: int, name: str) -> tuple[float, ...]:
-    if not isinstance(value, Sequence) or isinstance(value, str) or len(value) != n:
-        raise ValueError(f"'{name}' must be a list of {n} numbers, got {value!r}")
-    return tuple(_finite(v, name) for v in value)
+    if not isinstance(value, (list, tuple)) or len(value) != n:
+        raise FieldError(name, f"'{name}' must be a list of {n} numbers, got {_kind(value)}")
+    return tuple(_finite(v, f"{name}[{i}]") for i, v in enumerate(value))
+
+
+def _heatmap(heat: Any) -> np.ndarray | None:
+    """A non-empty rectangular list of rows of finite numbers (bools, strings, huge ints rejected)."""
+    if heat is None:
+        return None
+    name = "parsed.heatmap"
+    if not isinstance(heat, list) or not heat or not all(isinstance(r, list) and r for r in heat):
+        raise FieldError(name, f"'{name}' must be a non-empty list of non-empty rows of numbers, got {_kind(heat)}")
+    if len({len(r) for r in heat}) != 1:
+        raise FieldError(name, f"'{name}' rows differ in length")
+    arr = np.array(heat, dtype=object)
+    flat = arr.ravel()
+    if not all(is_finite_number(v) for v in flat):
+        i = next(i for i, v in enumerate(flat) if not is_finite_number(v))
+        r, c = divmod(i, arr.shape[1])
+        raise FieldError(f"{name}[{r}][{c}]", f"'{name}[{r}][{c}]' must be a finite number, got {_kind(flat[i])}")
+    return arr.astype(np.float64)
 
 
 def request_to_json(request: Request) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from gazex_bench.models.registry import Registry, build_adapter_registry, create_adapter
 from gazex_bench.runner.data_root import resolve_data_root
+from gazex_bench.runner.loading import load_task_data
 from gazex_bench.runner.predict import PredictStats, Shard, predict
 from gazex_bench.runner.score import score_run
 from gazex_bench.runner.spec import RunSpec, write_or_check_spec
@@ -76,7 +77,7 @@ def run(
         raise UsageError(f"--limit must be >= 1, got {req.limit}")
     root = resolve_data_root(req.data_root)
     split = req.split or task.default_split
-    data = task.load(root.path, split=split, limit=req.limit)
+    data = load_task_data(task, root.path, split=split, limit=req.limit)
     spec = RunSpec(
         task=req.task, model=req.model, model_args=model_args, split=split,
         limit=req.limit, data_root=str(root.path), data_kind=root.kind,

@@ -152,7 +152,7 @@ def record_from_json(
     try:
         parsed = parsed_from_json(capability, obj.get("parsed"))
     except ValueError as exc:
-        raise DataFormatError(path, str(exc), row=lineno, field="parsed") from None
+        raise DataFormatError(path, str(exc), row=lineno, field=getattr(exc, "field", "parsed")) from None
     latency = obj.get("latency_s")
     response = Response(sid, obj.get("raw"), parsed, obj.get("error"))
     return PredictionRecord(

@@ -18,6 +18,7 @@ from typing import Any
 
 from gazex_bench.errors import UsageError
 from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line
+from gazex_bench.runner.loading import load_task_data
 from gazex_bench.runner.predict import merge_shards
 from gazex_bench.runner.records import PredictionRecord, check_ids, load_predictions
 from gazex_bench.runner.regime import training_block
@@ -33,7 +34,7 @@ def load_run_data(run_dir: Path, spec: RunSpec, task: Task) -> TaskData:
     Raises:
         UsageError: the data under the recorded root changed since the run.
     """
-    data = task.load(Path(spec.data_root), split=spec.split, limit=spec.limit)
+    data = load_task_data(task, Path(spec.data_root), split=spec.split, limit=spec.limit)
     if spec.data_fingerprint and data.content_sha256() != spec.data_fingerprint:
         raise UsageError(
             f"data under {spec.data_root} changed since run {run_dir.name} was predicted "
@@ -173,6 +174,7 @@ def _dataset_block(spec: RunSpec, data: TaskData) -> dict[str, Any]:
         "n_source": data.n_source,
         "n_evaluated": len(data.samples),
         "dropped": dict(sorted(data.dropped.items())),
+        **({"problem_files": data.problem_files} if data.problem_files else {}),
     }
 
 

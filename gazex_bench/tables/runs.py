@@ -6,7 +6,6 @@ recomputes a metric.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from gazex_bench.errors import DataFormatError
+from gazex_bench.io import read_json
 
 REFERENCE_ADAPTERS: frozenset[str] = frozenset(
     {"oracle", "random", "nearest-report", "empty-report", "majority-answer", "chest-box", "center-box", "center-bias"}
@@ -71,8 +71,8 @@ def load_run(run_dir: Path) -> RunSummary:
     path = Path(run_dir) / "run.json"
     if not path.is_file():
         raise DataFormatError(path, "file not found (has the run been scored?)")
+    rec = read_json(path)  # NaN / Infinity / 1e999 rejected, naming the field
     try:
-        rec = json.loads(path.read_text(encoding="utf-8"))
         task = rec["task"]
         model = rec["model"]
         git = rec.get("git") or {}

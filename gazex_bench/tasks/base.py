@@ -57,6 +57,8 @@ class TaskData:
     """Reason → items not evaluated (reader skips, missing images, ``beyond_limit``)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Task-specific context for scoring (e.g. radiologist gaze for reflacx-gaze)."""
+    problem_files: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Drop reason (``no_image``, ``bad_image``) → file → what is wrong (run.json ``dataset.problem_files``)."""
 
     def ids_sha256(self) -> str:
         """SHA-256 of the evaluated sample ids, one per line, in order."""

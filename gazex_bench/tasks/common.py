@@ -9,6 +9,7 @@ import sys
 from typing import Any, TypeVar
 
 from gazex_bench.errors import UsageError
+from gazex_bench.images import image_problem
 
 T = TypeVar("T")
 
@@ -110,6 +111,8 @@ def take_samples(
 
 
 def missing_image(paths: Iterable[Any] | None) -> str | None:
-    """``"no_image"`` unless every path exists on disk."""
-    paths = [p for p in (paths or ()) if p is not None]
-    return None if paths and all(Path(p).is_file() for p in paths) else "no_image"
+    """Drop reason of a sample's images: ``no_image`` (missing), ``bad_image`` (does not decode) or None.
+
+    See :func:`gazex_bench.images.image_problem` (the one shared check; problems are noted for the run record).
+    """
+    return image_problem(paths)

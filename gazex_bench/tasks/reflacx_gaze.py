@@ -40,7 +40,7 @@ from typing import Any
 
 from gazex_bench.models.types import Capability, GazePrediction, GazeRequest, PredictedCluster, Response
 from gazex_bench.tasks.base import AuxStage, ScoreOptions, ScoreResult, Task, TaskData, TaskSample, apply_limit
-from gazex_bench.tasks.common import dataset_folder, merge_counts, progress, select_split
+from gazex_bench.tasks.common import dataset_folder, merge_counts, missing_image, progress, select_split
 
 from gazex_bench.tasks.gaze_conventions import GAZE_CONVENTIONS, TRAJECTORY_POINTS
 
@@ -157,8 +157,7 @@ def _image_path(jpg: Path | None, r: Any) -> Path | None:
 
     if jpg is None:
         return None
-    path = mimic_jpg_path(jpg, r.subject_id, r.study_id, r.dicom_id)
-    return path if path.is_file() else None
+    return mimic_jpg_path(jpg, r.subject_id, r.study_id, r.dicom_id)
 
 
 def _build(readings: Any, jpg: Path | None, dropped: dict[str, int], quiet: bool, labeler: Any) -> _Built:
@@ -172,8 +171,9 @@ def _build(readings: Any, jpg: Path | None, dropped: dict[str, int], quiet: bool
     out = _Built([], [], {})
     for group, members in progress(groups.items(), total=len(groups), desc="reflacx gaze preprocessing", quiet=quiet):
         image = _image_path(jpg, members[0])
-        if image is None:
-            dropped["no_image"] = dropped.get("no_image", 0) + len(members)
+        reason = missing_image([image])
+        if image is None or reason is not None:  # no_image / bad_image (missing_image([None]) is no_image)
+            dropped[reason] = dropped.get(reason, 0) + len(members)
             continue
         size = (int(members[0].image_width), int(members[0].image_height))
         out.samples.append(_trajectory_sample(group, members[0], image, size))

@@ -15,11 +15,21 @@ P = Path("t.csv")
 
 
 def test_bom_blank_lines_quotes_and_crlf() -> None:
-    t = parse_table(P, '\ufeffa, b\r\n1,"x, y"\r\n\r\n2,"multi\r\nline"\r\n')
+    t = parse_table(P, '\ufeffa, b\r\n1,"x, y"\r\n\r\n2,"multi\r\nline"\r\n', multiline=("b",))
     assert t.header == ("a", "b")
     assert t.rows == [["1", "x, y"], ["2", "multi\r\nline"]]
     assert t.row_numbers == [1, 3]  # the blank line still counts
     np.testing.assert_array_equal(t.floats("a"), [1.0, 2.0])
+
+
+def test_unbalanced_quote_is_caught_at_its_row() -> None:
+    # The csv module lets an unclosed '"' swallow every following line into one field
+    # (no error even at end of file): 3 data rows would silently become 1.
+    text = 'id,q,a\n1,fine,yes\n2,"broken,no\n3,other,yes\n4,last,no\n'
+    with pytest.raises(DataFormatError, match=r"t.csv, row 2, field 'q': unbalanced quote.*3 lines"):
+        parse_table(P, text)
+    with pytest.raises(DataFormatError, match=r"row 1, field 'b': unbalanced quote"):
+        parse_table(P, 'a,b\n1,"multi\nline"\n')  # a line break in a column not declared multiline
 
 
 def test_typed_cells_and_errors() -> None:

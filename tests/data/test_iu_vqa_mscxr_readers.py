@@ -81,7 +81,9 @@ def test_ms_cxr_v100_no_split_and_image_path(tmp_path: Path) -> None:
     jpg.parent.mkdir(parents=True)
     jpg.write_bytes(b"")
     res = read_ms_cxr(DATA / "ms-cxr/0.1/MS_CXR_Local_Alignment_v1.0.0.csv", jpg_root=tmp_path)
-    assert [p.image_path for p in res.records] == [None, jpg]  # .dcm path mapped to the .jpg tree
+    # .dcm path mapped to the .jpg tree; existence is the task's check (no_image / bad_image)
+    assert res.records[1].image_path == jpg and res.records[0].image_path is not None
+    assert not res.records[0].image_path.is_file()
 
 
 def test_ms_cxr_coco_matches_csv() -> None:
