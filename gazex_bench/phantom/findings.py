@@ -190,6 +190,35 @@ def _device(an: Anatomy, rng: np.random.Generator, descriptor: str) -> tuple[str
     return "left", box, (gx, gy), {"gx": gx, "gy": gy, "gw": gw, "gh": gh}
 
 
+def finding_geometry(kind: str, an: Anatomy, rng: np.random.Generator, sev: int, desc: str,
+              side: str) -> tuple[Anatomy, str, str, BoxInt, tuple[float, float], dict[str, float], tuple[BoxInt, ...]]:
+    """Where a finding of ``kind`` lies on ``an``: ``(anatomy, side, zone, box, centre, params, extra_boxes)``.
+
+    Cardiomegaly returns an anatomy with an enlarged heart; every other kind returns ``an`` unchanged.
+    """
+    zone, extra = "", ()
+    if kind == "cardiomegaly":
+        an = enlarge_heart(an, 1.22 + 0.13 * sev)
+        side, zone, box = "midline", "lower", an.heart_box()
+        centre, params = (an.heart_cx, an.heart_cy), {}
+    elif kind == "edema":
+        side, zone = "bilateral", "diffuse"
+        box, centre, params, extra = _edema(an, rng, sev)
+    elif kind == "support_device":
+        zone = "upper"
+        side, box, centre, params = _device(an, rng, desc)
+    elif kind == "pleural_effusion":
+        zone = "lower"
+        box, centre, params = _effusion(an, rng, side, sev)
+    elif kind == "pneumothorax":
+        zone = "upper"
+        box, centre, params = _pneumothorax(an, rng, side, sev)
+    else:
+        zone = str(rng.choice(ZONES[kind]))
+        box, centre, params = _parenchymal(kind, an, rng, side, zone, sev)
+    return an, side, zone, box, (float(centre[0]), float(centre[1])), {k: float(v) for k, v in params.items()}, extra
+
+
 def sample_findings(rng: np.random.Generator, an: Anatomy) -> tuple[Anatomy, list[FindingSpec]]:
     """Draw the findings of one image; cardiomegaly enlarges the anatomy's heart.
 
@@ -201,26 +230,43 @@ def sample_findings(rng: np.random.Generator, an: Anatomy) -> tuple[Anatomy, lis
         sev = int(rng.choice(3, p=[0.45, 0.35, 0.2]))
         desc = str(rng.choice(DESCRIPTORS[kind]))
         hedged = bool(rng.random() < (0.3 if sev == 0 else 0.1)) and kind != "support_device"
-        side, zone, extra = str(rng.choice(["right", "left"])), "", ()
-        if kind == "cardiomegaly":
-            an = enlarge_heart(an, 1.22 + 0.13 * sev)
-            side, zone, box = "midline", "lower", an.heart_box()
-            centre, params = (an.heart_cx, an.heart_cy), {}
-        elif kind == "edema":
-            side, zone = "bilateral", "diffuse"
-            box, centre, params, extra = _edema(an, rng, sev)
-        elif kind == "support_device":
-            zone = "upper"
-            side, box, centre, params = _device(an, rng, desc)
-        elif kind == "pleural_effusion":
-            zone = "lower"
-            box, centre, params = _effusion(an, rng, side, sev)
-        elif kind == "pneumothorax":
-            zone = "upper"
-            box, centre, params = _pneumothorax(an, rng, side, sev)
-        else:
-            zone = str(rng.choice(ZONES[kind]))
-            box, centre, params = _parenchymal(kind, an, rng, side, zone, sev)
-        specs.append(FindingSpec(kind, side, zone, SEVERITIES[sev], desc, hedged, box,
-                                 (float(centre[0]), float(centre[1])), {k: float(v) for k, v in params.items()}, extra))
+        side = str(rng.choice(["right", "left"]))
+        an, side, zone, box, centre, params, extra = finding_geometry(kind, an, rng, sev, desc, side)
+        specs.append(FindingSpec(kind, side, zone, SEVERITIES[sev], desc, hedged, box, centre, params, extra))
     return an, specs
+
+
+def decoy_findings(findings: tuple[FindingSpec, ...], an: Anatomy, rng: np.random.Generator) -> tuple[FindingSpec, ...]:
+    """One decoy per finding: a finding drawn afresh from the phantom's finding distribution on ``an``.
+
+    The decoy's kind, severity, side and geometry come from the same distribution as real
+    findings (:data:`~gazex_bench.phantom.spec.KIND_WEIGHTS`, the same severity and side
+    probabilities, the same geometry code), but independently of the image's actual
+    findings, so gaze directed at decoys has the statistics of finding-directed gaze and
+    carries no information about where (or what) the real findings are. Cardiomegaly
+    decoys take the heart box of ``an`` as it is (the anatomy is not modified).
+
+    Args:
+        findings: The image's real findings (only their number is used).
+        an: The image's anatomy.
+        rng: Generator of this image's decoys (one per image: every reader sees the same decoys).
+
+    Returns:
+        ``len(findings)`` decoy findings, in the same order.
+    """
+    names = list(KIND_WEIGHTS)
+    p = np.array([KIND_WEIGHTS[k] for k in names])
+    out = []
+    for _ in findings:
+        kind = names[int(rng.choice(len(names), p=p / p.sum()))]
+        sev = int(rng.choice(3, p=[0.45, 0.35, 0.2]))
+        desc = str(rng.choice(DESCRIPTORS[kind]))
+        side = str(rng.choice(["right", "left"]))
+        if kind == "cardiomegaly":
+            box, centre = an.heart_box(), (an.heart_cx, an.heart_cy)
+            side, zone, params, extra = "midline", "lower", {}, ()
+        else:
+            _, side, zone, box, centre, params, extra = finding_geometry(kind, an, rng, sev, desc, side)
+        out.append(FindingSpec(kind, side, zone, SEVERITIES[sev], desc, False, box,
+                               (float(centre[0]), float(centre[1])), params, extra))
+    return tuple(out)

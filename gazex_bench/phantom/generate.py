@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from gazex_bench.errors import UsageError
 from gazex_bench.phantom.entities import Study, build_iu, build_study, render_iu, render_study
-from gazex_bench.phantom.readings import assign_readings, run_reading
+from gazex_bench.phantom.readings import GAZE_SIGNALS, assign_readings, run_reading
 from gazex_bench.phantom.spec import SIZES, SizeSpec
 from gazex_bench.phantom.truth import PhantomTruth, TruthImage, TruthReading, TruthSample, write_truth
 from gazex_bench.phantom.write_mimic import png_bytes, write_r2gen, write_report, write_study_images, write_tables
@@ -69,8 +69,8 @@ def _iu_job(seed: int, k: int) -> tuple[str, tuple[bytes, bytes]]:
     return case.uid, (png_bytes(front), png_bytes(lat))
 
 
-def _reading_job(seed: int, root: Path, hz: float, key: Any) -> tuple[list[object], TruthReading, int]:
-    return run_reading(seed, root, key, hz)
+def _reading_job(seed: int, root: Path, hz: float, gaze_signal: str, key: Any) -> tuple[list[object], TruthReading, int]:
+    return run_reading(seed, root, key, hz, gaze_signal)
 
 
 def _mimic(root: Path, seed: int, studies: list[Study], images: bool, workers: int, counts: dict[str, int]) -> None:
@@ -84,9 +84,10 @@ def _mimic(root: Path, seed: int, studies: list[Study], images: bool, workers: i
     counts["reports_without_findings"] = sum(not s.plan.has_findings_section for s in studies)
 
 
-def _reflacx(root: Path, seed: int, spec: SizeSpec, workers: int, counts: dict[str, int]) -> dict[str, TruthReading]:
+def _reflacx(root: Path, seed: int, spec: SizeSpec, workers: int, counts: dict[str, int],
+             gaze_signal: str) -> dict[str, TruthReading]:
     keys = assign_readings(seed, spec)
-    results = _pmap(partial(_reading_job, seed, root, spec.gaze_hz), keys, workers)
+    results = _pmap(partial(_reading_job, seed, root, spec.gaze_hz, gaze_signal), keys, workers)
     meta: dict[int, list[list[object]]] = {}
     for key, (row, _, _) in zip(keys, results):
         meta.setdefault(key.phase, []).append(row)
@@ -115,7 +116,8 @@ def _truth_samples(studies: list[Study], cases: list[Any]) -> dict[str, TruthSam
 
 
 def generate_phantom(out: str | Path, *, seed: int = 0, size: str = "small", images: bool = True,
-                     parts: tuple[str, ...] = PARTS, workers: int | None = None) -> PhantomSummary:
+                     parts: tuple[str, ...] = PARTS, workers: int | None = None,
+                     gaze_signal: str = "informative") -> PhantomSummary:
     """Write the phantom datasets and their truth under ``out``.
 
     Args:
@@ -125,14 +127,21 @@ def generate_phantom(out: str | Path, *, seed: int = 0, size: str = "small", ima
         images: Write pixel files (JPG/PNG); ``False`` skips them (everything else identical).
         parts: Subset of ``mimic``, ``reflacx``, ``iu``, ``vqa``, ``ms-cxr`` to write (truth is always written).
         workers: Processes for rendering/simulation (default ``min(2, cpu_count)``); output does not depend on it.
+        gaze_signal: ``informative`` (default): the gaze before and while a finding is dictated
+            is on the finding. ``decoupled``: that gaze goes to a decoy drawn from the phantom's
+            finding distribution independently of the image's findings (same route, durations and
+            dwell statistics; no information on where findings are): the negative control for
+            gaze-supervised training. Recorded in ``phantom_truth/truth.json`` (``gaze_signal``).
 
     Returns:
         Counts of what was written and seconds per stage.
 
     Raises:
-        UsageError: unknown size or part.
+        UsageError: unknown size, part or gaze signal.
     """
     spec = _check(size, parts)
+    if gaze_signal not in GAZE_SIGNALS:
+        raise UsageError(f"unknown gaze signal {gaze_signal!r}; choose one of {', '.join(GAZE_SIGNALS)}")
     root = Path(out)
     root.mkdir(parents=True, exist_ok=True)
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
@@ -144,7 +153,7 @@ def generate_phantom(out: str | Path, *, seed: int = 0, size: str = "small", ima
     secs["plan"] = time.perf_counter() - t
     stages: list[tuple[str, Callable[[], Any]]] = [
         ("mimic", lambda: _mimic(root, seed, studies, images, workers, counts)),
-        ("reflacx", lambda: _reflacx(root, seed, spec, workers, counts)),
+        ("reflacx", lambda: _reflacx(root, seed, spec, workers, counts, gaze_signal)),
         ("iu", lambda: _iu(root, seed, spec, images, workers)),
         ("vqa", lambda: counts.__setitem__("vqa_rows", write_vqa(root, seed, studies))),
         ("ms-cxr", lambda: counts.__setitem__("ms_cxr_rows", write_mscxr(root, seed, studies))),
@@ -153,7 +162,7 @@ def generate_phantom(out: str | Path, *, seed: int = 0, size: str = "small", ima
     cases = results.get("iu") or []
     counts["iu_samples"] = len(cases)
     t = time.perf_counter()
-    _write_all_truth(root, seed, size, studies, cases, results.get("reflacx") or {})
+    _write_all_truth(root, seed, size, studies, cases, results.get("reflacx") or {}, gaze_signal)
     secs["truth"] = time.perf_counter() - t
     return PhantomSummary(root, seed, size, images, counts, secs)
 
@@ -181,8 +190,8 @@ def _run_stages(stages: list[tuple[str, Callable[[], Any]]], parts: tuple[str, .
 
 
 def _write_all_truth(root: Path, seed: int, size: str, studies: list[Study], cases: list[Any],
-                     readings: dict[str, TruthReading]) -> None:
+                     readings: dict[str, TruthReading], gaze_signal: str) -> None:
     """Write ``phantom_truth/`` for the studies, IU cases and readings generated."""
     images_truth: dict[str, TruthImage] = {st.dicom_id: st.truth() for st in studies}
     images_truth.update({c.uid: c.truth() for c in cases})
-    write_truth(root, PhantomTruth(seed, size, images_truth, readings, _truth_samples(studies, cases)))
+    write_truth(root, PhantomTruth(seed, size, images_truth, readings, _truth_samples(studies, cases), gaze_signal))

@@ -5,12 +5,13 @@ All positions are original-image pixels; times seconds from audio start.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from gazex_bench.phantom.anatomy import BoxInt, regions
 from gazex_bench.phantom.entities import Study
+from gazex_bench.phantom.findings import FindingSpec
 from gazex_bench.phantom.gaze_sim import GazeSimulator, SimReading, SimSentence, fixation_columns, zoom_box_for
 from gazex_bench.phantom.phrases import Statement, finding_statement, negative_statements
 from gazex_bench.phantom.scan import plan_stops, reading_order
@@ -23,6 +24,8 @@ NEGATIVE_GAZE_SHARE = 0.35
 """Gaze time before a normal statement, as a share of ``pre_mention_s`` (its regions in turn);
 the sweep goes on while it is spoken."""
 _SMALL = frozenset({"nodule", "pneumothorax", "atelectasis"})
+DECOY_PREFIX = "decoy:"
+"""Fixation target prefix of gaze on a finding's decoy (``--gaze-signal decoupled``)."""
 
 
 @dataclass(frozen=True)
@@ -94,20 +97,23 @@ def labels_and_ellipses(st: Study, reported: tuple[int, ...], rng: np.random.Gen
     return cert, tuple(ells)
 
 
-def _sentence_targets(st: Study, stmt: Statement, reg: dict[str, BoxInt], here: str) -> list[tuple[BoxInt, str]]:
-    """A finding's box(es); for a normal statement the stop's region (the reader is looking there)."""
+def _sentence_targets(st: Study, stmt: Statement, reg: dict[str, BoxInt], here: str, decoy: bool) -> list[tuple[BoxInt, str]]:
+    """A finding's box(es) (its decoy's when ``decoy``); for a normal statement the stop's region."""
     if stmt.finding_index is not None:
         f = st.findings[stmt.finding_index]
-        fid = st.finding_ids[stmt.finding_index]
+        fid = (DECOY_PREFIX if decoy else "") + st.finding_ids[stmt.finding_index]
         return [(b, fid) for b in (f.extra_boxes or (f.box,))]
     return [(reg[here], here)]
 
 
 def _dictate(sim: GazeSimulator, st: Study, stmt: Statement, reg: dict[str, BoxInt], here: str,
-             speech_end: float) -> SimSentence:
-    """Gaze on the statement's target (at stop ``here``), then speak it (never before ``speech_end``)."""
+             speech_end: float, decoy: bool = False) -> SimSentence:
+    """Gaze on the statement's target (at stop ``here``), then speak it (never before ``speech_end``).
+
+    ``st`` is the study as gaze sees it (its findings are decoys when ``decoy``).
+    """
     rng, style = sim.rng, sim.style
-    targets = _sentence_targets(st, stmt, reg, here)
+    targets = _sentence_targets(st, stmt, reg, here, decoy)
     zoom = None
     if stmt.finding_index is not None and st.findings[stmt.finding_index].kind in _SMALL and rng.random() < style.zoom_prob:
         zoom = zoom_box_for(targets[0][0], st.anatomy.width, st.anatomy.height)
@@ -125,11 +131,22 @@ def _dictate(sim: GazeSimulator, st: Study, stmt: Statement, reg: dict[str, BoxI
 
 
 def simulate_reading(st: Study, style: RadStyle, rng: np.random.Generator, image_rng: np.random.Generator,
-                     discarded: bool) -> ReadingSim:
+                     discarded: bool, decoys: tuple[FindingSpec, ...] | None = None) -> ReadingSim:
     """Simulate one reading of ``st`` by ``style`` (gaze omitted when ``discarded``).
 
     The reader sweeps the regions in :func:`~gazex_bench.phantom.scan.reading_order` and
     dictates each sentence at its stop (:func:`~gazex_bench.phantom.scan.plan_stops`).
+
+    Args:
+        st: The study.
+        style: The radiologist.
+        rng: The reading's generator.
+        image_rng: The image's dictation generator (shared by its readers).
+        discarded: Eye tracking discarded (no gaze written).
+        decoys: ``--gaze-signal decoupled``: one decoy per finding
+            (:func:`~gazex_bench.phantom.findings.decoy_findings`); every finding-directed part of
+            the gaze (where the sentence is dictated along the route, the gaze before and while it
+            is spoken, zoom) goes to the decoy instead. Text, labels and ellipses keep the real findings.
     """
     stmts, reported = plan_dictation(st, style, rng, image_rng)
     cert, ells = labels_and_ellipses(st, reported, rng)
@@ -137,15 +154,16 @@ def simulate_reading(st: Study, style: RadStyle, rng: np.random.Generator, image
     if discarded:
         return ReadingSim(None, reported, cert, ells, chest)
     reg = regions(st.anatomy)
+    gst = st if decoys is None else replace(st, findings=decoys)
     sim = GazeSimulator(style, rng, st.anatomy.width, st.anatomy.height)
     if rng.random() < 0.5:
         sim.glance_off_image()
     sentences: list[SimSentence] = []
     speech_end = 0.0
-    for stop in plan_stops(stmts, st.findings, reading_order(style, rng), reg, style):
+    for stop in plan_stops(stmts, gst.findings, reading_order(style, rng), reg, style):
         sim.visit(reg[stop.region], stop.region)
         for i in stop.statements:
-            sentences.append(_dictate(sim, st, stmts[i], reg, stop.region, speech_end))
+            sentences.append(_dictate(sim, gst, stmts[i], reg, stop.region, speech_end, decoys is not None))
             speech_end = sentences[-1].words[-1][2]
     sim.attend([(reg[stop.region], stop.region)], speech_end - sim.tl.t)
     for name in ("right_middle_lung", "left_middle_lung", "heart"):

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gazex_bench.phantom.entities import build_study
-from gazex_bench.phantom.reading import simulate_reading
+from gazex_bench.phantom.entities import Study, build_study
+from gazex_bench.phantom.findings import decoy_findings
+from gazex_bench.phantom.reading import ReadingSim, simulate_reading
 from gazex_bench.phantom.spec import RADIOLOGISTS, SizeSpec, entity_rng, spread_id
 from gazex_bench.phantom.styles import STYLES
 from gazex_bench.phantom.truth import TruthReading, TruthSentence
@@ -60,11 +61,31 @@ def assign_readings(seed: int, spec: SizeSpec) -> list[ReadingKey]:
     return keys
 
 
-def run_reading(seed: int, root: Path, key: ReadingKey, hz: float) -> tuple[list[object], TruthReading, int]:
-    """Simulate and write one reading; returns its metadata row, truth and gaze sample count."""
+GAZE_SIGNALS = ("informative", "decoupled")
+"""``informative``: dictation-time gaze goes to the findings; ``decoupled``: to per-image decoys
+(:func:`~gazex_bench.phantom.findings.decoy_findings`), the negative control."""
+
+
+def simulate_key(seed: int, key: ReadingKey, gaze_signal: str = "informative") -> tuple[Study, ReadingSim]:
+    """The study and simulated reading of ``key`` (nothing written).
+
+    With ``gaze_signal="decoupled"`` the finding-directed gaze goes to decoys drawn once per
+    image (stream ``"decoy"``), so all readers of an image share them.
+    """
     st = build_study(seed, key.study_index)
     rng = entity_rng(seed, "reading", key.phase, key.image_index, key.rad_index)
-    sim = simulate_reading(st, STYLES[key.radiologist], rng, entity_rng(seed, "image-dictation", key.study_index), key.discarded)
+    decoys = None
+    if gaze_signal == "decoupled":
+        decoys = decoy_findings(st.findings, st.anatomy, entity_rng(seed, "decoy", key.study_index))
+    sim = simulate_reading(st, STYLES[key.radiologist], rng, entity_rng(seed, "image-dictation", key.study_index),
+                           key.discarded, decoys)
+    return st, sim
+
+
+def run_reading(seed: int, root: Path, key: ReadingKey, hz: float,
+                gaze_signal: str = "informative") -> tuple[list[object], TruthReading, int]:
+    """Simulate (:func:`simulate_key`) and write one reading; returns its metadata row, truth and gaze sample count."""
+    st, sim = simulate_key(seed, key, gaze_signal)
     row = ReadingRow(key.reading_id, key.phase, key.radiologist, key.discarded, st, sim)
     n = write_reading(root, row, hz, entity_rng(seed, "samples", key.phase, key.image_index, key.rad_index))
     sents: tuple[TruthSentence, ...] = ()

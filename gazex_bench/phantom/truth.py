@@ -122,7 +122,8 @@ class TruthReading:
     discarded: bool
     sentences: tuple[TruthSentence, ...]
     fixation_targets: tuple[str, ...]
-    """Per fixation (file order): a ``finding_id`` or an anatomical region name."""
+    """Per fixation (file order): a ``finding_id``, ``decoy:<finding_id>`` (gaze on that finding's decoy,
+    ``gaze_signal`` decoupled), ``off_image`` or an anatomical region name."""
     missed_finding_ids: tuple[str, ...] = ()
     """Findings of the image this radiologist did not report."""
 
@@ -151,6 +152,9 @@ class PhantomTruth:
     readings: Mapping[str, TruthReading]
     samples: Mapping[str, TruthSample]
     """Key ``f"{dataset}/{sample_id}"``."""
+    gaze_signal: str = "informative"
+    """``informative`` or ``decoupled`` (``gazex-bench phantom --gaze-signal``): whether the gaze
+    around each dictated finding is on the finding or on a decoy (fixation targets ``decoy:<finding_id>``)."""
 
     @property
     def radiologists(self) -> dict[str, str]:
@@ -250,6 +254,7 @@ def truth_to_json(truth: PhantomTruth) -> str:
     """Serialise to compact, key-sorted JSON text (deterministic bytes)."""
     obj = {
         "format": TRUTH_FORMAT, "version": TRUTH_VERSION, "seed": truth.seed, "size": truth.size,
+        "gaze_signal": truth.gaze_signal,
         "images": [_image_to_json(truth.images[k]) for k in sorted(truth.images)],
         "readings": [_reading_to_json(truth.readings[k]) for k in sorted(truth.readings)],
         "samples": [_sample_to_json(truth.samples[k]) for k in sorted(truth.samples)],
@@ -305,4 +310,8 @@ def load_truth(root: str | Path) -> PhantomTruth:
         samples = {f"{d['dataset']}/{d['sample_id']}": _sample_from_json(d) for d in obj["samples"]}
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise DataFormatError(p, f"malformed truth entry ({exc!r})") from None
-    return PhantomTruth(seed=int(obj["seed"]), size=str(obj["size"]), images=images, readings=readings, samples=samples)
+    signal = obj.get("gaze_signal", "informative")
+    if signal not in ("informative", "decoupled"):
+        raise DataFormatError(p, f"unknown gaze signal {signal!r}", field="gaze_signal")
+    return PhantomTruth(seed=int(obj["seed"]), size=str(obj["size"]), images=images, readings=readings, samples=samples,
+                        gaze_signal=signal)
