@@ -88,12 +88,16 @@ def build_figures(runs: Sequence[RunSummary], out_dir: Path, *, ablation_variant
     """Draw all figures whose inputs exist; returns what was written and what was skipped."""
     from gazex_bench.figures import case_build, fig2, fig3, fig4, fig6, fig7c
 
+    from gazex_bench.figures.style import ModelPalette
+    from gazex_bench.leaderboard.board import published_table
+
     rep = FigureReport()
     metrics = metrics_table(runs)
+    palette = ModelPalette(r.model for r in runs)
     if metrics.empty:
         rep.skipped["fig2"] = "no scored runs"
     else:
-        rep.written += fig2.render(metrics, out_dir)
+        rep.written += fig2.render(metrics, out_dir, palette=palette, published=published_table())
     tables = gaze_tables(runs)
     why = _need(tables, ("dwell", "pearson", "dwell_category", "dispersion"))
     if why:

@@ -1,73 +1,144 @@
 """Fig 2: downstream task performance per model (paper Fig 2).
 
-(a) report-generation metrics per model for each report dataset, (b) VQA accuracy
-per question type, (c) grounding mIoU and mAP. Bars are corpus values; whiskers are
-the runs' 95 % bootstrap CIs; ``n`` is printed in the panel titles.
+(a) report-generation NLG metrics per report dataset, (b) clinical-efficacy F1 per report
+dataset and convention, (c) VQA accuracy per question type, (d) grounding mIoU and mAP.
+Bars are corpus values, whiskers the runs' 95 % bootstrap CIs, and each bar carries its
+own ``n`` (a VQA type can have n = 1). Colours come from one
+:class:`~gazex_bench.figures.style.ModelPalette` (same model, same colour in every panel;
+reference rows in greys). Published values (``leaderboard/reported.csv``) are overlaid as
+black markers, one shape per published model, named with their source in the legend —
+they were measured under their own conventions (see the leaderboard), so they are context,
+not a like-for-like comparison.
 
-Input is the long metrics table of :func:`gazex_bench.figures.records.metrics_table`
+Input is the long metrics table of :func:`gazex_bench.tables.runs.metrics_table`
 (columns ``task, model, kind, metric, value, ci_low, ci_high, n``).
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from gazex_bench.figures.style import colors, new_figure, save
+from gazex_bench.figures.style import ModelPalette, new_figure, save
 from gazex_bench.tables.names import metric_title
 
 REPORT_METRICS: tuple[str, ...] = ("bleu1", "bleu2", "bleu3", "bleu4", "meteor", "rouge_l")
+CE_METRICS: tuple[str, ...] = ("ce_f1_paper_pos", "ce_f1_paper_pos_13", "ce_f1_mic5_unc_pos", "ce_f1_ex14_pos")
 VQA_TYPES: tuple[str, ...] = ("abnormality", "presence", "location", "level", "type", "view")
 GROUNDING_METRICS: tuple[str, ...] = ("miou", "map")
+MARKERS: tuple[str, ...] = ("D", "^", "s", "v", "P", "X", "*", "o")
 
 
-def _bars(ax, table: pd.DataFrame, metrics: Sequence[str], title: str) -> None:
-    """Grouped bars: one group per metric, one bar per model, CI whiskers."""
+def _whiskers(rows: pd.DataFrame, vals: np.ndarray) -> np.ndarray:
+    err = np.vstack([vals - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - vals])
+    return np.where(np.isfinite(err), np.clip(err, 0, None), 0)
+
+
+def _bars(ax: Any, table: pd.DataFrame, metrics: Sequence[str], title: str, palette: ModelPalette,
+          labels: Sequence[str] | None = None) -> None:
+    """Grouped bars: one group per metric, one bar per model (palette colour), CI whiskers, n per bar."""
     sub = table[table["metric"].isin(metrics)]
     models = list(dict.fromkeys(sub["model"]))
+    ax.set_title(title)
     if not models:
         ax.text(0.5, 0.5, "no runs", ha="center", va="center", transform=ax.transAxes)
-        ax.set_title(title)
         return
     width = 0.8 / len(models)
     x = np.arange(len(metrics))
-    for i, (model, color) in enumerate(zip(models, colors(len(models)))):
-        rows = sub[sub["model"] == model].set_index("metric").reindex(list(metrics))
+    for i, model in enumerate(models):
+        rows = sub[sub["model"] == model].drop_duplicates("metric").set_index("metric").reindex(list(metrics))
         vals = rows["value"].to_numpy(float)
-        err = np.vstack([vals - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - vals])
-        err = np.where(np.isfinite(err), np.clip(err, 0, None), 0)
-        ax.bar(x + (i - (len(models) - 1) / 2) * width, vals, width, yerr=err, capsize=1.5,
-               color=color, label=model, error_kw={"lw": 0.6})
-    n = sub["n"].dropna()
-    ax.set_title(f"{title} (n={int(n.max())})" if len(n) else title)
-    ax.set_xticks(x, [metric_title(m) for m in metrics], rotation=30, ha="right")
-    ax.set_ylim(0, max(1.0, float(np.nanmax(sub["value"])) * 1.05))
+        ref = ModelPalette.is_reference(model)
+        xs = x + (i - (len(models) - 1) / 2) * width
+        ax.bar(xs, vals, width, yerr=_whiskers(rows, vals), capsize=1.2, color=palette(model), label=model,
+               edgecolor="#222222" if ref else "none", linewidth=0.4, error_kw={"lw": 0.6})
+        for xx, v, n in zip(xs, vals, rows["n"].to_numpy(float)):
+            if np.isfinite(v) and np.isfinite(n):
+                ax.text(xx, 0.01, f"n={int(n)}", rotation=90, ha="center", va="bottom", fontsize=3.6, color="#111111")
+    ax.set_xticks(x, list(labels or [metric_title(m) for m in metrics]), rotation=45 if labels else 30, ha="right",
+                  rotation_mode="anchor")
+    top = float(np.nanmax(sub["value"])) if sub["value"].notna().any() else 1.0
+    ax.set_ylim(0, max(1.05, top * 1.05))
     ax.set_ylabel("score")
 
 
-def render(metrics: pd.DataFrame, out_dir: Path) -> list[Path]:
-    """Draw Fig 2 from the long metrics table; returns the PNG and PDF paths."""
+def _published(ax: Any, published: pd.DataFrame, task: str, metrics: Sequence[str],
+               shapes: dict[str, str], offset: float = 0.0) -> None:
+    """Published values of ``task`` as black markers at their metric's x position."""
+    sub = published[(published["task"] == task) & published["metric"].isin(metrics)]
+    names = sorted(set(sub["model"]))
+    for k, (model, rows) in enumerate(sub.groupby("model", sort=True)):
+        spread = (k - (len(names) - 1) / 2) * 0.6 / max(len(names), 1)
+        xs = [list(metrics).index(m) + offset + spread for m in rows["metric"]]
+        ax.scatter(xs, rows["value"], marker=shapes[model], s=16, color="white", edgecolor="black", linewidth=0.7,
+                   zorder=5, label=f"{model} [published]")
+
+
+def _ce_table(metrics: pd.DataFrame, tasks: Sequence[str]) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """CE F1 rows with ``metric`` renamed ``<task>|<metric>`` so both datasets share one panel."""
+    sub = metrics[metrics["task"].isin(tasks) & metrics["metric"].isin(CE_METRICS)].copy()
+    keys = [f"{t}|{m}" for t in tasks for m in CE_METRICS if ((sub["task"] == t) & (sub["metric"] == m)).any()]
+    sub["metric"] = sub["task"] + "|" + sub["metric"]
+    labels = [f"{k.split('|')[0].removesuffix('-report')} {k.split('|')[1].removeprefix('ce_f1_').replace('_', '-')}"
+              for k in keys]
+    return sub, keys, labels
+
+
+def _sources_note(pub: pd.DataFrame, metrics: pd.DataFrame) -> str:
+    """One line per published model: where its plotted values come from."""
+    shown = pub[pub["task"].isin(set(metrics["task"]))]
+    lines = [f"{model}: " + "; ".join(f"{t} - {src}" for (t, src), _ in rows.groupby(["task", "source"]))
+             for model, rows in shown.groupby("model", sort=True)]
+    return ("Published markers (values as printed; conventions differ, see leaderboard): " + " | ".join(lines)
+            if lines else "")
+
+
+def draw(metrics: pd.DataFrame, palette: ModelPalette | None = None, published: pd.DataFrame | None = None) -> Any:
+    """Draw Fig 2 and return the matplotlib figure (see module doc)."""
+    palette = palette or ModelPalette(metrics["model"])
+    pub = published if published is not None else pd.DataFrame(columns=["task", "model", "metric", "value", "source"])
+    shapes = {m: MARKERS[i % len(MARKERS)] for i, m in enumerate(sorted(set(pub["model"])))}
     report_tasks = [t for t in ("mimic-report", "iu-report") if t in set(metrics["task"])]
-    ncols = len(report_tasks) + 2
-    fig, axes = new_figure(3.2 * ncols, 3.0, 1, ncols)
+    ncols = len(report_tasks) + 3
+    fig, axes = new_figure(3.1 * ncols, 3.2, 1, ncols)
     axes = np.atleast_1d(axes)
     for ax, task in zip(axes, report_tasks):
-        _bars(ax, metrics[metrics["task"] == task], REPORT_METRICS, f"(a) {task}")
+        _bars(ax, metrics[metrics["task"] == task], REPORT_METRICS, f"(a) {task}", palette)
+        _published(ax, pub, task, REPORT_METRICS, shapes)
+    ce, keys, labels = _ce_table(metrics, report_tasks)
+    ce_ax = axes[len(report_tasks)]
+    _bars(ce_ax, ce, keys, "(b) clinical efficacy F1", palette, labels)
+    for task in report_tasks:
+        task_keys = [k.split("|")[1] if k.startswith(f"{task}|") else "" for k in keys]
+        _published(ce_ax, pub, task, task_keys, shapes)
     vqa = metrics[metrics["task"] == "cxr-vqa"].copy()
     vqa["metric"] = vqa["metric"].str.removeprefix("accuracy_")
-    _bars(axes[-2], vqa, VQA_TYPES, "(b) cxr-vqa accuracy")
-    _bars(axes[-1], metrics[metrics["task"] == "ms-cxr-grounding"], GROUNDING_METRICS, "(c) ms-cxr grounding")
-    handles, labels = axes[0].get_legend_handles_labels()
-    for ax in axes[1:]:
-        h, lab = ax.get_legend_handles_labels()
-        for hh, ll in zip(h, lab):
-            if ll not in labels:
-                handles.append(hh)
-                labels.append(ll)
-    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6), frameon=False,
-               bbox_to_anchor=(0.5, -0.12))
-    fig.suptitle("Downstream tasks: corpus metrics with 95% bootstrap CIs", y=1.06)
-    return save(fig, out_dir, "fig2_downstream")
+    _bars(axes[-2], vqa, VQA_TYPES, "(c) cxr-vqa accuracy", palette)
+    vqa_pub = pub[pub["task"] == "cxr-vqa"].assign(metric=lambda d: d["metric"].str.removeprefix("accuracy_"))
+    _published(axes[-2], vqa_pub, "cxr-vqa", VQA_TYPES, shapes)
+    _bars(axes[-1], metrics[metrics["task"] == "ms-cxr-grounding"], GROUNDING_METRICS, "(d) ms-cxr grounding", palette)
+    _published(axes[-1], pub, "ms-cxr-grounding", GROUNDING_METRICS, shapes)
+    handles: dict[str, Any] = {}
+    for ax in axes:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(lab, h)
+    order = sorted(handles, key=lambda lab: (lab.endswith("[published]"), ModelPalette.is_reference(lab), lab))
+    fig.legend([handles[k] for k in order], order, loc="upper center", ncol=5, frameon=False,
+               bbox_to_anchor=(0.5, -0.13), fontsize=6)
+    rows = -(-len(order) // 5)
+    note = textwrap.fill(_sources_note(pub, metrics), 260)
+    fig.text(0.5, -0.15 - 0.052 * rows, note, ha="center", va="top", fontsize=5, color="#333333")
+    fig.suptitle("Downstream tasks: corpus metrics with 95% bootstrap CIs (n per bar; "
+                 "published values as markers, their own conventions)", y=1.04)
+    return fig
+
+
+def render(metrics: pd.DataFrame, out_dir: Path, *, palette: ModelPalette | None = None,
+           published: pd.DataFrame | None = None) -> list[Path]:
+    """Draw Fig 2 from the long metrics table; returns the PNG and PDF paths."""
+    return save(draw(metrics, palette, published), out_dir, "fig2_downstream")

@@ -59,6 +59,15 @@ def reported_rows() -> dict[str, list[LeaderboardRow]]:
     return dict(out)
 
 
+def published_table() -> Any:
+    """``reported.csv`` as a DataFrame ``task, model, metric, value, convention, source`` (run.json metric keys)."""
+    import pandas as pd
+
+    text = importlib.resources.files("gazex_bench.leaderboard").joinpath("reported.csv").read_text("utf-8")
+    table = pd.read_csv(io.StringIO(text), dtype={"value": float})
+    return table[["task", "model", "metric", "value", "convention", "source"]]
+
+
 def entry_from_run(run: RunSummary, *, kind: str | None = None, source: str | None = None) -> dict[str, Any]:
     """The data-only leaderboard entry for a scored run."""
     return {

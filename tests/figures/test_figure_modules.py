@@ -80,3 +80,37 @@ def test_case_figure(tmp_path: Path) -> None:
     rad = [CaseCluster(0, 0, (30, 40), (20, 30, 40, 50)), CaseCluster(0, 1, (60, 50), None)]
     model = [CaseCluster(0, 0, (32, 42), (22, 32, 42, 52))]
     _ok(case.render(img, rad, model, "small left effusion .", "left effusion .", tmp_path))
+
+
+def _bar_colours(ax) -> dict[str, tuple[float, ...]]:  # noqa: ANN001
+    """Label -> face colour (RGBA) of every bar container in an axes, read back from the artists."""
+    out = {}
+    for cont in ax.containers:
+        if hasattr(cont, "patches") and cont.patches:
+            colours = {tuple(round(c, 6) for c in p.get_facecolor()) for p in cont.patches}
+            assert len(colours) == 1, cont.get_label()  # one model = one colour within a panel
+            out[cont.get_label()] = colours.pop()
+    return out
+
+
+def test_fig2_one_colour_per_model_in_every_panel() -> None:
+    import matplotlib.pyplot as plt
+
+    from gazex_bench.figures.style import ModelPalette
+
+    rows = _metric_rows()
+    # panel order differs on purpose: "random" first in VQA, "gazex" first elsewhere; plus an oracle
+    vqa = rows["task"] == "cxr-vqa"
+    rows = pd.concat([rows[vqa].iloc[::-1], rows[~vqa]], ignore_index=True)
+    oracle = rows[rows["model"] == "gazex"].assign(model="oracle", value=1.0, ci_low=1.0, ci_high=1.0)
+    rows = pd.concat([oracle, rows], ignore_index=True)
+    fig = fig2.draw(rows, ModelPalette(rows["model"]))
+    panels = [_bar_colours(ax) for ax in fig.axes]
+    mimic, vqa_panel = panels[0], panels[3]
+    assert set(mimic) == set(vqa_panel) == {"gazex", "random", "oracle"}
+    for model in mimic:
+        assert mimic[model] == vqa_panel[model], model
+    assert len(set(mimic.values())) == 3  # distinct models, distinct colours
+    r, g, b, _ = mimic["oracle"]
+    assert r == g == b  # reference rows are grey
+    plt.close(fig)
