@@ -27,9 +27,9 @@ from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.io import read_json
 from gazex_bench.leaderboard.entries import check_entry
 from gazex_bench.leaderboard.html import TaskBoard, write_page
-from gazex_bench.leaderboard.schema import LeaderboardRow, MetricValue, metric_slug, sort_rows, write_csv
+from gazex_bench.leaderboard.schema import DATA_KINDS, LeaderboardRow, MetricValue, metric_slug, sort_rows, write_csv
 from gazex_bench.leaderboard.submission import safe_slug
-from gazex_bench.tables.names import HEADLINE, metric_title
+from gazex_bench.tables.names import HEADLINE, higher_is_better, metric_title
 from gazex_bench.tables.runs import RunSummary, expand_reference_rows
 
 TASK_TITLES: Mapping[str, str] = {
@@ -55,7 +55,7 @@ def reported_rows() -> dict[str, list[LeaderboardRow]]:
     for (task, model), row in cells.items():
         out[task].append(LeaderboardRow(
             model=model, run_id="", kind="reported", n=None, conventions="; ".join(sorted(row["conv"])),
-            date="", source="; ".join(sorted(row["src"])), metrics=row["metrics"]))
+            date="", source="; ".join(sorted(row["src"])), metrics=row["metrics"], data="published"))
     return dict(out)
 
 
@@ -75,6 +75,8 @@ def entry_from_run(run: RunSummary, *, kind: str | None = None, source: str | No
         "n": run.n_evaluated, "date": run.date, "primary_metric": run.primary_metric,
         "conventions": dict(run.conventions),
         "source": source or f"git {(run.git_commit or 'unknown')[:10]}{' (dirty)' if run.git_dirty else ''}",
+        "data": "synthetic" if run.synthetic else "real",
+        "higher_is_better": dict(run.higher_is_better or {}),
         "metrics": {k: {kk: v.get(kk) for kk in ("value", "n", "ci_low", "ci_high")} for k, v in run.metrics.items()},
     }
 
@@ -115,7 +117,10 @@ def add_run(root: Path, run: RunSummary, *, force: bool = False, txn: Any = None
 
 
 def _entry_rows(root: Path) -> dict[str, list[LeaderboardRow]]:
+    """Rows of every stored entry; a reference row (ceiling / null, model-independent) is kept once per
+    (task, label, data kind) — every run of a task stores the same inter-radiologist row."""
     out: dict[str, list[LeaderboardRow]] = defaultdict(list)
+    seen: set[tuple[str, str, str]] = set()
     for path in sorted((root / "entries").glob("*/*.json")):
         e = read_json(path)
         check_entry(path, e)
@@ -123,9 +128,14 @@ def _entry_rows(root: Path) -> dict[str, list[LeaderboardRow]]:
             metrics = {metric_slug(k): MetricValue(v.get("value"), v.get("ci_low"), v.get("ci_high"))
                        for k, v in e["metrics"].items()}
             conv = "; ".join(f"{k}: {v}" for k, v in sorted(e.get("conventions", {}).items()))
+            data = e.get("data") if e.get("data") in DATA_KINDS else "real"
+            if e["kind"] == "reference":
+                if (e["task"], e["model"], data) in seen:
+                    continue
+                seen.add((e["task"], e["model"], data))
             out[e["task"]].append(LeaderboardRow(
                 model=e["model"], run_id=e["run_id"], kind=e["kind"], n=e.get("n"), conventions=conv,
-                date=e.get("date", ""), source=e.get("source", ""), metrics=metrics))
+                date=e.get("date", ""), source=e.get("source", ""), metrics=metrics, data=data))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise DataFormatError(path, f"not a leaderboard entry ({exc})") from None
     return dict(out)
@@ -139,6 +149,16 @@ def _primary(root: Path, task: str) -> str | None:
     return None
 
 
+def _directions(root: Path, task: str, slugs: Sequence[str]) -> dict[str, bool]:
+    """Metric slug -> higher_is_better: entries' declarations, else :func:`tables.names.higher_is_better`."""
+    declared: dict[str, bool] = {}
+    for path in sorted((root / "entries" / task).glob("*.json")):
+        hib = read_json(path).get("higher_is_better")
+        for k, v in (hib.items() if isinstance(hib, Mapping) else ()):
+            declared.setdefault(metric_slug(k), bool(v))
+    return {s: declared[s] if s in declared else higher_is_better(s) for s in slugs}
+
+
 def build(root: Path, *, figures: Mapping[str, Sequence[str]] | None = None) -> list[Path]:
     """Rebuild every ``<task>.csv`` and ``index.html`` from entries and reported rows."""
     rows = _entry_rows(root)
@@ -148,13 +168,15 @@ def build(root: Path, *, figures: Mapping[str, Sequence[str]] | None = None) -> 
     for task in sorted(rows):
         slugs = _ordered_slugs(rows[task])
         primary = _primary(root, task) or (slugs[0] if slugs else None)
-        ordered = sort_rows(rows[task], primary)
+        dirs = _directions(root, task, slugs)
+        ordered = sort_rows(rows[task], primary, dirs.get(primary or "", True))
         written.append(write_csv(root / f"{safe_slug(task)}.csv", ordered, slugs))
         shown = [m for m in (metric_slug(h) for h in HEADLINE.get(task, ())) if m in slugs] or slugs
         titles = {s: metric_title(s) for s in shown}
         conv = _task_conventions(ordered)
         boards.append(TaskBoard(task, TASK_TITLES.get(task, task), ordered, shown, titles, conv,
-                                tuple((figures or {}).get(task, ())), csv_name=f"{safe_slug(task)}.csv"))
+                                tuple((figures or {}).get(task, ())), csv_name=f"{safe_slug(task)}.csv",
+                                higher_is_better={s: dirs[s] for s in shown}))
     written.append(write_page(root / "index.html", boards))
     return written
 

@@ -4,6 +4,12 @@ The page loads nothing from the network. Every string that comes from a CSV,
 a submission or a run record goes through :func:`html.escape` (quotes included), and
 the sorting script only reorders existing rows (no ``innerHTML``), so a model named
 ``<script>alert(1)</script>`` is shown as text.
+
+Rows measured on synthetic (phantom) data are never ranked with real or published rows:
+they get their own table under a "Synthetic data — not comparable with published results"
+banner, which also heads the page whenever any row is synthetic. Each metric column carries
+``data-hib`` (1 = higher is better); the first click on a header sorts best first in that
+direction, and the server-side order already does (:func:`schema.sort_rows`).
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ document.querySelectorAll('table.lb').forEach(function (table) {
     th.addEventListener('click', function () {
       var body = table.tBodies[0];
       var rows = Array.prototype.slice.call(body.rows);
-      var asc = th.getAttribute('data-dir') !== 'asc';
+      var dir = th.getAttribute('data-dir');
+      var asc = dir ? dir !== 'asc' : th.getAttribute('data-hib') === '0';
       rows.sort(function (a, b) {
         var x = a.cells[col].getAttribute('data-v'), y = b.cells[col].getAttribute('data-v');
         var nx = parseFloat(x), ny = parseFloat(y);
@@ -45,7 +52,11 @@ th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}
 th{background:#f0f0f0;cursor:pointer;position:sticky;top:0}
 td.t{text-align:left} tr.reported{color:#666;font-style:italic} tr.reference{background:#f3f7fb} tr.baseline{background:#fafafa}
 .ci{color:#888;font-size:11px} .conv{font-size:12px;color:#444}
+.banner{background:#fff3cd;border:2px solid #b8860b;color:#5c4400;padding:8px 12px;font-weight:bold;font-size:15px}
 """
+
+BANNER = "Synthetic data \u2014 not comparable with published results"
+"""Text of the banner shown on any page (and above any table) built from phantom runs."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,8 @@ class TaskBoard:
     """Relative links to figures for this task."""
     csv_name: str = ""
     """The task's CSV (every metric); the page shows the headline columns."""
+    higher_is_better: Mapping[str, bool] = None  # type: ignore[assignment]
+    """Metric slug -> direction (missing: higher is better)."""
 
 
 def _e(text: object) -> str:
@@ -78,13 +91,17 @@ def _cell(value: float | None, low: float | None, high: float | None) -> str:
     return f'<td data-v="{value!r}">{value:.3f}{ci}</td>'
 
 
-def _table(board: TaskBoard) -> str:
-    head = ["Model", "Kind", "n"] + [board.metric_titles.get(s, s) for s in board.metric_slugs]
-    head += ["Source", "Date"]
+def _table(board: TaskBoard, rows: Sequence[LeaderboardRow]) -> str:
+    dirs = board.higher_is_better or {}
     out = ['<table class="lb"><thead><tr>']
-    out += [f"<th>{_e(h)}</th>" for h in head]
-    out.append("</tr></thead><tbody>")
-    for row in board.rows:
+    out += [f"<th>{h}</th>" for h in ("Model", "Kind", "n")]
+    for s in board.metric_slugs:
+        hib = dirs.get(s, True)
+        arrow = "\u2191" if hib else "\u2193"
+        out.append(f'<th data-hib="{int(hib)}" title="{"higher" if hib else "lower"} is better">'
+                   f"{_e(board.metric_titles.get(s, s))} {arrow}</th>")
+    out += ["<th>Source</th>", "<th>Date</th>", "</tr></thead><tbody>"]
+    for row in rows:
         out.append(f'<tr class="{_e(row.kind)}">')
         out.append(f'<td class="t" data-v="{_e(row.model)}">{_e(row.model)}</td>')
         out.append(f'<td class="t" data-v="{_e(row.kind)}">{_e(row.kind)}</td>')
@@ -108,11 +125,22 @@ def render_page(boards: Sequence[TaskBoard], *, title: str = "GazeX Bench leader
         "<em>reported</em> are published numbers under their own conventions (not re-measured); "
         "compare them only where the convention matches. Click a column header to sort.</p>",
     ]
+    if any(r.data == "synthetic" for b in boards for r in b.rows):
+        parts.insert(3, f'<p class="banner" id="synthetic-banner">{_e(BANNER)}. Rows marked synthetic were '
+                        "measured on the phantom (generated images, reports and gaze); they are ranked only among "
+                        "themselves, apart from published real-data rows.</p>")
     for board in boards:
         parts.append(f'<h2 id="{_e(board.task)}">{_e(board.title)}</h2>')
         items = "".join(f"<li>{_e(c.strip())}</li>" for c in board.conventions.split("; ") if c.strip())
         parts.append(f'<details class="conv"><summary>Metric conventions</summary><ul>{items}</ul></details>')
-        parts.append(_table(board))
+        synthetic = [r for r in board.rows if r.data == "synthetic"]
+        others = [r for r in board.rows if r.data != "synthetic"]
+        if synthetic:
+            parts.append(f'<p class="banner">{_e(BANNER)}: runs on the phantom</p>' + _table(board, synthetic))
+            if others:
+                parts.append('<h3>Published and real-data rows (not ranked with the synthetic rows)</h3>')
+        if others:
+            parts.append(_table(board, others))
         if board.csv_name:
             parts.append(f'<p class="conv">All metrics: <a href="{_e(board.csv_name)}">{_e(board.csv_name)}</a></p>')
         if board.figures:

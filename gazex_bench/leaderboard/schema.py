@@ -27,6 +27,7 @@ FIXED_COLUMNS: tuple[str, ...] = (
     "conventions",
     "date",
     "source",
+    "data",
 )
 """Columns every leaderboard CSV starts with.
 
@@ -36,7 +37,11 @@ FIXED_COLUMNS: tuple[str, ...] = (
   ``reference`` (a model-independent ceiling or null row of a task, e.g. the
   inter-radiologist ceiling or the center-bias row of ``reflacx-gaze``).
 * ``source``: git commit of the run, a submission id, or the citation of a published row.
+* ``data``: ``synthetic`` (phantom data: never ranked together with real rows),
+  ``real`` (measured on real data) or ``published`` (a reported row).
 """
+
+DATA_KINDS: frozenset[str] = frozenset({"synthetic", "real", "published"})
 
 KINDS: frozenset[str] = frozenset({"run", "submission", "reported", "baseline", "reference"})
 
@@ -71,6 +76,8 @@ class LeaderboardRow:
     source: str
     metrics: Mapping[str, MetricValue] = field(default_factory=dict)
     """Metric slug -> value; slugs come from :func:`metric_slug`."""
+    data: str = "real"
+    """``synthetic`` | ``real`` | ``published`` (see :data:`FIXED_COLUMNS`)."""
 
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -107,13 +114,17 @@ def columns_for(metric_slugs: Sequence[str]) -> list[str]:
     return cols
 
 
-def sort_rows(rows: Iterable[LeaderboardRow], primary: str | None) -> list[LeaderboardRow]:
-    """Primary metric descending (missing last), then model name, then run id."""
+def sort_rows(rows: Iterable[LeaderboardRow], primary: str | None,
+              higher_is_better: bool = True) -> list[LeaderboardRow]:
+    """Synthetic rows apart (first), then the primary metric best first in its direction
+    (descending when ``higher_is_better``, else ascending; missing last), then model, run id."""
+    sign = -1.0 if higher_is_better else 1.0
 
-    def key(row: LeaderboardRow) -> tuple[int, float, str, str]:
+    def key(row: LeaderboardRow) -> tuple[int, int, float, str, str]:
         cell = row.metrics.get(primary) if primary else None
         missing = cell is None or cell.value is None
-        return (int(missing), -(cell.value if not missing else 0.0), row.model, row.run_id)
+        return (int(row.data != "synthetic"), int(missing), sign * cell.value if not missing else 0.0,
+                row.model, row.run_id)
 
     return sorted(rows, key=key)
 
@@ -125,7 +136,7 @@ def write_csv(path: Path, rows: Sequence[LeaderboardRow], metric_slugs: Sequence
     writer.writerow(columns_for(metric_slugs))
     for row in rows:
         cells = [formula_safe(row.model), formula_safe(row.run_id), row.kind, _fmt(row.n),
-                 formula_safe(row.conventions), formula_safe(row.date), formula_safe(row.source)]
+                 formula_safe(row.conventions), formula_safe(row.date), formula_safe(row.source), row.data]
         for slug in metric_slugs:
             m = row.metrics.get(slug, MetricValue(None))
             cells += [_fmt(m.value), _fmt(m.ci_low), _fmt(m.ci_high)]
@@ -152,10 +163,10 @@ def read_csv(path: Path) -> tuple[list[LeaderboardRow], list[str]]:
     with path.open(newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
         header = reader.fieldnames or []
-        missing = [c for c in FIXED_COLUMNS if c not in header]
+        missing = [c for c in FIXED_COLUMNS if c not in header and c != "data"]  # data: optional (older CSVs)
         if missing:
             raise DataFormatError(path, "missing column", field=missing[0])
-        slugs = [c for c in header[len(FIXED_COLUMNS):] if not c.endswith(("_ci_low", "_ci_high"))]
+        slugs = [c for c in header if c not in FIXED_COLUMNS and not c.endswith(("_ci_low", "_ci_high"))]
         rows = [_row_from_dict(path, i, rec, slugs) for i, rec in enumerate(reader, start=1)]
     return rows, slugs
 
@@ -177,4 +188,5 @@ def _row_from_dict(path: Path, i: int, rec: Mapping[str, str], slugs: Sequence[s
         model=_unquote(rec["model"]), run_id=_unquote(rec["run_id"]), kind=rec["kind"], n=n,
         conventions=_unquote(rec["conventions"]), date=_unquote(rec["date"]), source=_unquote(rec["source"]),
         metrics=metrics,
+        data=rec["data"] if rec.get("data") in DATA_KINDS else ("published" if rec["kind"] == "reported" else "real"),
     )

@@ -8,6 +8,7 @@ without an entry is shown as-is.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 _FIXED: dict[str, str] = {
     "bleu1": "BLEU-1", "bleu2": "BLEU-2", "bleu3": "BLEU-3", "bleu4": "BLEU-4",
@@ -51,3 +52,26 @@ HEADLINE: dict[str, tuple[str, ...]] = {
                      "cosine", "trajectory_r_x", "trajectory_r_y", "centroid_error"),
 }
 """Columns shown in Markdown/LaTeX tables and figures per task (CSV files keep every metric)."""
+
+
+LOWER_IS_BETTER: frozenset[str] = frozenset(
+    {"centroid_error", "dtw_error", "missing_answer_rate", "kld", "s1_centroid_error", "s1_dtw_error"}
+)
+"""Metrics where smaller is better, used when a run record does not declare ``higher_is_better``."""
+
+
+def higher_is_better(metric: str, declared: Mapping[str, bool] | None = None) -> bool:
+    """Direction of ``metric``: the task's declaration (run.json ``task.higher_is_better``) if given,
+    else the metric registry (``gazex_bench.metrics.registry``) when it knows the key, else
+    :data:`LOWER_IS_BETTER`."""
+    if declared and metric in declared:
+        return bool(declared[metric])
+    try:
+        from gazex_bench.metrics import registry  # type: ignore[attr-defined]
+
+        spec = registry.METRICS.get(metric)  # type: ignore[attr-defined]
+        if spec is not None and getattr(spec, "higher_is_better", None) is not None:
+            return bool(spec.higher_is_better)
+    except (ImportError, AttributeError):
+        pass
+    return metric not in LOWER_IS_BETTER

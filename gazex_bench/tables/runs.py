@@ -49,6 +49,10 @@ class RunSummary:
     regime: str | None = None
     """Training regime of a trained model's row (``run.json`` ``training.label``, e.g. ``fine-tuned (stage 2,
     60 steps)`` or ``zero-shot (...)``; :mod:`gazex_bench.runner.regime`); None for untrained adapters."""
+    higher_is_better: Mapping[str, bool] = None  # type: ignore[assignment]
+    """The task's declared metric directions (run.json ``task.higher_is_better``; empty in older records)."""
+    synthetic: bool = False
+    """Built from phantom (synthetic) data: run.json ``dataset.kind == "phantom"``."""
 
 
 def _label(model: Mapping[str, Any]) -> str:
@@ -88,6 +92,8 @@ def load_run(run_dir: Path) -> RunSummary:
             date=str(rec.get("scored_at_utc", ""))[:10], raw=rec,
             reference_rows=dict(rec.get("reference_rows") or {}),
             regime=(rec.get("training") or {}).get("label"),
+            higher_is_better=dict(task.get("higher_is_better") or {}),
+            synthetic=dataset.get("kind") == "phantom",
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise DataFormatError(path, f"not a GazeX Bench run record ({exc})") from None

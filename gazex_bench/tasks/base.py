@@ -209,7 +209,7 @@ class Task(abc.ABC):
         """Score one response per evaluated sample (keys = sample ids)."""
 
     def describe(self) -> dict[str, Any]:
-        """Name, version, capability, dataset and metric conventions (run.json ``task``)."""
+        """Name, version, capability, dataset, metric conventions and directions (run.json ``task``)."""
         return {
             "name": self.name,
             "version": self.version,
@@ -217,6 +217,7 @@ class Task(abc.ABC):
             "dataset": self.dataset,
             "primary_metric": self.primary_metric,
             "metric_conventions": dict(self.metric_conventions),
+            "higher_is_better": {k: bool(v) for k, v in self.higher_is_better.items()},
         }
 
 

@@ -57,3 +57,48 @@ def test_screenshot(tmp_path: Path) -> None:
     shot = tmp_path / "shot.png"
     proc = _chromium([f"--screenshot={shot}", "--window-size=1200,900", page.as_uri()], tmp_path)
     assert proc.returncode == 0 and shot.stat().st_size > 5000, proc.stderr[-2000:]
+
+
+def _entry(root: Path, i: int, model: str, data: str, error: float) -> None:
+    add_entry(root, {"task": "reflacx-gaze", "model": model, "run_id": f"g{i}", "kind": "run", "n": 5,
+                     "date": "2026-11-23", "primary_metric": "centroid_error", "data": data,
+                     "higher_is_better": {"centroid_error": False},
+                     "conventions": {"centroid_error": "px"}, "source": "git abc",
+                     "metrics": {"centroid_error": {"value": error, "n": 5, "ci_low": None, "ci_high": None},
+                                 "cosine": {"value": 1 - error / 100, "n": 5, "ci_low": None, "ci_high": None}}})
+
+
+def test_synthetic_banner_on_phantom_board_not_on_root_board(tmp_path: Path) -> None:
+    from gazex_bench.leaderboard.html import BANNER
+
+    phantom, root = tmp_path / "demo", tmp_path / "root"
+    _entry(phantom, 0, "phantom model", "synthetic", 12.0)
+    build(phantom)
+    build(root)  # the repository's root board: published rows only (no entries)
+    dom_phantom = _chromium(["--dump-dom", (phantom / "index.html").as_uri()], tmp_path).stdout
+    dom_root = _chromium(["--dump-dom", (root / "index.html").as_uri()], tmp_path).stdout
+    assert 'id="synthetic-banner"' in dom_phantom and BANNER in dom_phantom
+    assert "GazeX (paper)" in dom_root and "synthetic-banner" not in dom_root and BANNER not in dom_root
+    # the phantom row sits in its own table, above the published rows' table
+    assert dom_phantom.index("phantom model") < dom_phantom.index("Published and real-data rows")
+
+
+def test_click_sorts_lower_is_better_ascending_first(tmp_path: Path) -> None:
+    root = tmp_path / "lb"
+    for i, (model, err) in enumerate((("mid", 20.0), ("worst", 30.0), ("best", 10.0))):
+        _entry(root, i, model, "real", err)
+    build(root)
+    html = (root / "index.html").read_text()
+    # server-side order already ascending for a lower-is-better primary metric
+    assert html.index(">best<") < html.index(">mid<") < html.index(">worst<")
+    # reverse the rows, then click the header once: the page must sort ascending (best first) again
+    # (and the same for a higher-is-better column, whose first click sorts descending)
+    for hib in ("0", "1"):
+        probe = root / f"probe{hib}.html"
+        probe.write_text(html.replace("</body>", f"<script>var th=document.querySelector('th[data-hib=\"{hib}\"]');"
+                                      "var b=th.closest('table').tBodies[0];"
+                                      "Array.prototype.slice.call(b.rows).reverse().forEach(function(r){b.appendChild(r);});"
+                                      "th.click();</script></body>"))
+        dom = _chromium(["--dump-dom", probe.as_uri()], tmp_path).stdout
+        table = dom.split('id="reflacx-gaze"')[1].split("</table>")[0]
+        assert table.index(">best<") < table.index(">mid<") < table.index(">worst<"), hib

@@ -45,7 +45,7 @@ def test_tables_cli_writes_csv_md_tex(tmp_path: Path, capsys) -> None:
     tex = (tmp_path / "t" / "mimic-report.tex").read_text()
     assert r"\toprule" in tex and "BLEU-4" in tex
     csv = (tmp_path / "t" / "mimic-report.csv").read_text().splitlines()
-    assert csv[0].startswith("model,kind,regime,run_id,bleu4,bleu4_ci_low")
+    assert csv[0].startswith("model,kind,regime,run_id,labeler,bleu4,bleu4_ci_low,bleu4_ci_high,bleu4_n,bleu4_ci_method")
 
 
 def test_leaderboard_build_and_dirty_refusal(tmp_path: Path) -> None:
