@@ -54,6 +54,9 @@ def _register_run(subparsers: Any) -> None:
     p.add_argument("--shard-index", default=None,
                    help="this process's shard (default: $RANK with --num-shards auto, else 0)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--max-failures", default="all",
+                   help="generation failures tolerated before the run exits non-zero: 'all' (default: fail only "
+                        "when every sample failed), a count, or a percentage like 10%%")
     _score_options(p)
     p.set_defaults(handler=_run)
 
@@ -99,13 +102,14 @@ def _run(args: argparse.Namespace) -> int:
         task_args=_task_args(args.task_arg),
         data_root=args.data_root, split=args.split, limit=args.limit, out=args.out,
         run_id=args.run_id, seed=args.seed, shard=_shard(args), quiet=args.quiet,
-        score=_options(args), command=["gazex-bench", *sys.argv[1:]],
+        score=_options(args), command=["gazex-bench", *sys.argv[1:]], max_failures=args.max_failures,
     )
     outcome = run(req)
     s = outcome.stats
     sys.stderr.write(
         f"{outcome.run_dir}: {s.n_total} samples, {s.n_done_before} already done, "
-        f"{s.n_predicted} predicted, {s.n_errors} errors\n"
+        f"{s.n_predicted} predicted, {s.n_errors} errors"
+        + (f" ({s.n_failed} generation failures, retried next run)" if s.n_failed else "") + "\n"
     )
     if outcome.record is None:
         print(f"shard written; after all shards: gazex-bench score --run {outcome.run_dir}")

@@ -28,7 +28,7 @@ from typing import Any
 from gazex_bench.errors import UsageError
 from gazex_bench.models.parsers import parse_output
 from gazex_bench.models.prompts import DEFAULT_PROMPTS, render_prompt
-from gazex_bench.models.types import Capability, GenerationSettings, Request, Response, capability_of, failed
+from gazex_bench.models.types import Capability, GenerationSettings, Request, Response, capability_of, generation_failed
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,9 @@ class HfVlmAdapter:
             texts = self._backend.generate(requests, prompts, self.settings)
         except (RuntimeError, ValueError, OSError) as exc:  # one failing batch must not kill the run
             log.warning("generation failed for a batch of %d: %s", len(requests), exc)
-            return [failed(r.sample_id, f"generation failed: {exc}", prompt=p) for r, p in zip(requests, prompts)]
+            reason = "out_of_memory" if "out of memory" in str(exc).lower() else "generation_error"
+            msg = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            return [generation_failed(r.sample_id, reason, msg, prompt=p) for r, p in zip(requests, prompts)]
         out = []
         for r, p, text in zip(requests, prompts, texts):
             cap = capability_of(r)

@@ -165,6 +165,16 @@ class Response:
     error: str | None = None
     prompt: str | None = None
     """The exact prompt text the model saw (hashed into predictions.jsonl), if any."""
+    failure: str | None = None
+    """Reason key when the model produced no answer at all (generation raised, out of memory, an
+    image the processor rejected): such a response is never scored, is retried on resume and is
+    counted by reason in run.json ``predictions.errors_by_reason``. None for answers, including
+    unparsable ones (those are scored as empty answers)."""
+
+
+def generation_failed(sample_id: str, reason: str, message: str, prompt: str | None = None) -> Response:
+    """A response for a sample the model produced nothing for (see :attr:`Response.failure`)."""
+    return Response(sample_id=sample_id, raw=None, parsed=None, error=message, prompt=prompt, failure=reason)
 
 
 def failed(sample_id: str, message: str, raw: str | None = None, prompt: str | None = None) -> Response:

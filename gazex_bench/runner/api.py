@@ -10,7 +10,8 @@ from typing import Any
 from gazex_bench.models.registry import Registry, build_adapter_registry, create_adapter
 from gazex_bench.runner.data_root import resolve_data_root
 from gazex_bench.runner.loading import load_task_data
-from gazex_bench.runner.predict import PredictStats, Shard, predict
+from gazex_bench.runner.predict import PredictStats, Shard, allowed_failures, check_failures, predict
+from gazex_bench.runner.records import load_predictions
 from gazex_bench.runner.score import score_run
 from gazex_bench.runner.spec import RunSpec, write_or_check_spec
 from gazex_bench.tasks.base import ScoreOptions
@@ -41,6 +42,8 @@ class RunRequest:
     quiet: bool = False
     score: ScoreOptions = ScoreOptions()
     command: list[str] | None = None
+    max_failures: str | int | None = None
+    """Generation failures tolerated: ``all`` (None: the run fails only when every sample failed), a count or ``P%``."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ def run(
         model_key=_model_key(factory, model_args), task_args=dict(req.task_args), label=label,
         location_args=tuple(getattr(factory, "location_args", ())),
     )
+    allowed_failures(req.max_failures, 1)  # a bad value fails before any model is loaded
     run_dir = req.out / (req.run_id or spec.run_id())
     write_or_check_spec(run_dir, spec)
     stats = predict(
@@ -92,8 +96,11 @@ def run(
         shard=req.shard, quiet=req.quiet,
     )
     if req.shard is not None and req.shard.count > 1:
+        shard_file = run_dir / req.shard.filename()
+        check_failures(load_predictions(shard_file, task.capability), stats.n_total, req.max_failures, shard_file)
         return RunOutcome(run_dir, stats, None)
-    record = score_run(run_dir, task, options=req.score, data=data, command=req.command)
+    record = score_run(run_dir, task, options=req.score, data=data, command=req.command,
+                       max_failures=req.max_failures)
     return RunOutcome(run_dir, stats, record)
 
 

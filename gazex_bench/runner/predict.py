@@ -1,7 +1,10 @@
 """Stage 1 — predict: call the model on every not-yet-predicted sample, append as you go.
 
 Resume rule: a sample whose id already has a line in the predictions file is not
-recomputed (errors included: they are deterministic failures, recorded as such).
+recomputed, except generation failures (lines with ``failure``: the model produced no
+answer), which are removed and retried. Unparsable answers are answers: kept and scored.
+:func:`check_failures` stops a run whose failures exceed ``--max-failures`` (default: all
+samples failed) with the first failure's message.
 The adapter is only constructed when there is something left to predict.
 
 Sharding: ``Shard(index, count)`` keeps the samples with
@@ -19,13 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gazex_bench.errors import DataFormatError, UsageError
+from gazex_bench.errors import DataFormatError, GazexError, UsageError
 from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line
 from gazex_bench.models.protocols import Example, LearnsFromTraining, ReadsReferences, call, require
 from gazex_bench.runner.records import (
     PREDICTIONS,
     PredictionRecord,
     PredictionWriter,
+    drop_failures,
+    failures,
     load_predictions,
     prompt_sha256,
     sha256_text,
@@ -66,6 +71,8 @@ class PredictStats:
     n_done_before: int
     n_predicted: int
     n_errors: int
+    n_failed: int = 0
+    """Generation failures among ``n_errors`` (retried on the next run)."""
 
 
 def predict(
@@ -80,13 +87,54 @@ def predict(
     """Predict every sample of ``data`` (of this shard) not yet in the predictions file, then the aux stages."""
     samples = [s for s in data.samples if shard is None or shard.keeps(s.sample_id)]
     path = run_dir / (shard.filename() if shard else PREDICTIONS)
-    done = load_predictions(path, task.capability, repair=True)
+    done = drop_failures(path, task.capability)
     todo = [s for s in samples if s.sample_id not in done]
     lazy = _LazyAdapter(make_adapter, task, data, run_dir)
     n_err = _predict_requests(lazy, task.capability, [s.request for s in todo], path, f"predict {task.name}", quiet)
     for stage_err in _predict_aux(lazy, task, data, run_dir, shard, quiet):
         n_err += stage_err
-    return PredictStats(len(samples), len(done), len(todo), n_err)
+    n_failed = len(failures(load_predictions(path, task.capability)))
+    return PredictStats(len(samples), len(done), len(todo), n_err, n_failed)
+
+
+class GenerationFailed(GazexError):
+    """More samples failed to generate than ``--max-failures`` allows (CLI: one line, exit 2)."""
+
+
+def allowed_failures(spec: str | int | None, n: int) -> int:
+    """How many of ``n`` samples may fail: ``all`` (default: all but one, so a run fails only when
+    every sample failed), an integer count, or a percentage ``P%`` of ``n`` (rounded down).
+
+    Raises:
+        UsageError: any other value.
+    """
+    text = "all" if spec is None else str(spec).strip()
+    try:
+        if text == "all":
+            return max(n - 1, 0)
+        if text.endswith("%"):
+            pct = float(text[:-1])
+            if not 0 <= pct <= 100:
+                raise ValueError
+            return int(n * pct / 100)
+        count = int(text)
+        if count < 0:
+            raise ValueError
+        return count
+    except ValueError:
+        raise UsageError(f"--max-failures must be 'all', a count >= 0 or a percentage like 10%, got '{text}'") from None
+
+
+def check_failures(records: dict[str, PredictionRecord], n: int, spec: str | int | None, where: Path) -> None:
+    """Raise :class:`GenerationFailed` when more generation failures than allowed are in ``records``."""
+    failed = failures(records)
+    allowed = allowed_failures(spec, n)
+    if len(failed) > allowed:
+        sid, rec = next(iter(failed.items()))
+        raise GenerationFailed(
+            f"{where}: {len(failed)} of {n} samples failed to generate (allowed {allowed}, --max-failures "
+            f"{spec or 'all'}); first: sample '{sid}': {rec.response.error} (nothing scored; run again to retry them)"
+        )
 
 
 class _LazyAdapter:
@@ -142,7 +190,7 @@ def _predict_aux(
         reqs = stage.requests(prior)
         if i == 0 and shard is not None:
             reqs = [r for r in reqs if shard.keeps(r.sample_id)]
-        done = load_predictions(path, stage.capability, repair=True)
+        done = drop_failures(path, stage.capability)
         todo = [r for r in reqs if r.sample_id not in done]
         why = _cannot(lazy.get(), stage) if todo else None
         if why:

@@ -4,7 +4,11 @@ Line schema (keys sorted on disk)::
 
     {"sample_id": str, "prompt_sha256": str, "gen_config_sha256": str,
      "raw": str | null, "parsed": <capability JSON> | null, "error": str | null,
-     "latency_s": float}
+     "latency_s": float, "failure": str}
+
+``failure`` is present only for a generation failure (the model produced no answer; see
+:attr:`gazex_bench.models.types.Response.failure`): such lines are never scored and are
+removed and retried on resume (:func:`drop_failures`).
 
 ``parsed`` uses :func:`gazex_bench.models.types.parsed_to_json`. A run killed while
 writing leaves at most one incomplete last line; :func:`load_predictions` with
@@ -17,13 +21,13 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from gazex_bench.errors import DataFormatError
-from gazex_bench.io import dumps_jsonl_line, read_jsonl
+from gazex_bench.io import atomic_write_text, dumps_jsonl_line, read_jsonl
 from gazex_bench.models.types import (
     Capability,
     Request,
@@ -61,8 +65,8 @@ class PredictionRecord:
     latency_s: float | None
 
     def to_json(self) -> dict[str, Any]:
-        """The JSONL object."""
-        return {
+        """The JSONL object (``failure`` only when set, so older files keep their bytes)."""
+        out = {
             "sample_id": self.sample_id,
             "prompt_sha256": self.prompt_sha256,
             "gen_config_sha256": self.gen_config_sha256,
@@ -71,6 +75,9 @@ class PredictionRecord:
             "error": self.response.error,
             "latency_s": self.latency_s,
         }
+        if self.response.failure is not None:
+            out["failure"] = self.response.failure
+        return out
 
 
 class PredictionWriter:
@@ -146,7 +153,7 @@ def record_from_json(
     sid = obj.get("sample_id")
     if not isinstance(sid, str) or not sid:
         raise DataFormatError(path, "missing or empty 'sample_id'", row=lineno, field="sample_id")
-    for key in ("raw", "error"):
+    for key in ("raw", "error", "failure"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise DataFormatError(path, f"'{key}' must be a string or null", row=lineno, field=key)
     try:
@@ -154,7 +161,11 @@ def record_from_json(
     except ValueError as exc:
         raise DataFormatError(path, str(exc), row=lineno, field=getattr(exc, "field", "parsed")) from None
     latency = obj.get("latency_s")
-    response = Response(sid, obj.get("raw"), parsed, obj.get("error"))
+    failure = obj.get("failure")
+    if failure is not None and (parsed is not None or not obj.get("error")):
+        raise DataFormatError(path, "a 'failure' line must have 'parsed' null and an 'error' message",
+                              row=lineno, field="failure")
+    response = Response(sid, obj.get("raw"), parsed, obj.get("error"), failure=failure)
     return PredictionRecord(
         sample_id=sid,
         response=response,
@@ -162,6 +173,33 @@ def record_from_json(
         gen_config_sha256=str(obj.get("gen_config_sha256", "")),
         latency_s=float(latency) if isinstance(latency, (int, float)) else None,
     )
+
+
+def failures(records: Mapping[str, PredictionRecord]) -> dict[str, PredictionRecord]:
+    """The generation failures among ``records`` (id → record), in id order."""
+    return {k: r for k, r in sorted(records.items()) if r.response.failure is not None}
+
+
+def errors_by_reason(records: Iterable[PredictionRecord]) -> dict[str, int]:
+    """Count errors by reason: a failure's reason key, else ``answer_error`` (an answer scored as empty)."""
+    out: dict[str, int] = {}
+    for r in records:
+        if r.response.error is not None:
+            key = r.response.failure or "answer_error"
+            out[key] = out.get(key, 0) + 1
+    return dict(sorted(out.items()))
+
+
+def drop_failures(path: Path, capability: Capability) -> dict[str, PredictionRecord]:
+    """Remove generation-failure lines from ``path`` (atomically) so they are retried; returns what is kept."""
+    records = load_predictions(path, capability, repair=True)
+    failed = failures(records)
+    if not failed:
+        return records
+    kept = {k: r for k, r in records.items() if k not in failed}
+    atomic_write_text(path, "".join(dumps_jsonl_line(r.to_json()) for r in kept.values()))
+    log.info("%s: %d failed sample(s) will be retried", path, len(failed))
+    return kept
 
 
 def check_ids(

@@ -19,8 +19,8 @@ from typing import Any
 from gazex_bench.errors import UsageError
 from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line
 from gazex_bench.runner.loading import load_task_data
-from gazex_bench.runner.predict import merge_shards
-from gazex_bench.runner.records import PredictionRecord, check_ids, load_predictions
+from gazex_bench.runner.predict import check_failures, merge_shards
+from gazex_bench.runner.records import PredictionRecord, check_ids, errors_by_reason, failures, load_predictions
 from gazex_bench.runner.regime import training_block
 from gazex_bench.runner.spec import MODEL, RUN, SCHEMA_VERSION, SCORES, RunSpec, git_info, package_version, read_spec
 from gazex_bench.tasks.base import ScoreOptions, ScoreResult, Task, TaskData
@@ -45,9 +45,13 @@ def load_run_data(run_dir: Path, spec: RunSpec, task: Task) -> TaskData:
 
 def score_run(
     run_dir: Path, task: Task, *, options: ScoreOptions, data: TaskData | None = None,
-    command: list[str] | None = None,
+    command: list[str] | None = None, max_failures: str | int | None = None,
 ) -> dict[str, Any]:
     """Score a run directory's predictions and write scores.jsonl and run.json.
+
+    Generation failures (:attr:`Response.failure`) are not scored: their samples are left out
+    and counted in ``dataset.dropped.generation_failed`` and ``predictions.errors_by_reason``;
+    more than ``max_failures`` (:func:`allowed_failures`; default: all failed) stops here.
 
     Returns:
         The run record written to ``run_dir/run.json``.
@@ -55,6 +59,7 @@ def score_run(
     Raises:
         DataFormatError: predictions missing, extra, duplicated or malformed.
         UsageError: the data changed since prediction.
+        GenerationFailed: too many generation failures (nothing written).
     """
     spec = read_spec(run_dir)
     options = replace(options, model_label=spec.label or spec.model)
@@ -62,14 +67,29 @@ def score_run(
     pred_path = merge_shards(run_dir, task)
     preds = load_predictions(pred_path, task.capability)
     check_ids(pred_path, preds.keys(), [s.sample_id for s in data.samples])
+    check_failures(preds, len(data.samples), max_failures, pred_path)
+    all_preds = preds
+    data, preds = _without_failures(data, preds)
     data = with_aux_responses(run_dir, task, data)
     result = task.score(data, {k: r.response for k, r in preds.items()}, options)
     _write_scores(run_dir / SCORES, data, preds, result)
     for name, table in sorted(result.tables.items()):
         atomic_write_text(run_dir / "tables" / f"{name}.csv", table.to_csv(index=False))
-    record = build_run_record(run_dir, spec, task, data, preds, result, options, command)
+    record = build_run_record(run_dir, spec, task, data, all_preds, result, options, command)
     atomic_write_json(run_dir / RUN, record)
     return record
+
+
+def _without_failures(
+    data: TaskData, preds: dict[str, PredictionRecord]
+) -> tuple[TaskData, dict[str, PredictionRecord]]:
+    """Leave generation failures out of scoring, counted in ``dropped.generation_failed``."""
+    failed = failures(preds)
+    if not failed:
+        return data, preds
+    kept = tuple(s for s in data.samples if s.sample_id not in failed)
+    dropped = {**data.dropped, "generation_failed": len(failed)}
+    return replace(data, samples=kept, dropped=dropped), {k: v for k, v in preds.items() if k not in failed}
 
 
 def aux_path(run_dir: Path, stage: str) -> Path:
@@ -143,6 +163,7 @@ def build_run_record(
         "predictions": {
             "n": len(preds),
             "n_errors": sum(r.response.error is not None for r in preds.values()),
+            "errors_by_reason": errors_by_reason(preds.values()),
             "latency_s_median": statistics.median(latencies) if latencies else None,
         },
         "primary_metric": task.primary_metric,
