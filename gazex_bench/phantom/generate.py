@@ -16,15 +16,16 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from gazex_bench.errors import UsageError
-from gazex_bench.phantom.entities import Study, build_iu, build_study, render_iu, render_study
+from gazex_bench.phantom.entities import IuCase, Study, build_iu, build_study, render_iu, render_study
 from gazex_bench.phantom.readings import GAZE_SIGNALS, assign_readings, run_reading
-from gazex_bench.phantom.spec import SIZES, SizeSpec
+from gazex_bench.phantom.spec import KINDS, SIZES, SizeSpec
+from gazex_bench.phantom.splits import balance_splits
 from gazex_bench.phantom.truth import PhantomTruth, TruthImage, TruthReading, TruthSample, write_truth
 from gazex_bench.phantom.write_mimic import png_bytes, write_r2gen, write_report, write_study_images, write_tables
 from gazex_bench.phantom.write_others import write_iu, write_mscxr, write_vqa
@@ -84,9 +85,9 @@ def _mimic(root: Path, seed: int, studies: list[Study], images: bool, workers: i
     counts["reports_without_findings"] = sum(not s.plan.has_findings_section for s in studies)
 
 
-def _reflacx(root: Path, seed: int, spec: SizeSpec, workers: int, counts: dict[str, int],
+def _reflacx(root: Path, seed: int, spec: SizeSpec, studies: list[Study], workers: int, counts: dict[str, int],
              gaze_signal: str) -> dict[str, TruthReading]:
-    keys = assign_readings(seed, spec)
+    keys = [replace(k, split=studies[k.study_index].split) for k in assign_readings(seed, spec)]
     results = _pmap(partial(_reading_job, seed, root, spec.gaze_hz, gaze_signal), keys, workers)
     meta: dict[int, list[list[object]]] = {}
     for key, (row, _, _) in zip(keys, results):
@@ -98,8 +99,15 @@ def _reflacx(root: Path, seed: int, spec: SizeSpec, workers: int, counts: dict[s
     return {t.reading_id: t for _, t, _ in results}
 
 
-def _iu(root: Path, seed: int, spec: SizeSpec, images: bool, workers: int) -> list[Any]:
+def balanced_iu_cases(seed: int, spec: SizeSpec) -> list[IuCase]:
+    """The IU cases of the size, splits balanced (:mod:`~gazex_bench.phantom.splits`)."""
     cases = [build_iu(seed, k) for k in range(spec.iu_samples)]
+    splits = balance_splits([c.split for c in cases], {"iu-report": [True] * len(cases)}, ("test", "train", "val"))
+    return [c if c.split == sp else replace(c, split=sp) for c, sp in zip(cases, splits)]
+
+
+def _iu(root: Path, seed: int, spec: SizeSpec, images: bool, workers: int) -> list[Any]:
+    cases = balanced_iu_cases(seed, spec)
     pix = dict(_pmap(partial(_iu_job, seed), range(len(cases)), workers)) if images else None
     write_iu(root, cases, pix)
     return cases
@@ -148,12 +156,11 @@ def generate_phantom(out: str | Path, *, seed: int = 0, size: str = "small", ima
     counts: dict[str, int] = {}
     secs: dict[str, float] = {}
     t = time.perf_counter()
-    n_studies = spec.mimic_studies if set(parts) & {"mimic", "vqa", "ms-cxr"} else spec.reflacx_images
-    studies = [build_study(seed, k) for k in range(n_studies)]
+    studies = balanced_studies(seed, spec)
     secs["plan"] = time.perf_counter() - t
     stages: list[tuple[str, Callable[[], Any]]] = [
         ("mimic", lambda: _mimic(root, seed, studies, images, workers, counts)),
-        ("reflacx", lambda: _reflacx(root, seed, spec, workers, counts, gaze_signal)),
+        ("reflacx", lambda: _reflacx(root, seed, spec, studies, workers, counts, gaze_signal)),
         ("iu", lambda: _iu(root, seed, spec, images, workers)),
         ("vqa", lambda: counts.__setitem__("vqa_rows", write_vqa(root, seed, studies))),
         ("ms-cxr", lambda: counts.__setitem__("ms_cxr_rows", write_mscxr(root, seed, studies))),
@@ -165,6 +172,33 @@ def generate_phantom(out: str | Path, *, seed: int = 0, size: str = "small", ima
     _write_all_truth(root, seed, size, studies, cases, results.get("reflacx") or {}, gaze_signal)
     secs["truth"] = time.perf_counter() - t
     return PhantomSummary(root, seed, size, images, counts, secs)
+
+
+MIMIC_REQUIREMENTS = ("ms-cxr-grounding", "mimic-report", "cxr-vqa")
+"""Tasks whose samples come from MIMIC studies (scarcest first): each split holds >= 2 of their studies."""
+
+
+def mimic_requirements(studies: list[Study]) -> dict[str, list[bool]]:
+    """Per task of :data:`MIMIC_REQUIREMENTS`, which studies give it a sample.
+
+    MS-CXR: a finding in one of its 8 categories; R2Gen (``mimic-report``): a FINDINGS section;
+    Medical-CXR-VQA: every study (each has at least one absent-finding question).
+    """
+    return {
+        "ms-cxr-grounding": [any(KINDS[f.kind].ms_cxr is not None for f in st.findings) for st in studies],
+        "mimic-report": [st.plan.has_findings_section for st in studies],
+        "cxr-vqa": [True] * len(studies),
+    }
+
+
+def balanced_studies(seed: int, spec: SizeSpec) -> list[Study]:
+    """All MIMIC studies of the size, splits balanced over the tasks that use them (:mod:`~gazex_bench.phantom.splits`).
+
+    Built whatever ``parts`` asks for, so the REFLACX ``split`` column never depends on it.
+    """
+    studies = [build_study(seed, k) for k in range(spec.mimic_studies)]
+    splits = balance_splits([st.split for st in studies], mimic_requirements(studies), ("test", "train", "validate"))
+    return [st if st.split == sp else replace(st, split=sp) for st, sp in zip(studies, splits)]
 
 
 def _check(size: str, parts: tuple[str, ...]) -> SizeSpec:

@@ -8,7 +8,7 @@ readings is marked discarded (the paper's 285 and 240 kept recordings at paper s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gazex_bench.phantom.entities import Study, build_study
@@ -31,6 +31,8 @@ class ReadingKey:
     """Index of the image inside its phase."""
     rad_index: int
     discarded: bool
+    split: str | None = None
+    """MIMIC split of the study after balancing (:mod:`~gazex_bench.phantom.splits`); None: as drawn."""
 
     @property
     def radiologist(self) -> str:
@@ -73,6 +75,8 @@ def simulate_key(seed: int, key: ReadingKey, gaze_signal: str = "informative") -
     image (stream ``"decoy"``), so all readers of an image share them.
     """
     st = build_study(seed, key.study_index)
+    if key.split is not None and key.split != st.split:
+        st = replace(st, split=key.split)
     rng = entity_rng(seed, "reading", key.phase, key.image_index, key.rad_index)
     decoys = None
     if gaze_signal == "decoupled":

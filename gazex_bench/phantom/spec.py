@@ -50,8 +50,9 @@ class SizeSpec:
 
 
 SIZES: dict[str, SizeSpec] = {
-    # seconds; for unit tests
-    "tiny": SizeSpec("tiny", 2, 1, 1, 1, 6, 3, 4, 50.0),
+    # seconds; for unit tests. 20 MIMIC studies and 6 IU cases so that every split of every task
+    # can hold >= 2 samples (gazex_bench.phantom.splits) for any seed.
+    "tiny": SizeSpec("tiny", 2, 1, 1, 1, 6, 11, 6, 50.0),
     # the demo: a few hundred images, < 1 minute. 200 phase-3 images (40 before 2026-11-23) so the
     # tiny GazeX has ~570 FVP training samples; with 201 it memorised instead of generalising
     # (reports/model/fvp_eval.md).
