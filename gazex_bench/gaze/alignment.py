@@ -45,6 +45,10 @@ class AlignmentConfig:
     majority_threshold: int = majority.MAJORITY_THRESHOLD
     seed: int = 0
     run_saliency: bool = True
+    icc_ci: str = "cluster-bootstrap"
+    """Pooled ICC interval: ``cluster-bootstrap`` (images resampled) or ``f-test`` (sequence_icc doc)."""
+    n_boot: int = 1000
+    ci_level: float = 0.95
 
 
 @dataclass
@@ -129,7 +133,8 @@ def _icc_tables(readers, models, cfg, res) -> None:
     for comp, setting, units in jobs:
         if not units:
             continue
-        p, u = sequence_icc.dtw_icc(units, comparison=comp, setting=setting, sakoe_chiba_radius=r)
+        p, u = sequence_icc.dtw_icc(units, comparison=comp, setting=setting, sakoe_chiba_radius=r, ci=cfg.icc_ci,
+                                    n_boot=cfg.n_boot, seed=cfg.seed, level=cfg.ci_level)
         pooled.append(p)
         per_unit.append(u)
     res.tables["icc"] = pd.concat(pooled, ignore_index=True) if pooled else pd.DataFrame()

@@ -201,3 +201,33 @@ def icc_grouped(ratings: np.ndarray, groups: np.ndarray) -> pd.DataFrame:
         out = _as_frame(_mean_squares(np.where(n >= 2, n, np.nan), k, ss_rows, ss_cols, ss_tot))
     out.insert(0, "group", labels[out["table"].to_numpy()])
     return out
+
+
+def icc_weighted(ratings: np.ndarray, weights: np.ndarray) -> dict[str, np.ndarray]:
+    """ICC point estimates of a table whose rows are repeated ``weights`` times, for a batch of weights.
+
+    Equivalent to :func:`icc` on ``np.repeat(ratings, w, axis=0)`` for each row ``w`` of
+    ``weights`` (a bootstrap resample expressed as counts), without building the tables: the
+    sums of squares are weighted sums (centred on each resample's grand mean).
+
+    Args:
+        ratings: ``(n, k)`` complete table.
+        weights: ``(B, n)`` non-negative integer counts.
+
+    Returns:
+        ICC type -> ``(B,)`` values (NaN where a resample has < 2 rows or no variance).
+    """
+    x = np.asarray(ratings, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    k = x.shape[1]
+    n = w.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grand = (w @ x.sum(axis=1)) / (k * n)
+        col = (w @ x) / n[:, None]
+        row = x.mean(axis=1)
+        ss_tot = w @ (x * x).sum(axis=1) - k * n * grand**2
+        ss_rows = k * (w @ row**2 - n * grand**2)
+        ss_cols = n * ((col - grand[:, None]) ** 2).sum(axis=1)
+        ms = _mean_squares(n, k, ss_rows, ss_cols, ss_tot)
+        out = _icc_from_ms(ms)
+    return {t: np.where(n >= 2, v, np.nan) for t, v in out.items()}

@@ -21,7 +21,13 @@ Settings:
 
 Caveats: (i) DTW minimises the very distance that is then scored, so aligned ICCs are
 optimistically biased; (ii) warping repeats points, so targets are not independent and n
-(path steps ≥ max sequence length) is inflated — CIs are too narrow; (iii) with few steps per
+(path steps ≥ max sequence length) is inflated — the F-test CIs of a pooled table are too
+narrow. The pooled CI is therefore, by default (``ci="cluster-bootstrap"``), a seeded
+percentile bootstrap that resamples **images** with replacement (all path steps of the
+image's units together) and recomputes the pooled ICC per resample
+(:func:`gazex_bench.gaze.icc.icc_weighted`); ``ci="f-test"`` keeps the McGraw-Wong F-test
+interval. Both intervals are in the table (``ci_low_f``/``ci_high_f`` always hold the F-test
+one) and ``ci_method`` names the one in ``ci_low``/``ci_high``; (iii) with few steps per
 unit the per-unit CIs are very wide; (iv) both sequences must be in the same frame. Report the
 inter-radiologist ceiling and the shuffled-image null computed the same way next to the model.
 """
@@ -36,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from gazex_bench.gaze.dtw import aligned_pairs
-from gazex_bench.gaze.icc import icc_grouped, icc_table
+from gazex_bench.gaze.icc import icc_grouped, icc_table, icc_weighted
 from gazex_bench.gaze.inputs import ModelFinding, ModelImage, ReaderGaze
 from gazex_bench.gaze.types import FindingGaze
 
@@ -181,8 +187,52 @@ def _aligned_stack(units: Sequence[SequenceUnit], radius: int | None) -> tuple[n
     return np.concatenate(blocks), np.concatenate(gid), dists
 
 
+def image_bootstrap_ci(ratings: np.ndarray, point_image: Sequence[str], *, n_boot: int, seed: int,
+                       level: float) -> dict[str, tuple[float, float]]:
+    """Percentile CI of every ICC form, resampling images (clusters of path steps) with replacement.
+
+    Args:
+        ratings: ``(P, 2)`` pooled path-step table of one axis.
+        point_image: Image of each path step.
+        n_boot: Resamples (seeded ``numpy.random.default_rng(seed)``, one draw of images per resample).
+        seed: Bootstrap seed.
+        level: Two-sided level, e.g. 0.95.
+
+    Returns:
+        ICC type -> ``(low, high)``; NaN bounds where fewer than 2 images or no finite resample.
+    """
+    images = sorted(set(point_image))
+    if len(images) < 2 or n_boot <= 0:
+        return {}
+    idx = np.searchsorted(images, np.asarray(point_image))
+    draws = np.random.default_rng(seed).integers(0, len(images), size=(n_boot, len(images)))
+    counts = np.zeros((n_boot, len(images)))
+    np.add.at(counts, (np.repeat(np.arange(n_boot), len(images)), draws.ravel()), 1.0)
+    values = icc_weighted(ratings, counts[:, idx])
+    alpha = (1.0 - level) / 2.0
+    out = {}
+    for form, v in values.items():
+        v = v[np.isfinite(v)]
+        out[form] = (float(np.quantile(v, alpha)), float(np.quantile(v, 1 - alpha))) if v.size else (np.nan, np.nan)
+    return out
+
+
+def _with_ci(t: pd.DataFrame, ratings: np.ndarray, point_image: Sequence[str], ci: str, n_boot: int, seed: int,
+             level: float) -> pd.DataFrame:
+    """Keep the F-test interval in ``ci_*_f``; put the chosen interval in ``ci_low``/``ci_high`` + ``ci_method``."""
+    t = t.assign(ci_low_f=t["ci_low"], ci_high_f=t["ci_high"],
+                 ci_method=f"icc-f-test(level={level}) on pooled DTW path steps (too narrow: steps not independent)")
+    boot = image_bootstrap_ci(ratings, point_image, n_boot=n_boot, seed=seed, level=level) if ci != "f-test" else {}
+    if boot:
+        t["ci_low"] = [boot.get(form, (np.nan, np.nan))[0] for form in t["Type"]]
+        t["ci_high"] = [boot.get(form, (np.nan, np.nan))[1] for form in t["Type"]]
+        t["ci_method"] = f"percentile-bootstrap(unit=image,n_boot={n_boot},seed={seed},level={level})"
+    return t
+
+
 def dtw_icc(
-    units: Sequence[SequenceUnit], *, comparison: str, setting: str, sakoe_chiba_radius: int | None = None
+    units: Sequence[SequenceUnit], *, comparison: str, setting: str, sakoe_chiba_radius: int | None = None,
+    ci: str = "cluster-bootstrap", n_boot: int = 1000, seed: int = 0, level: float = 0.95,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Pooled and per-unit ICC(A,1) / ICC(C,1) of DTW-aligned sequences, per axis.
 
@@ -191,6 +241,8 @@ def dtw_icc(
         comparison: Row label, e.g. ``"model:gazex"``, ``"inter_radiologist"``, ``"shuffled:gazex"``.
         setting: ``"generated"`` (1) or ``"given"`` (2).
         sakoe_chiba_radius: Optional DTW band (tslearn meaning).
+        ci: ``"cluster-bootstrap"`` (images resampled, default) or ``"f-test"`` (module doc).
+        n_boot, seed, level: Bootstrap resamples, seed and CI level.
 
     Returns:
         ``(pooled, per_unit)``. pooled: one row per axis × ICC form with ``ICC, ci_low,
@@ -207,6 +259,7 @@ def dtw_icc(
             t = t[t["Type"].isin(ICC_LABELS)].assign(**base, n_units=len(units),
                                                       n_images=len({u.image_group for u in units}),
                                                       mean_dtw_px=float(np.mean(dists)))
+            t = _with_ci(t, ratings, [units[i].image_group for i in gid], ci, n_boot, seed, level)
             pooled.append(t)
             g = icc_grouped(ratings, gid)
             g = g[g["Type"].isin(ICC_LABELS)].assign(**base)
@@ -214,8 +267,8 @@ def dtw_icc(
             g["category"] = [units[i].category for i in g["group"]]
             g["dtw_px"] = [dists[i] for i in g["group"]]
             per_unit.append(g.drop(columns=["group", "table"]))
-    cols = ["comparison", "setting", "axis", "Type", "ICC", "ci_low", "ci_high", "F", "df1", "df2", "pval",
-            "n_targets", "n_units", "n_images", "mean_dtw_px"]
+    cols = ["comparison", "setting", "axis", "Type", "ICC", "ci_low", "ci_high", "ci_method", "ci_low_f", "ci_high_f",
+            "F", "df1", "df2", "pval", "n_targets", "n_units", "n_images", "mean_dtw_px"]
     pooled_df = pd.concat(pooled, ignore_index=True)[cols] if pooled else pd.DataFrame(columns=cols)
     pooled_df["label"] = pooled_df["Type"].map(ICC_LABELS)
     per_df = pd.concat(per_unit, ignore_index=True) if per_unit else pd.DataFrame()

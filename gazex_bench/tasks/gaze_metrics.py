@@ -9,7 +9,8 @@ Model metrics come from the rows ``comparison == "model:model"``; reference rows
 * ``shuffled`` — the model's output for another image (``shuffled:model``, seeded);
 * ``center-bias`` — the leave-image-out center-bias map (saliency metrics only).
 
-CIs: ICC — the F-test interval of the pooled table (``icc-f-test``); means — seeded
+CIs: ICC — seeded percentile bootstrap over images of the pooled DTW table (the F-test
+interval when ``AlignmentConfig.icc_ci == "f-test"``; ``ci_method`` names which); means — seeded
 percentile bootstrap over images (:func:`gazex_bench.tasks.aggregate.mean_with_ci`).
 """
 
@@ -44,8 +45,9 @@ def _icc(icc: pd.DataFrame, model: str, metrics: dict[str, MetricValue], rows: R
         form = {"ICC(A,1)": "a1", "ICC(C,1)": "c1"}.get(r.Type)
         if form is None:
             continue
+        method = str(getattr(r, "ci_method", "") or "icc-f-test(level=0.95)")
         mv = MetricValue(float(r.ICC), int(r.n_targets), float(r.ci_low), float(r.ci_high),
-                         f"icc-f-test(level=0.95;units={int(r.n_units)};images={int(r.n_images)})")
+                         f"{method};units={int(r.n_units)};images={int(r.n_images)}")
         prefix = "s1_" if r.setting == "generated" else ""
         row = _row_name(r.comparison, model)
         if row is None:

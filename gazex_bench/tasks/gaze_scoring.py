@@ -143,5 +143,5 @@ def _readers(data: TaskData, images: list[Any]) -> list[Any]:
 def _run_alignment(readers: list[Any], images: list[Any], options: ScoreOptions) -> Any:
     from gazex_bench.gaze.alignment import AlignmentConfig, run_gaze_alignment
 
-    cfg = AlignmentConfig(seed=options.seed, run_saliency=True)
+    cfg = AlignmentConfig(seed=options.seed, run_saliency=True, n_boot=options.n_boot, ci_level=options.ci_level)
     return run_gaze_alignment(readers, images, config=cfg)

@@ -62,7 +62,7 @@ def test_model_metrics_and_reference_rows(runs: dict[str, Any]) -> None:
                 "nss", "cc", "auc_judd"):
         assert m[key]["value"] is not None and m[key]["n"] > 0, key
         assert key in rec["task"]["metric_conventions"]
-    assert m["icc_c1_x"]["ci_method"].startswith("icc-f-test")
+    assert m["icc_c1_x"]["ci_method"].startswith("percentile-bootstrap(unit=image")  # cluster bootstrap by default
     assert m["cosine"]["ci_method"].startswith("percentile-bootstrap(unit=cluster")
     assert m["icc_a1_x"]["value"] == pytest.approx(1.0) and m["icc_c1_y"]["value"] == pytest.approx(1.0)
     assert m["cosine"]["value"] == pytest.approx(1.0)  # oracle answers each given finding exactly
