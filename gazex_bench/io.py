@@ -6,6 +6,7 @@ directory and is renamed into place (``os.replace`` is atomic on POSIX).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -36,17 +37,29 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
         The destination path.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, file_mode())  # mkstemp creates 0600; a published file gets the usual mode
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with naming_path(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            os.chmod(tmp, file_mode())  # mkstemp creates 0600; a published file gets the usual mode
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     return path
+
+
+@contextlib.contextmanager
+def naming_path(path: str | Path) -> Iterator[None]:
+    """Re-raise an ``OSError`` that names no file (e.g. ``ENOSPC`` from ``write``) as one naming ``path``."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None and exc.errno is not None:
+            raise type(exc)(exc.errno, exc.strerror or str(exc), str(path)) from None
+        raise
 
 
 def atomic_write_text(path: str | Path, text: str, *, newline: str = "\n") -> Path:
@@ -60,10 +73,6 @@ def atomic_write_json(path: str | Path, obj: Any) -> Path:
     """Write ``obj`` as pretty, key-sorted JSON (diffs cleanly), atomically."""
     text = json.dumps(obj, indent=2, sort_keys=True, allow_nan=False, ensure_ascii=False) + "\n"
     return atomic_write_text(path, text)
-
-
-def _reject_constant(token: str) -> float:
-    raise ValueError(f"non-finite number {token} is not valid JSON")
 
 
 def nonfinite_field(obj: Any, where: str = "") -> str | None:
@@ -91,10 +100,11 @@ def loads_json(text: str) -> Any:
         FieldValueError: an overflowing number (its JSON path in ``field``).
         ValueError: invalid JSON or a NaN/Infinity literal.
     """
-    obj = json.loads(text, parse_constant=_reject_constant)
+    obj = json.loads(text, parse_constant=float)  # NaN / Infinity literals become floats, found below
     bad = nonfinite_field(obj)
     if bad is not None:
-        raise FieldValueError(bad, f"'{bad}' must be a finite number (a literal such as 1e999 overflows to infinity)")
+        raise FieldValueError(bad, f"'{bad}' must be a finite number (non-finite numbers such as NaN, "
+                                   "Infinity or an overflowing 1e999 are not valid JSON)")
     return obj
 
 

@@ -5,8 +5,9 @@ Each command group lives in its own module of this package and exposes
 ``argparse.Namespace`` and returns an exit code. Command modules import heavy
 dependencies inside their handlers, never at import time.
 
-Every :class:`~gazex_bench.errors.GazexError` becomes one line on stderr and exit
-code 2, with no traceback.
+Every :class:`~gazex_bench.errors.GazexError`, and every ``OSError`` (read-only folder,
+an output path that is a file, a full disk), becomes one line on stderr naming the
+path and the errno text, with exit code 2 and no traceback.
 """
 
 from __future__ import annotations
@@ -59,6 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def os_error_line(exc: OSError) -> str:
+    """One line for an operating-system error: the path(s), the errno text and its symbolic name."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno, "") if exc.errno is not None else ""
+    what = exc.strerror or str(exc) or type(exc).__name__
+    where = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p is not None)
+    text = f"{where}: {what}" if where else what
+    return f"{text} ({name})" if name else text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gazex-bench`` console script; returns the exit code."""
     parser = build_parser()
@@ -73,6 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(args) or 0)
     except GazexError as exc:
         sys.stderr.write(f"gazex-bench: error: {exc}\n")
+        return 2
+    except OSError as exc:  # read-only folder, a file where a folder should be, full disk...
+        sys.stderr.write(f"gazex-bench: error: {os_error_line(exc)}\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("gazex-bench: interrupted\n")

@@ -18,6 +18,9 @@ def register(subparsers: Any) -> None:
     _register_run(subparsers)
     p = subparsers.add_parser("score", help="(re)score a run's stored predictions; no model needed")
     p.add_argument("--run", required=True, type=Path, help="run directory (runs/<run_id>)")
+    p.add_argument("--data-root", default=None,
+                   help="the data's new location if it moved since the run (checked against the run's fingerprint)")
+    p.add_argument("--wait", action="store_true", help="wait for another process using the run directory")
     _score_options(p)
     p.set_defaults(handler=_score)
     p = subparsers.add_parser("compare", help="paired bootstrap (corpus metrics recomputed) + Wilcoxon + Holm")
@@ -57,6 +60,8 @@ def _register_run(subparsers: Any) -> None:
     p.add_argument("--max-failures", default="all",
                    help="generation failures tolerated before the run exits non-zero: 'all' (default: fail only "
                         "when every sample failed), a count, or a percentage like 10%%")
+    p.add_argument("--wait", action="store_true",
+                   help="if another process is running in the same run directory, wait for it instead of failing")
     _score_options(p)
     p.set_defaults(handler=_run)
 
@@ -103,6 +108,7 @@ def _run(args: argparse.Namespace) -> int:
         data_root=args.data_root, split=args.split, limit=args.limit, out=args.out,
         run_id=args.run_id, seed=args.seed, shard=_shard(args), quiet=args.quiet,
         score=_options(args), command=["gazex-bench", *sys.argv[1:]], max_failures=args.max_failures,
+        wait=args.wait,
     )
     outcome = run(req)
     s = outcome.stats
@@ -130,13 +136,27 @@ def _task_args(items: list[str]) -> dict[str, Any]:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from gazex_bench.runner.score import score_run
-    from gazex_bench.runner.spec import read_spec
+    from dataclasses import replace
+
+    from gazex_bench.io import atomic_write_json
+    from gazex_bench.runner.data_root import resolve_data_root
+    from gazex_bench.runner.lock import run_lock
+    from gazex_bench.runner.score import load_run_data, score_run
+    from gazex_bench.runner.spec import SPEC, read_spec
     from gazex_bench.tasks.registry import get_task
 
     spec = read_spec(args.run)
-    record = score_run(args.run, get_task(spec.task, task_args=spec.task_args), options=_options(args),
-                       command=["gazex-bench", *sys.argv[1:]])
+    task = get_task(spec.task, task_args=spec.task_args)
+    data = None
+    with run_lock(args.run, wait=args.wait):
+        if args.data_root is not None:
+            root = str(resolve_data_root(args.data_root).path)
+            if root != spec.data_root:  # moved data: same fingerprint required, then the spec follows it
+                spec = replace(spec, data_root=root)
+                data = load_run_data(args.run, spec, task)
+                atomic_write_json(args.run / SPEC, spec.to_json())
+        record = score_run(args.run, task, options=_options(args), data=data,
+                           command=["gazex-bench", *sys.argv[1:]])
     _print_metrics(record)
     return 0
 

@@ -1,4 +1,4 @@
-"""Saliency baselines and ceilings on REFLACX-style readings (gaze.md §3.4, §5.2).
+"""Saliency baselines and ceilings on REFLACX-style readings (docs/gaze_reference.md §3.4, §5.2).
 
 * Center bias: each reading's fixation-density map is warped so that its chest box lands on
   the mean chest box (boxes in image-size units), the warped maps (sum 1 each) are averaged,

@@ -4,7 +4,7 @@ Boxes here are **inclusive pixel-index** boxes ``(xmin, ymin, xmax, ymax)`` of t
 map; :func:`to_frame` converts them (and centroids, which are in pixel-index units where
 pixel ``i``'s centre is ``i``) to the output frame of a preset.
 
-Rules (``datasets.md`` §6.2, ``gaze.md`` §3.5):
+Rules (``datasets.md`` §6.2, ``docs/gaze_reference.md`` §3.5):
 
 * ``top_percent``: threshold = (100 - p)-th percentile of the map's non-zero values;
   pixels strictly above it (by a 1e-9 relative margin, see :data:`TIE_RTOL`).

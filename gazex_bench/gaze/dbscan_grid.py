@@ -2,7 +2,7 @@
 
 GazeX clusters the pixels with normalised heat > 0.1 using
 ``DBSCAN(eps=0.3, min_samples=10)`` on ``[StandardScaler(x, y), 0.1 * heat]``
-(``datasets.md`` §6.1, ``gaze.md`` §4). A sentence's map holds 10^4-10^5 such pixels, each
+(``datasets.md`` §6.1, ``docs/gaze_reference.md`` §4). A sentence's map holds 10^4-10^5 such pixels, each
 with hundreds of neighbours, so sklearn needs ~1-4 s per sentence. :func:`dbscan_pixels`
 returns **the same labels** (same numbering: sklearn starts clusters in index order, and a
 border point joins the earliest-started cluster with a core point within eps) from the grid

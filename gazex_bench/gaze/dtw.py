@@ -1,7 +1,7 @@
 """Exact dynamic time warping in numpy, tslearn 0.10.0 convention.
 
 ``DTW(X, Y) = sqrt( min_π Σ_{(i,j)∈π} ||X_i − Y_j||² )`` with steps
-{(i−1, j), (i, j−1), (i−1, j−1)}, no slope weights (tslearn ``dtw_path``; gaze.md §2.1).
+{(i−1, j), (i, j−1), (i−1, j−1)}, no slope weights (tslearn ``dtw_path``; docs/gaze_reference.md §2.1).
 The accumulated cost matrix is filled anti-diagonal by anti-diagonal (vectorised), with
 the same per-cell arithmetic as tslearn (``d + min(up, left, diag)``), and the path is
 backtracked with tslearn's tie-breaking (``argmin`` over ``[diag, up, left]``, first wins),

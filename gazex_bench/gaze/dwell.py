@@ -1,6 +1,6 @@
 """Grid dwell time (paper §3.1, Fig. 3a/c, Suppl. Fig. 1–2).
 
-Definitions (suite conventions, gaze.md §6.2):
+Definitions (suite conventions, docs/gaze_reference.md §6.2):
     * Grid n×n over the image ``[0, W] × [0, H]`` (any one frame; quarter-scale in the suite).
       ``col = min(⌊x·n/W⌋, n−1)``, ``row = min(⌊y·n/H⌋, n−1)``; so ``x = W`` falls in the last
       column. Cells are numbered 1-based row-major (``cell = row·n + col + 1``), so the

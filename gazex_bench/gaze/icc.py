@@ -1,7 +1,7 @@
 """Intraclass correlation (ICC), closed-form numpy, pingouin-0.7.0 compatible.
 
 Formulas (McGraw & Wong 1996 / Shrout & Fleiss 1979; as in pingouin 0.7.0
-``intraclass_corr``, see ``/work/shared/reference/gaze.md`` §1.2): for an ``(n, k)`` table
+``intraclass_corr``, see ``docs/gaze_reference.md`` §1.2): for an ``(n, k)`` table
 (n targets × k raters) the two-way ANOVA gives ``MSB`` (targets), ``MSJ`` (raters),
 ``MSE`` (residual) and ``MSW = (SS_raters + SS_resid) / (n (k − 1))``, then::
 

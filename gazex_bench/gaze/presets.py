@@ -1,6 +1,6 @@
 """Named gaze-preprocessing presets sharing one implementation (:mod:`gazex_bench.gaze.preprocess`).
 
-Two presets are defined (``datasets.md`` §6, ``gaze.md`` §3.5/§4/§6, paper Methods 4.1):
+Two presets are defined (``datasets.md`` §6, ``docs/gaze_reference.md`` §3.5/§4/§6, paper Methods 4.1):
 
 * ``paper`` -- the paper's prose (Methods 4.1): **fixations** whose start time lies in the
   2.5 s before the mention (mention = sentence start), one anisotropic Gaussian per

@@ -1,10 +1,13 @@
 """Saliency-map metrics of a predicted map vs radiologists' fixations / fixation maps (numpy).
 
-Conventions (gaze.md §3.1–3.2; MIT = ``cvzoya/saliency``, Tuebingen = pysaliency):
+Conventions (docs/gaze_reference.md §3.1–3.2; MIT = ``cvzoya/saliency``, Tuebingen = pysaliency):
     * ``fixations`` are ``(N, 2)`` continuous ``(x, y)`` in the map's pixel frame; pixel index
       = ``floor`` (clipped to the map); every fixation counts (no de-duplication, Tuebingen).
     * NSS: map z-scored with ``std(ddof=1)`` (MIT; pysaliency uses ddof 0), mean over fixations.
     * CC: Pearson of the two maps (NaN if either is constant).
+    * Degenerate maps (constant: ``max == min`` exactly; empty; non-finite) give NaN for NSS, CC,
+      SIM and :func:`auc_judd_mit`, as the MIT reference's division by a zero std/range does;
+      :func:`degenerate_reason` says why. KLD treats a constant map as the uniform distribution.
     * KLD(P=pred, Q=GT): both sum-normalised; ``Σ Q·log(eps + Q/(P + eps))``, eps = 2.2204e-16
       (MIT ``KLdiv.m``; asymmetric, GT is the human map).
     * SIM: each map min-max normalised then sum-normalised (MIT, ``minmax=True``), Σ min.
@@ -42,18 +45,38 @@ def rank_auc(positives: np.ndarray, negatives: np.ndarray) -> float:
     return float((ranks[: p.size].sum() - p.size * (p.size + 1) / 2.0) / (p.size * n.size))
 
 
+def degenerate_reason(saliency: np.ndarray) -> str | None:
+    """Why a map cannot be z-scored or min-max normalised, or None.
+
+    Detected exactly (``max == min``), not through a computed ``std > 0``: for a constant map
+    of e.g. 0.1 the floating-point mean differs from 0.1 by an ulp, the std is ~1e-17 instead
+    of 0, and NSS would come out as about ±1 (CC as ~1e-16). The MIT reference divides by a
+    zero std / range there and returns NaN; so do these functions.
+    """
+    a = np.asarray(saliency, dtype=float)
+    if a.size == 0:
+        return "empty map"
+    if not np.isfinite(a).all():
+        return "map has non-finite values"
+    if a.max() == a.min():
+        return "constant map (max == min)"
+    return None
+
+
 def nss(saliency: np.ndarray, fixations: np.ndarray, ddof: int = 1) -> float:
-    """Normalized scanpath saliency: mean z-scored map value at the fixations."""
+    """Normalized scanpath saliency: mean z-scored map value at the fixations (NaN for a degenerate map)."""
     s = np.asarray(saliency, dtype=float)
-    sd = s.std(ddof=ddof)
     row, col = _pix(fixations, s.shape)
-    if row.size == 0 or not sd > 0:
+    if row.size == 0 or degenerate_reason(s) is not None:
         return float("nan")
+    sd = s.std(ddof=ddof)
     return float(((s[row, col] - s.mean()) / sd).mean())
 
 
 def cc(saliency: np.ndarray, gt_map: np.ndarray) -> float:
-    """Pearson linear correlation coefficient of two maps (NaN if one is constant)."""
+    """Pearson linear correlation coefficient of two maps (NaN if one is degenerate, e.g. constant)."""
+    if degenerate_reason(saliency) is not None or degenerate_reason(gt_map) is not None:
+        return float("nan")
     a, b = np.asarray(saliency, float).ravel(), np.asarray(gt_map, float).ravel()
     a, b = a - a.mean(), b - b.mean()
     den = np.sqrt((a * a).sum() * (b * b).sum())
@@ -74,7 +97,15 @@ def kld(saliency: np.ndarray, gt_map: np.ndarray, eps: float = EPS) -> float:
 
 
 def sim(saliency: np.ndarray, gt_map: np.ndarray, minmax: bool = True) -> float:
-    """Similarity (histogram intersection) of two maps, 1 = identical."""
+    """Similarity (histogram intersection) of two maps, 1 = identical.
+
+    NaN when a map is degenerate: with ``minmax`` a constant map (MIT ``similarity.m`` divides
+    by ``max - min = 0``), without it a map summing to 0.
+    """
+    for m in (saliency, gt_map):
+        a = np.asarray(m, float)
+        if (degenerate_reason(a) is not None) if minmax else not (np.isfinite(a).all() and a.sum() > 0):
+            return float("nan")
 
     def norm(m: np.ndarray) -> np.ndarray:
         m = np.asarray(m, float)
@@ -101,7 +132,13 @@ def auc_judd_mit(saliency: np.ndarray, fixations: np.ndarray, seed: int | None =
         saliency: ``(H, W)`` map.
         fixations: ``(N, 2)`` ``(x, y)`` in map pixels.
         seed: Seed of the ``rand/1e7`` tie-breaking jitter; None disables the jitter.
+
+    Returns:
+        The AUC; NaN for a degenerate (e.g. constant) map, detected before any jitter (MIT
+        normalises by ``max - min``; the jitter would only turn a constant map into noise).
     """
+    if degenerate_reason(saliency) is not None:
+        return float("nan")
     s = np.asarray(saliency, dtype=float).copy()
     if seed is not None:
         s += np.random.default_rng(seed).random(s.shape) / 1e7
@@ -175,4 +212,5 @@ def all_metrics(
     out = {"NSS": nss(saliency, fixations), "CC": cc(saliency, gt_map), "KLD": kld(saliency, gt_map),
            "SIM": sim(saliency, gt_map), "AUC_Judd": auc_judd(saliency, fixations)}
     out["sAUC"] = float("nan") if other_fixations is None else auc_shuffled(saliency, fixations, other_fixations)
+    out["degenerate"] = degenerate_reason(saliency) or ""  # why NSS/CC/SIM are NaN ("" = not degenerate)
     return out

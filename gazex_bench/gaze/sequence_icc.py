@@ -9,7 +9,7 @@ single ICC_X and ICC_Y); per-unit ICCs come from :func:`icc.icc_grouped`.
 
 Two forms are reported, labelled:
     * ``ICC(A,1)`` — absolute agreement; numerically what the paper's "ICC(3,1), two-way mixed,
-      absolute agreement" computes (McGraw–Wong case 3A = 2A estimator; gaze.md §1.4). Headline.
+      absolute agreement" computes (McGraw–Wong case 3A = 2A estimator; docs/gaze_reference.md §1.4). Headline.
     * ``ICC(C,1)`` — consistency = Shrout–Fleiss ICC(3,1).
 
 Settings:

@@ -1,6 +1,6 @@
 """Pearson correlation of x and y gaze trajectories between readers (paper §3.1, Fig. 3b).
 
-Resampling (suite convention; GazeX's choice is unpublished, gaze.md §6.3):
+Resampling (suite convention; GazeX's choice is unpublished, docs/gaze_reference.md §6.3):
     * Fixations are sorted by start time; off-image fixations (outside ``[0,W]×[0,H]``) are
       dropped and counted.
     * The trajectory is a step function: at time t the gaze is at the last fixation that

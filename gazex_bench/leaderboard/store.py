@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from gazex_bench.errors import UsageError
-from gazex_bench.io import atomic_write_json
+from gazex_bench.io import atomic_write_json, read_json
+from gazex_bench.leaderboard.entries import check_entry
 
 STAGING_PREFIX = ".staging-"
 
@@ -109,6 +110,7 @@ class Transaction:
         for src in sorted(entries.glob("*/*.json")) if entries.is_dir() else []:
             if src.is_symlink() or src.parent.is_symlink():
                 raise UsageError(f"{src} is a symbolic link; entries must be plain files inside {self.root}")
+            check_entry(src, read_json(src))  # errors name the entry where it lives, not its staged copy
             _copy(src, mirror / "entries" / src.parent.name / src.name)
         for staged, final in self.staged_entries():
             _copy(staged, mirror / "entries" / final.parent.name / final.name)
@@ -188,7 +190,6 @@ def _undo(done: Iterable[tuple[Path, Path | None]], made: Iterable[Path]) -> Non
 
 def stage_entry(txn: Transaction, entry: Mapping[str, Any], source: Path) -> Path:
     """Validate ``entry`` (naming ``source`` and the field) and stage it as ``entries/<task>/<run_id>.json``."""
-    from gazex_bench.leaderboard.entries import check_entry
     from gazex_bench.leaderboard.submission import safe_slug
 
     check_entry(source, entry)

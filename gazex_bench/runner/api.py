@@ -12,6 +12,7 @@ from gazex_bench.runner.data_root import resolve_data_root
 from gazex_bench.runner.loading import load_task_data
 from gazex_bench.runner.predict import PredictStats, Shard, allowed_failures, check_failures, predict
 from gazex_bench.runner.records import load_predictions
+from gazex_bench.runner.lock import LOCK, run_lock
 from gazex_bench.runner.score import score_run
 from gazex_bench.runner.spec import RunSpec, write_or_check_spec
 from gazex_bench.tasks.base import ScoreOptions
@@ -44,6 +45,8 @@ class RunRequest:
     command: list[str] | None = None
     max_failures: str | int | None = None
     """Generation failures tolerated: ``all`` (None: the run fails only when every sample failed), a count or ``P%``."""
+    wait: bool = False
+    """Wait for another process holding the run directory's lock instead of failing."""
 
 
 @dataclass(frozen=True)
@@ -84,23 +87,26 @@ def run(
     spec = RunSpec(
         task=req.task, model=req.model, model_args=model_args, split=split,
         limit=req.limit, data_root=str(root.path), data_kind=root.kind,
-        data_fingerprint=data.content_sha256(), phantom=root.phantom, seed=req.seed,
+        data_fingerprint=data.content_sha256(root.path), phantom=root.phantom, seed=req.seed,
         model_key=_model_key(factory, model_args), task_args=dict(req.task_args), label=label,
         location_args=tuple(getattr(factory, "location_args", ())),
     )
     allowed_failures(req.max_failures, 1)  # a bad value fails before any model is loaded
     run_dir = req.out / (req.run_id or spec.run_id())
-    write_or_check_spec(run_dir, spec)
-    stats = predict(
-        task, data, lambda: create_adapter(req.model, adapters, **model_args), run_dir,
-        shard=req.shard, quiet=req.quiet,
-    )
-    if req.shard is not None and req.shard.count > 1:
-        shard_file = run_dir / req.shard.filename()
-        check_failures(load_predictions(shard_file, task.capability), stats.n_total, req.max_failures, shard_file)
-        return RunOutcome(run_dir, stats, None)
-    record = score_run(run_dir, task, options=req.score, data=data, command=req.command,
-                       max_failures=req.max_failures)
+    sharded = req.shard is not None and req.shard.count > 1
+    lock_name = f"{LOCK}.{req.shard.filename()[len('predictions.'):-len('.jsonl')]}" if sharded else LOCK  # type: ignore[union-attr]
+    with run_lock(run_dir, name=lock_name, wait=req.wait):  # one process per run directory (or shard)
+        write_or_check_spec(run_dir, spec)
+        stats = predict(
+            task, data, lambda: create_adapter(req.model, adapters, **model_args), run_dir,
+            shard=req.shard, quiet=req.quiet,
+        )
+        if sharded:
+            shard_file = run_dir / req.shard.filename()  # type: ignore[union-attr]
+            check_failures(load_predictions(shard_file, task.capability), stats.n_total, req.max_failures, shard_file)
+            return RunOutcome(run_dir, stats, None)
+        record = score_run(run_dir, task, options=req.score, data=data, command=req.command,
+                           max_failures=req.max_failures)
     return RunOutcome(run_dir, stats, record)
 
 

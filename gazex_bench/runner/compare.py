@@ -91,6 +91,19 @@ def _mean_fn(values: np.ndarray) -> Corpus:
     return lambda w: mean_reducer(values, w)
 
 
+def wilcoxon_method() -> str:
+    """How ``wilcoxon_p`` was computed (recorded in every comparison): scipy's method and version.
+
+    scipy >= 1.15 (gh-21567) answers ``method='auto'`` with an exact permutation distribution
+    for small samples with ties or zero differences, where older versions used the normal
+    approximation; the project requires scipy >= 1.15 so p-values do not depend on the install.
+    """
+    import scipy
+
+    return (f"scipy.stats.wilcoxon(method='auto', zero_method='wilcox', two-sided), scipy {scipy.__version__}: "
+            "exact for n <= 50, permutation over sign flips for n <= 50 with ties/zeros, normal approximation above")
+
+
 def _wilcoxon(a: np.ndarray, b: np.ndarray) -> float | None:
     from gazex_bench.metrics.stats import wilcoxon_signed_rank
 
@@ -162,7 +175,7 @@ def compare_runs(run_a: Path, run_b: Path, *, n_boot: int = 1000, seed: int = 0,
         metrics[m]["p_holm"] = _clean(p)
     return {"run_a": str(run_a), "run_b": str(run_b), "model_a": _label(rec_a), "model_b": _label(rec_b),
             "task": task, "n": len(shared), "n_boot": n_boot, "seed": seed, "level": level,
-            "budget_check": budget_check, "metrics": metrics}
+            "budget_check": budget_check, "wilcoxon_method": wilcoxon_method(), "metrics": metrics}
 
 
 def _corpus(run_a: Path, run_b: Path, shared: list[str]) -> tuple[dict[str, Corpus], dict[str, Corpus], list[str] | None]:

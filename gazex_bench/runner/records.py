@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from gazex_bench.errors import DataFormatError
-from gazex_bench.io import atomic_write_text, dumps_jsonl_line, read_jsonl
+from gazex_bench.io import atomic_write_text, dumps_jsonl_line, naming_path, read_jsonl
 from gazex_bench.models.types import (
     Capability,
     Request,
@@ -90,14 +90,16 @@ class PredictionWriter:
 
     def write(self, records: Iterable[PredictionRecord]) -> None:
         """Write and flush ``records`` (one line each)."""
-        for rec in records:
-            self._fh.write(dumps_jsonl_line(rec.to_json()))
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
+        with naming_path(self.path):
+            for rec in records:
+                self._fh.write(dumps_jsonl_line(rec.to_json()))
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
 
     def close(self) -> None:
         """Close the file."""
-        self._fh.close()
+        with naming_path(self.path):
+            self._fh.close()
 
     def __enter__(self) -> PredictionWriter:
         return self

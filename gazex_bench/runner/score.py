@@ -34,8 +34,11 @@ def load_run_data(run_dir: Path, spec: RunSpec, task: Task) -> TaskData:
     Raises:
         UsageError: the data under the recorded root changed since the run.
     """
+    if not Path(spec.data_root).is_dir():
+        raise UsageError(f"the data root of run {run_dir.name}, {spec.data_root}, is not a directory; "
+                         "if the data moved: gazex-bench score --run DIR --data-root NEW_LOCATION")
     data = load_task_data(task, Path(spec.data_root), split=spec.split, limit=spec.limit)
-    if spec.data_fingerprint and data.content_sha256() != spec.data_fingerprint:
+    if spec.data_fingerprint and data.content_sha256(Path(spec.data_root)) != spec.data_fingerprint:
         raise UsageError(
             f"data under {spec.data_root} changed since run {run_dir.name} was predicted "
             "(fingerprint mismatch); re-run prediction into a new run"
@@ -191,7 +194,7 @@ def _dataset_block(spec: RunSpec, data: TaskData) -> dict[str, Any]:
         "phantom": spec.phantom,
         "limit": spec.limit,
         "ids_sha256": data.ids_sha256(),
-        "content_sha256": data.content_sha256(),
+        "content_sha256": data.content_sha256(Path(spec.data_root)),
         "n_source": data.n_source,
         "n_evaluated": len(data.samples),
         "dropped": dict(sorted(data.dropped.items())),

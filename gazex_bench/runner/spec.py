@@ -128,7 +128,8 @@ def write_or_check_spec(run_dir: Path, spec: RunSpec) -> None:
                 f"{run_dir} holds a different run (differs in: {', '.join(diff)}); "
                 "use another --run-id or --out"
             )
-        if old.label != spec.label or old.model_args != spec.model_args:  # display name / location: keep the latest
+        # display name, model location or moved data root: not part of the identity, keep the latest
+        if (old.label, old.model_args, old.data_root) != (spec.label, spec.model_args, spec.data_root):
             atomic_write_json(path, spec.to_json())
         return
     atomic_write_json(path, spec.to_json())

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import abc
 import hashlib
+import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from gazex_bench.errors import UsageError
-from gazex_bench.models.types import Capability, Parsed, Request, Response, parsed_to_json
+from gazex_bench.models.types import Capability, Parsed, Request, Response, parsed_to_json, request_to_json
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,37 @@ class TaskData:
         text = "\n".join(s.sample_id for s in self.samples)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def content_sha256(self) -> str:
-        """SHA-256 over ids, request inputs (paths, text) and references."""
+    def content_sha256(self, root: Path | None = None) -> str:
+        """SHA-256 over ids, request inputs and references: the data fingerprint in the run id.
+
+        Image paths under ``root`` enter as paths relative to it, together with each file's
+        size in bytes, so moving the data root keeps the fingerprint (and the run id) while a
+        replaced or truncated image changes it. Paths outside ``root`` (or with no root) enter
+        as given.
+        """
         h = hashlib.sha256()
+        base = Path(root).resolve() if root is not None else None
         for s in self.samples:
-            h.update(repr((s.sample_id, s.request, parsed_to_json(s.reference))).encode("utf-8"))
+            req = request_to_json(s.request)
+            req["image_paths"] = [_portable(Path(p), base) for p in req.get("image_paths", [])]
+            item = [s.sample_id, req, parsed_to_json(s.reference)]
+            h.update(json.dumps(item, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8"))
+            h.update(b"\n")
         return h.hexdigest()
+
+
+def _portable(path: Path, base: Path | None) -> list[Any]:
+    """``[path relative to base (or as given), size in bytes or None]``."""
+    try:
+        size: int | None = path.stat().st_size
+    except OSError:
+        size = None
+    if base is not None:
+        try:
+            return [path.resolve().relative_to(base).as_posix(), size]
+        except ValueError:
+            pass
+    return [str(path), size]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Metric conventions of ``reflacx-gaze`` (shown by ``gazex-bench ls metrics`` and in run.json).
 
-ICC forms (gaze.md §1.4): the paper's "ICC(3,1), two-way mixed, absolute agreement" is
+ICC forms (docs/gaze_reference.md §1.4): the paper's "ICC(3,1), two-way mixed, absolute agreement" is
 ambiguous, so both readings are reported, labelled: ``icc_a1_*`` = ICC(A,1) absolute
 agreement (McGraw–Wong 3A; pingouin ICC2 — numerically what the paper's wording computes,
 headline) and ``icc_c1_*`` = ICC(C,1) consistency (Shrout–Fleiss ICC(3,1); pingouin ICC3).

@@ -10,7 +10,7 @@ from gazex_bench.gaze.dtw import aligned_pairs, sakoe_chiba_mask
 
 
 def test_tslearn_docstring_examples() -> None:
-    # tslearn metrics/_dtw.py docstrings (gaze.md §2.1).
+    # tslearn metrics/_dtw.py docstrings (docs/gaze_reference.md §2.1).
     assert dtw_distance([1, 2, 3], [1.0, 2.0, 2.0, 3.0]) == 0.0
     assert dtw_distance([1, 2, 3], [1.0, 2.0, 2.0, 3.0, 4.0]) == 1.0
     assert dtw_path([1, 2, 3], [1.0, 2.0, 2.0, 3.0])[0] == [(0, 0), (1, 1), (1, 2), (2, 3)]

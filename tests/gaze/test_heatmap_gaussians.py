@@ -1,4 +1,4 @@
-"""Known answers for the windowed Gaussian maps, boxes and centroids (gaze.md §3.5)."""
+"""Known answers for the windowed Gaussian maps, boxes and centroids (docs/gaze_reference.md §3.5)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from gazex_bench.gaze.naive import naive_attention_map
 
 
 def test_truncation_mass_3sigma_square_window() -> None:
-    # gaze.md §3.5: a +-3 sigma square window keeps erf(3/sqrt 2)^2 = 0.994608 of a 2-D Gaussian.
+    # docs/gaze_reference.md §3.5: a +-3 sigma square window keeps erf(3/sqrt 2)^2 = 0.994608 of a 2-D Gaussian.
     # pdf form, sigma = 20 px, centre on a pixel corner so the window is symmetric: the
     # pixel-centre sum approximates the integral to ~1e-5.
     m = attention_map([[100.0, 100.0]], [[20.0, 20.0]], (200, 200), gaussian="pdf", window="rect")
@@ -22,7 +22,7 @@ def test_truncation_mass_3sigma_square_window() -> None:
 
 
 def test_single_gaussian_centroid_and_top20_box() -> None:
-    # gaze.md §3.5: top 20 % of a Gaussian on a +-3 sigma square support -> the pixels with
+    # docs/gaze_reference.md §3.5: top 20 % of a Gaussian on a +-3 sigma square support -> the pixels with
     # r < R where pi R^2 = 0.2 (6 sigma)^2, R = sqrt(7.2/pi) sigma = 1.514 sigma. sigma = 20:
     # half-width 30.3 px. The centroid of the symmetric map is its centre (100.0 in
     # continuous coordinates = pixel index 99.5).

@@ -1,4 +1,4 @@
-"""ICC known answers (gaze.md §1.5) and parity with pingouin 0.7.0 on random tables."""
+"""ICC known answers (docs/gaze_reference.md §1.5) and parity with pingouin 0.7.0 on random tables."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from gazex_bench.gaze import ICC_TYPES, icc, icc_batch, icc_grouped, icc_table
 # (a) Shrout & Fleiss (1979) Table 1, 6 targets x 4 judges (also R psych / pingouin tests):
 # J1=[9,6,8,7,10,6], J2=[2,1,4,1,5,2], J3=[5,3,6,2,6,4], J4=[8,2,8,6,9,7].
 SF = np.array([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]], float)
-# Exact values from pingouin 0.7.0 (gaze.md §1.5a). By hand from the mean squares
+# Exact values from pingouin 0.7.0 (docs/gaze_reference.md §1.5a). By hand from the mean squares
 # MSB=11.2417, MSJ=32.4861, MSE=1.0194, MSW=6.2639 (n=6, k=4):
 # ICC(C,1) = (11.2417-1.0194)/(11.2417+3*1.0194) = 10.2223/14.2999 = 0.7148.
 SF_ICC = [0.165742, 0.289764, 0.714841, 0.442797, 0.620051, 0.909316]
@@ -50,7 +50,7 @@ def test_wine_all_six_forms_and_cis() -> None:
 
 
 def test_toy_offset_rater() -> None:
-    # gaze.md §1.4: ratings x and x+1 -> ICC(C,1)=1, ICC(A,1)=0.833, ICC(1,1)=0.818 with x = 1..5:
+    # docs/gaze_reference.md §1.4: ratings x and x+1 -> ICC(C,1)=1, ICC(A,1)=0.833, ICC(1,1)=0.818 with x = 1..5:
     # var(x)=2.5 -> MSB=5, MSJ=n*0.5/1=2.5, MSE=0, MSW=2.5/5=0.5;
     # ICC(A,1) = 5/(5 + 2*2.5/5) = 5/6; ICC(1,1) = (5-0.5)/(5+0.5) = 9/11.
     x = np.arange(1.0, 6.0)

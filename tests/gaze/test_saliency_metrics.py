@@ -1,4 +1,4 @@
-"""Saliency metrics: invariants and hand-worked 3x3 cases (formulas: gaze.md §3.1-3.2)."""
+"""Saliency metrics: invariants and hand-worked 3x3 cases (formulas: docs/gaze_reference.md §3.1-3.2)."""
 
 from __future__ import annotations
 

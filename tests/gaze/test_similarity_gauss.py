@@ -1,4 +1,4 @@
-"""Gaussian-map cosine: closed form (gaze.md §3.5), box conventions, vectorised matrix."""
+"""Gaussian-map cosine: closed form (docs/gaze_reference.md §3.5), box conventions, vectorised matrix."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def _box(mu: tuple[float, float], sigma: tuple[float, float], k: float = 4.0) ->
 
 
 def test_closed_form_known_answer() -> None:
-    # gaze.md §3.5: 800x600 grid, mu (300,250) sigma (40,60) vs mu (340,280) sigma (55,30) -> 0.6639950.
+    # docs/gaze_reference.md §3.5: 800x600 grid, mu (300,250) sigma (40,60) vs mu (340,280) sigma (55,30) -> 0.6639950.
     # x: sqrt(2*40*55/(40^2+55^2)) * exp(-40^2/(2*4625)) = 0.98205 * 0.84105; y: sqrt(2*60*30/4500) * exp(-900/9000).
     cf = gaussian_cosine_closed_form((300, 250), (40, 60), (340, 280), (55, 30))
     assert cf == pytest.approx(0.6639950, abs=5e-8)
@@ -44,3 +44,19 @@ def test_matrix_equals_dense_maps() -> None:
     ref = (d @ d.T) / np.outer(np.linalg.norm(d, axis=1), np.linalg.norm(d, axis=1))
     np.testing.assert_allclose(cos, ref, rtol=1e-10)
     assert np.isnan(map_cosine_matrix([[], [(0, 0, 5, 5)]], (10, 10))[0, 1])
+
+
+@pytest.mark.parametrize(("sigma", "bound", "at_least"), [(1.0, 3e-4, 0.0), (1.5, 1e-6, 0.0), (0.5, 0.2, 0.15)])
+def test_closed_form_validity_range(sigma: float, bound: float, at_least: float) -> None:
+    # Pixel-centre sampling vs the integral: by Poisson summation the per-axis relative error of
+    # sum_n g(n + d) is about 2 exp(-2 pi^2 v) for a Gaussian of variance v; the cosine's products
+    # have v = sigma^2 / 2, so sigma = 0.5 px gives 2 exp(-2.47) = 0.17 and sigma = 1 px 1.4e-4.
+    # Worst case over sub-pixel centres and offsets of up to 1 px (both Gaussians sigma on both axes).
+    worst = 0.0
+    for dx in np.linspace(0, 1, 11):
+        for dy in np.linspace(0, 1, 11):
+            for off in (0.0, 0.5, 1.0):
+                a, b = (50 + dx, 50 + dy), (50 + dx + off, 50 + dy + off / 2)
+                grid = gaussian_cosine(_box(a, (sigma, sigma)), _box(b, (sigma, sigma)), (100, 100), min_sigma_px=0.5)
+                worst = max(worst, abs(grid - gaussian_cosine_closed_form(a, (sigma, sigma), b, (sigma, sigma))))
+    assert at_least <= worst <= bound
