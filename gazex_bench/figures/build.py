@@ -48,6 +48,32 @@ def gaze_tables(runs: Sequence[RunSummary]) -> dict[str, pd.DataFrame]:
     return {}
 
 
+def combined_gaze_tables(runs: Sequence[RunSummary]) -> dict[str, pd.DataFrame]:
+    """``cosine_category`` and ``majority`` rows of EVERY reflacx-gaze run with tables (models and baselines).
+
+    Reference rows (inter-radiologist cosine, radiologists' majority-vote counts) are the same in
+    every run and are kept once (from the first run); model rows are labelled with each run's model.
+    """
+    cos, maj = [], []
+    for run in runs:
+        tdir = run.run_dir / "tables"
+        if run.task != "reflacx-gaze" or not tdir.is_dir():
+            continue
+        if (tdir / "cosine_category.csv").is_file():
+            t = pd.read_csv(tdir / "cosine_category.csv")
+            cos.append(t if not cos else t[t["rater"] != "inter-radiologist"])
+        if (tdir / "majority.csv").is_file():
+            t = pd.read_csv(tdir / "majority.csv")
+            models = t["source"] == run.model
+            maj.append(t if not maj else t[models])
+    out = {}
+    if cos:
+        out["cosine_category"] = pd.concat(cos, ignore_index=True).drop_duplicates(["category", "rater"])
+    if maj:
+        out["majority"] = pd.concat(maj, ignore_index=True).drop_duplicates("source")
+    return out
+
+
 def _need(tables: dict[str, pd.DataFrame], names: Sequence[str]) -> str | None:
     missing = [n for n in names if n not in tables or tables[n].empty]
     return f"missing gaze tables: {', '.join(missing)}" if missing else None
@@ -56,8 +82,13 @@ def _need(tables: dict[str, pd.DataFrame], names: Sequence[str]) -> str | None:
 ABLATION_METRICS: tuple[str, ...] = ("bleu4", "ce_f1_paper_pos")
 
 
+def regime_of(run: RunSummary) -> str:
+    """``zero-shot`` / ``fine-tuned`` / ``pretrained`` from run.json ``training.regime``; ``unknown`` without."""
+    return str(((run.raw or {}).get("training") or {}).get("regime") or "unknown")
+
+
 def _fig6_inputs(runs: Sequence[RunSummary], variants: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Per-category P/R/F1 (``tables/clinical_per_category.csv``), overall bars, Wilcoxon records."""
+    """Per-category P/R/F1 (``tables/clinical_per_category.csv``), overall bars, Holm-adjusted compare p-values."""
     per_cat, overall = [], []
     for run in runs:
         if run.task != "mimic-report" or run.model not in variants:
@@ -65,13 +96,13 @@ def _fig6_inputs(runs: Sequence[RunSummary], variants: Sequence[str]) -> tuple[p
         table = run.run_dir / "tables" / "clinical_per_category.csv"
         if table.is_file():
             cats = pd.read_csv(table)
-            per_cat += [dict(variant=run.model, category=r.category, precision=r.precision, recall=r.recall, f1=r.f1)
-                        for r in cats.itertuples(index=False)]
+            per_cat += [dict(variant=run.model, regime=regime_of(run), category=r.category, precision=r.precision,
+                             recall=r.recall, f1=r.f1) for r in cats.itertuples(index=False)]
         for name in ABLATION_METRICS:
             m = run.metrics.get(name)
             if m:
-                overall.append(dict(variant=run.model, metric=metric_title(name), value=m.get("value"),
-                                    ci_low=m.get("ci_low"), ci_high=m.get("ci_high")))
+                overall.append(dict(variant=run.model, regime=regime_of(run), metric=metric_title(name),
+                                    value=m.get("value"), ci_low=m.get("ci_low"), ci_high=m.get("ci_high")))
     tests = []
     for folder in sorted({r.run_dir.parent / "compare" for r in runs}):
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
@@ -79,8 +110,8 @@ def _fig6_inputs(runs: Sequence[RunSummary], variants: Sequence[str]) -> tuple[p
             for metric, res in (rec.get("metrics") or {}).items():
                 if metric in ABLATION_METRICS:
                     tests.append(dict(variant=rec.get("model_b"), metric=metric_title(metric),
-                                      p_wilcoxon=res.get("wilcoxon_p")))
-    cols = ["variant", "metric", "p_wilcoxon"]
+                                      p_holm=res.get("p_holm")))
+    cols = ["variant", "metric", "p_holm"]
     return pd.DataFrame(per_cat), pd.DataFrame(overall), pd.DataFrame(tests, columns=cols)
 
 
@@ -98,7 +129,7 @@ def build_figures(runs: Sequence[RunSummary], out_dir: Path, *, ablation_variant
         rep.skipped["fig2"] = "no scored runs"
     else:
         rep.written += fig2.render(metrics, out_dir, palette=palette, published=published_table())
-    tables = gaze_tables(runs)
+    tables = {**gaze_tables(runs), **combined_gaze_tables(runs)}
     why = _need(tables, ("dwell", "pearson", "dwell_category", "dispersion"))
     if why:
         rep.skipped["fig3"] = why
@@ -108,12 +139,13 @@ def build_figures(runs: Sequence[RunSummary], out_dir: Path, *, ablation_variant
     if why:
         rep.skipped["fig4"] = why
     else:
-        rep.written += fig4.render(tables["pairs"], tables["icc"], tables["cosine"], tables["cosine_category"], out_dir)
+        rep.written += fig4.render(tables["pairs"], tables["icc"], tables["cosine"], tables["cosine_category"], out_dir,
+                                   palette=palette)
     why = _need(tables, ("majority",))
     if why:
         rep.skipped["fig7c"] = why
     else:
-        rep.written += fig7c.render(tables["majority"], out_dir)
+        rep.written += fig7c.render(tables["majority"], out_dir, palette=palette)
     gaze_runs = [r for r in runs if r.task == "reflacx-gaze" and r.adapter == "gazex"]
     gaze_runs = gaze_runs or [r for r in runs if r.task == "reflacx-gaze" and r.kind == "run"]
     written = case_build.render_case(gaze_runs[0], out_dir) if gaze_runs else []
@@ -126,5 +158,5 @@ def build_figures(runs: Sequence[RunSummary], out_dir: Path, *, ablation_variant
     if per_cat.empty:
         rep.skipped["fig6"] = "no per-category clinical metrics in mimic-report runs"
     else:
-        rep.written += fig6.render(per_cat, overall, tests, out_dir)
+        rep.written += fig6.render(per_cat, overall, tests, out_dir, palette=palette)
     return rep

@@ -36,20 +36,44 @@ def _load_quarter(image_path: Path) -> np.ndarray:
         return np.asarray(im.resize((max(1, im.width // 4), max(1, im.height // 4)), Image.BILINEAR))
 
 
+def label_positions(points: Sequence[tuple[float, float]], min_sep: float) -> list[tuple[float, float]]:
+    """Greedy non-overlapping label anchors (data units) next to each point.
+
+    A label is ``2.2 * min_sep`` wide and ``min_sep`` high. Candidates, in order: right of the
+    point, then rows of ``min_sep`` below and above it, then the same on the left side; the first
+    candidate that overlaps no placed label wins (deterministic, points in the given order).
+    """
+    offsets = [(0.6, 0.0)]
+    for k in range(1, 16):
+        offsets += [(0.6, k), (0.6, -k)]
+    offsets += [(-3.0, o[1]) for o in offsets]
+    placed: list[tuple[float, float]] = []
+    for x, y in points:
+        cands = [(x + dx * min_sep, y + dy * min_sep) for dx, dy in offsets]
+        free = [c for c in cands
+                if all(abs(c[0] - px) >= 2.2 * min_sep or abs(c[1] - py) >= min_sep for px, py in placed)]
+        placed.append(free[0] if free else cands[0])
+    return placed
+
+
 def _draw(ax, image: np.ndarray, clusters: Sequence[CaseCluster], title: str) -> None:
     from matplotlib.patches import Rectangle
 
     ax.imshow(image, cmap="gray")
     n_find = max((c.finding for c in clusters), default=-1) + 1
     palette = colors(max(n_find, 1))
-    for c in clusters:
+    sep = max(image.shape) / 28.0  # one label height at this figure size, in ¼-scale px
+    anchors = label_positions([c.centroid for c in clusters], sep)
+    for c, (lx, ly) in zip(clusters, anchors):
         color = palette[c.finding % len(palette)]
         if c.box is not None:
             x0, y0, x1, y1 = c.box
             ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec=color, lw=1))
         ax.plot(*c.centroid, "o", ms=4, color=color)
-        ax.annotate(f"{c.finding + 1}.{c.rank + 1}", c.centroid, xytext=(3, 3), textcoords="offset points",
-                    color=color, fontsize=6, weight="bold")
+        ax.annotate(f"{c.finding + 1}.{c.rank + 1}", c.centroid, xytext=(lx, ly), textcoords="data", color=color,
+                    fontsize=6, weight="bold", va="center", ha="left",
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "black", "ec": "none", "alpha": 0.55},
+                    arrowprops={"arrowstyle": "-", "color": color, "lw": 0.4})
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title)

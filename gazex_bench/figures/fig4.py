@@ -10,7 +10,10 @@ Inputs (tables written by the ``reflacx-gaze`` task):
 * ``pairs``: ``setting (1|2), axis (x|y), model_value, rad_value`` (¼-scale px);
 * ``icc``: ``setting, axis, form (ICC(A,1)|ICC(C,1)), value, ci_low, ci_high, n``;
 * ``cosine``: ``rater_a, rater_b, cosine``;
-* ``cosine_category``: ``category, rater, cosine, ci_low, ci_high``.
+* ``cosine_category``: ``category, rater, cosine, ci_low, ci_high`` (+ optional ``n``, ``n_images``):
+  rows of every model run and the inter-radiologist rows (drawn in grey), each model in its
+  :class:`~gazex_bench.figures.style.ModelPalette` colour; whiskers only where a CI exists
+  (a category seen in one image has none, marked "no CI").
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gazex_bench.figures.style import colors, new_figure, save
+from gazex_bench.figures.style import ModelPalette, new_figure, save
 
 
 def _icc_label(icc: pd.DataFrame, setting: int, axis: str) -> str:
@@ -66,26 +69,34 @@ def _matrix(ax, cosine: pd.DataFrame) -> None:
     ax.set_title("(b) Gaussian-map cosine similarity")
 
 
-def _per_category(ax, table: pd.DataFrame) -> None:
+def _per_category(ax, table: pd.DataFrame, palette: ModelPalette) -> None:
     cats = sorted(table["category"].unique())
-    raters = list(dict.fromkeys(table["rater"]))
+    raters = sorted(dict.fromkeys(table["rater"]), key=lambda r: (r != "inter-radiologist", r))
     width = 0.8 / max(len(raters), 1)
-    for i, (rater, color) in enumerate(zip(raters, colors(len(raters)))):
-        sub = table[table["rater"] == rater].set_index("category").reindex(cats)
+    for i, rater in enumerate(raters):
+        sub = table[table["rater"] == rater].drop_duplicates("category").set_index("category").reindex(cats)
         vals = sub["cosine"].to_numpy(float)
-        err = np.vstack([vals - sub["ci_low"].to_numpy(float), sub["ci_high"].to_numpy(float) - vals])
-        err = np.where(np.isfinite(err), np.clip(err, 0, None), 0)
-        ax.bar(np.arange(len(cats)) + (i - (len(raters) - 1) / 2) * width, vals, width, yerr=err,
-               color=color, label=str(rater), capsize=1, error_kw={"lw": 0.5})
+        low, high = sub["ci_low"].to_numpy(float), sub["ci_high"].to_numpy(float)
+        has_ci = np.isfinite(low) & np.isfinite(high) & (high > low)
+        err = np.where(has_ci, np.vstack([vals - low, high - vals]), np.nan)
+        xs = np.arange(len(cats)) + (i - (len(raters) - 1) / 2) * width
+        ref = ModelPalette.is_reference(str(rater))
+        ax.bar(xs, vals, width, yerr=np.clip(np.nan_to_num(err), 0, None), color=palette(str(rater)), label=str(rater),
+               capsize=1, error_kw={"lw": 0.5}, edgecolor="#222222" if ref else "none", linewidth=0.4)
+        n_img = sub["n_images"].to_numpy(float) if "n_images" in sub else np.full(len(cats), np.nan)
+        for x, v, ok, k in zip(xs, vals, has_ci, n_img):
+            if np.isfinite(v):
+                note = (f"{int(k)} img" if np.isfinite(k) else "") + ("" if ok else " no CI")
+                ax.text(x, 0.01, note.strip(), rotation=90, ha="center", va="bottom", fontsize=3.8, color="#111111")
     ax.set_xticks(range(len(cats)), cats, rotation=40, ha="right")
     ax.set_ylim(0, 1.05)
-    ax.set_ylabel("cosine vs other radiologists")
-    ax.set_title("(c) similarity per disease")
-    ax.legend(frameon=False, ncol=2, fontsize=6)
+    ax.set_ylabel("Gaussian-map cosine vs radiologists")
+    ax.set_title("(c) similarity per disease: models beside inter-radiologist (95% CI, images resampled)")
+    ax.legend(frameon=False, ncol=2, fontsize=6, loc="upper right")
 
 
 def render(pairs: pd.DataFrame, icc: pd.DataFrame, cosine: pd.DataFrame,
-           cosine_category: pd.DataFrame, out_dir: Path) -> list[Path]:
+           cosine_category: pd.DataFrame, out_dir: Path, *, palette: ModelPalette | None = None) -> list[Path]:
     """Draw Fig 4: 2x2 ICC scatters, then the cosine matrix and the per-disease bars."""
     fig, axes = new_figure(11.0, 6.4, 2, 4)
     for col, (setting, axis) in enumerate([(1, "x"), (1, "y"), (2, "x"), (2, "y")]):
@@ -95,7 +106,8 @@ def render(pairs: pd.DataFrame, icc: pd.DataFrame, cosine: pd.DataFrame,
     gs = axes[1, 2].get_gridspec()
     axes[1, 2].remove()
     axes[1, 3].remove()
-    _per_category(fig.add_subplot(gs[1, 2:]), cosine_category)
-    fig.suptitle("Model vs radiologist inspection: ICC after DTW and Gaussian-map similarity")
+    _per_category(fig.add_subplot(gs[1, 2:]), cosine_category, palette or ModelPalette(cosine_category["rater"]))
+    fig.suptitle("Model vs radiologist inspection: ICC after DTW (95% CI: percentile bootstrap over images, "
+                 "run.json ci_method) and Gaussian-map similarity")
     fig.tight_layout()
     return save(fig, out_dir, "fig4_gaze_alignment")

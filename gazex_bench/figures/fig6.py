@@ -1,86 +1,132 @@
-"""Fig 6: ablation of the three gaze objectives (paper §3.3, Fig 6).
+"""Fig 6: ablation of the three gaze objectives, zero-shot and fine-tuned (paper §3.3, Fig 6).
 
-Left: radial plot of per-category F1 (clinical efficacy labels) for full GazeX and each
-ablated variant. Middle: precision / recall / F1 bars per variant. Right: BLEU-4 and
-the clinical F1 per variant, annotated with the Wilcoxon signed-rank p-value of each
-variant against full GazeX (from ``gazex-bench compare`` records).
+One row of panels per training regime present in the runs (``zero-shot``: never trained on
+MIMIC reports; ``fine-tuned``: a downstream stage on them — run.json ``training.regime``;
+``unknown`` for records without one). Per row:
+
+* left: radial plot of per-category CheXbert-style F1 over the 13 categories without No
+  Finding (as the paper), one line per variant, with the reference variant's value printed at
+  each vertex; a panel whose values are all 0 says so;
+* middle: precision / recall / F1 averaged over the 12 categories without No Finding and
+  Support Devices (the paper's bar chart);
+* right: BLEU-4 and the clinical F1 per variant with 95 % CIs, annotated with the
+  **Holm-adjusted** paired-bootstrap p of each variant against full GazeX (``gazex-bench
+  compare`` records, ``p_holm``).
+
+Colours: one per variant label (:class:`~gazex_bench.figures.style.ModelPalette`).
 
 Inputs:
 
-* ``per_category``: ``variant, category, precision, recall, f1``;
-* ``overall``: ``variant, metric, value, ci_low, ci_high`` (metrics incl. ``BLEU-4``
-  and a clinical F1);
-* ``tests``: ``variant, metric, p_wilcoxon`` (variant vs the reference variant).
+* ``per_category``: ``variant, category, precision, recall, f1`` (+ ``regime``, ``support``);
+* ``overall``: ``variant, metric, value, ci_low, ci_high`` (+ ``regime``);
+* ``tests``: ``variant, metric, p_holm`` (variant vs the reference variant).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from gazex_bench.figures.style import colors, save
+from gazex_bench.figures.style import RC, ModelPalette, save
+
+RADIAL_EXCLUDE = ("No Finding",)
+BAR_EXCLUDE = ("No Finding", "Support Devices")
+REGIME_ORDER = ("zero-shot", "fine-tuned", "pretrained", "unknown")
 
 
-def _radial(ax, per_category: pd.DataFrame) -> None:
-    cats = sorted(per_category["category"].unique())
+def _radial(ax: Any, per_category: pd.DataFrame, palette: ModelPalette, title: str) -> None:
+    sub_all = per_category[~per_category["category"].isin(RADIAL_EXCLUDE)]
+    cats = sorted(sub_all["category"].unique())
     angles = np.linspace(0, 2 * np.pi, len(cats), endpoint=False)
     closed = np.concatenate([angles, angles[:1]])
-    variants = list(dict.fromkeys(per_category["variant"]))
-    for variant, color in zip(variants, colors(len(variants))):
-        sub = per_category[per_category["variant"] == variant].set_index("category").reindex(cats)
+    variants = list(dict.fromkeys(sub_all["variant"]))
+    for k, variant in enumerate(variants):
+        sub = sub_all[sub_all["variant"] == variant].drop_duplicates("category").set_index("category").reindex(cats)
         vals = np.nan_to_num(sub["f1"].to_numpy(float))
-        ax.plot(closed, np.concatenate([vals, vals[:1]]), color=color, lw=1, label=variant)
-        ax.fill(closed, np.concatenate([vals, vals[:1]]), color=color, alpha=0.08)
-    ax.set_xticks(angles, cats, fontsize=6)
+        ax.plot(closed, np.concatenate([vals, vals[:1]]), color=palette(variant), lw=1, label=variant,
+                marker="o", ms=2)
+        ax.fill(closed, np.concatenate([vals, vals[:1]]), color=palette(variant), alpha=0.06)
+        if k == 0:
+            for a, v in zip(angles, vals):
+                ax.text(a, min(v + 0.08, 1.0), f"{v:.2f}", fontsize=4.5, ha="center", color=palette(variant))
+    ax.set_xticks(angles, [c.replace(" ", "\n", 1) for c in cats], fontsize=5)
     ax.set_ylim(0, 1)
-    ax.set_title("per-category F1", pad=14)
-    ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.15), frameon=False, fontsize=6)
+    ax.set_yticks([0.25, 0.5, 0.75, 1.0], ["", "0.5", "", "1"], fontsize=5)
+    if not np.any(np.nan_to_num(sub_all["f1"].to_numpy(float)) > 0):
+        ax.text(0.5, -0.18, "every per-category F1 is 0 (no category predicted correctly)", fontsize=6,
+                ha="center", transform=ax.transAxes, color="#aa0000")
+    ax.set_title(title, pad=14, fontsize=8)
 
 
-def _prf(ax, per_category: pd.DataFrame) -> None:
-    means = per_category.groupby("variant", sort=False)[["precision", "recall", "f1"]].mean()
+def _prf(ax: Any, per_category: pd.DataFrame, palette: ModelPalette) -> None:
+    sub = per_category[~per_category["category"].isin(BAR_EXCLUDE)]
+    means = sub.groupby("variant", sort=False)[["precision", "recall", "f1"]].mean()
     x = np.arange(3)
     width = 0.8 / max(len(means), 1)
-    for i, ((variant, row), color) in enumerate(zip(means.iterrows(), colors(len(means)))):
-        ax.bar(x + (i - (len(means) - 1) / 2) * width, row.to_numpy(float), width, color=color, label=variant)
+    for i, (variant, row) in enumerate(means.iterrows()):
+        ax.bar(x + (i - (len(means) - 1) / 2) * width, row.to_numpy(float), width, color=palette(str(variant)),
+               label=variant)
     ax.set_xticks(x, ["precision", "recall", "F1"])
     ax.set_ylim(0, 1)
-    ax.set_title("macro over categories")
+    ax.set_title(f"mean over {sub['category'].nunique()} categories (no NF, SD)", fontsize=8)
 
 
-def _overall(ax, overall: pd.DataFrame, tests: pd.DataFrame) -> None:
+def _overall(ax: Any, overall: pd.DataFrame, tests: pd.DataFrame, palette: ModelPalette) -> None:
     metrics = list(dict.fromkeys(overall["metric"]))
     variants = list(dict.fromkeys(overall["variant"]))
     width = 0.8 / max(len(variants), 1)
-    for i, (variant, color) in enumerate(zip(variants, colors(len(variants)))):
-        sub = overall[overall["variant"] == variant].set_index("metric").reindex(metrics)
+    for i, variant in enumerate(variants):
+        sub = overall[overall["variant"] == variant].drop_duplicates("metric").set_index("metric").reindex(metrics)
         vals = sub["value"].to_numpy(float)
         err = np.vstack([vals - sub["ci_low"].to_numpy(float), sub["ci_high"].to_numpy(float) - vals])
         xs = np.arange(len(metrics)) + (i - (len(variants) - 1) / 2) * width
-        ax.bar(xs, vals, width, color=color, yerr=np.where(np.isfinite(err), np.clip(err, 0, None), 0),
+        ax.bar(xs, vals, width, color=palette(variant), yerr=np.where(np.isfinite(err), np.clip(err, 0, None), 0),
                capsize=1, error_kw={"lw": 0.5})
         for x, metric, v in zip(xs, metrics, vals):
-            p = tests[(tests["variant"] == variant) & (tests["metric"] == metric)]["p_wilcoxon"]
+            p = tests[(tests["variant"] == variant) & (tests["metric"] == metric)]["p_holm"]
             if len(p) and np.isfinite(p.iloc[0]) and np.isfinite(v):
-                ax.text(x, v + 0.02, f"p={p.iloc[0]:.2g}", rotation=90, ha="center", va="bottom", fontsize=5)
+                ax.text(x, v + 0.02, f"p_Holm={p.iloc[0]:.2g}", rotation=90, ha="center", va="bottom", fontsize=4.5)
     ax.set_xticks(range(len(metrics)), metrics, rotation=20, ha="right")
     ax.set_ylim(0, 1.1)
-    ax.set_title("overall (Wilcoxon vs full GazeX)")
+    ax.set_title("overall, 95% CI (paired bootstrap vs full GazeX, Holm)", fontsize=8)
 
 
-def render(per_category: pd.DataFrame, overall: pd.DataFrame, tests: pd.DataFrame, out_dir: Path) -> list[Path]:
-    """Draw Fig 6 (radial + bars)."""
+def _regimes(frame: pd.DataFrame) -> list[str]:
+    found = set(frame["regime"]) if "regime" in frame else {"unknown"}
+    return [r for r in REGIME_ORDER if r in found] + sorted(found - set(REGIME_ORDER))
+
+
+def render(per_category: pd.DataFrame, overall: pd.DataFrame, tests: pd.DataFrame, out_dir: Path, *,
+           palette: ModelPalette | None = None) -> list[Path]:
+    """Draw Fig 6 (module doc): one row of radial + P/R/F1 + overall panels per regime."""
     import matplotlib.pyplot as plt
 
-    fig = plt.figure(figsize=(11.0, 3.6))
-    from gazex_bench.figures.style import RC
-
     plt.rcParams.update(RC)
-    _radial(fig.add_subplot(1, 3, 1, projection="polar"), per_category)
-    _prf(fig.add_subplot(1, 3, 2), per_category)
-    _overall(fig.add_subplot(1, 3, 3), overall, tests)
-    fig.suptitle("Ablation of FVP / GTM / SDA")
+    palette = palette or ModelPalette(per_category["variant"])
+    regimes = _regimes(per_category)
+    fig = plt.figure(figsize=(11.0, 3.9 * len(regimes)))
+    for row, regime in enumerate(regimes):
+        pick = _picker(regime)
+        _radial(fig.add_subplot(len(regimes), 3, 3 * row + 1, projection="polar"), pick(per_category), palette,
+                f"{regime}: per-category F1 (13, no NF)")
+        _prf(fig.add_subplot(len(regimes), 3, 3 * row + 2), pick(per_category), palette)
+        _overall(fig.add_subplot(len(regimes), 3, 3 * row + 3), pick(overall), tests, palette)
+    handles = {v: plt.Rectangle((0, 0), 1, 1, color=palette(v)) for v in dict.fromkeys(per_category["variant"])}
+    fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=min(len(handles), 5), frameon=False,
+               bbox_to_anchor=(0.5, -0.04))
+    fig.suptitle("Ablation of FVP / GTM / SDA (zero-shot and fine-tuned rows; p-values Holm-adjusted)")
     fig.tight_layout()
     return save(fig, out_dir, "fig6_ablation")
+
+
+def _picker(regime: str):  # noqa: ANN202
+    def pick(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["regime"] == regime] if "regime" in frame else frame
+    return pick
+
+
+__all__: Sequence[str] = ("render",)

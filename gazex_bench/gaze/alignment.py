@@ -148,7 +148,7 @@ def _majority_tables(readers, models, cfg, res) -> None:
     mlabels = {n: {g: m.labels for g, m in per.items() if m.labels is not None} for n, per in models.items()}
     res.tables["majority_cases"], res.tables["majority_summary"] = majority.majority_vote_table(
         labels, {n: v for n, v in mlabels.items() if v}, group=group.__getitem__, radiologist=rad or None,
-        threshold=cfg.majority_threshold)
+        threshold=cfg.majority_threshold, exclude_self=True)  # a reader is never scored against their own vote
 
 
 def run_gaze_alignment(

@@ -13,9 +13,10 @@ Written to ``runs/<id>/tables/<name>.csv`` with exactly these columns:
 * ``icc``: ``setting, axis, form, value, ci_low, ci_high, n`` (n = path steps);
 * ``cosine``: ``rater_a, rater_b, cosine`` — mean case-level cosine per rater pair (radiologist
   ids, or ``radiologist`` without identities; the model is named by its label);
-* ``cosine_category``: ``category, rater, cosine, ci_low, ci_high`` (rater = model label or
-  ``inter-radiologist``);
-* ``majority``: ``source, TP, FN, FP, n_images`` (paper Fig 7c).
+* ``cosine_category``: ``category, rater, cosine, ci_low, ci_high, n, n_images`` (rater = model label
+  or ``inter-radiologist``; CI = cluster bootstrap over images, empty with fewer than 2 images);
+* ``majority``: ``source, TP, FN, FP, n_images`` (paper Fig 7c; each radiologist against the majority
+  of the OTHER readers of the image, models against the majority of all readers).
 """
 
 from __future__ import annotations
@@ -113,9 +114,12 @@ def _cosine_category(pairs: pd.DataFrame, label: str, options: ScoreOptions) -> 
     p = pairs[pairs["category"] != "ALL"]
     for comp, rater in ((MODEL, label), ("inter_radiologist", "inter-radiologist")):
         for cat, g in p[p["comparison"] == comp].groupby("category", sort=True):
-            mv = mean_with_ci(list(g["cosine"].to_numpy(float)), options, list(g["image_group"].astype(str)))
-            rows.append({"category": cat, "rater": rater, "cosine": mv.value, "ci_low": mv.ci_low, "ci_high": mv.ci_high})
-    return pd.DataFrame(rows, columns=["category", "rater", "cosine", "ci_low", "ci_high"])
+            images = list(g["image_group"].astype(str))
+            mv = mean_with_ci(list(g["cosine"].to_numpy(float)), options, images)
+            one = len(set(images)) < 2  # one image: a cluster bootstrap has nothing to resample
+            rows.append({"category": cat, "rater": rater, "cosine": mv.value, "ci_low": None if one else mv.ci_low,
+                         "ci_high": None if one else mv.ci_high, "n": len(g), "n_images": len(set(images))})
+    return pd.DataFrame(rows, columns=["category", "rater", "cosine", "ci_low", "ci_high", "n", "n_images"])
 
 
 def _majority(summary: pd.DataFrame, label: str) -> pd.DataFrame:

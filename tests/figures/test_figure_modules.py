@@ -68,7 +68,7 @@ def test_fig4_fig6_fig7c(tmp_path: Path) -> None:
                             for v in ("gazex", "no-fvp") for c in ("Edema", "Atelectasis", "Cardiomegaly")])
     overall = pd.DataFrame([dict(variant=v, metric=m, value=0.3, ci_low=0.25, ci_high=0.35)
                             for v in ("gazex", "no-fvp") for m in ("BLEU-4", "F1")])
-    tests = pd.DataFrame([dict(variant="no-fvp", metric=m, p_wilcoxon=0.03) for m in ("BLEU-4", "F1")])
+    tests = pd.DataFrame([dict(variant="no-fvp", metric=m, p_holm=0.03) for m in ("BLEU-4", "F1")])
     _ok(fig6.render(per_cat, overall, tests, tmp_path))
     counts = pd.DataFrame([dict(source=s, TP=5, FN=2, FP=1, n_images=4) for s in ("rad1", "rad2", "gazex")])
     _ok(fig7c.render(counts, tmp_path))
@@ -114,3 +114,16 @@ def test_fig2_one_colour_per_model_in_every_panel() -> None:
     r, g, b, _ = mimic["oracle"]
     assert r == g == b  # reference rows are grey
     plt.close(fig)
+
+
+def test_case_labels_do_not_overlap() -> None:
+    from gazex_bench.figures.case import label_positions
+
+    # eight clusters on almost the same spot: every pair of label boxes must be separated
+    pts = [(50.0 + 0.5 * i, 60.0 + 0.3 * i) for i in range(8)]
+    sep = 5.0
+    pos = label_positions(pts, sep)
+    for i in range(len(pos)):
+        for j in range(i):
+            dx, dy = abs(pos[i][0] - pos[j][0]), abs(pos[i][1] - pos[j][1])
+            assert dx >= 2.2 * sep or dy >= sep, (i, j, pos[i], pos[j])

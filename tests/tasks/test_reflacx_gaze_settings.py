@@ -22,7 +22,7 @@ FIGURE_COLUMNS = {
     "pairs": ["setting", "axis", "model_value", "rad_value"],
     "icc": ["setting", "axis", "form", "value", "ci_low", "ci_high", "n"],
     "cosine": ["rater_a", "rater_b", "cosine"],
-    "cosine_category": ["category", "rater", "cosine", "ci_low", "ci_high"],
+    "cosine_category": ["category", "rater", "cosine", "ci_low", "ci_high", "n", "n_images"],
     "majority": ["source", "TP", "FN", "FP", "n_images"],
 }
 
