@@ -1,36 +1,44 @@
-"""``hf-vlm``: any transformers image-text-to-text model from a local directory.
+"""``hf-vlm``: any transformers image-text-to-text model from a local directory, prompt-exact.
 
-Loads ``AutoModelForImageTextToText`` + a processor (:mod:`gazex_bench.models.hf_processor`;
-torchvision-free for Qwen2-VL / Qwen2.5-VL), renders one prompt per request from the
-capability's template (:mod:`gazex_bench.models.prompts`), generates in left-padded
-batches (greedy unless ``temperature > 0``) and parses the text with
-:mod:`gazex_bench.models.parsers`.
+Loads ``AutoModelForImageTextToText`` and the checkpoint's own processor
+(:mod:`gazex_bench.models.hf_processor`; torchvision-free where the stock one needs it),
+renders one prompt text per request from the capability's template
+(:mod:`gazex_bench.models.prompts`, or a named ``preset``) and encodes it with the family's
+chat template through the processor, generates in left-padded batches (greedy unless
+``temperature > 0``) and parses the text with :mod:`gazex_bench.models.parsers`.
 
-Model args (``--model-arg k=v``): ``path`` (required), ``device`` (``auto`` → cuda
-``LOCAL_RANK`` when available, else cpu), ``dtype`` (``auto`` → float32 on cpu,
-bfloat16 on cuda), ``max_new_tokens``, ``batch_size``, ``temperature``, ``top_p``,
-``seed``, ``min_pixels``/``max_pixels`` (image area bounds), ``capabilities``
-(comma list; default all four), ``grounding_coords``/``gaze_coords``
-(``norm1000`` default), ``prompt_<name>`` overrides, ``backend`` (``transformers`` or
-``vllm`` — the latter only where vLLM is importable, see
-:mod:`gazex_bench.models.vllm_backend`).
+Model args (``--model-arg k=v``; anything else is an error): ``path`` (required), ``device``
+(``auto`` → ``cuda:$LOCAL_RANK`` when available, else ``cpu``), ``dtype`` (``auto`` → float32
+on cpu, bfloat16 on cuda), ``max_new_tokens``, ``batch_size``, ``temperature``, ``top_p``,
+``seed``, ``min_pixels``/``max_pixels`` (override the checkpoint's image area bounds; only for
+area-bounded processors such as Qwen2-VL's), ``capabilities`` (comma list; default all four),
+``grounding_coords``/``gaze_coords`` (``norm1000`` default), ``preset`` (a named prompt set),
+``system`` (a system message), ``chat_template`` (a Jinja file replacing the checkpoint's),
+``prompt_<name>`` overrides, ``backend`` (``transformers`` or ``vllm``).
+
+Every option is checked before the model loads; a bad value is one :class:`UsageError` line.
+A failing ``generate`` makes generation failures (:func:`generation_failed`), which the runner
+counts, never scores and retries on resume.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gazex_bench.errors import UsageError
+from gazex_bench.models.hf_checkpoint import check_checkpoint, fingerprint
+from gazex_bench.models.hf_generate import resolve_device, resolve_dtype
+from gazex_bench.models.parsers import COORD_SYSTEMS as COORDS
 from gazex_bench.models.parsers import parse_output
-from gazex_bench.models.prompts import DEFAULT_PROMPTS, render_prompt
+from gazex_bench.models.prompts import DEFAULT_PROMPTS, PROMPT_TEMPLATE_VERSION, preset_templates, render_prompt
 from gazex_bench.models.types import Capability, GenerationSettings, Request, Response, capability_of, generation_failed
 
 log = logging.getLogger(__name__)
+
 
 
 def _capabilities(spec: str | Sequence[str] | None) -> frozenset[Capability]:
@@ -40,7 +48,88 @@ def _capabilities(spec: str | Sequence[str] | None) -> frozenset[Capability]:
     try:
         return frozenset(Capability(s.strip()) for s in items if s.strip())
     except ValueError as exc:
-        raise UsageError(f"capabilities: {exc}; choose from {[c.value for c in Capability]}") from None
+        raise UsageError(f"hf-vlm: capabilities: {exc}; choose from {[c.value for c in Capability]}") from None
+
+
+def _number(name: str, value: Any, kind: type, lo: float, hi: float | None = None, lo_open: bool = False) -> Any:
+    """``value`` as ``kind`` within ``[lo, hi]`` (``(lo, hi]`` when ``lo_open``), else one UsageError line."""
+    try:
+        if isinstance(value, bool) or (kind is int and isinstance(value, float) and not value.is_integer()):
+            raise ValueError
+        out = kind(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"hf-vlm: {name} must be {'an integer' if kind is int else 'a number'}, got {value!r}") from None
+    if (out <= lo if lo_open else out < lo) or (hi is not None and out > hi):
+        bounds = f"{'>' if lo_open else '>='} {lo}" + (f" and <= {hi}" if hi is not None else "")
+        raise UsageError(f"hf-vlm: {name} must be {bounds}, got {value!r}")
+    return out
+
+
+@dataclass(frozen=True)
+class HfVlmOptions:
+    """Checked model args (see module docstring)."""
+
+    path: Path
+    model_type: str
+    device: str
+    dtype: str
+    settings: GenerationSettings
+    capabilities: frozenset[Capability]
+    coords: dict[Capability, str]
+    pixels: tuple[int | None, int | None]
+    backend: str
+    preset: str | None
+    preset_source: str | None
+    system: str | None
+    chat_template: str | None
+    templates: dict[str, str]
+
+
+def parse_options(path: str | None = None, device: str = "auto", dtype: str = "auto", max_new_tokens: Any = 128,
+                  batch_size: Any = 4, temperature: Any = 0.0, top_p: Any = 1.0, seed: Any = 0,
+                  min_pixels: Any = None, max_pixels: Any = None, capabilities: str | None = None,
+                  grounding_coords: str = "norm1000", gaze_coords: str = "norm1000", backend: str = "transformers",
+                  preset: str | None = None, system: str | None = None, chat_template: str | None = None,
+                  **prompts: str) -> HfVlmOptions:
+    """Check every model arg (no model is loaded).
+
+    Raises:
+        UsageError: a missing path, an unusable checkpoint folder, an unknown option or a bad value.
+    """
+    if not path:
+        raise UsageError("hf-vlm needs --model-arg path=<local model directory>")
+    root = Path(str(path)).expanduser()
+    unknown = sorted(k for k in prompts if not k.startswith("prompt_") or k[7:] not in DEFAULT_PROMPTS)
+    if unknown:
+        known = ["path", "device", "dtype", "max_new_tokens", "batch_size", "temperature", "top_p", "seed",
+                 "min_pixels", "max_pixels", "capabilities", "grounding_coords", "gaze_coords", "backend", "preset",
+                 "system", "chat_template", *(f"prompt_{k}" for k in DEFAULT_PROMPTS)]
+        raise UsageError(f"hf-vlm: unknown model arg(s) {', '.join(unknown)} (known: {', '.join(known)})")
+    model_type = check_checkpoint(root)
+    if backend not in ("transformers", "vllm"):
+        raise UsageError(f"hf-vlm: backend must be 'transformers' or 'vllm', got '{backend}'")
+    for name, value in (("grounding_coords", grounding_coords), ("gaze_coords", gaze_coords)):
+        if value not in COORDS:
+            raise UsageError(f"hf-vlm: {name} must be one of {', '.join(COORDS)}, got '{value}'")
+    settings = GenerationSettings(_number("max_new_tokens", max_new_tokens, int, 1),
+                                  _number("temperature", temperature, float, 0.0),
+                                  _number("top_p", top_p, float, 0.0, 1.0, lo_open=True),
+                                  _number("batch_size", batch_size, int, 1), _number("seed", seed, int, 0))
+    pixels = tuple(None if v is None else _number(n, v, int, 1) for n, v in (("min_pixels", min_pixels),
+                                                                             ("max_pixels", max_pixels)))
+    dev = resolve_device(device) if backend == "transformers" else "vllm"
+    templates, preset_system, source = preset_templates(preset)
+    templates.update({k[7:]: v for k, v in prompts.items()})
+    template_text = None
+    if chat_template is not None:
+        f = Path(str(chat_template)).expanduser()
+        if not f.is_file():
+            raise UsageError(f"hf-vlm: chat_template file not found: {f}")
+        template_text = f.read_text(encoding="utf-8")
+    return HfVlmOptions(root, model_type, dev, resolve_dtype(dtype, dev) if backend == "transformers" else str(dtype),
+                        settings, _capabilities(capabilities),
+                        {Capability.GROUNDING: grounding_coords, Capability.GAZE: gaze_coords}, pixels,  # type: ignore[arg-type]
+                        backend, preset, source, system if system is not None else preset_system, template_text, templates)
 
 
 class HfVlmAdapter:
@@ -49,66 +138,65 @@ class HfVlmAdapter:
     name = "hf-vlm"
     capabilities: frozenset[Capability] = frozenset(Capability)
     """All four by default; restrict with ``--model-arg capabilities=report,vqa``."""
+    location_args = ("path",)
+    """The checkpoint's content is in the run key, so its folder is not part of the run id."""
 
-    def __init__(self, path: str | None = None, device: str = "auto", dtype: str = "auto",
-                 max_new_tokens: int = 128, batch_size: int = 4, temperature: float = 0.0,
-                 top_p: float = 1.0, seed: int = 0, min_pixels: int = 28 * 28, max_pixels: int = 448 * 448,
-                 capabilities: str | None = None, grounding_coords: str = "norm1000",
-                 gaze_coords: str = "norm1000", backend: str = "transformers", **prompts: str) -> None:
-        if not path:
-            raise UsageError("hf-vlm needs --model-arg path=<local model directory>")
-        self.path = Path(path).expanduser()
-        if not self.path.is_dir():
-            raise UsageError(f"hf-vlm: model directory not found: {self.path}")
-        unknown = sorted(k for k in prompts if k.removeprefix("prompt_") not in DEFAULT_PROMPTS)
-        if unknown:
-            raise UsageError(f"hf-vlm: unknown model args {unknown}")
-        self.templates = {**DEFAULT_PROMPTS, **{k.removeprefix("prompt_"): v for k, v in prompts.items()}}
-        self.settings = GenerationSettings(int(max_new_tokens), float(temperature), float(top_p), int(batch_size), int(seed))
-        self.batch_size = self.settings.batch_size
-        self.capabilities = _capabilities(capabilities)
-        self.coords = {Capability.GROUNDING: grounding_coords, Capability.GAZE: gaze_coords}
-        self.pixels = (int(min_pixels), int(max_pixels))
-        self.backend_name = backend
-        self._backend = self._load_backend(backend, device, dtype)
+    def __init__(self, **model_args: Any) -> None:
+        self.options = opts = parse_options(**model_args)
+        self.path, self.settings, self.templates = opts.path, opts.settings, opts.templates
+        self.batch_size = opts.settings.batch_size
+        self.capabilities = opts.capabilities
+        self.coords = opts.coords
+        self._backend = self._load_backend()
 
-    def _load_backend(self, backend: str, device: str, dtype: str) -> Any:
-        if backend == "transformers":
-            from gazex_bench.models.hf_generate import TransformersBackend
+    @classmethod
+    def run_key(cls, **model_args: Any) -> dict[str, Any]:
+        """Checkpoint content fingerprint + resolved dtype/device kind + template version (run id part)."""
+        opts = parse_options(**model_args)
+        return {"checkpoint": fingerprint(opts.path), "dtype": opts.dtype, "device": opts.device.partition(":")[0],
+                "generation": opts.settings.to_dict(), "prompt_template_version": PROMPT_TEMPLATE_VERSION}
 
-            return TransformersBackend(self.path, device=device, dtype=dtype, pixels=self.pixels)
-        if backend == "vllm":
+    def _load_backend(self) -> Any:
+        o = self.options
+        if o.backend == "vllm":
             from gazex_bench.models.vllm_backend import VllmBackend
 
-            return VllmBackend(self.path, pixels=self.pixels)
-        raise UsageError(f"hf-vlm: backend must be 'transformers' or 'vllm', got '{backend}'")
+            return VllmBackend(o.path, model_type=o.model_type, pixels=o.pixels, system=o.system,
+                               chat_template=o.chat_template)
+        from gazex_bench.models.hf_generate import TransformersBackend
+
+        return TransformersBackend(o.path, model_type=o.model_type, device=o.device, dtype=o.dtype, pixels=o.pixels,
+                                   system=o.system, chat_template=o.chat_template)
 
     def identity(self) -> dict[str, Any]:
-        """Model path, config hash, backend, generation settings, prompt templates."""
-        cfg = self.path / "config.json"
-        cfg_sha = hashlib.sha256(cfg.read_bytes()).hexdigest() if cfg.is_file() else None
+        """Checkpoint fingerprint, family, processor, backend, device, dtype, generation, prompts."""
+        o = self.options
         return {
-            "adapter": self.name, "path": str(self.path.resolve()), "config_sha256": cfg_sha,
-            "backend": self.backend_name, "device": getattr(self._backend, "device_name", None),
-            "generation": self.settings.to_dict(), "pixels": {"min": self.pixels[0], "max": self.pixels[1]},
-            "prompts": self.templates, "coords": {k.value: v for k, v in self.coords.items()},
+            "adapter": self.name, "path": str(o.path.resolve()), "model_type": o.model_type,
+            "checkpoint": fingerprint(o.path), "backend": o.backend, "device": o.device, "dtype": o.dtype,
+            "generation": self.settings.to_dict(), "processor": getattr(self._backend, "processor_info", None),
+            "overrides": {k: v for k, v in (("min_pixels", o.pixels[0]), ("max_pixels", o.pixels[1]),
+                                            ("chat_template", o.chat_template)) if v is not None},
+            "preset": o.preset, "preset_source": o.preset_source, "system": o.system,
+            "prompt_template_version": PROMPT_TEMPLATE_VERSION, "prompts": self.templates,
+            "coords": {k.value: v for k, v in self.coords.items()},
         }
 
     def _run(self, requests: Sequence[Request]) -> list[Response]:
         prompts = [render_prompt(r, self.templates) for r in requests]
         try:
-            texts = self._backend.generate(requests, prompts, self.settings)
-        except (RuntimeError, ValueError, OSError) as exc:  # one failing batch must not kill the run
+            results = self._backend.generate(requests, prompts, self.settings)
+        except (RuntimeError, ValueError, OSError, TypeError, IndexError) as exc:  # one failing batch must not kill the run
             log.warning("generation failed for a batch of %d: %s", len(requests), exc)
             reason = "out_of_memory" if "out of memory" in str(exc).lower() else "generation_error"
-            msg = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            msg = f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
             return [generation_failed(r.sample_id, reason, msg, prompt=p) for r, p in zip(requests, prompts)]
         out = []
-        for r, p, text in zip(requests, prompts, texts):
+        for r, (text, seen) in zip(requests, results):
             cap = capability_of(r)
             parsed = parse_output(cap, text, r, coords=self.coords.get(cap))
             err = None if parsed is not None else "no parsable output"
-            out.append(Response(r.sample_id, text, parsed, err, prompt=p))
+            out.append(Response(r.sample_id, text, parsed, err, prompt=seen))
         return out
 
     generate_reports = _run
@@ -118,11 +206,5 @@ class HfVlmAdapter:
 
 
 def default_device(device: str) -> str:
-    """``auto`` → ``cuda:$LOCAL_RANK`` when CUDA is available, else ``cpu``."""
-    if device != "auto":
-        return device
-    import torch
-
-    if torch.cuda.is_available():
-        return f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"
-    return "cpu"
+    """Back-compat alias of :func:`gazex_bench.models.hf_generate.resolve_device`."""
+    return resolve_device(device)

@@ -38,7 +38,7 @@ def test_batched_generation_equals_one_by_one(tiny_model: Path, tiny_phantom: Pa
     report = adapter.generate_reports([ReportRequest("c", (images[0],))])[0]
     assert report.raw is not None and report.error is None
     ident = adapter.identity()
-    assert ident["generation"]["max_new_tokens"] == 6 and ident["config_sha256"]
+    assert ident["generation"]["max_new_tokens"] == 6 and len(ident["checkpoint"]["sha256"]) == 64
 
 
 def test_runs_every_supported_task(tiny_model: Path, tiny_phantom: Path, tmp_path: Path) -> None:
