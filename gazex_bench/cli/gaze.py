@@ -101,10 +101,10 @@ def _load_image(reading: Any, jpg_root: Path | None) -> Any:
     if not path.is_file():
         return None
     import numpy as np
-    from PIL import Image
 
-    with Image.open(path) as im:
-        return np.asarray(im.convert("L"))
+    from gazex_bench.images import open_image
+
+    return np.asarray(open_image(path, "L"))
 
 
 def _write_videos(args: argparse.Namespace, readings: list, records: tuple, preset: Any) -> int:

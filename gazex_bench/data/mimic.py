@@ -20,6 +20,7 @@ from gazex_bench.data._csv import check_unique, closest, find_variant, read_tabl
 from gazex_bench.data.mimic_sections import split_sections
 from gazex_bench.data.records import CHEXPERT_LABELS, ChexpertLabels, MimicImage, MimicReport, ReadResult, ReportSample
 from gazex_bench.errors import DataFormatError, UsageError
+from gazex_bench.io import FieldValueError, loads_json
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,9 @@ def read_r2gen_annotation(path: Path, dataset: str, image_root: Path) -> ReadRes
 def _load_json(path: Path) -> Any:
     text = read_text(path)
     try:
-        return json.loads(text)
+        return loads_json(text)  # NaN / Infinity / 1e999 rejected, naming the field
+    except FieldValueError as exc:
+        raise DataFormatError(path, str(exc), field=exc.field) from None
     except json.JSONDecodeError as exc:
         raise DataFormatError(path, f"not valid JSON ({exc.msg}, line {exc.lineno})") from None
 

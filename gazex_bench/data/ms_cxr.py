@@ -18,6 +18,7 @@ from typing import Any
 from gazex_bench.data._csv import Table, find_variant, read_table, read_text
 from gazex_bench.data.records import MS_CXR_CATEGORIES, GroundingPhrase, ReadResult, short_hash
 from gazex_bench.errors import DataFormatError
+from gazex_bench.io import FieldValueError, loads_json
 
 CSV_FILES: tuple[str, ...] = ("MS_CXR_Local_Alignment_v1.1.0.csv", "MS_CXR_Local_Alignment_v1.0.0.csv")
 JSON_FILES: tuple[str, ...] = ("MS_CXR_Local_Alignment_v1.1.0.json", "MS_CXR_Local_Alignment_v1.0.0.json")
@@ -149,7 +150,9 @@ def read_ms_cxr_coco(json_path: Path, *, jpg_root: Path | None = None) -> ReadRe
     if path.is_dir():
         path = find_variant(path, JSON_FILES)
     try:
-        obj = json.loads(read_text(path))
+        obj = loads_json(read_text(path))  # NaN / Infinity / 1e999 rejected, naming the field
+    except FieldValueError as exc:
+        raise DataFormatError(path, str(exc), field=exc.field) from None
     except json.JSONDecodeError as exc:
         raise DataFormatError(path, f"not valid JSON ({exc.msg}, line {exc.lineno})") from None
     for key in ("images", "annotations", "categories"):

@@ -68,13 +68,9 @@ def resolve_dtype(dtype: str, device: str) -> str:
 
 def load_images(paths: Sequence[Path]) -> list[Any]:
     """Open images as RGB PIL images (grey X-rays are replicated to 3 channels)."""
-    from PIL import Image
+    from gazex_bench.images import open_image
 
-    out = []
-    for p in paths:
-        with Image.open(p) as im:
-            out.append(im.convert("RGB"))
-    return out
+    return [open_image(p, "RGB") for p in paths]  # a decode error is one DataFormatError naming the file
 
 
 class TransformersBackend:

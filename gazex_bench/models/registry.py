@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import difflib
 import importlib
-import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from importlib.metadata import entry_points
 from typing import Any, Generic, TypeVar
 
 from gazex_bench.errors import UsageError
+from gazex_bench.io import loads_json
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -197,6 +197,6 @@ def _typed(value: str) -> Any:
     if value in python_words:
         return python_words[value]
     try:
-        return json.loads(value)
+        return loads_json(value)  # NaN, Infinity and 1e999 are not numbers here (kept as text)
     except ValueError:
         return value

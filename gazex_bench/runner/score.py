@@ -8,7 +8,6 @@ metric has been computed, so an error leaves no partial run record.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import statistics
 from dataclasses import replace
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gazex_bench.errors import UsageError
-from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line
+from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line, read_json
 from gazex_bench.runner.loading import load_task_data
 from gazex_bench.runner.predict import check_failures, merge_shards
 from gazex_bench.runner.records import PredictionRecord, check_ids, errors_by_reason, failures, load_predictions
@@ -142,7 +141,7 @@ def build_run_record(
 ) -> dict[str, Any]:
     """Assemble run.json (schema in docs/harness.md)."""
     model_path = run_dir / MODEL
-    model = json.loads(model_path.read_text(encoding="utf-8")) if model_path.is_file() else {}
+    model = read_json(model_path) if model_path.is_file() else {}
     latencies = [r.latency_s for r in preds.values() if r.latency_s is not None]
     return {
         "schema_version": SCHEMA_VERSION,
@@ -211,4 +210,4 @@ def read_run_record(run_dir: Path) -> dict[str, Any]:
     path = run_dir / RUN
     if not path.is_file():
         raise UsageError(f"{run_dir} has no {RUN}; score it first: gazex-bench score --run {run_dir}")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return read_json(path)

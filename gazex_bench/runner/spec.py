@@ -14,7 +14,7 @@ from typing import Any
 
 from gazex_bench import __version__
 from gazex_bench.errors import DataFormatError, UsageError
-from gazex_bench.io import atomic_write_json
+from gazex_bench.io import atomic_write_json, read_json
 from gazex_bench.runner.records import sha256_text
 
 SPEC = "spec.json"
@@ -106,10 +106,9 @@ def read_spec(run_dir: Path) -> RunSpec:
     path = run_dir / SPEC
     if not path.is_file():
         raise UsageError(f"{run_dir} is not a run directory (no {SPEC})")
-    try:
-        obj = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise DataFormatError(path, f"not valid JSON ({exc})") from None
+    obj = read_json(path)
+    if not isinstance(obj, dict):
+        raise DataFormatError(path, "not a run spec (expected a JSON object)")
     return RunSpec.from_json(path, obj)
 
 

@@ -120,3 +120,13 @@ def test_add_run_with_non_finite_metric(tiny_phantom: Path, tmp_path: Path, gb: 
     rc, _, err = gb("leaderboard", "add-run", run, "--root", lb, "--force")
     one_error_line(rc, err, str(run / "run.json"), field)
     assert not lb.exists()
+
+
+def test_validate_huge_integer_in_a_box(tiny_phantom: Path, tmp_path: Path, gb: Callable) -> None:
+    d = _submission(tmp_path, tiny_phantom)
+    lines = (d / "predictions.jsonl").read_text().splitlines()
+    first = json.loads(lines[0])
+    lines[0] = json.dumps({"id": first["id"], "boxes": [[1, 1, 2, 2, 0.5]]}).replace("[1, 1,", "[1" + "0" * 400 + ", 1,")
+    (d / "predictions.jsonl").write_text("\n".join(lines) + "\n")
+    rc, _, err = gb("leaderboard", "validate", d, "--data-root", tiny_phantom, "--root", tmp_path / "lb")
+    one_error_line(rc, err, str(d / "predictions.jsonl"), "row 1", "field 'boxes[0]'")

@@ -43,10 +43,11 @@ def pixel_embedding(paths: Sequence[Path], side: int = 16) -> np.ndarray:
     """
     from PIL import Image
 
+    from gazex_bench.images import open_image
+
     vecs = []
     for p in paths:
-        with Image.open(p) as im:
-            thumb = im.convert("L").resize((side, side), Image.Resampling.BOX)
+        thumb = open_image(p, "L").resize((side, side), Image.Resampling.BOX)  # decode errors name the file
         v = np.asarray(thumb, dtype=np.float64).ravel()
         v = (v - v.mean()) / (v.std() + 1e-8)
         vecs.append(v)
