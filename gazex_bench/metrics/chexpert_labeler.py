@@ -31,30 +31,29 @@ Values: 1.0 positive, 0.0 negative, -1.0 uncertain, None blank.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from gazex_bench.data.records import CHEXPERT_LABELS
-from gazex_bench.metrics.chexpert_rules import patterns as P
-from gazex_bench.metrics.chexpert_rules.phrases import (
-    ALWAYS_UNCERTAIN,
-    CHF_TEXTS,
-    MENTION_RE,
-    SIZE_TYPE,
-    UNMENTION_RE,
-)
+from gazex_bench.metrics.chexpert_rules.phrases import CHF_TEXTS
+from gazex_bench.metrics.chexpert_rules.scope import ParsedSentence, classify_mention, find_mentions
+
+LABELER_VERSION = "2.0"
+"""Version of the rule set; printed in every CE table's convention string (``gazex-rules v2.0``)."""
 
 LABELER_METADATA: dict[str, str] = {
     "labeler": "gazex-rules (CheXpert-labeler approximation)",
-    "version": "1",
+    "version": LABELER_VERSION,
 }
 
-_TOKEN = re.compile(r"\w+|,")
-_MAX_BACKWARD_GAP = 8
-_MAX_NORMAL_GAP = 3
-_MAX_OR_GAP = 4
+__all__ = [
+    "LABELER_METADATA", "LABELER_VERSION", "Mention", "ParsedSentence", "aggregate", "classify_mention",
+    "find_mentions", "label_matrix", "label_report", "label_reports", "normalize_report", "report_mentions",
+    "sentence_mentions", "split_sentences",
+]
 
 
 @dataclass(frozen=True)
@@ -78,6 +77,7 @@ def normalize_report(text: str) -> str:
     t = re.sub(r"(?<=\w)/(?=\w)", " or ", t)
     t = re.sub(r"\bvs\b\.?", " versus ", t)
     t = re.sub(r"\be\.g\.|\bi\.e\.", " ", t)
+    t = re.sub(r"\bcardio[- ]mediastinal\b", "cardiomediastinal", t)  # + IU spelling
     return re.sub(r"\s+", " ", t).strip()
 
 
@@ -87,111 +87,21 @@ def split_sentences(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def find_mentions(sentence: str) -> list[tuple[str, int, int, str]]:
-    """All mention matches ``(observation, start, end, text)`` not covered by an unmention."""
-    found = []
-    for obs, rx in MENTION_RE.items():
-        unm = [m.span() for m in UNMENTION_RE[obs].finditer(sentence)] if obs in UNMENTION_RE else []
-        for m in rx.finditer(sentence):
-            if any(m.start() < ue and m.end() > us for us, ue in unm):
-                continue
-            found.append((obs, m.start(), m.end(), m.group(0)))
-    return sorted(found, key=lambda x: (x[1], x[2]))
-
-
-class _Sentence:
-    """A sentence with its mentions and clause boundaries (the 'parse')."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.mentions = find_mentions(text)
-        self.spans = [(s, e) for _, s, e, _ in self.mentions]
-        self.breaks = [m.span() for m in P.CLAUSE_BREAK.finditer(text)]
-        self.verb_ends = [m.end() for m in P.CLAUSE_END_VERB.finditer(text)]
-
-    def clause(self, start: int, end: int) -> tuple[int, int]:
-        """Clause ``[lo, hi)`` around the span ``[start, end)``."""
-        lo = max([e for s, e in self.breaks if e <= start] + [v for v in self.verb_ends if v <= start] + [0])
-        hi = min([s for s, e in self.breaks if s >= end] + [v for v in self.verb_ends if v >= end] + [len(self.text)])
-        return lo, hi
-
-    def gap_ok(self, lo: int, hi: int, max_tokens: int, extra: Iterable[str] = ()) -> bool:
-        """True iff ``text[lo:hi]`` holds only filler words / other mentions (≤ max_tokens)."""
-        allowed = P.FILLER | frozenset(extra)
-        count = 0
-        for tok in _TOKEN.finditer(self.text, lo, hi):
-            if any(s <= tok.start() < e for s, e in self.spans):
-                continue
-            count += 1
-            if tok.group(0) not in allowed or count > max_tokens:
-                return False
-        return True
-
-    def after(self, rx: re.Pattern[str], end: int, hi: int) -> bool:
-        """A backward trigger after the mention, reachable across filler words."""
-        return any(self.gap_ok(end, m.start(), _MAX_BACKWARD_GAP) for m in rx.finditer(self.text, end, hi))
-
-
-def _or_neighbour(sent: _Sentence, start: int, end: int, lo: int, hi: int) -> bool:
-    """'X or Y' / 'X versus Y': another mention joined by or/versus within the clause."""
-    for _, s, e, _ in sent.mentions:
-        if s >= end and e <= hi:
-            gap = (end, s)
-        elif e <= start and s >= lo:
-            gap = (e, start)
-        else:
-            continue
-        if any(gap[0] <= s2 and e2 <= gap[1] for s2, e2 in sent.spans):
-            continue  # only adjacent mentions are conjuncts
-        between = sent.text[gap[0] : gap[1]]
-        if P.OR_WORD.search(between) and sent.gap_ok(gap[0], gap[1], _MAX_OR_GAP, ("or", "versus")):
-            return True
-    return False
-
-
-def _negated(sent: _Sentence, start: int, end: int, lo: int, hi: int) -> bool:
-    pre = sent.text[lo:start]
-    if P.NEGATION_BEFORE.search(pre):
-        return True
-    for m in P.NORMAL_BEFORE.finditer(sent.text, lo, start):
-        if sent.gap_ok(m.end(), start, _MAX_NORMAL_GAP):
-            return True
-    return sent.after(P.NEGATION_AFTER, end, hi)
-
-
-def _post_uncertain(sent: _Sentence, obs: str, span: tuple[int, int, str], lo: int, hi: int) -> bool:
-    start, end, text = span
-    if P.UNCERTAIN_BEFORE.search(sent.text, lo, start) or sent.after(P.UNCERTAIN_AFTER, end, hi):
-        return True
-    if obs == "Edema" and ALWAYS_UNCERTAIN.search(text):
-        return True
-    clause = sent.text[lo:hi]
-    if obs in ("Cardiomegaly", "Enlarged Cardiomediastinum") and SIZE_TYPE.search(text):
-        if P.STABLE.search(clause) and not P.ENLARGED.search(clause):
-            return True
-    return _or_neighbour(sent, start, end, lo, hi)
-
-
-def classify_mention(sent: _Sentence, obs: str, start: int, end: int, text: str) -> float:
-    """Label one mention: -1 (uncertain), 0 (negative) or 1 (positive)."""
-    lo, hi = sent.clause(start, end)
-    if P.PRE_NEG_UNCERTAIN.search(sent.text, lo, start) or sent.after(P.POST_NEG_UNCERTAIN_AFTER, end, hi):
-        return -1.0
-    if _negated(sent, start, end, lo, hi):
-        return 0.0
-    if _post_uncertain(sent, obs, (start, end, text), lo, hi):
-        return -1.0
-    return 1.0
+@lru_cache(maxsize=1 << 16)
+def sentence_mentions(sentence: str) -> tuple[Mention, ...]:
+    """Classified mentions of one normalised sentence (cached: report sentences repeat a lot)."""
+    sent = ParsedSentence(sentence)
+    out = []
+    for obs, s, e, t in sent.mentions:
+        label = classify_mention(sent, obs, s, e, t)
+        if label is not None:
+            out.append(Mention(obs, s, e, t, label))
+    return tuple(out)
 
 
 def report_mentions(text: str) -> list[Mention]:
     """Every classified mention of a report, sentence by sentence (for inspection)."""
-    out = []
-    for sentence in split_sentences(normalize_report(text)):
-        sent = _Sentence(sentence)
-        for obs, s, e, t in sent.mentions:
-            out.append(Mention(obs, s, e, t, classify_mention(sent, obs, s, e, t)))
-    return out
+    return [m for sentence in split_sentences(normalize_report(text)) for m in sentence_mentions(sentence)]
 
 
 def _resolve(values: list[float]) -> float:
