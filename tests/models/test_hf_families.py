@@ -23,7 +23,7 @@ from gazex_bench.models.types import VqaRequest  # noqa: E402
 from gazex_bench.runner.api import RunRequest, run  # noqa: E402
 from gazex_bench.tasks.base import ScoreOptions  # noqa: E402
 
-from tiny_families import FAMILIES, build  # type: ignore[import-not-found]  # noqa: E402
+from tiny_families import FAMILIES  # type: ignore[import-not-found]  # noqa: E402
 
 FAMILY_TASK = {
     "qwen2_vl": "ms-cxr-grounding", "qwen2_5_vl": "cxr-vqa", "qwen3_vl": "mimic-report", "llava": "cxr-vqa",
@@ -34,16 +34,6 @@ FAMILY_TASK = {
 STOCK = {"llava", "llava_next", "idefics3", "paligemma", "gemma3", "mllama"}
 """Families whose stock processor loads without torchvision (the others need the image-only path)."""
 ARGS = {"max_new_tokens": 4, "batch_size": 2}
-
-
-@pytest.fixture(scope="session")
-def family_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """All ten tiny checkpoints, built once per session."""
-    root = tmp_path_factory.getbasetemp() / "hf-families"
-    for fam in FAMILIES:
-        if not (root / fam / "config.json").is_file():
-            build(fam, root / fam)
-    return root
 
 
 @pytest.fixture(scope="module")
