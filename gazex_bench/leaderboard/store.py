@@ -13,10 +13,14 @@ Every command that changes a leaderboard (``submit``, ``add-run``, ``build``) wo
 3. only then is each staged item renamed into place; an error during this step undoes the
    renames already made (replaced files are restored from hard-link backups). The staging
    folder is always removed, and a root the command created is removed again on failure.
+
+Two commands on one root do not interleave: a transaction holds the root's lock file
+(:func:`gazex_bench.runner.lock.run_lock`, ``root/.lock``) and a second one waits for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -24,11 +28,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from gazex_bench.errors import UsageError
+from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.io import atomic_write_json, read_json
+from gazex_bench.runner.lock import run_lock
 from gazex_bench.leaderboard.entries import check_entry
 
 STAGING_PREFIX = ".staging-"
+LOCK_WAIT_S = 600.0
+"""How long a leaderboard command waits for another one writing the same root."""
 
 
 def safe_target(root: Path, parts: Sequence[str]) -> Path:
@@ -67,7 +74,13 @@ class Transaction:
             root.mkdir(parents=True)
             self.created_root = True
         self.root = root.resolve()
-        self.tmp = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.root))
+        self._lock = contextlib.ExitStack()  # one writer at a time: a second command waits its turn
+        self._lock.enter_context(run_lock(self.root, wait=True, timeout_s=LOCK_WAIT_S))
+        try:
+            self.tmp = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.root))
+        except BaseException:
+            self._lock.close()
+            raise
         self._moves: list[tuple[Path, Path]] = []
 
     def stage(self, parts: Sequence[str], *, new: bool = False) -> Path:
@@ -149,6 +162,7 @@ class Transaction:
     def close(self, ok: bool) -> None:
         """Remove the staging folder (and the root, if this transaction created it and failed)."""
         shutil.rmtree(self.tmp, ignore_errors=True)
+        self._lock.close()  # releases and removes root/.lock
         if not ok and self.created_root:
             try:
                 self.root.rmdir()
@@ -193,7 +207,13 @@ def stage_entry(txn: Transaction, entry: Mapping[str, Any], source: Path) -> Pat
     from gazex_bench.leaderboard.submission import safe_slug
 
     check_entry(source, entry)
-    parts = ("entries", safe_slug(str(entry["task"])), f"{safe_slug(str(entry['run_id']))}.json")
+    slugs = []
+    for key in ("task", "run_id"):
+        try:
+            slugs.append(safe_slug(str(entry[key])))
+        except UsageError as exc:
+            raise DataFormatError(source, str(exc), field=key) from None
+    parts = ("entries", slugs[0], f"{slugs[1]}.json")
     staged = txn.stage(parts)
     atomic_write_json(staged, dict(entry))
     return txn.root.joinpath(*parts)

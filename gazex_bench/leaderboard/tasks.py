@@ -40,6 +40,7 @@ def task_expectation(task_name: str, data_root: Path | None, *, source: Path | N
             file submissions, naming the file and the ``task`` field; UsageError without it.
     """
     from gazex_bench.runner.data_root import resolve_data_root
+    from gazex_bench.runner.loading import load_task_data
 
     try:
         task = _task(task_name)
@@ -50,7 +51,7 @@ def task_expectation(task_name: str, data_root: Path | None, *, source: Path | N
             raise
         raise DataFormatError(source, str(exc), field="task") from None
     root = resolve_data_root(data_root)
-    data = task.load(root.path, split="test", limit=None)
+    data = load_task_data(task, root.path, split="test", limit=None)  # no test sample: one line, reasons named
     sizes = {s.sample_id: tuple(s.request.image_size) for s in data.samples if hasattr(s.request, "image_size")}
     return TaskExpectation(task=task_name, ids=frozenset(s.sample_id for s in data.samples),
                            image_sizes=sizes, output_field=OUTPUT_FIELD[task.capability])
