@@ -83,7 +83,7 @@ NORMAL_BEFORE = re.compile(r"\b(?:normal|unremarkable|non-?enlarged)\b")
 """Pass 2 before the mention, short scope: "normal heart size", "unremarkable mediastinum"."""
 
 NEGATION_AFTER = re.compile(
-    r"\b(?:normal|unremarkable|within (?:the )?(?:normal )?limits|within limits of normal|resolved|cleared|"
+    r"\b(?:normal(?!\s+(?:lung|pulmonary|vascular\w*|osseous|bony|bones?|soft|mediastin\w*|cardiac|heart|hila\w*))|unremarkable|within (?:the )?(?:normal )?limits|within limits of normal|resolved|cleared|"
     r"(?:been |was |were )?removed|absent|negative|"
     r"no longer (?:seen|present|visualized|visible|identified|evident|demonstrated|appreciated)|"
     r"not (?:\w+ )?(?:seen|identified|present|appreciated|visualized|visible|demonstrated|evident|detected|noted)"

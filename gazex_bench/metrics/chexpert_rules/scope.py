@@ -102,7 +102,7 @@ def _or_neighbour(sent: ParsedSentence, start: int, end: int, lo: int, hi: int) 
         if any(gap[0] <= s2 and e2 <= gap[1] for s2, e2 in sent.spans):
             continue  # only adjacent mentions are conjuncts
         between = sent.text[gap[0] : gap[1]]
-        if P.OR_WORD.search(between) and sent.gap_ok(gap[0], gap[1], _MAX_OR_GAP, ("or", "versus")):
+        if P.OR_WORD.search(between) and sent.gap_ok(gap[0], gap[1], _MAX_OR_GAP, ("or", "versus"), foreign=2):
             return True
     return False
 
