@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.tables.names import metric_title
 from gazex_bench.tables.runs import RunSummary, metrics_table
 
@@ -40,11 +41,21 @@ class FigureReport:
 
 
 def gaze_tables(runs: Sequence[RunSummary]) -> dict[str, pd.DataFrame]:
-    """Tables of the first scored ``reflacx-gaze`` run that has them."""
-    for run in runs:
+    """Tables of one scored ``reflacx-gaze`` run: the first model run (kind ``run``) with aligned centroid
+    pairs, else the first model run, else the first run with tables (a baseline); ``source`` names it."""
+    cands = [r for r in runs if r.task == "reflacx-gaze" and (r.run_dir / "tables").is_dir()]
+
+    def has_pairs(r: RunSummary) -> bool:
+        f = r.run_dir / "tables" / "pairs.csv"
+        return f.is_file() and len(pd.read_csv(f)) > 0
+
+    ordered = ([r for r in cands if r.kind == "run" and has_pairs(r)] + [r for r in cands if r.kind == "run"]
+               + cands)
+    for run in ordered[:1]:
         tdir = run.run_dir / "tables"
-        if run.task == "reflacx-gaze" and tdir.is_dir():
-            return {name: pd.read_csv(tdir / f"{name}.csv") for name in GAZE_TABLES if (tdir / f"{name}.csv").is_file()}
+        out = {name: pd.read_csv(tdir / f"{name}.csv") for name in GAZE_TABLES if (tdir / f"{name}.csv").is_file()}
+        out["source"] = pd.DataFrame({"model": [run.model]})
+        return out
     return {}
 
 
@@ -140,7 +151,7 @@ def build_figures(runs: Sequence[RunSummary], out_dir: Path, *, ablation_variant
         rep.skipped["fig4"] = why
     else:
         rep.written += fig4.render(tables["pairs"], tables["icc"], tables["cosine"], tables["cosine_category"], out_dir,
-                                   palette=palette)
+                                   palette=palette, model=str(tables["source"]["model"].iloc[0]))
     why = _need(tables, ("majority",))
     if why:
         rep.skipped["fig7c"] = why
@@ -148,11 +159,15 @@ def build_figures(runs: Sequence[RunSummary], out_dir: Path, *, ablation_variant
         rep.written += fig7c.render(tables["majority"], out_dir, palette=palette)
     gaze_runs = [r for r in runs if r.task == "reflacx-gaze" and r.adapter == "gazex"]
     gaze_runs = gaze_runs or [r for r in runs if r.task == "reflacx-gaze" and r.kind == "run"]
-    written = case_build.render_case(gaze_runs[0], out_dir) if gaze_runs else []
+    try:
+        written = case_build.render_case(gaze_runs[0], out_dir) if gaze_runs else []
+        why = "no reflacx-gaze run with parsed model clusters"
+    except (UsageError, DataFormatError) as exc:  # a copied run record without spec/predictions
+        written, why = [], f"case figure needs the full run folder: {exc}"
     if written:
         rep.written += written
     else:
-        rep.skipped["case"] = "no reflacx-gaze run with parsed model clusters"
+        rep.skipped["case"] = why
     variants = list(ablation_variants) or sorted({r.model for r in runs if r.task == "mimic-report" and r.kind == "run"})
     per_cat, overall, tests = _fig6_inputs(runs, variants)
     if per_cat.empty:

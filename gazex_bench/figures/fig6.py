@@ -50,7 +50,7 @@ def _radial(ax: Any, per_category: pd.DataFrame, palette: ModelPalette, title: s
         ax.plot(closed, np.concatenate([vals, vals[:1]]), color=palette(variant), lw=1, label=variant,
                 marker="o", ms=2)
         ax.fill(closed, np.concatenate([vals, vals[:1]]), color=palette(variant), alpha=0.06)
-        if k == 0:
+        if k == 0 and np.any(vals > 0):
             for a, v in zip(angles, vals):
                 ax.text(a, min(v + 0.08, 1.0), f"{v:.2f}", fontsize=4.5, ha="center", color=palette(variant))
     ax.set_xticks(angles, [c.replace(" ", "\n", 1) for c in cats], fontsize=5)
@@ -72,6 +72,8 @@ def _prf(ax: Any, per_category: pd.DataFrame, palette: ModelPalette) -> None:
                label=variant)
     ax.set_xticks(x, ["precision", "recall", "F1"])
     ax.set_ylim(0, 1)
+    if not np.any(means.to_numpy(float) > 0):
+        ax.text(0.5, 0.5, "all 0 for every variant", ha="center", transform=ax.transAxes, color="#aa0000", fontsize=7)
     ax.set_title(f"mean over {sub['category'].nunique()} categories (no NF, SD)", fontsize=8)
 
 
@@ -118,7 +120,7 @@ def render(per_category: pd.DataFrame, overall: pd.DataFrame, tests: pd.DataFram
     handles = {v: plt.Rectangle((0, 0), 1, 1, color=palette(v)) for v in dict.fromkeys(per_category["variant"])}
     fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=min(len(handles), 5), frameon=False,
                bbox_to_anchor=(0.5, -0.04))
-    fig.suptitle("Ablation of FVP / GTM / SDA (zero-shot and fine-tuned rows; p-values Holm-adjusted)")
+    fig.suptitle("Ablation of FVP / GTM / SDA (one row per training regime; p-values Holm-adjusted)", y=1.02)
     fig.tight_layout()
     return save(fig, out_dir, "fig6_ablation")
 

@@ -31,19 +31,20 @@ def render(counts: pd.DataFrame, out_dir: Path, *, palette: ModelPalette | None 
     palette = palette or ModelPalette([s for s in order if not _is_radiologist(s)])
     fig, ax = new_figure(max(4.5, 0.75 * len(counts) + 2.5), 3.2)
     x = np.arange(len(counts))
-    ax.bar(x - 0.2, counts["TP"], 0.4, color="#009E73", label="TP")
-    ax.bar(x - 0.2, counts["FN"], 0.4, bottom=counts["TP"], color="#D55E00", label="FN")
-    ax.bar(x + 0.2, counts["FP"], 0.4, color="#E69F00", label="FP")
-    ax.set_xticks(x, order, rotation=30, ha="right")
+    # TP / FN / FP in neutral shades and hatches, so they never look like a model's palette colour
+    ax.bar(x - 0.2, counts["TP"], 0.4, color="#3b3b3b", label="TP (found, in majority)")
+    ax.bar(x - 0.2, counts["FN"], 0.4, bottom=counts["TP"], color="white", edgecolor="#3b3b3b", hatch="////",
+           lw=0.6, label="FN (missed majority finding)")
+    ax.bar(x + 0.2, counts["FP"], 0.4, color="#bdbdbd", edgecolor="#3b3b3b", hatch="..", lw=0.6,
+           label="FP (not in majority)")
+    n = counts["n_images"].astype(int).astype(str) if "n_images" in counts else None
+    ax.set_xticks(x, [f"{s}\n(n={k})" for s, k in zip(order, n)] if n is not None else order, rotation=30, ha="right")
     for tick, source in zip(ax.get_xticklabels(), order):
         if not _is_radiologist(source):
             tick.set_color(palette(source) if not ModelPalette.is_reference(source) else "#555555")
             tick.set_fontweight("bold")
-    if "n_images" in counts:
-        for xx, n in zip(x, counts["n_images"]):
-            ax.text(xx, 0, f"n={int(n)}", ha="center", va="bottom", fontsize=5, color="white")
     ax.set_ylabel("findings (count over images)")
     ax.set_title("Findings vs majority-vote reference (>= 2 readers; each radiologist scored against the\n"
                  "OTHER readers' majority, models against all readers'; n = images)", fontsize=7)
-    ax.legend(frameon=False)
+    ax.legend(frameon=False, fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return save(fig, out_dir, "fig7c_majority_vote")
