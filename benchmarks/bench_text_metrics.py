@@ -31,19 +31,19 @@ def _reference(gts: dict, res: dict, meteor: bool) -> tuple[dict[str, float], di
     t = time.perf_counter()
     b, _ = Bleu(4).compute_score(gts, res, verbose=0)
     times["BLEU"] = time.perf_counter() - t
-    vals.update({f"BLEU-{k + 1}": b[k] for k in range(4)})
+    vals.update({f"bleu{k + 1}": b[k] for k in range(4)})
     t = time.perf_counter()
-    vals["ROUGE-L"] = Rouge().compute_score(gts, res)[0]
-    times["ROUGE-L"] = time.perf_counter() - t
+    vals["rouge_l"] = Rouge().compute_score(gts, res)[0]
+    times["rouge_l"] = time.perf_counter() - t
     t = time.perf_counter()
-    vals["CIDEr-D"] = Cider().compute_score(gts, res)[0]
-    times["CIDEr-D"] = time.perf_counter() - t
+    vals["cider_d"] = Cider().compute_score(gts, res)[0]
+    times["cider_d"] = time.perf_counter() - t
     if meteor:
         from pycocoevalcap.meteor.meteor import Meteor
 
         t = time.perf_counter()
-        vals["METEOR"] = Meteor().compute_score(gts, res)[0]
-        times["METEOR"] = time.perf_counter() - t
+        vals["meteor"] = Meteor().compute_score(gts, res)[0]
+        times["meteor"] = time.perf_counter() - t
     return vals, times
 
 
@@ -124,11 +124,11 @@ def main() -> None:
     t_full = time.perf_counter() - t
     ref_vals, ref_times = _reference(gts, res, meteor)
     max_diff = max(abs(full.values[k] - v) for k, v in ref_vals.items())
-    t_ref_fast = ref_times["BLEU"] + ref_times["ROUGE-L"] + ref_times["CIDEr-D"]
+    t_ref_fast = ref_times["BLEU"] + ref_times["rouge_l"] + ref_times["cider_d"]
     t_ref_all = sum(ref_times.values())
 
     t, c = time.perf_counter(), time.process_time()
-    cis = fast.bootstrap(["BLEU-4", "ROUGE-L", "CIDEr-D"], n_resamples=1000, seed=0)
+    cis = fast.bootstrap(["bleu4", "rouge_l", "cider_d"], n_resamples=1000, seed=0)
     t_boot, c_boot = time.perf_counter() - t, time.process_time() - c
     t_ptb_ours, t_ptb_java, ptb_same = _ptb_timing(preds, refs)
 

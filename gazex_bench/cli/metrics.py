@@ -3,8 +3,8 @@
 ``metrics report --pred P --ref R [--convention r2gen|r2gen-iu|coco|none] [--meteor auto|jar|nltk|none] [--json]``
     P and R are JSONL files of ``{"id": str, "text": str}`` (a reference ``text`` may
     also be a non-empty list of strings: multiple references). With ``--json`` one
-    JSON object with exactly the keys ``BLEU-1 BLEU-2 BLEU-3 BLEU-4 METEOR ROUGE-L
-    CIDEr-D`` is printed (METEOR is null with ``--meteor none``); the conventions go
+    JSON object with exactly the metric keys ``bleu1 bleu2 bleu3 bleu4 meteor rouge_l
+    cider_d`` (the keys of run.json, :mod:`gazex_bench.metrics.registry`) is printed (METEOR is null with ``--meteor none``); the conventions go
     to stderr (logging, INFO). Default convention: ``r2gen`` (R2Gen cleaning then the
     pycocoevalcap scorers, as in the GazeX paper's tables).
 ``metrics grounding --pred P --ref R [--json]``
@@ -24,6 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from gazex_bench.errors import DataFormatError
+from gazex_bench.io import read_jsonl
+from gazex_bench.metrics.grounding import grounding_scores_from_files
+from gazex_bench.metrics.registry import metric_title
+from gazex_bench.metrics.report import METRIC_NAMES, score_reports
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +53,6 @@ def register(subparsers: Any) -> None:
 
 def _read_texts(path: Path, *, allow_list: bool) -> dict[str, Any]:
     """Read a ``{id, text}`` JSONL file strictly (duplicates, types, empty file)."""
-    from gazex_bench.io import read_jsonl
-
     out: dict[str, Any] = {}
     for lineno, obj in read_jsonl(path):
         key = obj.get("id")
@@ -86,8 +88,6 @@ def _json_value(x: float) -> float | None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from gazex_bench.metrics.report import METRIC_NAMES, score_reports
-
     preds = _read_texts(args.pred, allow_list=False)
     refs = _read_texts(args.ref, allow_list=True)
     _check_ids(args.pred, preds, args.ref, refs)
@@ -101,13 +101,11 @@ def _report(args: argparse.Namespace) -> int:
     print(f"METEOR = {meta['meteor']}")
     for k in METRIC_NAMES:
         v = scores.values[k]
-        print(f"  {k:<8} {'n/a' if math.isnan(v) else f'{v:.6f}'}")
+        print(f"  {metric_title(k):<8} {'n/a' if math.isnan(v) else f'{v:.6f}'}")
     return 0
 
 
 def _grounding(args: argparse.Namespace) -> int:
-    from gazex_bench.metrics.grounding import grounding_scores_from_files
-
     result = grounding_scores_from_files(args.pred, args.ref)
     if args.json:
         print(json.dumps({k: _json_value(v) for k, v in result.items()}))

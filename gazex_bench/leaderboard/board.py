@@ -30,15 +30,9 @@ from gazex_bench.leaderboard.html import TaskBoard, write_page
 from gazex_bench.leaderboard.schema import DATA_KINDS, LeaderboardRow, MetricValue, metric_slug, sort_rows, write_csv
 from gazex_bench.leaderboard.submission import safe_slug
 from gazex_bench.tables.names import HEADLINE, higher_is_better, metric_title
+from gazex_bench.tasks.registry import task_title
 from gazex_bench.tables.runs import RunSummary, expand_reference_rows
 
-TASK_TITLES: Mapping[str, str] = {
-    "mimic-report": "MIMIC-CXR report generation (findings)",
-    "iu-report": "IU X-ray report generation (findings)",
-    "cxr-vqa": "Medical-CXR-VQA",
-    "ms-cxr-grounding": "MS-CXR phrase grounding",
-    "reflacx-gaze": "REFLACX gaze alignment",
-}
 
 
 def reported_rows() -> dict[str, list[LeaderboardRow]]:
@@ -174,7 +168,7 @@ def build(root: Path, *, figures: Mapping[str, Sequence[str]] | None = None) -> 
         shown = [m for m in (metric_slug(h) for h in HEADLINE.get(task, ())) if m in slugs] or slugs
         titles = {s: metric_title(s) for s in shown}
         conv = _task_conventions(ordered)
-        boards.append(TaskBoard(task, TASK_TITLES.get(task, task), ordered, shown, titles, conv,
+        boards.append(TaskBoard(task, task_title(task), ordered, shown, titles, conv,
                                 tuple((figures or {}).get(task, ())), csv_name=f"{safe_slug(task)}.csv",
                                 higher_is_better={s: dirs[s] for s in shown}))
     written.append(write_page(root / "index.html", boards))

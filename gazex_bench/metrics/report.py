@@ -26,11 +26,13 @@ from gazex_bench.metrics.bleu import BleuStats, bleu_from_matrix, compute_bleu_s
 from gazex_bench.metrics.cider import CiderStats, compute_cider_stats, corpus_cider
 from gazex_bench.metrics.meteor import METEOR_LABELS, METEOR_NLTK, MeteorResult, compute_meteor, resolve_meteor
 from gazex_bench.metrics.ngram_index import build_index
+from gazex_bench.metrics.registry import NLG_KEYS
 from gazex_bench.metrics.rouge import RougeStats, compute_rouge_stats, corpus_rouge_l
-from gazex_bench.metrics.stats import CI, bootstrap_ci, mean_reducer
+from gazex_bench.metrics.stats import CI, Reducer, bootstrap_ci, mean_reducer
 from gazex_bench.metrics.text_prep import CONVENTION_DESCRIPTIONS, CONVENTION_R2GEN, check_convention, prepare_pairs
 
-METRIC_NAMES: tuple[str, ...] = ("BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "METEOR", "ROUGE-L", "CIDEr-D")
+METRIC_NAMES: tuple[str, ...] = NLG_KEYS
+"""``bleu1 bleu2 bleu3 bleu4 meteor rouge_l cider_d`` (declared in :mod:`gazex_bench.metrics.registry`)."""
 DEFAULT_CONVENTION = CONVENTION_R2GEN
 CIDER_CHUNK = 64  # resamples per sparse product (memory ~ G * CHUNK * 8 bytes)
 
@@ -85,7 +87,7 @@ class ReportScores:
         """Percentile bootstrap CIs (same resamples for every metric, given the seed).
 
         Args:
-            metrics: Names from :data:`METRIC_NAMES` (default: all available).
+            metrics: Keys from :data:`METRIC_NAMES` (default: all available).
                 METEOR from the jar has no bootstrap (its corpus score needs the JVM
                 per resample) and is skipped; nltk METEOR is a mean and is supported.
             n_resamples: Number of resamples.
@@ -104,27 +106,49 @@ class ReportScores:
         names = list(metrics) if metrics is not None else list(METRIC_NAMES)
         out: dict[str, CI] = {}
         for name in names:
-            stats, reducer = self._reducer(name, cider_df)
-            if stats is None:
+            stats, reducer = self.reducer(name, cider_df)
+            if stats is None or reducer is None:
                 continue
             out[name] = bootstrap_ci(stats, reducer, n_resamples, seed, level, clusters)
         return out
 
-    def _reducer(self, name: str, cider_df: str) -> tuple[np.ndarray | None, object]:
-        if name.startswith("BLEU-") and name in METRIC_NAMES:
-            k = int(name[-1]) - 1
+    def reducer(self, key: str, cider_df: str = "resample") -> tuple[np.ndarray | None, Reducer | None]:
+        """``(per-sample statistics (N, K), reducer)`` of one NLG metric; ``(None, None)`` without one.
+
+        The one definition of each NLG corpus reducer: bootstrap CIs and ``gazex-bench compare``
+        both resample through it. METEOR from the jar has none (its corpus score needs the JVM).
+
+        Raises:
+            UsageError: ``key`` is not an NLG metric key.
+        """
+        if key not in METRIC_NAMES:
+            raise UsageError(f"unknown metric {key!r}; choose from {', '.join(METRIC_NAMES)}")
+        if key.startswith("bleu"):
+            k = int(key[-1]) - 1
             return self.bleu.matrix(), lambda s, w: bleu_from_matrix(w.T @ s)[:, k]
-        if name == "ROUGE-L":
+        if key == "rouge_l":
             return self.rouge.f, mean_reducer
-        if name == "CIDEr-D":
+        if key == "cider_d":
             if cider_df == "fixed":
                 return self.cider.sample_scores(), mean_reducer
             return np.zeros((self.n, 1)), lambda s, w: weighted_cider(self.cider, w)
-        if name == "METEOR":
-            if self.meteor is None or self.meteor.implementation != METEOR_NLTK:
-                return None, None
-            return self.meteor.per_sample, mean_reducer
-        raise UsageError(f"unknown metric {name!r}; choose from {', '.join(METRIC_NAMES)}")
+        if self.meteor is None or self.meteor.implementation != METEOR_NLTK:
+            return None, None
+        return self.meteor.per_sample, mean_reducer
+
+    def sample_values(self) -> list[dict[str, float]]:
+        """Per-sample values in :attr:`ids` order: sentence BLEU-1..4, ROUGE-L F, CIDEr-D, nltk METEOR."""
+        sent_bleu = bleu_from_matrix(self.bleu.matrix())
+        cider = np.ravel(self.cider.sample_scores())
+        meteor = self.meteor.per_sample if self.meteor is not None else None
+        rows: list[dict[str, float]] = []
+        for i in range(self.n):
+            row = {f"bleu{k + 1}": float(sent_bleu[i, k]) for k in range(4)}
+            row.update(rouge_l=float(self.rouge.f[i]), cider_d=float(cider[i]))
+            if meteor is not None:
+                row["meteor"] = float(np.ravel(meteor)[i])
+            rows.append(row)
+        return rows
 
 
 def weighted_cider(stats: CiderStats, weights: np.ndarray, chunk: int = CIDER_CHUNK) -> np.ndarray:
@@ -194,7 +218,7 @@ def score_reports(
     cider = compute_cider_stats(index)
     met = compute_meteor(hyps, ref_lists, impl) if impl is not None else None
     values = dict(zip(METRIC_NAMES[:4], corpus_bleu(bleu)))
-    values["METEOR"] = met.corpus if met is not None else math.nan
-    values["ROUGE-L"] = corpus_rouge_l(rouge)
-    values["CIDEr-D"] = corpus_cider(cider)
+    values["meteor"] = met.corpus if met is not None else math.nan
+    values["rouge_l"] = corpus_rouge_l(rouge)
+    values["cider_d"] = corpus_cider(cider)
     return ReportScores(ids, convention, {k: values[k] for k in METRIC_NAMES}, bleu, rouge, cider, met)

@@ -161,6 +161,45 @@ def paired_bootstrap(
     return PairedResult(CI(value, lo, hi, n, n_resamples, method), p)
 
 
+IndexStatistic = Callable[[np.ndarray], float]
+"""A statistic of a resample given as row indices (with repeats): ``statistic(indices) -> value``."""
+
+
+def weight_indices(weights: np.ndarray) -> list[np.ndarray]:
+    """Row indices (repeated by multiplicity) of each resample column of an (N, B) weight matrix."""
+    rows = np.arange(weights.shape[0])
+    return [np.repeat(rows, weights[:, b].astype(int)) for b in range(weights.shape[1])]
+
+
+def index_reducer(statistic: IndexStatistic) -> Callable[[np.ndarray], np.ndarray]:
+    """``weights (N, B) -> (B,)`` from an index statistic (for paired comparisons)."""
+    return lambda w: np.array([statistic(idx) for idx in weight_indices(w)], dtype=np.float64)
+
+
+def bootstrap_statistic_ci(
+    statistic: IndexStatistic,
+    n: int,
+    n_resamples: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    clusters: Sequence[Hashable] | None = None,
+) -> CI:
+    """Percentile bootstrap CI of a statistic that is not a reducer of per-sample statistics.
+
+    Same resamples (:func:`resample_weights`) and quantiles as :func:`bootstrap_ci`; the
+    statistic sees each resample as repeated row indices (e.g. clinical F1 from resampled
+    per-report label counts). ``value`` is the statistic of all rows; NaN bounds when no
+    resample gives a finite value; everything NaN when ``n == 0``.
+    """
+    method = "percentile-bootstrap" + ("-clustered" if clusters is not None else "")
+    if n == 0:
+        return _nan_ci(0, n_resamples, method)
+    value = float(statistic(np.arange(n)))
+    w = resample_weights(n, n_resamples, seed, clusters)
+    lo, hi = _quantiles(index_reducer(statistic)(w), level)
+    return CI(value, lo, hi, n, n_resamples, method)
+
+
 def mean_reducer(stats: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Weighted mean of a per-sample score column (ROUGE-L, nltk METEOR, CIDEr-D with fixed DF)."""
     col = stats if stats.ndim == 1 else stats[:, 0]

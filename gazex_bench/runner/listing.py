@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gazex_bench.errors import UsageError
+from gazex_bench.metrics.registry import higher_is_better, metric_title
 from gazex_bench.models.registry import build_adapter_registry
 from gazex_bench.tasks.registry import build_task_registry
 
@@ -48,7 +49,7 @@ def _capabilities(reg: Any, name: str) -> str:
 
 
 def list_metrics() -> list[str]:
-    """One line per (task, metric): convention id; ``*`` marks the primary metric."""
+    """One line per (task, metric): key, direction, title (metric registry), convention; ``*`` = primary."""
     reg = build_task_registry()
     out = []
     for name in reg.names():
@@ -58,5 +59,6 @@ def list_metrics() -> list[str]:
             continue
         for metric, conv in t.metric_conventions.items():
             star = "*" if metric == t.primary_metric else " "
-            out.append(f"{star} {name:<20} {metric:<24} {conv}")
+            arrow = "↑" if higher_is_better(metric) else "↓"
+            out.append(f"{star} {name:<20} {metric:<24} {arrow} {metric_title(metric):<24} {conv}")
     return out

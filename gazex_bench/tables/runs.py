@@ -15,11 +15,8 @@ import pandas as pd
 
 from gazex_bench.errors import DataFormatError
 from gazex_bench.io import read_json
+from gazex_bench.tasks.registry import reference_baselines
 
-REFERENCE_ADAPTERS: frozenset[str] = frozenset(
-    {"oracle", "random", "nearest-report", "empty-report", "majority-answer", "chest-box", "center-box", "center-bias"}
-)
-"""Built-in reference baselines: shown as ``baseline`` rows (``oracle`` is the ceiling)."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +81,7 @@ def load_run(run_dir: Path) -> RunSummary:
         return RunSummary(
             run_dir=Path(run_dir), run_id=str(rec.get("run_id", Path(run_dir).name)), task=str(task["name"]),
             model=_label(model), adapter=str(model.get("adapter")),
-            kind="baseline" if model.get("adapter") in REFERENCE_ADAPTERS else "run",
+            kind="baseline" if model.get("adapter") in reference_baselines(str(task["name"])) else "run",
             primary_metric=str(rec.get("primary_metric") or task.get("primary_metric") or ""),
             conventions=dict(task.get("metric_conventions") or {}), metrics=dict(rec.get("metrics") or {}),
             n_evaluated=dataset.get("n_evaluated"), dropped=dict(dataset.get("dropped") or {}),

@@ -9,24 +9,13 @@ NaN per-sample values are excluded from a metric (and from its ``n``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from gazex_bench.metrics.stats import bootstrap_statistic_ci
 from gazex_bench.tasks.base import MetricValue, ScoreOptions
-
-
-def _resamples(n: int, options: ScoreOptions, groups: Sequence[str] | None) -> list[np.ndarray]:
-    """Index arrays of the resamples drawn by :func:`gazex_bench.metrics.stats.resample_weights`.
-
-    Using the metrics module's weights keeps every CI of a run (NLG, CE, means) on the
-    same resamples for the same seed.
-    """
-    from gazex_bench.metrics.stats import resample_weights
-
-    w = resample_weights(n, options.n_boot, options.seed, list(groups) if groups is not None else None)
-    rows = np.arange(n)
-    return [np.repeat(rows, w[:, b].astype(int)) for b in range(w.shape[1])]
 
 
 def ci_method(options: ScoreOptions, groups: Sequence[str] | None) -> str:
@@ -52,16 +41,12 @@ def bootstrap_statistic(
     """
     if n == 0:
         return MetricValue(float("nan"), 0)
-    value = float(statistic(np.arange(n)))
     if options.n_boot <= 0 or n < 2:
-        return MetricValue(value, n)
-    stats = np.array([statistic(idx) for idx in _resamples(n, options, groups) if idx.size])
-    stats = stats[np.isfinite(stats)]
-    if stats.size == 0:
-        return MetricValue(value, n, ci_method=ci_method(options, groups))
-    alpha = (1.0 - options.ci_level) / 2.0
-    low, high = np.quantile(stats, [alpha, 1.0 - alpha])
-    return MetricValue(value, n, float(low), float(high), ci_method(options, groups))
+        return MetricValue(float(statistic(np.arange(n))), n)
+    ci = bootstrap_statistic_ci(statistic, n, options.n_boot, options.seed, options.ci_level,
+                                list(groups) if groups is not None else None)
+    low, high = (None, None) if math.isnan(ci.low) else (ci.low, ci.high)
+    return MetricValue(ci.value, n, low, high, ci_method(options, groups))
 
 
 def mean_with_ci(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from gazex_bench.errors import UsageError
+from gazex_bench.metrics.registry import directions
 from gazex_bench.models.types import Capability, Parsed, Request, Response, parsed_to_json, request_to_json
 
 
@@ -192,6 +193,8 @@ class Task(abc.ABC):
 
     name: str = ""
     version: str = "1"
+    title: str = ""
+    """Display title in tables, figures and leaderboards (default: :attr:`name`)."""
     description: str = ""
     capability: Capability = Capability.REPORT
     dataset: str = ""
@@ -199,8 +202,12 @@ class Task(abc.ABC):
     default_split: str = "test"
     primary_metric: str = ""
     metric_conventions: Mapping[str, str] = {}
-    """Metric name → convention id / short definition (shown by ``gazex-bench ls``)."""
-    higher_is_better: Mapping[str, bool] = {}
+    """Metric key → convention id / short definition (shown by ``gazex-bench ls``); keys are
+    declared in :mod:`gazex_bench.metrics.registry` (title, direction, unit, CI method)."""
+    headline_metrics: tuple[str, ...] = ()
+    """Metric keys shown in Markdown/LaTeX tables, figures and leaderboards (CSV files keep every metric)."""
+    reference_baselines: tuple[str, ...] = ()
+    """Built-in adapters whose runs are reference rows (``baseline`` kind; ``oracle`` is the ceiling)."""
     quiet: bool = False
     """Set by the runner (``--quiet``): no progress bars while loading."""
     task_options: Mapping[str, str] = {}
@@ -214,6 +221,11 @@ class Task(abc.ABC):
             known = ", ".join(sorted(self.task_options)) or "none"
             raise UsageError(f"task '{self.name}' has no option {', '.join(unknown)} (options: {known})")
         self.task_args: dict[str, Any] = dict(task_args)
+
+    @property
+    def higher_is_better(self) -> Mapping[str, bool]:
+        """Metric key → direction, from the metric registry."""
+        return directions(self.metric_conventions)
 
     def aux_stages(self, data: TaskData) -> tuple[AuxStage, ...]:
         """Follow-up prediction stages for ``data`` (none by default)."""

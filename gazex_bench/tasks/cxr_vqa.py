@@ -24,7 +24,11 @@ class CxrVqaTask(Task):
     """Medical-CXR-VQA question answering."""
 
     name = "cxr-vqa"
+    title = "Medical-CXR-VQA"
     description = "Medical-CXR-VQA: answer questions about MIMIC-CXR frontal images"
+    headline_metrics = ("accuracy", "accuracy_abnormality", "accuracy_presence", "accuracy_location",
+                        "accuracy_level", "accuracy_type", "accuracy_view", "accuracy_yes_no")
+    reference_baselines = ("oracle", "random", "majority-answer")
     capability = Capability.VQA
     dataset = "vqa"
     default_split = "test"
@@ -35,7 +39,6 @@ class CxrVqaTask(Task):
            ("abnormality", "presence", "view", "location", "level", "type")},
         "accuracy_yes_no": VQA_CONVENTION + ", reference answer yes/no",
     }
-    higher_is_better = {k: True for k in metric_conventions}
 
     def load(self, data_root: Path, *, split: str | None, limit: int | None) -> TaskData:
         """Read the question CSV and resolve frontal JPGs."""

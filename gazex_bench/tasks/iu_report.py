@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from gazex_bench.metrics.registry import NLG_KEYS
 from gazex_bench.tasks.common import dataset_folder
 from gazex_bench.tasks.report_base import ReportTask, report_conventions
 
@@ -23,13 +24,14 @@ class IuReportTask(ReportTask):
     """IU X-ray setting 1: official test split."""
 
     name = "iu-report"
+    title = "IU X-ray report generation (findings)"
     description = "IU X-ray findings generation, setting 1 (R2Gen test split)"
+    headline_metrics = (*NLG_KEYS, "ce_f1_paper_pos")
     dataset = "iu"
     dataset_label = "iu-xray"
     default_split = "test"
     text_convention = "r2gen-iu"
     metric_conventions = report_conventions("r2gen-iu")
-    higher_is_better = {k: True for k in metric_conventions}
 
     def read_records(self, data_root: Path) -> Any:
         """R2Gen ``iu_xray`` or the Kaggle layout."""
@@ -42,6 +44,8 @@ class IuReportZeroShotTask(IuReportTask):
     """IU X-ray setting 2: zero-shot on the whole dataset (clinical efficacy)."""
 
     name = "iu-report-zeroshot"
+    title = "IU X-ray report generation, zero-shot (findings)"
     description = "IU X-ray findings generation, setting 2 (zero-shot, whole dataset)"
+    headline_metrics = ("ce_f1_paper_pos", "ce_f1_mic5_unc_pos", "ce_f1_ex14_pos", "bleu4", "rouge_l")
     default_split = "all"
     primary_metric = "ce_f1_paper_pos"

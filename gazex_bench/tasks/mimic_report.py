@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from gazex_bench.metrics.registry import NLG_KEYS
 from gazex_bench.tasks.common import dataset_folder
 from gazex_bench.tasks.report_base import ReportTask, report_conventions
 
@@ -13,13 +14,14 @@ class MimicReportTask(ReportTask):
     """MIMIC-CXR report generation (R2Gen ``mimic_cxr/annotation.json``)."""
 
     name = "mimic-report"
+    title = "MIMIC-CXR report generation (findings)"
     description = "MIMIC-CXR findings generation (R2Gen split), NLG + clinical efficacy"
+    headline_metrics = (*NLG_KEYS, "ce_f1_paper_pos", "ce_f1_mic5_unc_pos", "ce_f1_paper_multiclass")
     dataset = "mimic_r2gen"
     dataset_label = "mimic-cxr"
     default_split = "test"
     text_convention = "r2gen"
     metric_conventions = report_conventions("r2gen")
-    higher_is_better = {k: True for k in metric_conventions}
 
     def read_records(self, data_root: Path) -> Any:
         """R2Gen MIMIC annotation with its image root."""

@@ -27,7 +27,10 @@ class MsCxrGroundingTask(Task):
     """MS-CXR phrase grounding."""
 
     name = "ms-cxr-grounding"
+    title = "MS-CXR phrase grounding"
     description = "MS-CXR: localise a finding phrase (boxes or heat map)"
+    headline_metrics = ("miou", "map", "acc@0.1", "acc@0.3", "acc@0.5", "heatmap_miou", "cnr")
+    reference_baselines = ("oracle", "random", "chest-box", "center-box")
     capability = Capability.GROUNDING
     dataset = "ms_cxr"
     default_split = "test"
@@ -42,7 +45,6 @@ class MsCxrGroundingTask(Task):
         "map": "metrics/grounding_ap.py: pycocotools-equivalent AP per phrase (own category, all boxes ranked "
                "by confidence), mean over IoU 0.1..0.7, mean over phrases; CI: bootstrap over phrases",
     }
-    higher_is_better = {k: True for k in metric_conventions}
 
     def load(self, data_root: Path, *, split: str | None, limit: int | None) -> TaskData:
         """Read MS-CXR phrases and resolve their JPGs."""

@@ -51,13 +51,16 @@ class ReflacxGazeTask(Task):
     """Gaze clusters for given findings + inspection trajectories on REFLACX."""
 
     name = "reflacx-gaze"
+    title = "REFLACX gaze alignment"
     description = "REFLACX: gaze clusters for given findings (setting 2) and inspection trajectories"
+    headline_metrics = ("icc_a1_x", "icc_a1_y", "icc_c1_x", "icc_c1_y", "s1_icc_a1_x", "s1_icc_a1_y",
+                        "cosine", "trajectory_r_x", "trajectory_r_y", "centroid_error")
+    reference_baselines = ("oracle", "random", "center-bias")
     capability = Capability.GAZE
     dataset = "reflacx"
     default_split = "all"
     primary_metric = "icc_a1_x"
     metric_conventions = GAZE_CONVENTIONS
-    higher_is_better = {k: k not in ("centroid_error", "dtw_error", "missing_answer_rate") for k in GAZE_CONVENTIONS}
     task_options = {
         "radiologist_map": "CSV reading_id,radiologist (radiologist identities; user-supplied)",
         "phases": "comma-separated REFLACX phases to evaluate, e.g. 2 (GazeX's held-out multi-reader phase); default all",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gazex_bench.errors import UsageError
 from gazex_bench.models.registry import Registry
 from gazex_bench.tasks.base import Task
 
@@ -38,3 +39,31 @@ def get_task(name: str, registry: Registry[Any] | None = None, task_args: dict[s
     """
     reg = registry if registry is not None else build_task_registry()
     return reg.get(name)(**(task_args or {}))
+
+
+def task_class(name: str, registry: Registry[Any] | None = None) -> type[Task] | None:
+    """The class of task ``name`` without instantiating it; None when unknown or unavailable."""
+    reg = registry if registry is not None else build_task_registry()
+    try:
+        cls = reg.get(name)
+    except UsageError:
+        return None
+    return cls if isinstance(cls, type) and issubclass(cls, Task) else None
+
+
+def task_title(name: str) -> str:
+    """Display title of task ``name`` (its declared :attr:`Task.title`, else the name)."""
+    cls = task_class(name)
+    return (cls.title or name) if cls is not None else name
+
+
+def headline_metrics(name: str) -> tuple[str, ...]:
+    """Metric keys task ``name`` shows in tables, figures and leaderboards (empty when unknown)."""
+    cls = task_class(name)
+    return tuple(cls.headline_metrics) if cls is not None else ()
+
+
+def reference_baselines(name: str) -> tuple[str, ...]:
+    """Adapters whose runs of task ``name`` are reference (``baseline``) rows."""
+    cls = task_class(name)
+    return tuple(cls.reference_baselines) if cls is not None else ()

@@ -14,12 +14,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from gazex_bench.metrics.clinical import EMPTY_RULE
+from gazex_bench.metrics.registry import CE_CONVENTIONS, CE_MULTICLASS, NLG_KEYS, ce_key
 from gazex_bench.models.types import Capability, ReportRequest, Response
 from gazex_bench.tasks.base import ScoreOptions, ScoreResult, Task, TaskData, TaskSample
+from gazex_bench.tasks.report_scoring import corpus_functions, score_report_task
 from gazex_bench.tasks.common import merge_counts, missing_image, select_split, take_samples, train_records
 
-NLG_METRICS = ("bleu1", "bleu2", "bleu3", "bleu4", "meteor", "rouge_l", "cider_d")
-CE_CONVENTIONS = ("paper-pos", "paper-pos-13", "mic5-unc-pos", "ex14-pos")
+NLG_METRICS = NLG_KEYS
 
 _CE_SCOPE = {
     "paper-pos": "14 CheXpert labels incl. No Finding, positive only, example-based",
@@ -33,16 +35,13 @@ def report_conventions(text_convention: str) -> dict[str, str]:
     """Metric name → convention id for a report task."""
     nlg = {m: f"{m}@pycoco-corpus/{text_convention}" for m in NLG_METRICS}
     nlg["meteor"] = f"meteor@metrics/report.py/{text_convention}"
-    from gazex_bench.metrics.clinical import EMPTY_RULE
-
     ce = {}
     for conv in CE_CONVENTIONS:
-        key = conv.replace("-", "_")
         for part in ("precision", "recall", "f1"):
-            ce[f"ce_{part}_{key}"] = (f"ce_{part}@{conv} (metrics/clinical.py: {_CE_SCOPE[conv]}; {EMPTY_RULE}; "
+            ce[ce_key(part, conv)] = (f"ce_{part}@{conv} (metrics/clinical.py: {_CE_SCOPE[conv]}; {EMPTY_RULE}; "
                                       "labeler named per row: run.json analysis_status.ce_labeler)")
     for part in ("precision", "recall", "f1", "accuracy"):
-        ce[f"ce_{part}_paper_multiclass"] = (f"ce_{part}@paper-multiclass (metrics/clinical.py: 4 classes pos/neg/unc/"
+        ce[ce_key(part, CE_MULTICLASS)] = (f"ce_{part}@paper-multiclass (metrics/clinical.py: 4 classes pos/neg/unc/"
                                              "blank per observation, mean over observations)")
     return {**nlg, **ce}
 
@@ -54,6 +53,7 @@ class ReportTask(Task):
     text_convention = "r2gen"
     primary_metric = "bleu4"
     dataset_label = ""
+    reference_baselines = ("oracle", "random", "nearest-report", "empty-report")
 
     def read_records(self, data_root: Path) -> Any:
         """Return a :class:`~gazex_bench.data.records.ReadResult` of ReportSample."""
@@ -73,8 +73,6 @@ class ReportTask(Task):
 
     def score(self, data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
         """NLG + CE metrics with bootstrap CIs (see :mod:`gazex_bench.tasks.report_scoring`)."""
-        from gazex_bench.tasks.report_scoring import score_report_task
-
         hyps = [_text(responses[s.sample_id]) for s in data.samples]
         refs = [str(s.reference) for s in data.samples]
         ids = [s.sample_id for s in data.samples]
@@ -85,8 +83,6 @@ class ReportTask(Task):
         self, data: TaskData, responses: Mapping[str, Response], ids: list[str], options: ScoreOptions
     ) -> dict[str, Any]:
         """Corpus metrics on ``ids`` as functions of resample weights (for ``gazex-bench compare``)."""
-        from gazex_bench.tasks.report_scoring import corpus_functions
-
         by_id = {s.sample_id: s for s in data.samples}
         refs = [str(by_id[i].reference) for i in ids]
         hyps = [_text(responses[i]) for i in ids]

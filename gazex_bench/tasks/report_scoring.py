@@ -15,14 +15,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from gazex_bench.metrics import chexpert_labeler as rules
+from gazex_bench.metrics.clinical import ClinicalCounts, clinical_counts, prf_from_counts, scores_from_counts
+from gazex_bench.metrics.registry import CE_CONVENTIONS, CE_MULTICLASS, NLG_KEYS, ce_key
+from gazex_bench.metrics.report import score_reports
+from gazex_bench.metrics.stats import IndexStatistic, index_reducer
 from gazex_bench.tasks.aggregate import bootstrap_statistic
 from gazex_bench.tasks.base import MetricValue, ScoreOptions, ScoreResult
-from gazex_bench.tasks.report_base import CE_CONVENTIONS
 
 
 def labeler_id(options: ScoreOptions) -> str:
@@ -33,8 +39,6 @@ def labeler_id(options: ScoreOptions) -> str:
     """
     if options.chexbert_checkpoint is not None:
         return f"chexbert sha256:{_file_sha256(options.chexbert_checkpoint)[:12]}"
-    from gazex_bench.metrics import chexpert_labeler as rules
-
     version = getattr(rules, "LABELER_VERSION", None) or getattr(rules, "LABELER_METADATA", {}).get("version", "?")
     return f"gazex-rules v{version}"
 
@@ -43,9 +47,6 @@ _SHA_CACHE: dict[tuple[str, float, int], str] = {}
 
 
 def _file_sha256(path: Any) -> str:
-    import hashlib
-    from pathlib import Path
-
     st = Path(path).stat()
     key = (str(path), st.st_mtime, st.st_size)
     if key not in _SHA_CACHE:
@@ -60,34 +61,33 @@ def _file_sha256(path: Any) -> str:
 def label_texts(texts: Sequence[str], options: ScoreOptions) -> tuple[list[dict[str, float | None]], str]:
     """Label reports with CheXbert (checkpoint given) or the rule-based labeler; returns labels + :func:`labeler_id`."""
     if options.chexbert_checkpoint is not None:
-        from gazex_bench.metrics.chexbert import ChexbertLabeler
+        from gazex_bench.metrics.chexbert import ChexbertLabeler  # lazy: imports torch + transformers
 
         ckpt = options.chexbert_checkpoint
         labeler = ChexbertLabeler(ckpt, ckpt.parent)
         return labeler.label_reports(list(texts)), labeler_id(options)
-    from gazex_bench.metrics.chexpert_labeler import label_reports
+    return rules.label_reports(list(texts)), labeler_id(options)
 
-    return label_reports(list(texts)), labeler_id(options)
+
+def ce_statistic(counts: ClinicalCounts, part: str) -> IndexStatistic:
+    """CE ``part`` (precision/recall/f1/accuracy) of the reports at the given (resampled) row indices."""
+    return lambda idx: scores_from_counts(counts.take(idx))[part]
 
 
 def clinical_metrics(
     hyps: Sequence[str], refs: Sequence[str], options: ScoreOptions
 ) -> tuple[dict[str, MetricValue], list[float], Any]:
     """CE metrics with CIs, the per-report ``paper-pos`` F1 and the per-category table."""
-    from gazex_bench.metrics.clinical import clinical_counts, scores_from_counts
-
     labels, labeler = label_texts(list(refs) + list(hyps), options)
     ref_l, hyp_l = labels[: len(refs)], labels[len(refs):]
     out: dict[str, MetricValue] = {}
     per_report: list[float] = []
-    for conv in (*CE_CONVENTIONS, "paper-multiclass"):
+    for conv in (*CE_CONVENTIONS, CE_MULTICLASS):
         counts = clinical_counts(ref_l, hyp_l, conv)
-        key = conv.replace("-", "_")
-        parts = ("precision", "recall", "f1") + (("accuracy",) if conv == "paper-multiclass" else ())
+        parts = ("precision", "recall", "f1") + (("accuracy",) if conv == CE_MULTICLASS else ())
         for part in parts:
-            mv = bootstrap_statistic(lambda idx, c=counts, p=part: scores_from_counts(c.take(idx))[p],
-                                     len(refs), options)
-            out[f"ce_{part}_{key}"] = MetricValue(mv.value, mv.n, mv.ci_low, mv.ci_high,
+            mv = bootstrap_statistic(ce_statistic(counts, part), len(refs), options)
+            out[ce_key(part, conv)] = MetricValue(mv.value, mv.n, mv.ci_low, mv.ci_high,
                                                   f"{mv.ci_method};labeler={labeler}" if mv.ci_method else None)
         if conv == "paper-pos":
             per_report = [scores_from_counts(counts.take(np.array([i])))["f1"] for i in range(len(refs))]
@@ -101,21 +101,12 @@ def per_category_table(counts: Any, labeler: str) -> Any:
     support = reference reports positive for the category; P/R/F1 are 0 where undefined
     (no prediction / no reference positive), as in :func:`gazex_bench.metrics.clinical.prf_from_counts`.
     """
-    import pandas as pd
-
-    from gazex_bench.metrics.clinical import prf_from_counts
+    import pandas as pd  # noqa: PLC0415 - pandas is heavy; only report scoring needs it
 
     tp, fp, fn = counts.tp.sum(axis=0), counts.fp.sum(axis=0), counts.fn.sum(axis=0)
     p, r, f = prf_from_counts(tp, fp, fn)
     return pd.DataFrame({"category": list(counts.labels), "precision": p, "recall": r, "f1": f,
                          "support": (tp + fn).astype(int), "labeler": labeler})
-
-
-NLG_NAMES: dict[str, str] = {
-    "BLEU-1": "bleu1", "BLEU-2": "bleu2", "BLEU-3": "bleu3", "BLEU-4": "bleu4",
-    "METEOR": "meteor", "ROUGE-L": "rouge_l", "CIDEr-D": "cider_d",
-}
-"""metrics/report.py name → run.json metric name."""
 
 
 def nlg_metrics(
@@ -124,38 +115,25 @@ def nlg_metrics(
     """BLEU-1..4, METEOR, ROUGE-L, CIDEr-D via :func:`gazex_bench.metrics.report.score_reports`.
 
     Returns:
-        ``(metrics, per-sample values, conventions meta)``. Per-sample values are the
-        sentence-level BLEU-1..4 (pycocoevalcap arithmetic on one row), ROUGE-L F, CIDEr-D
-        (test-set document frequencies) and METEOR when computed per sample (nltk).
+        ``(metrics, per-sample values, conventions meta)``. Per-sample values are
+        :meth:`ReportScores.sample_values` (sentence BLEU-1..4, ROUGE-L F, CIDEr-D with test-set
+        document frequencies, nltk METEOR), in ``ids`` order.
     """
-    from gazex_bench.metrics.bleu import bleu_from_matrix
-    from gazex_bench.metrics.report import score_reports
-
     res = score_reports(dict(zip(ids, hyps)), dict(zip(ids, refs)), convention=text_convention,
                         meteor=options.meteor)
-    order = {sid: i for i, sid in enumerate(res.ids)}
     cis = res.bootstrap(n_resamples=options.n_boot, seed=options.seed, level=options.ci_level) if options.n_boot > 0 else {}
     metrics: dict[str, MetricValue] = {}
-    for name, key in NLG_NAMES.items():
-        value = res.values.get(name, float("nan"))
+    for key in NLG_KEYS:
+        value = res.values.get(key, float("nan"))
         if not np.isfinite(value):
             continue
-        ci = cis.get(name)
+        ci = cis.get(key)
         method = (f"{ci.method}(n_boot={ci.n_resamples},seed={options.seed},level={options.ci_level})"
                   if ci is not None else None)
         metrics[key] = MetricValue(float(value), res.n, ci.low if ci else None, ci.high if ci else None, method)
-    sent_bleu = bleu_from_matrix(res.bleu.matrix())
-    cider = res.cider.sample_scores()
-    meteor = res.meteor.per_sample if res.meteor is not None and res.meteor.per_sample is not None else None
-    per: list[dict[str, float]] = []
-    for sid in ids:
-        i = order[sid]
-        row = {f"bleu{k + 1}": float(sent_bleu[i, k]) for k in range(4)}
-        row.update(rouge_l=float(res.rouge.f[i]), cider_d=float(np.ravel(cider)[i]))
-        if meteor is not None:
-            row["meteor"] = float(np.ravel(meteor)[i])
-        per.append(row)
-    return metrics, per, res.meta()
+    rows = res.sample_values()
+    order = {sid: i for i, sid in enumerate(res.ids)}
+    return metrics, [rows[order[sid]] for sid in ids], res.meta()
 
 
 def score_report_task(
@@ -173,27 +151,19 @@ def score_report_task(
 def corpus_functions(
     ids: Sequence[str], hyps: Sequence[str], refs: Sequence[str], text_convention: str, options: ScoreOptions
 ) -> dict[str, Any]:
-    """``metric → f(weights (n, B)) → (B,)`` for BLEU-1..4, ROUGE-L, CIDEr-D (DF per resample) and CE F1.
+    """``metric -> f(weights (n, B)) -> (B,)`` for BLEU-1..4, ROUGE-L, CIDEr-D (DF per resample) and CE F1.
 
-    Row order = ``ids``. CE F1 per convention of :data:`CE_CONVENTIONS` is recomputed from the
-    resampled per-report counts (weights → repeated indices).
+    Row order = ``ids``. The NLG reducers are :meth:`ReportScores.reducer` and the CE F1
+    statistics :func:`ce_statistic` — the same definitions the run's own CIs use.
     """
-    from gazex_bench.metrics.bleu import bleu_from_matrix
-    from gazex_bench.metrics.clinical import clinical_counts, scores_from_counts
-    from gazex_bench.metrics.report import score_reports, weighted_cider
-    from gazex_bench.metrics.stats import mean_reducer
-
     res = score_reports(dict(zip(ids, hyps)), dict(zip(ids, refs)), convention=text_convention, meteor="none")
-    pos = np.array([res.ids.index(i) for i in ids])
-    bleu, rouge = res.bleu.matrix()[pos], np.asarray(res.rouge.f, float)[pos]
-    inv = np.argsort(pos)
-    out: dict[str, Any] = {f"bleu{k + 1}": (lambda w, k=k: bleu_from_matrix(w.T @ bleu)[:, k]) for k in range(4)}
-    out["rouge_l"] = lambda w: mean_reducer(rouge, w)
-    out["cider_d"] = lambda w: weighted_cider(res.cider, w[inv])
+    out: dict[str, Any] = {}
+    for key in ("bleu1", "bleu2", "bleu3", "bleu4", "rouge_l", "cider_d"):
+        stats, reducer = res.reducer(key)  # res.ids == ids: score_reports keeps the references' order
+        stats = np.ascontiguousarray(stats, dtype=float)  # BLAS sums a contiguous copy: same bits as the run's CI path
+        out[key] = lambda w, s=stats, r=reducer: r(s, w)
     labels, _ = label_texts(list(refs) + list(hyps), options)
     for conv in CE_CONVENTIONS:
         counts = clinical_counts(labels[: len(refs)], labels[len(refs):], conv)
-        out[f"ce_f1_{conv.replace('-', '_')}"] = lambda w, c=counts: np.array(
-            [scores_from_counts(c.take(np.repeat(np.arange(w.shape[0]), w[:, b].astype(int))))["f1"]
-             for b in range(w.shape[1])])
+        out[ce_key("f1", conv)] = index_reducer(ce_statistic(counts, "f1"))
     return out

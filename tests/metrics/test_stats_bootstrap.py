@@ -32,7 +32,7 @@ def test_seeded_determinism_and_point_inside(scored) -> None:  # noqa: ANN001
     b = s.bootstrap(n_resamples=200, seed=3)
     c = s.bootstrap(n_resamples=200, seed=4)
     assert a == b
-    assert a["BLEU-4"] != c["BLEU-4"]
+    assert a["bleu4"] != c["bleu4"]
     for name, ci in a.items():
         assert ci.value == pytest.approx(s.values[name], abs=1e-12)
         assert ci.low <= ci.value <= ci.high, name

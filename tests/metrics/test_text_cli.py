@@ -9,7 +9,7 @@ import pytest
 
 from gazex_bench.cli import main
 
-KEYS = ["BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "METEOR", "ROUGE-L", "CIDEr-D"]
+KEYS = ["bleu1", "bleu2", "bleu3", "bleu4", "meteor", "rouge_l", "cider_d"]
 
 
 def _write(path: Path, rows: list[str]) -> Path:

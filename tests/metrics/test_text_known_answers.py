@@ -24,54 +24,54 @@ def test_identical_prediction() -> None:
     s = _score("the heart is normal", ["the heart is normal"])
     # correct = guess = [4, 3, 2, 1]: each precision (c + 1e-15) / (c + 1e-9) ~ 1 - 1e-9 / c.
     for k in range(1, 5):
-        assert s.values[f"BLEU-{k}"] == pytest.approx(1.0, abs=1e-8)
+        assert s.values[f"bleu{k}"] == pytest.approx(1.0, abs=1e-8)
     # LCS = 4 -> P = R = 1 -> F = (1 + 1.44) * 1 * 1 / (1 + 1.44 * 1) = 1.
-    assert s.values["ROUGE-L"] == 1.0
+    assert s.values["rouge_l"] == 1.0
     # One sample: idf = log(N=1) - log(df=1) = 0 for every n-gram -> CIDEr-D = 0 (pycocoevalcap quirk).
-    assert s.values["CIDEr-D"] == 0.0
+    assert s.values["cider_d"] == 0.0
 
 
 def test_empty_prediction() -> None:
     s = _score("", ["heart normal"])
     # testlen 0: ratio = 1e-15 / (2 + 1e-9) < 1 -> BP = exp(1 - 2e15) = 0 -> every BLEU is 0.
-    assert all(s.values[f"BLEU-{k}"] == 0.0 for k in range(1, 5))
+    assert all(s.values[f"bleu{k}"] == 0.0 for k in range(1, 5))
     # "".split(" ") == [""]: LCS 0 -> F = 0.
-    assert s.values["ROUGE-L"] == 0.0
-    assert s.values["CIDEr-D"] == 0.0
+    assert s.values["rouge_l"] == 0.0
+    assert s.values["cider_d"] == 0.0
 
 
 def test_no_overlap() -> None:
     s = _score("a b c d", ["e f g h"])
     # correct = 0, guess = 4: BLEU-1 = 1e-15 / (4 + 1e-9) = 2.5e-16; ratio 1 -> no BP.
-    assert s.values["BLEU-1"] == pytest.approx(2.5e-16, rel=1e-6)
-    assert s.values["ROUGE-L"] == 0.0
+    assert s.values["bleu1"] == pytest.approx(2.5e-16, rel=1e-6)
+    assert s.values["rouge_l"] == 0.0
 
 
 def test_one_word_reports() -> None:
     s = _score("effusion", ["effusion"])
     # guess = [1, 0, 0, 0]: p1 = (1 + 1e-15)/(1 + 1e-9) ~ 1; p2..p4 = 1e-15 / 1e-9 = 1e-6.
-    assert s.values["BLEU-1"] == pytest.approx(1.0, abs=1e-8)
-    assert s.values["BLEU-2"] == pytest.approx(1e-3, rel=1e-6)  # (1 * 1e-6) ** (1/2)
-    assert s.values["BLEU-3"] == pytest.approx(1e-4, rel=1e-6)  # (1e-12) ** (1/3)
-    assert s.values["BLEU-4"] == pytest.approx(10**-4.5, rel=1e-6)  # (1e-18) ** (1/4)
-    assert s.values["ROUGE-L"] == 1.0
+    assert s.values["bleu1"] == pytest.approx(1.0, abs=1e-8)
+    assert s.values["bleu2"] == pytest.approx(1e-3, rel=1e-6)  # (1 * 1e-6) ** (1/2)
+    assert s.values["bleu3"] == pytest.approx(1e-4, rel=1e-6)  # (1e-12) ** (1/3)
+    assert s.values["bleu4"] == pytest.approx(10**-4.5, rel=1e-6)  # (1e-18) ** (1/4)
+    assert s.values["rouge_l"] == 1.0
 
 
 def test_unicode_text() -> None:
     s = _score("\u00e9panchement pleural", ["\u00e9panchement pleural"])
-    assert s.values["ROUGE-L"] == 1.0
-    assert s.values["BLEU-2"] == pytest.approx(1.0, abs=1e-8)
+    assert s.values["rouge_l"] == 1.0
+    assert s.values["bleu2"] == pytest.approx(1.0, abs=1e-8)
 
 
 def test_multiple_references() -> None:
     s = _score("heart size normal", ["heart size is normal", "normal heart"])
     # closest ref length: |4-3| = |2-3| = 1 -> tie -> shorter (2); ratio 3/2 >= 1 -> no BP.
     # unigrams 3/3 clipped by max ref counts; bigrams: "heart size" yes, "size normal" no -> 1/2.
-    assert s.values["BLEU-1"] == pytest.approx(1.0, abs=1e-8)
-    assert s.values["BLEU-2"] == pytest.approx(math.sqrt(0.5), abs=1e-8)
+    assert s.values["bleu1"] == pytest.approx(1.0, abs=1e-8)
+    assert s.values["bleu2"] == pytest.approx(math.sqrt(0.5), abs=1e-8)
     # ref1: LCS 3 -> P = 1, R = 3/4; ref2: LCS 1 -> P = 1/3, R = 1/2; Pmax = 1, Rmax = .75
     # F = 2.44 * 1 * .75 / (.75 + 1.44 * 1) = 1.83 / 2.19.
-    assert s.values["ROUGE-L"] == pytest.approx(1.83 / 2.19, abs=1e-12)
+    assert s.values["rouge_l"] == pytest.approx(1.83 / 2.19, abs=1e-12)
 
 
 def test_missing_ids_raise() -> None:

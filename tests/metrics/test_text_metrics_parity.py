@@ -45,9 +45,9 @@ def _reference(preds: dict[str, str], refs: dict[str, list[str]], convention: st
     gts = {i: rls[k] for k, i in enumerate(ids)}
     res = {i: [hyps[k]] for k, i in enumerate(ids)}
     b, _ = Bleu(4).compute_score(gts, res, verbose=0)
-    out = {f"BLEU-{k + 1}": b[k] for k in range(4)}
-    out["ROUGE-L"] = Rouge().compute_score(gts, res)[0]
-    out["CIDEr-D"] = Cider().compute_score(gts, res)[0]
+    out = {f"bleu{k + 1}": b[k] for k in range(4)}
+    out["rouge_l"] = Rouge().compute_score(gts, res)[0]
+    out["cider_d"] = Cider().compute_score(gts, res)[0]
     return out
 
 
@@ -112,6 +112,6 @@ def test_meteor_jar_matches_pycocoevalcap_protocol(meteor_process) -> None:  # n
         score, per = ref_meteor.compute_score({i: rls[k] for k, i in enumerate(ids)}, {i: [hyps[k]] for k, i in enumerate(ids)})
     finally:
         ref_meteor.meteor_p = _NoKill()
-    assert ours.values["METEOR"] == pytest.approx(score, abs=1e-6)
+    assert ours.values["meteor"] == pytest.approx(score, abs=1e-6)
     np.testing.assert_allclose(ours.meteor.per_sample, per, atol=1e-6)
     assert ours.meta()["meteor"] == "METEOR (meteor-1.5-jar)"
