@@ -133,3 +133,22 @@ def test_no_finding_excepts_support_devices_only() -> None:
     assert label_report("Left subclavian catheter tip in the SVC. Lungs are clear.")["No Finding"] == 1.0
     assert label_report("Heart size is stable. Lungs are clear.")["No Finding"] is None  # CM -1
     assert label_report("Tortuous aorta. Lungs are clear.")["No Finding"] is None  # other finding
+
+
+def test_tiny_chexbert_runs_on_the_same_sentences(tmp_path: Path) -> None:
+    """The --chexbert reference path, mechanically: a seeded random CheXbert in the released layout labels
+    the IU sentences through the same scorer (14 values each). Random weights: no accuracy is claimed."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from chexbert_kit import chexbert_folder
+
+    from gazex_bench.metrics.chexbert import ChexbertLabeler
+
+    ckpt = chexbert_folder(tmp_path)
+    rows = _iu_rows()[:20]
+    calls = ChexbertLabeler(ckpt, ckpt.parent).label_reports([r.text for r in rows])
+    assert len(calls) == 20 and all(set(c) == set(CHEXPERT_LABELS) for c in calls)
+    assert {v for c in calls for v in c.values()} <= {1.0, 0.0, -1.0, None}
+    scores = score_sentences(rows, lambda texts: calls)
+    rules = score_sentences(rows, label_reports)
+    assert all(scores[k].support == rules[k].support for k in scores)  # same references, other labeler
