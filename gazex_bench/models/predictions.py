@@ -17,7 +17,7 @@ Follow-up stages of a task (:class:`~gazex_bench.tasks.base.AuxStage`) are answe
 file when it holds their rows. For ``reflacx-gaze`` setting 1 these are, per evaluated image
 group, ``<image_group>/s1_report`` (the model's report) and ``<image_group>/s1/<k>`` (gaze for the
 k-th sentence of that report, 0-based, as split by
-:func:`gazex_bench.tasks.gaze_labels.split_report`). A file without any stage row leaves the stage
+:func:`gazex_bench.tasks.reflacx_gaze.labels.split_report`). A file without any stage row leaves the stage
 unavailable, as for a model without the capability.
 
 Validation happens before the first prediction, against the evaluated sample ids and stages:

@@ -14,12 +14,12 @@ from gazex_bench.models.registry import Registry
 from gazex_bench.tasks.base import Task
 
 BUILTIN_TASKS: dict[str, str] = {
-    "mimic-report": "gazex_bench.tasks.mimic_report:MimicReportTask",
-    "iu-report": "gazex_bench.tasks.iu_report:IuReportTask",
-    "iu-report-zeroshot": "gazex_bench.tasks.iu_report:IuReportZeroShotTask",
+    "mimic-report": "gazex_bench.tasks.report.mimic:MimicReportTask",
+    "iu-report": "gazex_bench.tasks.report.iu:IuReportTask",
+    "iu-report-zeroshot": "gazex_bench.tasks.report.iu:IuReportZeroShotTask",
     "cxr-vqa": "gazex_bench.tasks.cxr_vqa:CxrVqaTask",
     "ms-cxr-grounding": "gazex_bench.tasks.ms_cxr_grounding:MsCxrGroundingTask",
-    "reflacx-gaze": "gazex_bench.tasks.reflacx_gaze:ReflacxGazeTask",
+    "reflacx-gaze": "gazex_bench.tasks.reflacx_gaze.task:ReflacxGazeTask",
 }
 
 

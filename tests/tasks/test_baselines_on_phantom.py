@@ -51,7 +51,7 @@ def test_oracle_scores_the_maximum(tiny_phantom: Path, out: Path, task: str) -> 
 
 def test_oracle_reports_score_as_references_against_themselves(tiny_phantom: Path, out: Path) -> None:
     pytest.importorskip("gazex_bench.metrics.report")
-    from gazex_bench.tasks.report_scoring import score_report_task
+    from gazex_bench.tasks.report.scoring import score_report_task
 
     for task in ("mimic-report", "iu-report-zeroshot"):
         rec = _run(tiny_phantom, out, task, "oracle")

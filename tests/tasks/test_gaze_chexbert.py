@@ -17,7 +17,7 @@ from gazex_bench.metrics.chexbert import ChexbertLabeler  # noqa: E402
 from gazex_bench.models.registry import build_adapter_registry  # noqa: E402
 from gazex_bench.runner.api import RunRequest, run  # noqa: E402
 from gazex_bench.tasks.base import ScoreOptions  # noqa: E402
-from gazex_bench.tasks.gaze_labels import LABELER, sentence_category  # noqa: E402
+from gazex_bench.tasks.reflacx_gaze.labels import LABELER, sentence_category  # noqa: E402
 from gazex_bench.tasks.registry import get_task  # noqa: E402
 
 

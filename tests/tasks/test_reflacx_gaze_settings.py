@@ -11,7 +11,7 @@ import pytest
 from gazex_bench.models.registry import build_adapter_registry
 from gazex_bench.runner.api import RunRequest, run
 from gazex_bench.tasks.base import ScoreOptions
-from gazex_bench.tasks.gaze_labels import categories, sentence_category, split_report
+from gazex_bench.tasks.reflacx_gaze.labels import categories, sentence_category, split_report
 
 OPTS = ScoreOptions(n_boot=20)
 FIGURE_COLUMNS = {

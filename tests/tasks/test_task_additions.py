@@ -82,7 +82,7 @@ def test_nearest_report_leave_one_out(tmp_path: Path) -> None:
 
 
 def test_reflacx_progress_respects_quiet(tiny_phantom: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import gazex_bench.tasks.reflacx_gaze as rg
+    import gazex_bench.tasks.reflacx_gaze.task as rg
 
     seen: list[bool] = []
     real = rg.progress

@@ -11,13 +11,13 @@ Samples (all :class:`~gazex_bench.models.types.GazeRequest`, quarter-scale answe
   the first reading's fixation trajectory resampled to ``N`` points
   (:func:`gazex_bench.gaze.trajectories.resample_trajectory`).
 
-Setting 1 (aux stages, :mod:`gazex_bench.tasks.gaze_setting1`): per image the model writes
+Setting 1 (aux stages, :mod:`gazex_bench.tasks.reflacx_gaze.setting1`): per image the model writes
 its report (``<image_group>/s1_report``, capability ``report``), then gives clusters for each
 of its own sentences (``<image_group>/s1/<k>``). Without the ``report`` capability setting 1
 is reported unavailable (``analysis_status``).
 
 Reference finding categories: every sentence is labelled by the rule-based CheXpert
-labeler, or by CheXbert with ``--task-arg chexbert=PATH`` (:mod:`gazex_bench.tasks.gaze_labels`;
+labeler, or by CheXbert with ``--task-arg chexbert=PATH`` (:mod:`gazex_bench.tasks.reflacx_gaze.labels`;
 the model's setting-1 sentences get the same labeler); reading-level labels (dwell per category,
 majority vote) are the categories of the whole transcription.
 
@@ -26,7 +26,7 @@ giving radiologist identities (not in the released REFLACX). Without it, identit
 tables are reported unavailable. The scorer never reads ``phantom_truth/`` by itself: on the
 phantom pass ``phantom_truth/radiologists.csv`` explicitly.
 
-Scoring: :mod:`gazex_bench.tasks.gaze_scoring`. Default split: ``all`` (REFLACX is small);
+Scoring: :mod:`gazex_bench.tasks.reflacx_gaze.scoring`. Default split: ``all`` (REFLACX is small);
 baselines are fitted on the REFLACX readings of the MIMIC ``train`` split.
 Dropped (counted): discarded readings, images without a JPG, sentences without gaze.
 """
@@ -42,7 +42,7 @@ from gazex_bench.models.types import Capability, GazePrediction, GazeRequest, Pr
 from gazex_bench.tasks.base import AuxStage, ScoreOptions, ScoreResult, Task, TaskData, TaskSample, apply_limit
 from gazex_bench.tasks.common import dataset_folder, merge_counts, missing_image, progress, select_split
 
-from gazex_bench.tasks.gaze_conventions import GAZE_CONVENTIONS, TRAJECTORY_POINTS
+from gazex_bench.tasks.reflacx_gaze.conventions import GAZE_CONVENTIONS, TRAJECTORY_POINTS
 
 PRESET = "paper"
 
@@ -73,7 +73,7 @@ class ReflacxGazeTask(Task):
         """Read REFLACX, preprocess finding gaze, build finding and trajectory samples."""
         from gazex_bench.data.discover import discover
         from gazex_bench.data.reflacx import read_reflacx
-        from gazex_bench.tasks.gaze_labels import labeler_for
+        from gazex_bench.tasks.reflacx_gaze.labels import labeler_for
 
         rmap = self.task_args.get("radiologist_map")
         labeler = labeler_for(self.task_args.get("chexbert"))
@@ -98,13 +98,13 @@ class ReflacxGazeTask(Task):
 
     def aux_stages(self, data: TaskData) -> tuple[AuxStage, ...]:
         """Setting 1: the model's own report, then clusters for each of its sentences."""
-        from gazex_bench.tasks.gaze_setting1 import setting1_stages
+        from gazex_bench.tasks.reflacx_gaze.setting1 import setting1_stages
 
         return setting1_stages(data)
 
     def score(self, data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
         """Per-sample errors / correlations and the dataset-level analyses (see gaze_scoring)."""
-        from gazex_bench.tasks.gaze_scoring import score_gaze_task
+        from gazex_bench.tasks.reflacx_gaze.scoring import score_gaze_task
 
         return score_gaze_task(data, responses, options)
 

@@ -37,7 +37,7 @@ def _report_text(resp: Response | None) -> str | None:
 
 
 def _gaze_requests(images: Mapping[str, Any], groups: list[str], reports: Mapping[str, Response]) -> list[Any]:
-    from gazex_bench.tasks.gaze_labels import split_report
+    from gazex_bench.tasks.reflacx_gaze.labels import split_report
 
     out = []
     for g in groups:
@@ -102,8 +102,8 @@ def _bump(counts: dict[str, int], key: str, n: int = 1) -> None:
 def collect_setting1(data: TaskData) -> Setting1:
     """Build the model's generated findings from the stored aux responses (see module doc)."""
     from gazex_bench.gaze.inputs import ModelFinding
-    from gazex_bench.tasks.gaze_labels import labeler_for, split_report
-    from gazex_bench.tasks.gaze_scoring import six_tuples
+    from gazex_bench.tasks.reflacx_gaze.labels import labeler_for, split_report
+    from gazex_bench.tasks.reflacx_gaze.scoring import six_tuples
 
     labeler = labeler_for(data.extra.get("labeler"))  # the reference sentences' labeler
     out = Setting1()

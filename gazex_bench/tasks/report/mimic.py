@@ -7,7 +7,7 @@ from typing import Any
 
 from gazex_bench.metrics.registry import NLG_KEYS
 from gazex_bench.tasks.common import dataset_folder
-from gazex_bench.tasks.report_base import ReportTask, report_conventions
+from gazex_bench.tasks.report.base import ReportTask, report_conventions
 
 
 class MimicReportTask(ReportTask):

@@ -8,7 +8,7 @@
   CheXbert (:class:`gazex_bench.metrics.chexbert.ChexbertLabeler`) when
   ``ScoreOptions.chexbert_checkpoint`` is set (its folder must hold the BERT
   ``config.json`` + ``vocab.txt``). P/R/F1 under each convention of
-  :data:`~gazex_bench.tasks.report_base.CE_CONVENTIONS`, recomputed per resample from
+  :data:`~gazex_bench.tasks.report.base.CE_CONVENTIONS`, recomputed per resample from
   per-report counts (:meth:`ClinicalCounts.take`). The per-sample value stored in
   scores.jsonl is the report's own ``paper-pos`` (example-based) F1.
 """

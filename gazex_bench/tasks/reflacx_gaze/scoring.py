@@ -1,4 +1,4 @@
-"""Scoring of ``reflacx-gaze`` (conventions in :class:`~gazex_bench.tasks.reflacx_gaze.ReflacxGazeTask`).
+"""Scoring of ``reflacx-gaze`` (conventions in :class:`~gazex_bench.tasks.reflacx_gaze.task.ReflacxGazeTask`).
 
 Per finding sample (quarter-scale frame, normalised by the frame diagonal ``D``):
 
@@ -12,9 +12,9 @@ predicted trajectory (equal dwell per point, resampled to N points) and the refe
 
 Dataset level: :func:`gazex_bench.gaze.alignment.run_gaze_alignment` with the readers of
 the evaluated images and the model's setting-2 answers (``given``), setting-1 findings
-(``generated``, :mod:`gazex_bench.tasks.gaze_setting1`) and trajectories. Metrics and
-reference rows from its tables: :mod:`gazex_bench.tasks.gaze_metrics`; figure-input tables:
-:mod:`gazex_bench.tasks.gaze_tables`. All alignment tables are returned for ``runs/<id>/tables/``.
+(``generated``, :mod:`gazex_bench.tasks.reflacx_gaze.setting1`) and trajectories. Metrics and
+reference rows from its tables: :mod:`gazex_bench.tasks.reflacx_gaze.metrics`; figure-input tables:
+:mod:`gazex_bench.tasks.reflacx_gaze.tables`. All alignment tables are returned for ``runs/<id>/tables/``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import numpy as np
 from gazex_bench.models.types import GazePrediction, GazeRequest, Response
 from gazex_bench.tasks.aggregate import mean_with_ci
 from gazex_bench.tasks.base import MetricValue, ScoreOptions, ScoreResult, TaskData, TaskSample
-from gazex_bench.tasks.gaze_labels import LABELER
+from gazex_bench.tasks.reflacx_gaze.labels import LABELER
 
 MODEL_NAME = "model"
 
@@ -75,9 +75,9 @@ def six_tuples(pred: GazePrediction) -> tuple[tuple[float, ...], ...]:
 
 def score_gaze_task(data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
     """Per-sample values, their means with CIs, the alignment analyses, reference rows and figure tables."""
-    from gazex_bench.tasks.gaze_metrics import analysis_metrics, trajectory_reference_rows
-    from gazex_bench.tasks.gaze_setting1 import collect_setting1
-    from gazex_bench.tasks.gaze_tables import figure_tables
+    from gazex_bench.tasks.reflacx_gaze.metrics import analysis_metrics, trajectory_reference_rows
+    from gazex_bench.tasks.reflacx_gaze.setting1 import collect_setting1
+    from gazex_bench.tasks.reflacx_gaze.tables import figure_tables
 
     per: dict[str, dict[str, float]] = {}
     for s in data.samples:

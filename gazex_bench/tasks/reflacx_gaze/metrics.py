@@ -96,7 +96,7 @@ def trajectory_reference_rows(data: TaskData, responses: Mapping[str, Any], read
     the model trajectory of another image (seeded) vs the first reading.
     """
     from gazex_bench.gaze.trajectories import resample_trajectory, trajectory_pearson
-    from gazex_bench.tasks.gaze_scoring import _answer, _trajectory_values
+    from gazex_bench.tasks.reflacx_gaze.scoring import _answer, _trajectory_values
 
     by_img: dict[str, list[Any]] = {}
     for r in readers:

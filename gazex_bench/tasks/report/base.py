@@ -5,7 +5,7 @@ Metrics: BLEU-1..4, METEOR, ROUGE-L, CIDEr-D from :mod:`gazex_bench.metrics.repo
 clinical efficacy (CE) precision / recall / F1 from :mod:`gazex_bench.metrics.clinical`
 under ``paper-pos`` (primary CE), ``mic5-unc-pos`` and ``ex14-pos``, with labels from the
 rule-based CheXpert labeler — or CheXbert when ``--chexbert`` gives a checkpoint.
-See :mod:`gazex_bench.tasks.report_scoring` for the scoring code.
+See :mod:`gazex_bench.tasks.report.scoring` for the scoring code.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from gazex_bench.metrics.clinical import EMPTY_RULE
 from gazex_bench.metrics.registry import CE_CONVENTIONS, CE_MULTICLASS, NLG_KEYS, ce_key
 from gazex_bench.models.types import Capability, ReportRequest, Response
 from gazex_bench.tasks.base import ScoreOptions, ScoreResult, Task, TaskData, TaskSample
-from gazex_bench.tasks.report_scoring import corpus_functions, score_report_task
+from gazex_bench.tasks.report.scoring import corpus_functions, score_report_task
 from gazex_bench.tasks.common import merge_counts, missing_image, select_split, take_samples, train_records
 
 NLG_METRICS = NLG_KEYS
@@ -72,7 +72,7 @@ class ReportTask(Task):
                         merge_counts(result.skipped, dropped))
 
     def score(self, data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
-        """NLG + CE metrics with bootstrap CIs (see :mod:`gazex_bench.tasks.report_scoring`)."""
+        """NLG + CE metrics with bootstrap CIs (see :mod:`gazex_bench.tasks.report.scoring`)."""
         hyps = [_text(responses[s.sample_id]) for s in data.samples]
         refs = [str(s.reference) for s in data.samples]
         ids = [s.sample_id for s in data.samples]
