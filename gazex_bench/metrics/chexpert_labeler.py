@@ -12,13 +12,16 @@ Stages (mirroring the original):
    collapsed; sentences split at ``.``, ``!``, ``?`` (not inside decimals).
 2. **Extract** (``stages/extract.py``): mention phrases per observation, minus
    unmentions (:mod:`.chexpert_rules.phrases`).
-3. **Classify** (``stages/classify.py``): per mention, the first pass that fires
-   decides: pre-negation uncertainty → negation → post-negation uncertainty →
-   positive. Triggers and scopes in :mod:`.chexpert_rules.patterns` (scope = same
-   clause; backward triggers only across filler words). Examples: "no effusion or
-   pneumothorax" negates both; "cannot exclude pneumonia" is uncertain; "no new
-   consolidation" is uncertain (as CheXpert); "heart size is stable" makes
-   Cardiomegaly uncertain; "atelectasis or pneumonia" makes both uncertain.
+3. **Classify** (``stages/classify.py``, :mod:`.chexpert_rules.scope`): per mention,
+   the first pass that fires decides: hypothetical (dropped) → pre-negation
+   uncertainty → heart / mediastinum structure words (normal statement 0, stable
+   -1, no predicate dropped) → negation → post-negation uncertainty → positive.
+   Triggers in :mod:`.chexpert_rules.patterns`; scope = the clause, a negated list
+   closed by or/nor counting as one clause; backward triggers only across filler
+   words. Examples: "no focal consolidation, large effusion or pneumothorax" negates
+   all three; "cannot exclude pneumonia" and "no new consolidation" are uncertain
+   (as CheXpert); "heart size is stable" makes Cardiomegaly uncertain, "within normal
+   limits for size and contour" negative; "atelectasis versus scarring" is uncertain.
 4. **Aggregate** (``stages/aggregate.py``), exactly: one label per observation;
    conflicts {0,-1} → -1 (checked first, so {0,-1,1} → -1 as in the original),
    {0,1} → 1, {-1,1} → 1; a positive/uncertain ``chf``/``heart failure`` adds
@@ -47,6 +50,10 @@ LABELER_VERSION = "2.0"
 LABELER_METADATA: dict[str, str] = {
     "labeler": "gazex-rules (CheXpert-labeler approximation)",
     "version": LABELER_VERSION,
+    "rules": "CheXpert mention/unmention lists; hypothetical, pre-negation uncertainty, negation, "
+    "post-negation uncertainty over clause scopes; normal statements about heart/mediastinum negative; "
+    "CheXpert aggregation (No Finding only without positive/uncertain non-device mentions)",
+    "evaluation": "docs/labeler.md (hand-labelled IU X-ray sentences; Open-i MeSH comparison)",
 }
 
 __all__ = [

@@ -1,7 +1,7 @@
 """gazex-rules 2.0 on real report text (issue #18): IU X-ray sentences and the Open-i MeSH codes.
 
 Fixtures (source, licence, labelling guide: tests/fixtures/labeler/README.md):
-* ``iu_sentences_dev.tsv`` / ``iu_sentences_heldout.tsv``: 623 IU report sentences labelled by hand
+* ``iu_sentences_dev.tsv`` / ``iu_sentences_heldout.tsv``: 885 IU report sentences labelled by hand
   for the 14 CheXpert observations; the rules were tuned on dev only.
 * ``iu_reports_mesh.tsv.gz``: the 3,337 IU reports with findings and their MeSH "Problems".
 Run with ``-rP`` to see the per-class tables.
