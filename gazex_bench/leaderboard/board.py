@@ -119,7 +119,8 @@ def _entry_rows(root: Path) -> dict[str, list[LeaderboardRow]]:
         e = read_json(path)
         check_entry(path, e)
         try:
-            metrics = {metric_slug(k): MetricValue(v.get("value"), v.get("ci_low"), v.get("ci_high"))
+            metrics = {metric_slug(k): MetricValue(v.get("value"), v.get("ci_low"), v.get("ci_high"),
+                                                   v.get("n") if isinstance(v.get("n"), int) else None)
                        for k, v in e["metrics"].items()}
             conv = "; ".join(f"{k}: {v}" for k, v in sorted(e.get("conventions", {}).items()))
             data = e.get("data") if e.get("data") in DATA_KINDS else "real"

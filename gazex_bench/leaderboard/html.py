@@ -82,13 +82,15 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _cell(value: float | None, low: float | None, high: float | None) -> str:
+def _cell(value: float | None, low: float | None, high: float | None, n: int | None = None,
+          row_n: int | None = None) -> str:
     if value is None:
         return '<td data-v="">&ndash;</td>'
     ci = ""
     if low is not None and high is not None:
         ci = f' <span class="ci">[{low:.3f}, {high:.3f}]</span>'
-    return f'<td data-v="{value!r}">{value:.3f}{ci}</td>'
+    own = f' <span class="ci">(n={n})</span>' if n is not None and n != row_n else ""
+    return f'<td data-v="{value!r}">{value:.3f}{ci}{own}</td>'
 
 
 def _table(board: TaskBoard, rows: Sequence[LeaderboardRow]) -> str:
@@ -108,7 +110,7 @@ def _table(board: TaskBoard, rows: Sequence[LeaderboardRow]) -> str:
         out.append(f'<td data-v="{_e(row.n if row.n is not None else "")}">{_e(row.n if row.n is not None else "–")}</td>')
         for slug in board.metric_slugs:
             m = row.metrics.get(slug)
-            out.append(_cell(m.value, m.ci_low, m.ci_high) if m else '<td data-v="">&ndash;</td>')
+            out.append(_cell(m.value, m.ci_low, m.ci_high, m.n, row.n) if m else '<td data-v="">&ndash;</td>')
         out.append(f'<td class="t" data-v="{_e(row.source)}">{_e(row.source)}</td>')
         out.append(f'<td class="t" data-v="{_e(row.date)}">{_e(row.date)}</td></tr>')
     out.append("</tbody></table>")
@@ -121,7 +123,9 @@ def render_page(boards: Sequence[TaskBoard], *, title: str = "GazeX Bench leader
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
-        "<p>Values are corpus metrics with 95 % seeded bootstrap CIs in brackets. Rows of kind "
+        "<p>Values are corpus metrics with 95 % CIs in brackets (the method of each run's CI is in its "
+        "<code>run.json</code> and the task tables: percentile bootstrap over samples or images); "
+        "<code>(n=..)</code> marks a metric evaluated on a different number of samples than the row. Rows of kind "
         "<em>reported</em> are published numbers under their own conventions (not re-measured); "
         "compare them only where the convention matches. Click a column header to sort.</p>",
     ]

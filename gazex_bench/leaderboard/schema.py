@@ -61,6 +61,8 @@ class MetricValue:
     value: float | None
     ci_low: float | None = None
     ci_high: float | None = None
+    n: int | None = None
+    """The metric's own n (shown on the page where it differs from the row's n; not a CSV column)."""
 
 
 @dataclass(frozen=True)

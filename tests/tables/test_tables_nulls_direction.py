@@ -71,7 +71,8 @@ def _gaze_record(root: Path, run_id: str, adapter: str, error: float, label: str
            "model": {"adapter": adapter, "args": {"label": label}},
            "dataset": {"n_evaluated": 5, "dropped": {}, "kind": "real"}, "primary_metric": "centroid_error",
            "metrics": {"centroid_error": {"value": error, "n": 5, "ci_low": error - 1, "ci_high": error + 1,
-                                          "ci_method": "percentile-bootstrap"}}}
+                                          "ci_method": "percentile-bootstrap"},
+                       "cosine": {"value": 0.5, "n": 3, "ci_low": None, "ci_high": None, "ci_method": None}}}
     (d / "run.json").write_text(json.dumps(rec))
 
 
@@ -87,6 +88,7 @@ def test_lower_is_better_sorts_ascending_in_tables(gaze_runs: list, tmp_path: Pa
     md = (tmp_path / "t" / "reflacx-gaze.md").read_text()
     assert md.index("model-10") < md.index("model-20") < md.index("model-30")
     assert "lower is better" in md
+    assert "0.500 (n=3)" in md and "(n=5)" not in md
     tex = (tmp_path / "t" / "reflacx-gaze.tex").read_text()
     assert tex.index("model-10") < tex.index("model-20") < tex.index("model-30")
     models = [r["model"] for r in csv.DictReader((tmp_path / "t" / "reflacx-gaze.csv").open())]
@@ -106,3 +108,4 @@ def test_lower_is_better_sorts_ascending_on_the_leaderboard(gaze_runs: list, tmp
     page = (board / "index.html").read_text()
     assert page.index("model-10") < page.index("model-20") < page.index("model-30")
     assert 'data-hib="0"' in page  # the page's click-to-sort starts ascending on this column
+    assert "(n=3)" in page and "(n=5)" not in page  # a metric's own n only where it differs from the row's
