@@ -146,11 +146,12 @@ def build_figures(runs: Sequence[RunSummary], out_dir: Path, *, ablation_variant
         rep.skipped["fig3"] = why
     else:
         rep.written += fig3.render(tables["dwell"], tables["pearson"], tables["dwell_category"], tables["dispersion"], out_dir)
-    why = _need(tables, ("pairs", "icc", "cosine", "cosine_category"))
+    why = _need(tables, ("pairs", "icc", "cosine"))
     if why:
         rep.skipped["fig4"] = why
     else:
-        rep.written += fig4.render(tables["pairs"], tables["icc"], tables["cosine"], tables["cosine_category"], out_dir,
+        cat = tables.get("cosine_category", pd.DataFrame(columns=["category", "rater", "cosine", "ci_low", "ci_high"]))
+        rep.written += fig4.render(tables["pairs"], tables["icc"], tables["cosine"], cat, out_dir,
                                    palette=palette, model=str(tables["source"]["model"].iloc[0]))
     why = _need(tables, ("majority",))
     if why:

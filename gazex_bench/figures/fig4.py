@@ -71,6 +71,11 @@ def _matrix(ax, cosine: pd.DataFrame) -> None:
 
 
 def _per_category(ax, table: pd.DataFrame, palette: ModelPalette) -> None:
+    if table.empty:
+        ax.text(0.5, 0.5, "no per-disease similarities\n(no finding category shared by model and readers)",
+                ha="center", va="center", transform=ax.transAxes, fontsize=7, color="grey")
+        ax.set_title("(c) similarity per disease")
+        return
     cats = sorted(table["category"].unique())
     raters = sorted(dict.fromkeys(table["rater"]), key=lambda r: (r != "inter-radiologist", r))
     width = 0.8 / max(len(raters), 1)

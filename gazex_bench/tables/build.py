@@ -106,6 +106,9 @@ def missing_reason(r: RunSummary, metrics: Sequence[str]) -> str | None:
     """Why every shown metric of ``r`` is missing (None when some metric has a value)."""
     if any((r.metrics.get(m) or {}).get("value") is not None for m in metrics):
         return None
+    if r.kind == "reference":
+        defined = sorted(k for k, v in r.metrics.items() if (v or {}).get("value") is not None)
+        return f"this reference row defines only {', '.join(defined) or 'no metric'} (all columns in the CSV)"
     miss = r.metrics.get("missing_answer_rate") or {}
     if miss.get("value") is not None and miss.get("n"):
         return f"no parseable output: {round(miss['value'] * miss['n'])}/{miss['n']}"
@@ -160,7 +163,7 @@ def ci_methods_used(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[
             d = r.metrics.get(m) or {}
             if d.get("value") is None:
                 continue
-            method = re.sub(r";labeler=.*$", "", str(d.get("ci_method") or "none (no CI: n too small or not resampled)"))
+            method = re.sub(r";.*$", "", str(d.get("ci_method") or "none (no CI: n too small or not resampled)"))
             if metric_title(m) not in used.setdefault(method, []):
                 used[method].append(metric_title(m))
     return [f"{method}: {', '.join(titles)}" for method, titles in used.items()]

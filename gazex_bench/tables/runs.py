@@ -138,6 +138,8 @@ def expand_reference_rows(runs: Iterable[RunSummary]) -> list[RunSummary]:
     for r in runs:
         out.append(r)
         for name, metrics in (r.reference_rows or {}).items():
+            if name.startswith("shuffled") and r.kind == "baseline" and r.adapter != "oracle":
+                continue  # a baseline's shuffled null adds nothing a reader can use; the model rows keep theirs
             label = f"{name} null ({r.model})" if name.startswith("shuffled") else _REFERENCE_LABELS.get(name, name)
             if (r.task, label) in seen:
                 continue

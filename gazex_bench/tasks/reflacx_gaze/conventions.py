@@ -11,7 +11,8 @@ from __future__ import annotations
 TRAJECTORY_POINTS = 16
 """Points of the reference trajectory samples (and of the per-sample trajectory metrics)."""
 
-_ICC = "of DTW-aligned centroid sequences (pooled path steps; gaze/sequence_icc.py), CI: F-test"
+_ICC = ("of DTW-aligned centroid sequences (pooled path steps; gaze/sequence_icc.py), CI: percentile bootstrap "
+        "over images (F-test interval optional: AlignmentConfig.icc_ci)")
 _S1 = "setting 1 (model's own report sentences matched to reference findings by CheXpert category)"
 _S2 = "setting 2 (reference finding sentence given)"
 

@@ -26,7 +26,7 @@ class IuReportTask(ReportTask):
     name = "iu-report"
     title = "IU X-ray report generation (findings)"
     description = "IU X-ray findings generation, setting 1 (R2Gen test split)"
-    headline_metrics = (*NLG_KEYS, "ce_f1_paper_pos")
+    headline_metrics = (*NLG_KEYS, "ce_f1_paper_pos", "ce_f1_paper_pos_13")
     dataset = "iu"
     dataset_label = "iu-xray"
     default_split = "test"
@@ -46,6 +46,7 @@ class IuReportZeroShotTask(IuReportTask):
     name = "iu-report-zeroshot"
     title = "IU X-ray report generation, zero-shot (findings)"
     description = "IU X-ray findings generation, setting 2 (zero-shot, whole dataset)"
-    headline_metrics = ("ce_f1_paper_pos", "ce_f1_mic5_unc_pos", "ce_f1_ex14_pos", "bleu4", "rouge_l")
+    headline_metrics = ("ce_f1_paper_pos", "ce_f1_paper_pos_13", "ce_f1_mic5_unc_pos", "ce_f1_ex14_pos", "bleu4",
+                        "rouge_l")
     default_split = "all"
     primary_metric = "ce_f1_paper_pos"
