@@ -18,7 +18,7 @@ from typing import Any
 from gazex_bench.data._csv import Table, find_variant, read_table, read_text
 from gazex_bench.data.records import MS_CXR_CATEGORIES, GroundingPhrase, ReadResult, short_hash
 from gazex_bench.errors import DataFormatError
-from gazex_bench.io import FieldValueError, loads_json
+from gazex_bench.io import FieldValueError, is_finite_number, loads_json
 
 CSV_FILES: tuple[str, ...] = ("MS_CXR_Local_Alignment_v1.1.0.csv", "MS_CXR_Local_Alignment_v1.0.0.csv")
 JSON_FILES: tuple[str, ...] = ("MS_CXR_Local_Alignment_v1.1.0.json", "MS_CXR_Local_Alignment_v1.0.0.json")
@@ -181,10 +181,11 @@ def _add_coco_annotation(
     if category not in MS_CXR_CATEGORIES:
         raise err("category_id", f"unknown category {ann.get('category_id')!r} ({category!r})")
     bbox = ann.get("bbox")
-    if not (isinstance(bbox, list) and len(bbox) == 4 and all(isinstance(v, (int, float)) for v in bbox)):
+    if not (isinstance(bbox, list) and len(bbox) == 4 and all(is_finite_number(v) for v in bbox)):  # before float()
         raise err("bbox", f"bbox must be [x, y, w, h] numbers, got {bbox!r}")
     width, height = img.get("width"), img.get("height")
-    if not (isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0):
+    if not (is_finite_number(width) and is_finite_number(height) and isinstance(width, int) and isinstance(height, int)
+            and 0 < width < 2**31 and 0 < height < 2**31):
         raise err("width", f"image {img.get('id')!r} needs positive integer width/height")
     x, y, w, h = (float(v) for v in bbox)
     problem = box_problem(x, y, w, h, width, height)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 
+from gazex_bench.io import nonfinite_field
 from gazex_bench.models.types import (
     Capability,
     GazePrediction,
@@ -38,6 +39,7 @@ from gazex_bench.models.types import (
     PredictedCluster,
     Request,
     ScoredBox,
+    parsed_to_json,
 )
 
 _N = r"(-?\d+(?:\.\d+)?)"
@@ -128,6 +130,10 @@ def parse_output(capability: Capability, text: str, request: Request, *, coords:
         return parse_vqa(text)
     if capability is Capability.GROUNDING:
         assert isinstance(request, GroundingRequest)
-        return parse_grounding(text, request.image_size, coords or "norm1000")
-    assert isinstance(request, GazeRequest)
-    return parse_gaze(text, request, coords or "quarter")
+        parsed: Parsed | None = parse_grounding(text, request.image_size, coords or "norm1000")
+    else:
+        assert isinstance(request, GazeRequest)
+        parsed = parse_gaze(text, request, coords or "quarter")
+    # A number the text spells beyond the float range ("1000...0", 400 digits) parses as inf:
+    # such an answer is unparsable (scored as empty), never a non-finite box.
+    return None if nonfinite_field(parsed_to_json(parsed)) is not None else parsed

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from gazex_bench.errors import DataFormatError
-from gazex_bench.io import atomic_write_text, dumps_jsonl_line, naming_path, read_jsonl
+from gazex_bench.io import atomic_write_text, dumps_jsonl_line, is_finite_number, naming_path, read_jsonl
 from gazex_bench.models.types import (
     Capability,
     Request,
@@ -173,7 +173,7 @@ def record_from_json(
         response=response,
         prompt_sha256=str(obj.get("prompt_sha256", "")),
         gen_config_sha256=str(obj.get("gen_config_sha256", "")),
-        latency_s=float(latency) if isinstance(latency, (int, float)) else None,
+        latency_s=float(latency) if is_finite_number(latency) else None,  # range-checked before float()
     )
 
 

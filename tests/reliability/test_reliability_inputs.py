@@ -143,3 +143,19 @@ def test_metrics_grounding_huge_integer(tmp_path: Path, gb: Callable) -> None:
     pred.write_text('{"id": "a", "boxes": [[1, 1, 5, 5]]}\n')
     rc, _, err = gb("metrics", "grounding", "--pred", pred, "--ref", ref)
     one_error_line(rc, err, str(ref), "row 1", "field 'width'")
+
+
+def test_overflowing_number_in_model_text_is_unparsable(tiny_phantom: Path, tmp_path: Path, gb: Callable) -> None:
+    ids = _grounding_ids(tiny_phantom)
+    pred = tmp_path / "preds.jsonl"
+    lines = [{"sample_id": i, "output": "[10, 10, 50, 50]"} for i in ids]
+    lines[1]["output"] = "[1" + "0" * 400 + ", 1, 2, 3]"  # float() of these digits is inf
+    pred.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    out = tmp_path / "runs"
+    rc, _, err = gb("run", "--task", "ms-cxr-grounding", "--model", "predictions", "--model-arg", f"path={pred}",
+                    "--model-arg", "coords=pixel", "--data-root", tiny_phantom, "--split", "all", "--out", out,
+                    "--n-boot", "5", "--quiet")
+    assert rc == 0, err
+    (run,) = out.iterdir()
+    rows = {json.loads(x)["sample_id"]: json.loads(x) for x in (run / "predictions.jsonl").read_text().splitlines()}
+    assert rows[ids[1]]["parsed"] is None and rows[ids[1]]["error"] == "no parsable output"
