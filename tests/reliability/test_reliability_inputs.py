@@ -71,7 +71,7 @@ def test_metrics_on_no_sample_are_nan() -> None:
 
     res = score_reports({}, {}, meteor="none")
     assert all(math.isnan(v) for v in res.values.values())
-    ci = res.bootstrap(n_resamples=5, cider_df="resample")["CIDEr-D"]  # log(N) with N = 0 used to raise
+    ci = res.bootstrap(n_resamples=5, cider_df="resample")["cider_d"]  # log(N) with N = 0 used to raise
     assert math.isnan(ci.value) and ci.n == 0
 
 
