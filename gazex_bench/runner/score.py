@@ -100,10 +100,10 @@ def aux_path(run_dir: Path, stage: str) -> Path:
 
 
 def with_aux_responses(run_dir: Path, task: Task, data: TaskData) -> TaskData:
-    """Attach the aux stages' stored responses to ``data.extra``.
+    """Attach the aux stages' stored responses to ``data`` (:attr:`TaskData.aux_responses`).
 
-    ``extra["aux_responses"]``: stage → sample id → response (missing file = empty);
-    ``extra["aux_unavailable"]``: stage → reason, from ``predictions.<stage>.unavailable``.
+    ``aux_responses``: stage → sample id → response (missing file = empty);
+    ``aux_unavailable``: stage → reason, from ``predictions.<stage>.unavailable``.
     """
     if not task.aux_capabilities:
         return data
@@ -116,7 +116,7 @@ def with_aux_responses(run_dir: Path, task: Task, data: TaskData) -> TaskData:
             unavailable[stage] = marker.read_text(encoding="utf-8").strip()
         recs = load_predictions(path, cap) if path.is_file() else {}
         responses[stage] = {k: r.response for k, r in recs.items()}
-    return replace(data, extra={**data.extra, "aux_responses": responses, "aux_unavailable": unavailable})
+    return replace(data, aux_responses=responses, aux_unavailable=unavailable)
 
 
 def _clean(value: float) -> float | None:

@@ -57,8 +57,13 @@ class TaskData:
     """Items of the selected split in the source before any task-level drop."""
     dropped: Mapping[str, int]
     """Reason → items not evaluated (reader skips, missing images, ``beyond_limit``)."""
-    extra: Mapping[str, Any] = field(default_factory=dict)
-    """Task-specific context for scoring (e.g. radiologist gaze for reflacx-gaze)."""
+    context: Any = None
+    """Task-specific typed state for scoring, set by the task's ``load`` (e.g.
+    :class:`~gazex_bench.tasks.reflacx_gaze.context.GazeContext`); None for most tasks."""
+    aux_responses: Mapping[str, Mapping[str, Response]] = field(default_factory=dict)
+    """Aux stage → sample id → stored response (set by the runner before scoring; see :class:`AuxStage`)."""
+    aux_unavailable: Mapping[str, str] = field(default_factory=dict)
+    """Aux stage → why the adapter could not run it (``predictions.<stage>.unavailable``)."""
     problem_files: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Drop reason (``no_image``, ``bad_image``) → file → what is wrong (run.json ``dataset.problem_files``)."""
 

@@ -29,9 +29,9 @@ def _first_category(labels: dict[str, float | None]) -> str | None:
 def test_reference_categories_come_from_chexbert(tiny_phantom: Path, tmp_path: Path) -> None:
     ckpt = chexbert_folder(tmp_path)
     data = get_task("reflacx-gaze", task_args={"chexbert": str(ckpt)}).load(tiny_phantom, split="all", limit=None)
-    assert data.extra["labeler_name"] == "chexbert (chexbert.pth)"
+    assert data.context.labeler_name == "chexbert (chexbert.pth)"
     direct = ChexbertLabeler(ckpt, ckpt.parent)  # independent of the task's caching/batching
-    pairs = [(f.sentence, cat) for r in data.extra["readers"][:6] for f, cat in zip(r.findings, r.finding_categories)]
+    pairs = [(f.sentence, cat) for r in data.context.readers[:6] for f, cat in zip(r.findings, r.finding_categories)]
     assert pairs
     assert [cat for _, cat in pairs] == [_first_category(lab) for lab in direct.label_reports([s for s, _ in pairs])]
     assert any(cat != sentence_category(s) for s, cat in pairs)  # not the rule-based labels by accident

@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from gazex_bench.data.records import CHEXPERT_LABELS
+from gazex_bench.errors import UsageError
+from gazex_bench.metrics.chexbert import ChexbertLabeler
+from gazex_bench.metrics.chexpert_labeler import label_reports
 
 LABELER = "gazex-rules (rule-based CheXpert approximation)"
 NO_FINDING = "No Finding"
@@ -65,12 +68,8 @@ class SentenceLabeler:
 
     def _label(self, texts: list[str]) -> list[dict[str, float | None]]:
         if self.checkpoint is None:
-            from gazex_bench.metrics.chexpert_labeler import label_reports
-
             return label_reports(texts)
         if self._chexbert is None:
-            from gazex_bench.metrics.chexbert import ChexbertLabeler
-
             self._chexbert = ChexbertLabeler(self.checkpoint, self.checkpoint.parent)
         return self._chexbert.label_reports(texts)
 
@@ -86,8 +85,6 @@ def labeler_for(checkpoint: str | Path | None) -> SentenceLabeler:
     """
     path = None if checkpoint in (None, "") else Path(str(checkpoint)).expanduser().resolve()
     if path is not None and not path.is_file():
-        from gazex_bench.errors import UsageError
-
         raise UsageError(f"chexbert: checkpoint file not found: {path}")
     key = str(path)
     if key not in _LABELERS:

@@ -24,6 +24,8 @@ import pandas as pd
 
 from gazex_bench.tasks.aggregate import mean_with_ci
 from gazex_bench.tasks.base import MetricValue, ScoreOptions, TaskData
+from gazex_bench.tasks.reflacx_gaze.values import answer, trajectory_values
+from gazex_bench.gaze.trajectories import resample_trajectory, trajectory_pearson
 
 ROW_NAMES = {"inter_radiologist": "inter-radiologist", "center_bias": "center-bias"}
 SALIENCY = {"NSS": "nss", "CC": "cc", "AUC_Judd": "auc_judd"}
@@ -95,9 +97,6 @@ def trajectory_reference_rows(data: TaskData, responses: Mapping[str, Any], read
     inter-radiologist: every other reading of the image vs the first reading; shuffled:
     the model trajectory of another image (seeded) vs the first reading.
     """
-    from gazex_bench.gaze.trajectories import resample_trajectory, trajectory_pearson
-    from gazex_bench.tasks.reflacx_gaze.scoring import _answer, _trajectory_values
-
     by_img: dict[str, list[Any]] = {}
     for r in readers:
         by_img.setdefault(r.image_group, []).append(r)
@@ -117,14 +116,14 @@ def trajectory_reference_rows(data: TaskData, responses: Mapping[str, Any], read
     rows: Rows = {}
     if groups:
         rows["inter-radiologist"] = {f"trajectory_r_{a}": mean_with_ci(v, options, groups) for a, v in inter.items()}
-    preds = {s.sample_id: _answer(responses[s.sample_id]) for s in traj}
+    preds = {s.sample_id: answer(responses[s.sample_id]) for s in traj}
     rng = np.random.default_rng(options.seed)
     shuf: dict[str, list[float]] = {"trajectory_r_x": [], "trajectory_r_y": []}
     for s in traj:
         donors = [t for t in traj if t.group != s.group and preds[t.sample_id] is not None]
         if not donors:
             continue
-        vals = _trajectory_values(s, preds[donors[int(rng.integers(len(donors)))].sample_id])
+        vals = trajectory_values(s, preds[donors[int(rng.integers(len(donors)))].sample_id])
         for k in shuf:
             shuf[k].append(vals[k])
     if shuf["trajectory_r_x"]:

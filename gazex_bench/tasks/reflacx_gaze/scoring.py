@@ -28,61 +28,24 @@ import numpy as np
 from gazex_bench.models.types import GazePrediction, GazeRequest, Response
 from gazex_bench.tasks.aggregate import mean_with_ci
 from gazex_bench.tasks.base import MetricValue, ScoreOptions, ScoreResult, TaskData, TaskSample
+from gazex_bench.tasks.reflacx_gaze.context import GazeContext
 from gazex_bench.tasks.reflacx_gaze.labels import LABELER
+from gazex_bench.tasks.reflacx_gaze.metrics import analysis_metrics, trajectory_reference_rows
+from gazex_bench.tasks.reflacx_gaze.setting1 import collect_setting1
+from gazex_bench.tasks.reflacx_gaze.tables import figure_tables
+from gazex_bench.tasks.reflacx_gaze.values import answer, finding_values, six_tuples, trajectory_values
+from gazex_bench.gaze.alignment import AlignmentConfig, run_gaze_alignment
+from gazex_bench.gaze.inputs import ModelFinding, ModelImage
 
 MODEL_NAME = "model"
 
 
-def _diag(request: GazeRequest) -> float:
-    return math.hypot(request.image_size[0] / 4.0, request.image_size[1] / 4.0)
-
-
-def _answer(resp: Response) -> GazePrediction | None:
-    return resp.parsed if resp.error is None and isinstance(resp.parsed, GazePrediction) else None
-
-
-def _finding_values(s: TaskSample, pred: GazePrediction | None) -> dict[str, float]:
-    from gazex_bench.gaze.dtw import dtw_distance
-
-    assert isinstance(s.reference, GazePrediction) and isinstance(s.request, GazeRequest)
-    ref = np.array([c.centroid for c in s.reference.clusters], float)
-    if pred is None or not pred.clusters:
-        return {"centroid_error": math.nan, "dtw_error": math.nan, "missing_answer": 1.0}
-    got = np.array([c.centroid for c in pred.clusters], float)
-    d = _diag(s.request)
-    return {"centroid_error": float(np.linalg.norm(got.mean(0) - ref.mean(0)) / d),
-            "dtw_error": float(dtw_distance(got, ref) / d), "missing_answer": 0.0}
-
-
-def _trajectory_values(s: TaskSample, pred: GazePrediction | None) -> dict[str, float]:
-    from gazex_bench.gaze.trajectories import resample_trajectory, trajectory_pearson
-
-    assert isinstance(s.reference, GazePrediction)
-    ref = np.array(s.reference.points, float)
-    if pred is None or not pred.points:
-        return {"trajectory_r_x": math.nan, "trajectory_r_y": math.nan, "missing_answer": 1.0}
-    p = np.array(pred.points, float)
-    t = np.arange(len(p), dtype=float)
-    traj = resample_trajectory(t, t + 1.0, p[:, 0], p[:, 1], len(ref))
-    rx, ry = trajectory_pearson(traj, ref)
-    return {"trajectory_r_x": rx, "trajectory_r_y": ry, "missing_answer": 0.0}
-
-
-def six_tuples(pred: GazePrediction) -> tuple[tuple[float, ...], ...]:
-    """GazeX 6-tuples ``(xmin, ymin, xmax, ymax, cx, cy)`` of predicted clusters (box = centroid if absent)."""
-    return tuple((*(c.box or (*c.centroid, *c.centroid)), *c.centroid) for c in pred.clusters)
-
-
 def score_gaze_task(data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
     """Per-sample values, their means with CIs, the alignment analyses, reference rows and figure tables."""
-    from gazex_bench.tasks.reflacx_gaze.metrics import analysis_metrics, trajectory_reference_rows
-    from gazex_bench.tasks.reflacx_gaze.setting1 import collect_setting1
-    from gazex_bench.tasks.reflacx_gaze.tables import figure_tables
-
     per: dict[str, dict[str, float]] = {}
     for s in data.samples:
-        pred = _answer(responses[s.sample_id])
-        fn = _finding_values if s.meta.get("kind") == "finding" else _trajectory_values
+        pred = answer(responses[s.sample_id])
+        fn = finding_values if s.meta.get("kind") == "finding" else trajectory_values
         per[s.sample_id] = fn(s, pred)
     metrics: dict[str, MetricValue] = {}
     groups = [s.group or s.sample_id for s in data.samples]
@@ -95,7 +58,7 @@ def score_gaze_task(data: TaskData, responses: Mapping[str, Response], options: 
     images = _model_images(data, responses, s1)
     readers = _readers(data, images)
     status = {} if s1.status is None else {"setting1": f"{s1.status} ({len(_image_groups(data))} images)"}
-    status["categories_labeler"] = str(data.extra.get("labeler_name", LABELER))  # finding/report categories
+    status["categories_labeler"] = str(_context(data).labeler_name or LABELER)  # finding/report categories
     if not readers:
         return ScoreResult(per, metrics, {}, {}, status)
     res = _run_alignment(readers, images, options)
@@ -107,7 +70,7 @@ def score_gaze_task(data: TaskData, responses: Mapping[str, Response], options: 
     if s1.status is None:
         status["setting1_counts"] = ", ".join(f"{k}={v}" for k, v in sorted(s1.counts.items()))
     tables = dict(res.tables)
-    tables.update(figure_tables(res.tables, readers, images, options, status, bool(data.extra.get("identities"))))
+    tables.update(figure_tables(res.tables, readers, images, options, status, _context(data).identities))
     return ScoreResult(per, metrics, tables, rows, status)
 
 
@@ -116,12 +79,10 @@ def _image_groups(data: TaskData) -> list[str]:
 
 
 def _model_images(data: TaskData, responses: Mapping[str, Response], s1: Any) -> list[Any]:
-    from gazex_bench.gaze.inputs import ModelFinding, ModelImage
-
     given: dict[str, list[Any]] = {g: [] for g in _image_groups(data)}
     trajectories: dict[str, np.ndarray] = {}
     for s in data.samples:
-        pred = _answer(responses[s.sample_id])
+        pred = answer(responses[s.sample_id])
         group = s.group or s.sample_id
         if pred is None:
             continue
@@ -137,11 +98,14 @@ def _model_images(data: TaskData, responses: Mapping[str, Response], s1: Any) ->
 
 def _readers(data: TaskData, images: list[Any]) -> list[Any]:
     wanted = {m.image_group for m in images}
-    return [r for r in data.extra.get("readers", []) if r.image_group in wanted]
+    return [r for r in _context(data).readers if r.image_group in wanted]
 
 
 def _run_alignment(readers: list[Any], images: list[Any], options: ScoreOptions) -> Any:
-    from gazex_bench.gaze.alignment import AlignmentConfig, run_gaze_alignment
-
     cfg = AlignmentConfig(seed=options.seed, run_saliency=True, n_boot=options.n_boot, ci_level=options.ci_level)
     return run_gaze_alignment(readers, images, config=cfg)
+
+
+def _context(data: TaskData) -> GazeContext:
+    """The reflacx-gaze state of ``data`` (an empty one for data built elsewhere, e.g. tests)."""
+    return data.context if isinstance(data.context, GazeContext) else GazeContext()

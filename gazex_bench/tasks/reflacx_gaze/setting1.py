@@ -20,14 +20,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gazex_bench.models.types import GazePrediction, GazeRequest, ReportRequest, Response
+from gazex_bench.gaze.inputs import ModelFinding
+from gazex_bench.models.types import Capability, GazePrediction, GazeRequest, ReportRequest, Response
 from gazex_bench.tasks.base import AuxStage, TaskData
+from gazex_bench.tasks.reflacx_gaze.context import GazeContext
+from gazex_bench.tasks.reflacx_gaze.labels import labeler_for, split_report
+from gazex_bench.tasks.reflacx_gaze.values import six_tuples
 
 REPORT, GAZE = "s1_report", "s1_gaze"
 
 
 def _groups(data: TaskData) -> list[str]:
-    return sorted({s.group for s in data.samples if s.group and s.group in data.extra.get("images", {})})
+    return sorted({s.group for s in data.samples if s.group and s.group in _context(data).images})
 
 
 def _report_text(resp: Response | None) -> str | None:
@@ -37,8 +41,6 @@ def _report_text(resp: Response | None) -> str | None:
 
 
 def _gaze_requests(images: Mapping[str, Any], groups: list[str], reports: Mapping[str, Response]) -> list[Any]:
-    from gazex_bench.tasks.reflacx_gaze.labels import split_report
-
     out = []
     for g in groups:
         text = _report_text(reports.get(f"{g}/{REPORT}"))
@@ -62,10 +64,10 @@ def _oracle(images: Mapping[str, Any], groups: list[str]) -> tuple[list[Any], li
 
 def setting1_stages(data: TaskData) -> tuple[AuxStage, ...]:
     """The two setting-1 stages for the evaluated images of ``data``."""
-    images = data.extra.get("images", {})
+    images = _context(data).images
     groups = _groups(data)
     report_refs, gaze_refs = _oracle(images, groups)
-    train_imgs = data.extra.get("train_images", {})
+    train_imgs = _context(data).train_images
     train = [(ReportRequest(f"{g}/{REPORT}", (i.image,)), " ".join(i.sentences))
              for g, i in sorted(train_imgs.items()) if i.sentences]
     reports = AuxStage(REPORT, _capability("report"),
@@ -77,9 +79,7 @@ def setting1_stages(data: TaskData) -> tuple[AuxStage, ...]:
     return (reports, gazes)
 
 
-def _capability(name: str) -> Any:
-    from gazex_bench.models.types import Capability
-
+def _capability(name: str) -> Capability:
     return Capability(name)
 
 
@@ -101,16 +101,12 @@ def _bump(counts: dict[str, int], key: str, n: int = 1) -> None:
 
 def collect_setting1(data: TaskData) -> Setting1:
     """Build the model's generated findings from the stored aux responses (see module doc)."""
-    from gazex_bench.gaze.inputs import ModelFinding
-    from gazex_bench.tasks.reflacx_gaze.labels import labeler_for, split_report
-    from gazex_bench.tasks.reflacx_gaze.scoring import six_tuples
-
-    labeler = labeler_for(data.extra.get("labeler"))  # the reference sentences' labeler
+    labeler = labeler_for(_context(data).labeler_checkpoint)  # the reference sentences' labeler
     out = Setting1()
-    aux = data.extra.get("aux_responses")
-    unavailable = data.extra.get("aux_unavailable", {})
+    aux = data.aux_responses
+    unavailable = data.aux_unavailable
     groups = _groups(data)
-    if aux is None or REPORT in unavailable or not aux.get(REPORT):
+    if REPORT in unavailable or not aux.get(REPORT):
         out.status = unavailable.get(REPORT) or "unavailable: setting-1 stages were not predicted"
         out.counts["images_unavailable"] = len(groups)
         return out
@@ -134,3 +130,7 @@ def collect_setting1(data: TaskData) -> Setting1:
         out.generated[g] = tuple(found)
     out.counts["images"] = len(groups)
     return out
+
+
+def _context(data: TaskData) -> GazeContext:
+    return data.context if isinstance(data.context, GazeContext) else GazeContext()

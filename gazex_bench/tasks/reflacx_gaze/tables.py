@@ -30,6 +30,8 @@ import pandas as pd
 from gazex_bench.gaze.inputs import IDENTITY_UNAVAILABLE
 from gazex_bench.tasks.aggregate import mean_with_ci
 from gazex_bench.tasks.base import ScoreOptions
+from gazex_bench.gaze.dtw import aligned_pairs
+from gazex_bench.gaze.sequence_icc import setting1_units, setting2_units
 
 MODEL = "model:model"
 
@@ -70,9 +72,6 @@ def _dispersion(readers: list[Any], n_bins: int, identities: bool) -> pd.DataFra
 
 
 def _pairs(readers: list[Any], images: list[Any]) -> pd.DataFrame:
-    from gazex_bench.gaze.dtw import aligned_pairs
-    from gazex_bench.gaze.sequence_icc import setting1_units, setting2_units
-
     per_img = {m.image_group: m for m in images}
     rows = []
     for setting, build in ((1, setting1_units), (2, setting2_units)):

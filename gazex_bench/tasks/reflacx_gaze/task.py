@@ -42,7 +42,19 @@ from gazex_bench.models.types import Capability, GazePrediction, GazeRequest, Pr
 from gazex_bench.tasks.base import AuxStage, ScoreOptions, ScoreResult, Task, TaskData, TaskSample, apply_limit
 from gazex_bench.tasks.common import dataset_folder, merge_counts, missing_image, progress, select_split
 
+from gazex_bench.tasks.reflacx_gaze.context import GazeContext, ImageInfo
 from gazex_bench.tasks.reflacx_gaze.conventions import GAZE_CONVENTIONS, TRAJECTORY_POINTS
+from gazex_bench.data.discover import discover
+from gazex_bench.data.mimic import mimic_jpg_path
+from gazex_bench.data.reflacx import read_reflacx
+from gazex_bench.errors import UsageError
+from gazex_bench.gaze.inputs import reader_from_reflacx
+from gazex_bench.gaze.preprocess import preprocess_reading
+from gazex_bench.gaze.trajectories import resample_trajectory
+from gazex_bench.gaze.types import QUARTER
+from gazex_bench.tasks.reflacx_gaze.labels import labeler_for
+from gazex_bench.tasks.reflacx_gaze.scoring import score_gaze_task
+from gazex_bench.tasks.reflacx_gaze.setting1 import setting1_stages
 
 PRESET = "paper"
 
@@ -71,10 +83,6 @@ class ReflacxGazeTask(Task):
 
     def load(self, data_root: Path, *, split: str | None, limit: int | None) -> TaskData:
         """Read REFLACX, preprocess finding gaze, build finding and trajectory samples."""
-        from gazex_bench.data.discover import discover
-        from gazex_bench.data.reflacx import read_reflacx
-        from gazex_bench.tasks.reflacx_gaze.labels import labeler_for
-
         rmap = self.task_args.get("radiologist_map")
         labeler = labeler_for(self.task_args.get("chexbert"))
         result = read_reflacx(dataset_folder(data_root, "reflacx"), radiologist_map=_map_path(rmap))
@@ -90,22 +98,19 @@ class ReflacxGazeTask(Task):
         kept = apply_limit(built.samples, limit, dropped)
         train_src = [r for r in result.records if r.split == "train"]
         train = _build(train_src[:200], jpg, {}, True, labeler)
-        extra = {"readers": built.readers, "keep": {s.sample_id for s in kept}, "images": built.images,
-                 "train_images": train.images, "identities": rmap is not None,
-                 "labeler": None if labeler.checkpoint is None else str(labeler.checkpoint), "labeler_name": labeler.name}
+        context = GazeContext(readers=tuple(built.readers), keep=frozenset(s.sample_id for s in kept),
+                              images=built.images, train_images=train.images, identities=rmap is not None,
+                              labeler_checkpoint=None if labeler.checkpoint is None else str(labeler.checkpoint),
+                              labeler_name=labeler.name)
         return TaskData(kept, tuple(train.samples), "reflacx", split, len(chosen),
-                        merge_counts(result.skipped, dropped), extra)
+                        merge_counts(result.skipped, dropped), context=context)
 
     def aux_stages(self, data: TaskData) -> tuple[AuxStage, ...]:
         """Setting 1: the model's own report, then clusters for each of its sentences."""
-        from gazex_bench.tasks.reflacx_gaze.setting1 import setting1_stages
-
         return setting1_stages(data)
 
     def score(self, data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
         """Per-sample errors / correlations and the dataset-level analyses (see gaze_scoring)."""
-        from gazex_bench.tasks.reflacx_gaze.scoring import score_gaze_task
-
         return score_gaze_task(data, responses, options)
 
 
@@ -118,8 +123,6 @@ def _phases(value: Any) -> set[int]:
     except ValueError:
         phases = set()
     if not phases or not phases <= {1, 2, 3}:
-        from gazex_bench.errors import UsageError
-
         raise UsageError(f"phases must be a comma-separated subset of 1,2,3, got {value!r}")
     return phases
 
@@ -129,23 +132,8 @@ def _map_path(value: Any) -> Path | None:
         return None
     path = Path(str(value)).expanduser()
     if not path.is_file():
-        from gazex_bench.errors import UsageError
-
         raise UsageError(f"radiologist_map: file not found: {path}")
     return path
-
-
-@dataclass(frozen=True)
-class ImageInfo:
-    """One image of the task: its JPG, original size, and its first reading's sentences/gaze."""
-
-    image: Path
-    size: tuple[int, int]
-    """``(width, height)`` original pixels."""
-    sentences: tuple[str, ...]
-    """The first reading's sentences (GazeX form): the oracle's setting-1 report."""
-    gaze: tuple[GazePrediction | None, ...]
-    """The first reading's clusters (+ holistic) per sentence; None = no usable gaze."""
 
 
 @dataclass(frozen=True)
@@ -156,8 +144,6 @@ class _Built:
 
 
 def _image_path(jpg: Path | None, r: Any) -> Path | None:
-    from gazex_bench.data.mimic import mimic_jpg_path
-
     if jpg is None:
         return None
     return mimic_jpg_path(jpg, r.subject_id, r.study_id, r.dicom_id)
@@ -196,9 +182,6 @@ def _build(readings: Any, jpg: Path | None, dropped: dict[str, int], quiet: bool
 
 def _reading(r: Any, out: _Built, labeler: Any) -> list[Any]:
     """Preprocess one reading, label its sentences, append its ReaderGaze; returns its findings."""
-    from gazex_bench.gaze.inputs import reader_from_reflacx
-    from gazex_bench.gaze.preprocess import preprocess_reading
-
     findings = preprocess_reading(r, PRESET)
     text = r.transcription or " ".join(f.sentence for f in findings)
     labeler.categories_many([text, *(f.sentence for f in findings)])  # one batch per reading
@@ -227,9 +210,6 @@ def _finding_sample(r: Any, f: Any, image: Path, size: tuple[int, int]) -> TaskS
 
 
 def _trajectory_sample(group: str, r: Any, image: Path, size: tuple[int, int]) -> TaskSample:
-    from gazex_bench.gaze.trajectories import resample_trajectory
-    from gazex_bench.gaze.types import QUARTER
-
     fx = r.fixations
     traj = resample_trajectory(fx.t_start_s, fx.t_end_s, fx.x_px * QUARTER, fx.y_px * QUARTER, TRAJECTORY_POINTS)
     pts = tuple((float(x), float(y)) for x, y in traj)
