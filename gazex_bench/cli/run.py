@@ -52,8 +52,9 @@ def _register_run(subparsers: Any) -> None:
     p.add_argument("--out", type=Path, default=Path("runs"), help="parent of run directories")
     p.add_argument("--run-id", default=None, help="run directory name (default: deterministic hash)")
     p.add_argument("--seed", type=int, default=0, help="run seed (part of the run id)")
-    p.add_argument("--num-shards", default="1",
-                   help="split samples into N shards by id hash; 'auto' = $WORLD_SIZE (accelerate)")
+    p.add_argument("--num-shards", default="auto",
+                   help="split samples into N shards by id hash; 'auto' (default) = $WORLD_SIZE under "
+                        "accelerate/torchrun (rank 0 then merges and scores), else 1")
     p.add_argument("--shard-index", default=None,
                    help="this process's shard (default: $RANK with --num-shards auto, else 0)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from gazex_bench.models.registry import Registry, build_adapter_registry, create_adapter
+from gazex_bench.runner import distributed
 from gazex_bench.runner.data_root import resolve_data_root
 from gazex_bench.runner.loading import load_task_data
 from gazex_bench.runner.predict import PredictStats, Shard, allowed_failures, check_failures, predict
@@ -101,13 +102,21 @@ def run(
             task, data, lambda: create_adapter(req.model, adapters, **model_args), run_dir,
             shard=req.shard, quiet=req.quiet,
         )
-        if sharded:
-            shard_file = run_dir / req.shard.filename()  # type: ignore[union-attr]
-            check_failures(load_predictions(shard_file, task.capability), stats.n_total, req.max_failures, shard_file)
-            return RunOutcome(run_dir, stats, None)
-        record = score_run(run_dir, task, options=req.score, data=data, command=req.command,
-                           max_failures=req.max_failures)
-    return RunOutcome(run_dir, stats, record)
+        if not sharded:
+            record = score_run(run_dir, task, options=req.score, data=data, command=req.command,
+                               max_failures=req.max_failures)
+            return RunOutcome(run_dir, stats, record)
+    group = distributed.launched(req.shard)
+    if group:  # accelerate/torchrun: every shard done before anyone checks or merges
+        distributed.barrier()
+    shard_file = run_dir / req.shard.filename()  # type: ignore[union-attr]
+    check_failures(load_predictions(shard_file, task.capability), stats.n_total, req.max_failures, shard_file)
+    if group and req.shard.index == 0:  # type: ignore[union-attr]
+        with run_lock(run_dir, wait=True):
+            record = score_run(run_dir, task, options=req.score, data=data, command=req.command,
+                               max_failures=req.max_failures)
+        return RunOutcome(run_dir, stats, record)
+    return RunOutcome(run_dir, stats, None)
 
 
 def split_label(model_args: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
