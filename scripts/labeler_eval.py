@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from gazex_bench.data.records import CHEXPERT_LABELS
+from gazex_bench.errors import GazexError
 from gazex_bench.metrics.chexpert_rules.sentence_eval import exact_rate, read_sentences, score_sentences
 
 FIX = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
@@ -59,4 +60,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except (GazexError, OSError) as exc:  # one line, exit 2 (charter: bad input)
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)

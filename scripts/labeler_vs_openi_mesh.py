@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from gazex_bench.errors import GazexError
 from gazex_bench.metrics.chexpert_labeler import LABELER_VERSION, label_reports
 from gazex_bench.metrics.chexpert_rules.openi_mesh import compare_with_mesh, macro_f1, read_iu_mesh
 
@@ -37,4 +38,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except (GazexError, OSError) as exc:  # one line, exit 2 (charter: bad input)
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
