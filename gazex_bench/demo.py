@@ -3,18 +3,25 @@
 Stages (each printed with its elapsed time):
 
 1. write a ``small`` phantom (all five datasets, with truth);
-2. train the tiny GazeX, the no-gaze baseline and the three ablations with
-   ``gazex-train`` (run as a subprocess: the harness never imports ``gazex_model``);
-3. run every task for every trained model (through the ``gazex`` adapter, which
-   ``gazex_model`` registers via the ``gazex_bench.adapters`` entry point) and for the
-   reference adapters;
-4. paired comparisons of full GazeX against each variant (Fig 6);
-5. tables, figures, a leaderboard folder and its HTML page, and ``summary.md``.
+2. train the paper's two-stage protocol at tiny scale (:mod:`gazex_bench.demo_plan`): stage 1
+   (gaze pretraining) of GazeX, its three ablations and the gaze-boxes baseline; stage 2 (per-task
+   LoRA fine-tune, one budget for all) of every variant on every task it is scored on, the no-gaze
+   baseline from the bare backbone. One ``python -m gazex_model.protocol`` subprocess (the harness
+   never imports ``gazex_model``);
+3. run every task for every trained row (through the ``gazex`` adapter, which ``gazex_model``
+   registers via the ``gazex_bench.adapters`` entry point) and for the reference adapters;
+4. paired comparisons of full GazeX against each variant on MIMIC reports (fine-tuned against
+   fine-tuned at one budget, stage 1 against stage 1);
+5. tables (with ``tables/protocol.md``: regime, steps, parseable outputs, FVP-style answers to
+   report prompts, and whether each trained row beats its model-free nulls), figures, a
+   leaderboard folder and its HTML page, and ``summary.md``.
 
-Layout of ``--out`` (default ``reports/demo``): ``tables/``, ``figures/``,
-``leaderboards/``, ``runs/<run_id>/{run.json,tables/}`` (the small run records, kept
-for provenance) and ``summary.md``; heavy intermediates (data, checkpoints,
-predictions) go to ``--work`` (default ``<out>/work``, git-ignored).
+Layout of ``--out`` (default ``runs/demo``, git-ignored; refresh the committed copy with
+``--out reports/demo``): ``tables/``, ``figures/``, ``leaderboards/``, ``runs/<run_id>/{run.json,
+tables/}`` (the small run records) and ``summary.md``. Heavy intermediates (data, checkpoints,
+predictions) go to ``--work`` (default ``runs/demo/work`` whatever ``--out`` is, so refreshing
+``reports/demo`` after a default run reuses its models and predictions). Run ids depend on the
+models' content and the data, not on folders, so identical runs keep identical ids.
 """
 
 from __future__ import annotations
@@ -32,53 +39,39 @@ from pathlib import Path
 from typing import Any
 
 import gazex_bench
+from gazex_bench.demo_plan import ABLATION_LABELS, BASELINES, TASKS, VARIANTS, EvalJob, eval_jobs, training_jobs
 from gazex_bench.errors import UsageError
 
 log = logging.getLogger(__name__)
 
-VARIANTS: tuple[tuple[str, str], ...] = (
-    ("GazeX (tiny)", "tiny.yaml"),
-    ("No-gaze baseline (tiny)", "tiny-no-gaze.yaml"),
-    ("GazeX w/o FVP (tiny)", "tiny-no-fvp.yaml"),
-    ("GazeX w/o GTM (tiny)", "tiny-no-gtm.yaml"),
-    ("GazeX w/o SDA (tiny)", "tiny-no-sda.yaml"),
-)
-"""(display label, config file) of every model the demo trains; the first is the reference."""
-
-TASKS: tuple[str, ...] = ("mimic-report", "iu-report", "cxr-vqa", "ms-cxr-grounding", "reflacx-gaze")
-BASELINES: dict[str, tuple[str, ...]] = {
-    "mimic-report": ("oracle", "random", "nearest-report"),
-    "iu-report": ("oracle", "random", "nearest-report"),
-    "cxr-vqa": ("oracle", "random", "majority-answer"),
-    "ms-cxr-grounding": ("oracle", "random", "chest-box", "center-box"),
-    "reflacx-gaze": ("oracle", "random", "center-bias"),
-}
+DEFAULT_OUT = Path("runs/demo")
+DEFAULT_WORK = Path("runs/demo/work")
 
 
 @dataclass(frozen=True)
 class DemoPlan:
     """What the demo does; the defaults fit in < 10 minutes on 2 idle CPU cores."""
 
-    out: Path = Path("reports/demo")
+    out: Path = DEFAULT_OUT
     work: Path | None = None
     seed: int = 0
     phantom_size: str = "small"
-    steps: int = 200
-    """Training steps of the full GazeX and of the no-gaze baseline."""
-    ablation_steps: int = 100
-    """Training steps of each ablated variant (0 skips the ablations)."""
+    stage1_steps: int = 150
+    """Stage-1 (gaze pretraining) steps of every gaze variant."""
+    stage2_steps: int = 60
+    """Stage-2 (downstream LoRA) steps of every fine-tune."""
     limit: int | None = 16
     """Samples per task and model (None: the whole test split); ``reflacx-gaze`` evaluates all
     of phase 2 (GazeX's held-out multi-reader phase) instead."""
-    ablation_tasks: tuple[str, ...] = ("mimic-report", "reflacx-gaze")
-    """Tasks the ablated variants are evaluated on (all tasks for the first two models)."""
+    threads: int = 2
+    """torch threads per training (both cores)."""
     configs: Path | None = None
     quiet: bool = False
 
     @property
     def work_dir(self) -> Path:
         """Where data, checkpoints and predictions go."""
-        return self.work or self.out / "work"
+        return self.work or DEFAULT_WORK
 
 
 @dataclass
@@ -86,11 +79,13 @@ class DemoSummary:
     """What the demo produced."""
 
     stages: list[tuple[str, float]] = field(default_factory=list)
+    cpu_seconds: float = 0.0
     runs: list[Path] = field(default_factory=list)
     figures: list[Path] = field(default_factory=list)
     skipped_figures: dict[str, str] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    protocol_rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Stages:
@@ -140,22 +135,30 @@ def make_phantom(plan: DemoPlan) -> Path:
     return root
 
 
-def train_variant(plan: DemoPlan, data: Path, label: str, config: str, steps: int) -> Path:
-    """Train one variant with ``gazex-train`` in a subprocess; returns its run directory."""
-    out = plan.work_dir / "models" / Path(config).stem
-    if (out / "DONE").is_file() and json.loads((out / "DONE").read_text()).get("steps") == steps:
-        return out
-    shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "gazex_model.cli", "--config", str(find_configs(plan.configs) / config),
-           "--data-root", str(data), "--out", str(out), "--set", f"max_steps={steps}",
-           "--set", f"save_every={steps}", "--set", f"seed={plan.seed}"]
-    env = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "2")}
+def train_protocol(plan: DemoPlan, data: Path) -> Path:
+    """Train every stage of :mod:`gazex_bench.demo_plan` in one ``gazex_model.protocol`` subprocess.
+
+    Finished runs (``DONE`` matching their job) are kept, so a second demo reuses them.
+
+    Returns:
+        The ``models`` folder.
+
+    Raises:
+        UsageError: training failed (its last error line).
+    """
+    from gazex_bench.io import atomic_write_json
+
+    models = plan.work_dir / "models"
+    jobs = training_jobs(find_configs(plan.configs).resolve(), models.resolve(), plan.stage1_steps,
+                         plan.stage2_steps, plan.seed, plan.threads)
+    plan_file = atomic_write_json(models / "plan.json", jobs)
+    cmd = [sys.executable, "-m", "gazex_model.protocol", "--plan", str(plan_file), "--data-root", str(data.resolve())]
+    env = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", str(plan.threads))}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["(no output)"]
-        raise UsageError(f"training {label} ({config}) failed: {tail[0]}")
-    (out / "DONE").write_text(json.dumps({"steps": steps, "label": label}))
-    return out
+        tail = [ln for ln in (proc.stderr or proc.stdout).strip().splitlines() if ln.strip()][-1:] or ["(no output)"]
+        raise UsageError(f"training the protocol failed: {tail[0]}")
+    return models
 
 
 def _run(plan: DemoPlan, data: Path, task: str, model: str, args: dict[str, Any], label: str,
@@ -177,41 +180,53 @@ def _task_args(task: str, data: Path) -> dict[str, Any]:
     return {}
 
 
-def run_all(plan: DemoPlan, data: Path, models: Sequence[tuple[str, Path]], summary: DemoSummary) -> None:
-    """Every task for every trained model (ablations on ``plan.ablation_tasks``) and baseline."""
+def run_all(plan: DemoPlan, data: Path, models: Path, summary: DemoSummary) -> list[tuple[EvalJob, Path]]:
+    """Every trained row of :func:`~gazex_bench.demo_plan.eval_jobs` and every reference baseline."""
     try:  # model loading progress bars would drown the stage lines
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
     except ImportError:  # pragma: no cover - the model extra is not installed
         pass
-
+    scored: list[tuple[EvalJob, Path]] = []
+    trained = eval_jobs(models)
     for task in TASKS:
-        jobs = [(label, "gazex", {"path": str(path)}) for i, (label, path) in enumerate(models)
-                if i < 2 or task in plan.ablation_tasks]
-        jobs += [(b, b, {}) for b in BASELINES[task]]
-        for label, adapter, args in jobs:
+        jobs: list[tuple[str, str, dict[str, Any], EvalJob | None]] = [
+            (j.label, "gazex", {"path": str(j.model_dir)}, j) for j in trained if j.task == task]
+        jobs += [(b, b, {}, None) for b in BASELINES[task]]
+        for label, adapter, args, job in jobs:
             try:
-                summary.runs.append(_run(plan, data, task, adapter, args, label, _task_args(task, data)))
+                run_dir = _run(plan, data, task, adapter, args, label, _task_args(task, data))
             except Exception as exc:  # noqa: BLE001 - one failed run must not hide the others
                 summary.failures.append(f"{task} x {label}: {exc}")
                 log.warning("run failed: %s x %s: %s", task, label, exc)
+                continue
+            summary.runs.append(run_dir)
+            if job is not None:
+                scored.append((job, run_dir))
+    return scored
 
 
 def compare_variants(plan: DemoPlan, summary: DemoSummary) -> None:
-    """Paired comparison of the full GazeX (first variant) with each other variant on mimic-report."""
+    """Paired comparisons on mimic-report: full GazeX against every other trained row of the same regime."""
     from gazex_bench.io import atomic_write_json
     from gazex_bench.runner.compare import compare_runs
     from gazex_bench.tables.runs import load_run
 
-    report_runs = [load_run(p) for p in summary.runs if (p / "run.json").is_file()]
-    report_runs = [r for r in report_runs if r.task == "mimic-report" and r.adapter == "gazex"]
-    ref = [r for r in report_runs if r.model == VARIANTS[0][0]]
-    for other in report_runs:
-        if ref and other.model != ref[0].model:
-            rec = compare_runs(ref[0].run_dir, other.run_dir)
-            atomic_write_json(plan.work_dir / "runs" / "compare" / f"{ref[0].run_id}__{other.run_id}.json", rec)
-
+    runs = [load_run(p) for p in summary.runs if (p / "run.json").is_file()]
+    runs = [r for r in runs if r.task == "mimic-report" and r.adapter == "gazex"]
+    gazex = VARIANTS[0].label
+    for ref in (r for r in runs if r.model.startswith(gazex)):
+        regime = (ref.raw.get("training") or {}).get("regime")
+        for other in runs:
+            if other.model.startswith(gazex) or (other.raw.get("training") or {}).get("regime") != regime:
+                continue
+            try:
+                rec = compare_runs(ref.run_dir, other.run_dir)
+            except UsageError as exc:  # e.g. different budgets: reported, not forced
+                summary.failures.append(f"compare {ref.model} vs {other.model}: {exc}")
+                continue
+            atomic_write_json(plan.work_dir / "runs" / "compare" / f"{ref.run_id}__{other.run_id}.json", rec)
 
 
 def publish(plan: DemoPlan, summary: DemoSummary) -> None:
@@ -234,7 +249,7 @@ def publish(plan: DemoPlan, summary: DemoSummary) -> None:
     for sub in ("tables", "figures", "leaderboards"):
         shutil.rmtree(plan.out / sub, ignore_errors=True)
     write_tables(runs, plan.out / "tables")
-    report = build_figures(runs, plan.out / "figures", ablation_variants=[v[0] for v in VARIANTS])
+    report = build_figures(runs, plan.out / "figures", ablation_variants=list(ABLATION_LABELS))
     summary.figures, summary.skipped_figures = report.written, report.skipped
     board = plan.out / "leaderboards"
     for run in runs:
@@ -247,15 +262,32 @@ def publish(plan: DemoPlan, summary: DemoSummary) -> None:
     build(board, figures=figs)
 
 
+def write_protocol_table(plan: DemoPlan, scored: Sequence[tuple[EvalJob, Path]], summary: DemoSummary) -> None:
+    """``tables/protocol.md`` + ``protocol.json``: regime, parseable outputs, FVP answers, nulls, budgets."""
+    from gazex_bench.demo_checks import problems, protocol_rows, write_protocol
+
+    trained = {p for _, p in scored}
+    baselines = [p for p in summary.runs if p not in trained and (p / "run.json").is_file()]
+    summary.protocol_rows = protocol_rows([(j, p) for j, p in scored if (p / "run.json").is_file()], baselines)
+    write_protocol(summary.protocol_rows, plan.out / "tables")
+    summary.failures += [f"protocol check: {p}" for p in problems(summary.protocol_rows)]
+
+
 def write_summary(plan: DemoPlan, summary: DemoSummary) -> Path:
-    """``summary.md``: stage times, where everything is, failures."""
+    """``summary.md``: stage times (wall and CPU), the protocol, where everything is, failures."""
     from gazex_bench.io import atomic_write_text
 
-    lines = ["# GazeX Bench demo", "", f"Total: {summary.seconds:.0f} s on {os.cpu_count()} CPU cores.", "",
+    lines = ["# GazeX Bench demo", "",
+             f"Total: {summary.seconds:.0f} s wall, {summary.cpu_seconds:.0f} s CPU (this process and its "
+             f"children, user + system) on {os.cpu_count()} CPU cores.", "",
+             f"Protocol (tiny scale, `gazex_bench/demo_plan.py`): stage 1 = {plan.stage1_steps} steps of gaze "
+             f"pretraining for every gaze variant; stage 2 = {plan.stage2_steps} LoRA steps per task for every "
+             "variant (the no-gaze baseline from the bare backbone); zero-shot rows = stage-1 checkpoints. "
+             "Each row's regime: `tables/protocol.md` and the regime column of every table.", "",
              "| stage | seconds |", "|---|---|"]
     lines += [f"| {name} | {sec:.0f} |" for name, sec in summary.stages]
     lines += ["", f"- runs: {len(summary.runs)} (records in `runs/`)", "- tables: `tables/tables.md`",
-              "- figures: `figures/`", "- leaderboard: `leaderboards/index.html`"]
+              "- protocol: `tables/protocol.md`", "- figures: `figures/`", "- leaderboard: `leaderboards/index.html`"]
     for name, why in summary.skipped_figures.items():
         lines.append(f"- figure {name} skipped: {why}")
     for f in summary.failures:
@@ -263,20 +295,26 @@ def write_summary(plan: DemoPlan, summary: DemoSummary) -> Path:
     return atomic_write_text(plan.out / "summary.md", "\n".join(lines) + "\n")
 
 
+def _cpu_seconds() -> float:
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run_demo(plan: DemoPlan) -> DemoSummary:
     """Run the whole demo; returns the summary (also written to ``<out>/summary.md``)."""
     summary = DemoSummary()
     stages = _Stages(summary, plan.quiet)
-    t0 = time.monotonic()
+    t0, cpu0 = time.monotonic(), _cpu_seconds()
     data = stages.run("phantom (small)", lambda: make_phantom(plan))
-    models: list[tuple[str, Path]] = []
-    for i, (label, config) in enumerate(VARIANTS):
-        steps = plan.steps if i < 2 else plan.ablation_steps
-        if steps > 0:
-            models.append((label, stages.run(f"train {label}", lambda: train_variant(plan, data, label, config, steps))))
-    stages.run("evaluate every task", lambda: run_all(plan, data, models, summary))
+    n1, n2 = sum(v.stage1 is not None for v in VARIANTS), sum(len(v.finetunes) for v in VARIANTS)
+    models = stages.run(f"train stage 1 ({n1} gaze variants) + stage 2 ({n2} fine-tunes)",
+                        lambda: train_protocol(plan, data))
+    scored = stages.run("evaluate every task", lambda: run_all(plan, data, models, summary))
     stages.run("paired comparisons", lambda: compare_variants(plan, summary))
     stages.run("tables, figures, leaderboards", lambda: publish(plan, summary))
-    summary.seconds = time.monotonic() - t0
+    write_protocol_table(plan, scored, summary)
+    summary.seconds, summary.cpu_seconds = time.monotonic() - t0, _cpu_seconds() - cpu0
     write_summary(plan, summary)
     return summary

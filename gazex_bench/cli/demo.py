@@ -9,11 +9,13 @@ from pathlib import Path
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``demo`` command."""
     p = sub.add_parser("demo", help="run the whole suite on the phantom (minutes, CPU)")
-    p.add_argument("--out", type=Path, default=Path("reports/demo"), help="where tables/figures/leaderboards go")
-    p.add_argument("--work", type=Path, default=None, help="data, checkpoints, predictions (default: OUT/work)")
+    p.add_argument("--out", type=Path, default=Path("runs/demo"),
+                   help="where tables/figures/leaderboards go (default runs/demo, git-ignored; "
+                        "--out reports/demo refreshes the committed copy)")
+    p.add_argument("--work", type=Path, default=None, help="data, checkpoints, predictions (default: runs/demo/work)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--steps", type=int, default=None, help="training steps of GazeX and the no-gaze baseline")
-    p.add_argument("--ablation-steps", type=int, default=None, help="steps per ablated variant (0: skip)")
+    p.add_argument("--stage1-steps", type=int, default=None, help="gaze-pretraining steps of every gaze variant")
+    p.add_argument("--stage2-steps", type=int, default=None, help="LoRA fine-tune steps of every variant and task")
     p.add_argument("--limit", type=int, default=None, help="samples per task and model")
     p.add_argument("--configs", type=Path, default=None, help="folder with tiny*.yaml (default: ./configs)")
     p.add_argument("--quiet", action="store_true")
@@ -26,7 +28,7 @@ def _demo(args: argparse.Namespace) -> int:
     from gazex_bench.demo import DemoPlan, run_demo
 
     plan = DemoPlan(out=args.out, work=args.work, seed=args.seed, configs=args.configs, quiet=args.quiet)
-    overrides = {k: v for k, v in (("steps", args.steps), ("ablation_steps", args.ablation_steps),
+    overrides = {k: v for k, v in (("stage1_steps", args.stage1_steps), ("stage2_steps", args.stage2_steps),
                                    ("limit", args.limit)) if v is not None}
     plan = dataclasses.replace(plan, **overrides)
     summary = run_demo(plan)
@@ -34,6 +36,7 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"  tables:       {plan.out / 'tables' / 'tables.md'}")
     print(f"  figures:      {plan.out / 'figures'} ({len(summary.figures)} files)")
     print(f"  leaderboard:  {plan.out / 'leaderboards' / 'index.html'}")
+    print(f"  protocol:     {plan.out / 'tables' / 'protocol.md'}")
     print(f"  summary:      {plan.out / 'summary.md'}")
     for name, why in summary.skipped_figures.items():
         print(f"  skipped {name}: {why}")

@@ -1,0 +1,89 @@
+"""The demo's protocol plan (no training) and its protocol table checks on hand-written run records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from gazex_bench.demo_checks import budget_check, problems, protocol_rows, write_protocol
+from gazex_bench.demo_plan import (
+    FINETUNE_CONFIGS,
+    SCORED_AFTER,
+    STAGE1_SUFFIX,
+    VARIANTS,
+    EvalJob,
+    eval_jobs,
+    training_jobs,
+)
+
+CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+
+
+def _sets(job: dict) -> dict[str, str]:
+    return dict(s.split("=", 1) for s in job["set"])
+
+
+def test_every_variant_is_fine_tuned_on_every_task_it_is_scored_on(tmp_path: Path) -> None:
+    jobs = training_jobs(CONFIGS, tmp_path, 150, 60, 0, 2)
+    outs = {j["out"] for j in jobs}
+    for j in eval_jobs(tmp_path):
+        assert str(j.model_dir) in outs  # every scored row is trained by the plan
+        if j.finetune is None:  # a stage-1 row: labelled so, scored only where the paper has zero-shot rows
+            assert j.label.endswith(STAGE1_SUFFIX) and j.task in ("mimic-report", "reflacx-gaze")
+        else:
+            assert j.task in SCORED_AFTER[j.finetune]
+    gazex = {(j.task, j.finetune) for j in eval_jobs(tmp_path) if j.variant == "gazex"}
+    assert {("mimic-report", "report"), ("iu-report", "iu-report"), ("iu-report-zeroshot", "report"),
+            ("cxr-vqa", "vqa"), ("ms-cxr-grounding", "grounding"), ("reflacx-gaze", "gaze")} <= gazex
+
+
+def test_one_budget_per_stage_and_no_gaze_skips_stage_one(tmp_path: Path) -> None:
+    from gazex_model.config import load_config
+
+    jobs = training_jobs(CONFIGS, tmp_path, 150, 60, 0, 2)
+    stage1 = [j for j in jobs if "stage1" in j["out"]]
+    stage2 = [j for j in jobs if "stage2" in j["out"]]
+    assert len(stage1) == sum(v.stage1 is not None for v in VARIANTS) == 5
+    assert {_sets(j)["max_steps"] for j in stage1} == {"150"} and {_sets(j)["max_steps"] for j in stage2} == {"60"}
+    budgets = set()
+    for j in stage2:
+        cfg = load_config(j["config"], j["set"])
+        budgets.add((cfg.max_steps, cfg.batch_size, cfg.grad_accum, cfg.lr, cfg.scheduler, cfg.warmup_steps,
+                     cfg.method, cfg.lora.r, cfg.seed))
+        assert cfg.stage == 2 and Path(j["config"]).name in FINETUNE_CONFIGS.values()
+    assert len(budgets) == 1
+    no_gaze = [j for j in stage2 if "/no-gaze/" in j["out"]]
+    assert no_gaze and all(_sets(j)["model.init_from"] == "null" for j in no_gaze)
+    assert not any("/no-gaze/" in j["out"] for j in stage1)
+
+
+def _record(path: Path, task: str, adapter: str, value: float, n: int = 4, errors: int = 0,
+            regime: str | None = None, steps: int = 60, raws: tuple[str, ...] = ()) -> Path:
+    path.mkdir(parents=True)
+    training = None if regime is None else {"regime": regime, "label": f"{regime} ({steps} steps)",
+                                             "budget": {"steps": steps} if regime == "fine-tuned" else None}
+    rec = {"task": {"name": task}, "model": {"adapter": adapter}, "primary_metric": "m",
+           "metrics": {"m": {"value": value}}, "predictions": {"n": n, "n_errors": errors}, "training": training}
+    (path / "run.json").write_text(json.dumps(rec))
+    (path / "predictions.jsonl").write_text("".join(json.dumps({"raw": r}) + "\n" for r in raws))
+    return path
+
+
+def test_protocol_rows_parse_rate_fvp_outputs_nulls_and_budgets(tmp_path: Path) -> None:
+    job = EvalJob("mimic-report", "GazeX (tiny)", tmp_path / "m", "gazex", "report")
+    ok = _record(tmp_path / "a", "mimic-report", "gazex", 0.30, n=20, errors=1, regime="fine-tuned",
+                 raws=("heart normal .", "visual clues : [(1,2)(3,4)(2,3)] observation : [(1,2)(3,4)(2,3)]"))
+    bad = _record(tmp_path / "b", "mimic-report", "gazex", 0.10, n=20, errors=2, regime="fine-tuned", steps=80)
+    nulls = [_record(tmp_path / "r", "mimic-report", "random", 0.20), _record(tmp_path / "e", "mimic-report",
+                                                                                "empty-report", 0.05)]
+    rows = protocol_rows([(job, ok), (job, bad)], nulls)
+    assert rows[0]["parseable"] == 19 / 20 and rows[0]["fvp_style"] == 1 and rows[0]["not_above"] == []
+    assert rows[1]["parseable"] == 18 / 20 and rows[1]["not_above"] == ["random"]  # 0.10 <= random 0.20
+    assert budget_check(rows) == {"mimic-report": False}  # 60 vs 80 steps
+    found = problems(rows)
+    assert any("1 report prompts answered with FVP output" in p for p in found)
+    assert any("2/20 outputs unparseable" in p for p in found)  # 90 % < 95 %
+    assert not any("1/20 outputs unparseable" in p for p in found)  # 95 % is enough
+    assert any("do not share one downstream budget" in p for p in found)
+    md = write_protocol(rows, tmp_path / "t")[0].read_text()
+    assert "**not above** random" in md and "19/20 (95%)" in md and "share one downstream budget: no" in md
