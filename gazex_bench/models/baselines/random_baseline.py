@@ -32,6 +32,9 @@ from gazex_bench.models.types import (
 )
 
 
+_YES_NO = {"yes", "no"}
+
+
 class RandomAdapter(Baseline):
     """Seeded random answers (chance level)."""
 
@@ -72,9 +75,20 @@ class RandomAdapter(Baseline):
         """A random candidate answer per question."""
         out = []
         for r in requests:
-            pool = sorted(self._answers.get(r.question.strip().lower()) or self._all_answers or ["yes", "no"])
+            pool = self._pool(r.question)
             out.append(text_response(r.sample_id, pool[self._rng(r.sample_id).integers(len(pool))]))
         return out
+
+    def _pool(self, question: str) -> list[str]:
+        """The candidates for ``question``: its training answers, both of yes/no for a yes/no question.
+
+        A yes/no question whose training answers happen to be all "yes" still gets a coin flip: the
+        baseline is chance level, not a per-question majority vote (that is ``majority-answer``).
+        """
+        seen = self._answers.get(question.strip().lower()) or self._all_answers or ["yes", "no"]
+        if {a.strip().lower() for a in seen} <= _YES_NO:
+            return sorted(_YES_NO)
+        return sorted(seen)
 
     def ground_phrases(self, requests: Sequence[GroundingRequest]) -> list[Response]:
         """One uniformly random box inside the image."""
