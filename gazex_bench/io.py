@@ -185,3 +185,32 @@ def is_finite_number(value: Any) -> bool:
     if isinstance(value, int):
         return -FLOAT_MAX <= value <= FLOAT_MAX
     return isinstance(value, float) and math.isfinite(value)
+
+
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+"""Leading characters that make spreadsheet programs evaluate a cell as a formula (OWASP CSV injection)."""
+
+
+def formula_safe(text: str) -> str:
+    """A text cell that no spreadsheet evaluates: a leading ``= + - @`` (or tab/CR) gets a ``'`` in front.
+
+    Numbers written as text (``"-0.25"``, ``"+1e-3"``) are left alone: they are data, not formulas.
+    :func:`formula_unquote` removes the quote again, so names round-trip exactly.
+    """
+    if not text.startswith(FORMULA_PREFIXES):
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
+
+
+def formula_unquote(text: str) -> str:
+    """Undo :func:`formula_safe` on a cell read back from a CSV the suite wrote."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES) else text
+
+
+def formula_safe_cell(value: Any) -> Any:
+    """:func:`formula_safe` for text cells; numbers and ``None`` pass through unchanged."""
+    return formula_safe(value) if isinstance(value, str) else value

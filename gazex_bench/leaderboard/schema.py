@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gazex_bench.errors import DataFormatError
-from gazex_bench.io import atomic_write_text
+from gazex_bench.io import atomic_write_text, formula_safe, formula_unquote
 
 FIXED_COLUMNS: tuple[str, ...] = (
     "model",
@@ -80,22 +80,6 @@ class LeaderboardRow:
     """Metric slug -> value; slugs come from :func:`metric_slug`."""
     data: str = "real"
     """``synthetic`` | ``real`` | ``published`` (see :data:`FIXED_COLUMNS`)."""
-
-
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-"""Leading characters that make spreadsheet programs evaluate a cell as a formula (OWASP CSV injection)."""
-
-
-def formula_safe(text: str) -> str:
-    """A text cell that no spreadsheet evaluates: a leading ``= + - @`` (or tab/CR) gets a ``'`` in front.
-
-    :func:`read_csv` removes that quote again, so names round-trip exactly.
-    """
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def _unquote(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES) else text
 
 
 def _fmt(value: float | int | None) -> str:
@@ -187,8 +171,8 @@ def _row_from_dict(path: Path, i: int, rec: Mapping[str, str], slugs: Sequence[s
     n_text = rec.get("n") or ""
     n = int(_parse_float(path, i, "n", n_text)) if n_text else None
     return LeaderboardRow(
-        model=_unquote(rec["model"]), run_id=_unquote(rec["run_id"]), kind=rec["kind"], n=n,
-        conventions=_unquote(rec["conventions"]), date=_unquote(rec["date"]), source=_unquote(rec["source"]),
+        model=formula_unquote(rec["model"]), run_id=formula_unquote(rec["run_id"]), kind=rec["kind"], n=n,
+        conventions=formula_unquote(rec["conventions"]), date=formula_unquote(rec["date"]), source=formula_unquote(rec["source"]),
         metrics=metrics,
         data=rec["data"] if rec.get("data") in DATA_KINDS else ("published" if rec["kind"] == "reported" else "real"),
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gazex_bench.errors import UsageError
-from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line, read_json
+from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line, formula_safe_cell, read_json
 from gazex_bench.runner.loading import load_task_data
 from gazex_bench.runner.predict import check_failures, merge_shards
 from gazex_bench.runner.records import PredictionRecord, check_ids, errors_by_reason, failures, load_predictions
@@ -76,7 +76,7 @@ def score_run(
     result = task.score(data, {k: r.response for k, r in preds.items()}, options)
     _write_scores(run_dir / SCORES, data, preds, result)
     for name, table in sorted(result.tables.items()):
-        atomic_write_text(run_dir / "tables" / f"{name}.csv", table.to_csv(index=False))
+        atomic_write_text(run_dir / "tables" / f"{name}.csv", table.map(formula_safe_cell).to_csv(index=False))
     record = build_run_record(run_dir, spec, task, data, all_preds, result, options, command)
     atomic_write_json(run_dir / RUN, record)
     return record

@@ -16,7 +16,7 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from gazex_bench.io import atomic_write_text
+from gazex_bench.io import atomic_write_text, formula_safe_cell
 from gazex_bench.tables.names import HEADLINE, higher_is_better, metric_title
 from gazex_bench.tables.nulls import SEP, add_null_differences, not_above_null
 from gazex_bench.tables.runs import RunSummary, expand_reference_rows
@@ -140,7 +140,7 @@ def to_csv(runs: Sequence[RunSummary], metrics: Sequence[str], extra: Sequence[s
             d = r.metrics.get(m) or {}
             cells += [d.get("value", ""), d.get("ci_low", ""), d.get("ci_high", ""), d.get("n", ""),
                       d.get("ci_method", "") if d.get("value") is not None else ""]
-        w.writerow(["" if c is None else c for c in cells])
+        w.writerow(["" if c is None else formula_safe_cell(c) for c in cells])
     return buf.getvalue()
 
 

@@ -130,3 +130,18 @@ def test_validate_huge_integer_in_a_box(tiny_phantom: Path, tmp_path: Path, gb: 
     (d / "predictions.jsonl").write_text("\n".join(lines) + "\n")
     rc, _, err = gb("leaderboard", "validate", d, "--data-root", tiny_phantom, "--root", tmp_path / "lb")
     one_error_line(rc, err, str(d / "predictions.jsonl"), "row 1", "field 'boxes[0]'")
+
+
+def test_formula_labels_are_quoted_in_tables_csv(tiny_phantom: Path, tmp_path: Path, gb: Callable) -> None:
+    """The same OWASP rule holds for every CSV the suite writes: `tables` and per-run tables."""
+    out = tmp_path / "runs"
+    rc, _, err = gb("run", "--task", "cxr-vqa", "--model", "random", "--model-arg", "label=@SUM(A1)",
+                    "--data-root", tiny_phantom, "--split", "all", "--limit", "5", "--out", out,
+                    "--n-boot", "5", "--quiet")
+    assert rc == 0, err
+    rc, _, err = gb("tables", "--runs", out, "--out", tmp_path / "tables")
+    assert rc == 0, err
+    for csv_path in [*(tmp_path / "tables").glob("*.csv"), *out.rglob("tables/*.csv")]:
+        text = csv_path.read_text()
+        assert "\n@" not in text and ",@" not in text, csv_path
+    assert "'@SUM(A1)" in (tmp_path / "tables" / "cxr-vqa.csv").read_text()
