@@ -21,7 +21,7 @@ from gazex_bench.phantom.styles import IMAGE_AREA_X0, PIXEL_PITCH_CM, REGION_WEI
 BoxInt = tuple[int, int, int, int]
 SURVEY_FIXATION_S = 0.8
 """Seconds of survey gaze per unit of ``survey_per_region`` x region weight."""
-SURVEY_TIME_SIGMA = 0.15
+SURVEY_TIME_SIGMA = 0.1
 """Lognormal sigma of the time spent at one stop."""
 
 
@@ -109,37 +109,44 @@ class GazeSimulator:
     def visit(self, box: BoxInt, name: str) -> None:
         """Survey one stop of the sweep until the reader's schedule says to move on.
 
-        The schedule advances by ``survey_per_region`` x weight x ``SURVEY_FIXATION_S`` x
+        The schedule advances by ``survey_per_region`` x weight x the reader's ``region_gain`` x ``SURVEY_FIXATION_S`` x
         lognormal(0, ``SURVEY_TIME_SIGMA``) seconds per stop; fixations (at least one) go on
         until the schedule time, so rounding to whole fixations does not accumulate along the
         sweep and readers' time shares per stop stay close. Each fixation's y follows the
-        elapsed share of the stop down the box (top to bottom), x is scattered.
+        elapsed share of the stop down the box (top to bottom); x is scattered around the box
+        centre, or drifts across the box with the reader's ``x_sweep`` habit (+1 towards image
+        right, -1 towards image left).
         """
-        seconds = self.style.survey_per_region * REGION_WEIGHT.get(name, 1.0) * SURVEY_FIXATION_S
+        gain = self.style.region_gain.get(name, 1.0)
+        seconds = self.style.survey_per_region * REGION_WEIGHT.get(name, 1.0) * gain * SURVEY_FIXATION_S
         t0 = self.tl.t
         self.schedule = max(self.schedule, t0 - self._period) + seconds * float(self.rng.lognormal(0.0, SURVEY_TIME_SIGMA))
         span = max(self.schedule - t0, 1e-3)
         x0, y0, x1, y1 = box
         band = (y1 - y0) * 0.3
+        sweep, half = self.style.x_sweep, (x1 - x0) * 0.5
         while True:
-            yk = y0 + (y1 - y0) * min(1.0, (self.tl.t - t0 + self._period / 2) / span)
-            self.fixate((x0, round(max(y0, yk - band)), x1, round(min(y1, yk + band))), name)
+            frac = min(1.0, (self.tl.t - t0 + self._period / 2) / span)
+            yk = y0 + (y1 - y0) * frac
+            xk = (x0 + x1) / 2 + sweep * (frac - 0.5) * (x1 - x0) * 0.6
+            sub = (round(max(x0, xk - half)), round(max(y0, yk - band)), round(min(x1, xk + half)), round(min(y1, yk + band)))
+            self.fixate(sub, name)
             if self.tl.t + self._period / 2 >= self.schedule:
                 break
 
     def attend(self, boxes: list[tuple[BoxInt, str]], seconds: float, zoom: BoxInt | None = None,
-               elsewhere: dict[str, BoxInt] | None = None) -> None:
+               compare: tuple[BoxInt, str] | None = None) -> None:
         """Fixate the targets in turn (an equal share of the time each) until ``seconds`` have passed.
 
-        With ``elsewhere`` given, ~12 % of fixations are comparison glances at one of those regions.
+        With ``compare`` given, a share ``style.compare_prob`` of the fixations are comparison
+        glances at that box (the mirror-image region of the other lung).
         """
         t_stop = self.tl.t + seconds
         for k, (box, name) in enumerate(boxes):
             t_k = self.tl.t + (t_stop - self.tl.t) / (len(boxes) - k)
             while self.tl.t < t_k:
-                if elsewhere and self.rng.random() < 0.12:
-                    other = str(self.rng.choice(list(elsewhere)))
-                    self.fixate(elsewhere[other], other, zoom)
+                if compare is not None and self.rng.random() < self.style.compare_prob:
+                    self.fixate(compare[0], compare[1], zoom)
                 else:
                     self.fixate(box, name, zoom)
 

@@ -86,8 +86,8 @@ def _mimic(root: Path, seed: int, studies: list[Study], images: bool, workers: i
 
 
 def _reflacx(root: Path, seed: int, spec: SizeSpec, studies: list[Study], workers: int, counts: dict[str, int],
-             gaze_signal: str) -> dict[str, TruthReading]:
-    keys = [replace(k, split=studies[k.study_index].split) for k in assign_readings(seed, spec)]
+             gaze_signal: str, phases: tuple[int, ...]) -> dict[str, TruthReading]:
+    keys = [replace(k, split=studies[k.study_index].split) for k in assign_readings(seed, spec) if k.phase in phases]
     results = _pmap(partial(_reading_job, seed, root, spec.gaze_hz, gaze_signal), keys, workers)
     meta: dict[int, list[list[object]]] = {}
     for key, (row, _, _) in zip(keys, results):
@@ -125,7 +125,7 @@ def _truth_samples(studies: list[Study], cases: list[Any]) -> dict[str, TruthSam
 
 def generate_phantom(out: str | Path, *, seed: int = 0, size: str = "small", images: bool = True,
                      parts: tuple[str, ...] = PARTS, workers: int | None = None,
-                     gaze_signal: str = "informative") -> PhantomSummary:
+                     gaze_signal: str = "informative", reflacx_phases: tuple[int, ...] = (1, 2, 3)) -> PhantomSummary:
     """Write the phantom datasets and their truth under ``out``.
 
     Args:
@@ -140,6 +140,8 @@ def generate_phantom(out: str | Path, *, seed: int = 0, size: str = "small", ima
             finding distribution independently of the image's findings (same route, durations and
             dwell statistics; no information on where findings are): the negative control for
             gaze-supervised training. Recorded in ``phantom_truth/truth.json`` (``gaze_signal``).
+        reflacx_phases: REFLACX phases to simulate (default all; e.g. ``(2,)`` writes only the
+            multi-reader phase, for calibration tests). Readings of a phase never depend on the others.
 
     Returns:
         Counts of what was written and seconds per stage.
@@ -160,7 +162,7 @@ def generate_phantom(out: str | Path, *, seed: int = 0, size: str = "small", ima
     secs["plan"] = time.perf_counter() - t
     stages: list[tuple[str, Callable[[], Any]]] = [
         ("mimic", lambda: _mimic(root, seed, studies, images, workers, counts)),
-        ("reflacx", lambda: _reflacx(root, seed, spec, studies, workers, counts, gaze_signal)),
+        ("reflacx", lambda: _reflacx(root, seed, spec, studies, workers, counts, gaze_signal, reflacx_phases)),
         ("iu", lambda: _iu(root, seed, spec, images, workers)),
         ("vqa", lambda: counts.__setitem__("vqa_rows", write_vqa(root, seed, studies))),
         ("ms-cxr", lambda: counts.__setitem__("ms_cxr_rows", write_mscxr(root, seed, studies))),

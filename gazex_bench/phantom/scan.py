@@ -1,15 +1,15 @@
-"""The systematic scan shared by the simulated radiologists, with dictation interleaved.
+"""The systematic scan of the simulated radiologists, with dictation interleaved.
 
-Every reader walks the same anatomical route (paper §3.1: readers' gaze trajectories on
+Every reader walks a similar anatomical route (paper §3.1: readers' gaze trajectories on
 one image correlate moderately): airway, then the lungs zone by zone from upper to lower
 (patient right then left at each level), the hila, heart and mediastinum, the
 hemidiaphragms and costophrenic angles, then the rest (spine, upper abdomen, shoulders).
 A statement is dictated at the stop that shows it: a finding at the region covering most
 of its box (cardiomegaly at the heart, edema after the second hilum), a normal statement
-once the last of its regions has been visited. Readers differ by small style-specific
-detours (:attr:`~gazex_bench.phantom.styles.RadStyle.survey_order`), a random swap of
-neighbouring stops per reading, skipped peripheral stops, and the ``salience`` style
-dictating a severe finding first. Region names are those of
+once the last of its regions has been visited. Readers differ by their persistent personal
+route (:attr:`~gazex_bench.phantom.styles.RadStyle.survey_order`); a reading may swap one pair
+of neighbouring stops (p = ``SWAP_PROB``) and skip peripheral stops; the ``salience`` style
+dictates a severe finding first. Region names are those of
 :func:`~gazex_bench.phantom.anatomy.regions`; boxes are original-image pixels.
 """
 
@@ -26,7 +26,7 @@ from gazex_bench.phantom.styles import RadStyle
 
 PERIPHERAL = frozenset({"spine", "upper_abdomen", "right_shoulder", "left_shoulder"})
 """Stops a reader may skip (thoroughness)."""
-SWAP_PROB = 0.3
+SWAP_PROB = 0.05
 """Probability that a reading swaps one pair of neighbouring stops of its route."""
 _SWAPPABLE = frozenset({"right_upper_lung", "left_upper_lung", "right_middle_lung", "left_middle_lung",
                         "right_lower_lung", "left_lower_lung", "right_hilum", "left_hilum", "heart", "mediastinum",

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 RADIOLOGISTS: tuple[str, ...] = ("rad1", "rad2", "rad3", "rad4", "rad5")
+PHANTOM_VERSION = 2
+"""Generator version: bumped when the same (seed, size) writes different data (cache keys include it).
+2: readers with personal habits (issue #15), balanced splits, 42-image multi-reader phase at ``small``."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,12 @@ SIZES: dict[str, SizeSpec] = {
     # seconds; for unit tests. 20 MIMIC studies and 6 IU cases so that every split of every task
     # can hold >= 2 samples (gazex_bench.phantom.splits) for any seed.
     "tiny": SizeSpec("tiny", 2, 1, 1, 1, 6, 11, 6, 50.0),
-    # the demo: a few hundred images, < 1 minute. 200 phase-3 images (40 before 2026-11-23) so the
+    # the demo: a few hundred images, < 1 minute. Phase 2 (held out, multi-reader): 42 images x 5
+    # radiologists, one reading discarded -> 41 images read by all five (the paper's study size).
+    # 200 phase-3 images (40 before 2026-11-23) so the
     # tiny GazeX has ~570 FVP training samples; with 201 it memorised instead of generalising
     # (reports/model/fvp_eval.md).
-    "small": SizeSpec("small", 4, 1, 3, 1, 200, 60, 40, 50.0),
+    "small": SizeSpec("small", 4, 1, 42, 1, 200, 60, 40, 50.0),
     # REFLACX counts of the paper: 59*5-10 = 285 and 50*5-10 = 240 kept readings,
     # 2,507 phase-3 readings -> 3,032 readings of 2,616 images. MIMIC-only studies and
     # IU samples are ~1/3 and ~1/5 of the real R2Gen test+val scale (documented choice).

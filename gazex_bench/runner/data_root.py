@@ -2,7 +2,7 @@
 
 Without ``--data-root`` the runner uses a *small* phantom generated on first use
 under ``$GAZEX_BENCH_CACHE`` (default ``~/.cache/gazex_bench``)/``phantom-small-seed0-<tag>``
-and reused afterwards; ``<tag>`` hashes the size's entity counts, so a phantom cached by an
+and reused afterwards; ``<tag>`` hashes the generator version and the size's entity counts, so a phantom cached by an
 older version with other counts is not silently reused. A root is recorded as ``phantom`` when it holds the
 phantom's ``phantom_truth/truth.json``, else as ``real``.
 """
@@ -44,10 +44,10 @@ def phantom_cache_root(size: str = DEFAULT_PHANTOM_SIZE, seed: int = DEFAULT_PHA
     """Cache directory of the generated phantom of ``size`` and ``seed`` (see module docstring)."""
     import hashlib
 
-    from gazex_bench.phantom.spec import SIZES
+    from gazex_bench.phantom.spec import PHANTOM_VERSION, SIZES
 
     spec = SIZES.get(size)
-    tag = hashlib.sha256(repr(spec).encode()).hexdigest()[:8]
+    tag = hashlib.sha256(repr((PHANTOM_VERSION, spec)).encode()).hexdigest()[:8]
     return cache_dir() / f"phantom-{size}-seed{seed}-{tag}"
 
 
