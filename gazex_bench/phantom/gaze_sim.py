@@ -138,17 +138,20 @@ class GazeSimulator:
                compare: tuple[BoxInt, str] | None = None) -> None:
         """Fixate the targets in turn (an equal share of the time each) until ``seconds`` have passed.
 
-        With ``compare`` given, a share ``style.compare_prob`` of the fixations are comparison
-        glances at that box (the mirror-image region of the other lung).
+        With ``compare`` given, after every third fixation on the target or later a fixation is a
+        comparison glance at that box (the mirror-image region of the other lung) with probability
+        ``style.compare_prob``, so at least three in four fixations stay on the target.
         """
-        t_stop = self.tl.t + seconds
+        t_stop, on_target = self.tl.t + seconds, 0
         for k, (box, name) in enumerate(boxes):
             t_k = self.tl.t + (t_stop - self.tl.t) / (len(boxes) - k)
             while self.tl.t < t_k:
-                if compare is not None and self.rng.random() < self.style.compare_prob:
+                if compare is not None and on_target >= 3 and self.rng.random() < self.style.compare_prob:
                     self.fixate(compare[0], compare[1], zoom)
+                    on_target = 0
                 else:
                     self.fixate(box, name, zoom)
+                    on_target += 1
 
     def speak(self, text: str, t0: float) -> tuple[tuple[str, float, float], ...]:
         """Word tokens with times (2 decimals) for ``text`` starting at ``t0``; '.'/',' are zero-length tokens."""
