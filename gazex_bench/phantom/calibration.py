@@ -75,14 +75,14 @@ def phase_readers(root: Path, phase: int = 2) -> list[Any]:
     """Readers of one REFLACX phase built like the task builds them, without needing the JPGs.
 
     Same reader (:func:`gazex_bench.data.reflacx.read_reflacx` with the phantom's radiologist
-    map), same preprocessing (:data:`gazex_bench.tasks.reflacx_gaze.PRESET`) and same
+    map), same preprocessing (:data:`gazex_bench.tasks.reflacx_gaze.task.PRESET`) and same
     :func:`gazex_bench.gaze.inputs.reader_from_reflacx`; sentence categories are left out (the
     case-level cosine and the trajectories do not use them). For tests on ``--no-images`` phantoms.
     """
     from gazex_bench.data.reflacx import read_reflacx
     from gazex_bench.gaze.inputs import reader_from_reflacx
     from gazex_bench.gaze.preprocess import preprocess_reading
-    from gazex_bench.tasks.reflacx_gaze import PRESET
+    from gazex_bench.tasks.reflacx_gaze.task import PRESET
 
     res = read_reflacx(Path(root) / "reflacx-xray-localization" / "1.0.0",
                        radiologist_map=Path(root) / "phantom_truth" / "radiologists.csv")
