@@ -88,3 +88,20 @@ def test_resaved_checkpoint_gets_a_new_run(family_dir: Path, tiny_phantom: Path,
     recs = [json.loads((r / "run.json").read_text()) for r in runs]
     assert recs[0]["model"]["identity"]["checkpoint"] != recs[1]["model"]["identity"]["checkpoint"]
     assert all(r["model"]["identity"]["dtype"] == "float32" for r in recs)
+
+
+def test_family_that_cannot_load_names_the_cause(tiny_phantom: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """SmolVLM here: the stock processor needs torchvision, its class needs ``num2words``: one line, both causes."""
+    import importlib.util
+
+    from tiny_families import build  # type: ignore[import-not-found]
+
+    if importlib.util.find_spec("torchvision") or importlib.util.find_spec("num2words"):
+        pytest.skip("SmolVLM's processor dependencies are installed here")
+    ckpt = build("smolvlm", tmp_path / "smolvlm")
+    capsys.readouterr()  # the build's progress bars
+    rc, err, _ = _run(tiny_phantom, tmp_path / "runs", capsys, f"path={ckpt}")
+    assert rc == 2 and len(err.strip().splitlines()) == 1, err
+    assert "SmolVLMProcessor cannot be loaded" in err and "Torchvision" in err and "num2words" in err
+    assert not list((tmp_path / "runs").rglob("run.json"))

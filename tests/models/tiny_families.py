@@ -213,6 +213,20 @@ def _idefics3() -> tuple[Any, Any, Any, str]:
     return cfg, tok, ip, IDEFICS3_TEMPLATE
 
 
+def _smolvlm() -> tuple[Any, Any, Any, str]:
+    from transformers import SmolVLMConfig
+    from transformers.models.smolvlm.image_processing_pil_smolvlm import SmolVLMImageProcessorPil
+
+    tok = _tokenizer("<|im_start|>", "<end_of_utterance>", "<pad>",
+                     ["<fake_token_around_image>", "<image>", "<end_of_utterance>", "<global-img>"], add_bos=False)
+    cfg = SmolVLMConfig(text_config=dict(model_type="llama", **_text(tok)),
+                        vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                                           num_attention_heads=2, image_size=32, patch_size=8),
+                        image_token_id=tok.convert_tokens_to_ids("<image>"), scale_factor=2)
+    ip = SmolVLMImageProcessorPil(size={"longest_edge": 64}, max_image_size={"longest_edge": 32})
+    return cfg, tok, ip, IDEFICS3_TEMPLATE.replace("<|begin_of_text|>", "<|im_start|>")
+
+
 def _paligemma() -> tuple[Any, Any, Any, None]:
     from transformers import PaliGemmaConfig
     from transformers.models.siglip.image_processing_pil_siglip import SiglipImageProcessorPil
@@ -263,10 +277,14 @@ def _mllama() -> tuple[Any, Any, Any, str]:
 PROCESSOR_CLASS = {
     "qwen2_vl": "Qwen2VLProcessor", "qwen2_5_vl": "Qwen2_5_VLProcessor", "qwen3_vl": "Qwen3VLProcessor",
     "llava": "LlavaProcessor", "llava_next": "LlavaNextProcessor", "llava_onevision": "LlavaOnevisionProcessor",
-    "idefics3": "Idefics3Processor", "paligemma": "PaliGemmaProcessor", "gemma3": "Gemma3Processor",
+    "idefics3": "Idefics3Processor", "smolvlm": "SmolVLMProcessor", "paligemma": "PaliGemmaProcessor", "gemma3": "Gemma3Processor",
     "mllama": "MllamaProcessor",
 }
 """Family (config ``model_type``) → the processor class a hub checkpoint names."""
+
+UNLOADABLE: dict[str, Callable[[], tuple[Any, Any, Any, str | None]]] = {"smolvlm": _smolvlm}
+"""Families that cannot load in this environment (SmolVLM: torchvision for the stock processor,
+``num2words`` for the processor class itself), for the one-line-reason test."""
 
 FAMILIES: dict[str, Callable[[], tuple[Any, Any, Any, str | None]]] = {
     "qwen2_vl": lambda: _qwen("qwen2_vl"), "qwen2_5_vl": lambda: _qwen("qwen2_5_vl"),
@@ -281,6 +299,7 @@ PROCESSOR_KWARGS: dict[str, dict[str, Any]] = {
     "llava_onevision": {"num_image_tokens": 16, "vision_feature_select_strategy": "full",
                         "vision_aspect_ratio": "anyres_max_9"},
     "idefics3": {"image_seq_len": 4},
+    "smolvlm": {"image_seq_len": 4},
     "gemma3": {"image_seq_length": 4},
 }
 """processor_config.json entries matching the tiny vision towers (token counts per image)."""
@@ -292,7 +311,7 @@ def build(family: str, out: Path) -> Path:
     from transformers import AutoModelForImageTextToText
 
     torch.manual_seed(0)
-    cfg, tok, ip, template = FAMILIES[family]()
+    cfg, tok, ip, template = {**FAMILIES, **UNLOADABLE}[family]()
     model = AutoModelForImageTextToText.from_config(cfg)
     gen = model.generation_config
     gen.eos_token_id = tok.convert_tokens_to_ids(tok.eos_token)
