@@ -68,7 +68,7 @@ def multireader_readers(root: Path, phases: str = "2") -> list[Any]:
     rmap = Path(root) / "phantom_truth" / "radiologists.csv"
     task = get_task("reflacx-gaze", task_args={"radiologist_map": str(rmap), "phases": phases})
     task.quiet = True
-    return list(task.load(Path(root), split=None, limit=None).extra["readers"])
+    return list(task.load(Path(root), split=None, limit=None).context.readers)
 
 
 def phase_readers(root: Path, phase: int = 2) -> list[Any]:

@@ -43,3 +43,15 @@ def test_small_best_pair_cosine(measures: dict[str, float]) -> None:
     assert measures["cosine_best_pair"] >= 0.90, measures
     # readers are similar but not clones: the best pair stands out from the mean
     assert measures["cosine_mean"] < measures["cosine_best_pair"] - 0.01, measures
+
+
+def test_task_path_readers_match(tiny_phantom) -> None:  # noqa: ANN001 - conftest fixture
+    """The report's path (the task's own load, with JPGs) and the test's path give the same readers."""
+    from gazex_bench.phantom.calibration import multireader_readers
+
+    via_task = {r.reading_id: r for r in multireader_readers(tiny_phantom.root, "1,2")}
+    direct = {r.reading_id: r for p in (1, 2) for r in phase_readers(tiny_phantom.root, p)}
+    assert via_task and set(via_task) == set(direct)
+    for rid, r in direct.items():
+        t = via_task[rid]
+        assert (r.x == t.x).all() and len(r.findings) == len(t.findings) and r.radiologist == t.radiologist
