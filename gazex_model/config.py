@@ -147,6 +147,12 @@ class DataSettings:
     """FVP target coordinates (:data:`gazex_model.prompts.COORD_FORMATS`): gazex (GazeX's int-cast quarter-scale px) |
     fixed3 (zero-padded to 3 digits, ours) | norm100 (2-digit 100 x 100 grid over the image, ours)."""
     """0 = all; else a seeded subsample per objective (fast smoke runs)."""
+    radiologist_map: str | None = None
+    """CSV ``reading_id,radiologist`` (the format of the gaze task's ``--task-arg radiologist_map``; a phantom
+    writes it to ``phantom_truth/radiologists.csv``). Needed by ``exclude_radiologists``."""
+    exclude_radiologists: str = ""
+    """Comma-separated radiologists whose readings are left out of *training* (held-out-reader training); the
+    test split is unchanged, so a model trained without a reader can be scored on that reader's test readings."""
 
 
 @dataclass(frozen=True)
@@ -213,6 +219,8 @@ class TrainConfig:
         self._validate_stage(where)
         if self.data.coord_format not in ("gazex", "fixed3", "norm100"):
             raise UsageError(f"{where}: data.coord_format must be gazex, fixed3 or norm100, got {self.data.coord_format!r}")
+        if self.data.exclude_radiologists.strip() and not self.data.radiologist_map:
+            raise UsageError(f"{where}: data.exclude_radiologists needs data.radiologist_map (CSV reading_id,radiologist)")
         starts = {k: getattr(self.objective_start, k) for k in OBJECTIVES}
         if any(not 0.0 <= v < 1.0 for v in starts.values()):
             raise UsageError(f"{where}: objective_start values must be fractions in [0, 1), got {starts}")

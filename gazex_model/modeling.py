@@ -87,19 +87,32 @@ def _apply_caps(proc: Any, cfg: TrainConfig) -> Any:
 
 def load_for_run(cfg: TrainConfig, base: Path, device_type: str) -> tuple[Any, Any]:
     """Load a backbone directory in the run's dtype with the run's image-size caps."""
-    # full fine-tuning keeps fp32 master weights (bf16 autocast on GPU); LoRA/inference load bf16 on GPU
-    dtype = resolve_dtype("float32" if cfg.model.dtype == "auto" and cfg.method == "full" else cfg.model.dtype, device_type)
-    model, proc = load_backbone(base, dtype=dtype, attn_implementation=cfg.model.attn_implementation)
+    model, proc = load_backbone(base, dtype=_run_dtype(cfg, device_type), attn_implementation=cfg.model.attn_implementation)
     return model, _apply_caps(proc, cfg)
 
 
-def load_start(cfg: TrainConfig, run_dir: Path, device_type: str) -> tuple[Any, Any]:
-    """The model a run starts from: its base backbone, or ``init_from``'s trained model (merged)."""
+def load_start(cfg: TrainConfig, run_dir: Path, device: str) -> tuple[Any, Any]:
+    """The model a run starts from: its base backbone, or ``init_from``'s trained model (merged).
+
+    Args:
+        cfg: The run's config.
+        run_dir: The run directory.
+        device: Where the run trains (``"cpu"``, ``"cuda"``, ``"cuda:3"``; a bare device type is accepted).
+            A stage-1 adapter is merged there, in the dtype this run's config gives on that device (bf16 on
+            GPU by default), not on the CPU in fp32.
+    """
+    device_type = device.split(":")[0]
     if cfg.model.init_from:
         init = Path(cfg.model.init_from)
-        model, proc = load_trained(init, read_run_config(init), device="cpu", merge=True)
+        model, proc = load_trained(init, read_run_config(init), device=device, merge=True)
+        model.to(dtype=_run_dtype(cfg, device_type))
         return model, _apply_caps(proc, cfg)
     return load_for_run(cfg, base_dir_for(cfg, run_dir), device_type)
+
+
+def _run_dtype(cfg: TrainConfig, device_type: str) -> Any:
+    # full fine-tuning keeps fp32 master weights (bf16 autocast on GPU); LoRA/inference load bf16 on GPU
+    return resolve_dtype("float32" if cfg.model.dtype == "auto" and cfg.method == "full" else cfg.model.dtype, device_type)
 
 
 def apply_method(model: Any, cfg: TrainConfig) -> Any:
@@ -132,15 +145,22 @@ def apply_method(model: Any, cfg: TrainConfig) -> Any:
     return model
 
 
-def save_trained(model: Any, processor: Any, cfg: TrainConfig, run_dir: Path) -> Path:
-    """Save the adapter (lora) or full weights (full) and the processor; returns the weights dir."""
+def save_trained(model: Any, processor: Any, cfg: TrainConfig, run_dir: Path,
+                 state_dict: dict[str, Any] | None = None) -> Path:
+    """Save the adapter (lora) or full weights (full) and the processor; returns the weights dir.
+
+    ``state_dict``: the full state gathered from every process (FSDP / DeepSpeed shards, by
+    ``Accelerator.get_state_dict``); without it the unwrapped model's own tensors are saved, which
+    under FSDP would be this process's shard only.
+    """
     processor.save_pretrained(run_dir / "processor")
+    extra = {} if state_dict is None else {"state_dict": state_dict}
     if cfg.method == "lora":
         out = run_dir / "adapter"
-        model.save_pretrained(out)
+        model.save_pretrained(out, **extra)
     elif cfg.method == "full":
         out = run_dir / "model"
-        model.save_pretrained(out)
+        model.save_pretrained(out, **extra)
         processor.save_pretrained(out)
     else:
         out = Path(cfg.model.init_from) if cfg.model.init_from else base_dir_for(cfg, run_dir)
@@ -157,11 +177,12 @@ def load_trained(run_dir: str | Path, cfg: TrainConfig, *, device: str = "cpu", 
         merge: Merge LoRA weights into the base (faster inference, no peft wrapper).
     """
     run_dir = Path(run_dir)
-    device_type = "cuda" if device.startswith("cuda") else "cpu"
+    device_type = device.split(":")[0]
     if cfg.method == "full" and (run_dir / "model" / "config.json").is_file():
         model, proc = load_for_run(cfg, run_dir / "model", device_type)
     else:
-        model, proc = load_start(cfg, run_dir, device_type)
+        model, proc = load_start(cfg, run_dir, device)
+        model.to(device)  # the adapter is attached and merged on the target device
         if cfg.method == "lora" and (run_dir / "adapter").is_dir():
             from peft import PeftModel
 

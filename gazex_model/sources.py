@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from gazex_bench.errors import UsageError
 from gazex_model import prompts as P
 from gazex_model.collate import Sample
 from gazex_model.config import TrainConfig
@@ -47,8 +48,10 @@ def load_quarter_gray(path: Path) -> np.ndarray:
         return np.asarray(g)
 
 
-def _reading_inputs(paths: Any, preset: str, skipped: Counter[str], workers: int = 1) -> list[ReadingInput]:
-    """Read REFLACX, run the gaze preprocessing and load each reading's quarter-scale image."""
+def _reading_inputs(paths: Any, preset: str, skipped: Counter[str], workers: int = 1,
+                    radiologist_map: str | None = None) -> list[ReadingInput]:
+    """Read REFLACX (with radiologist identities when a map is given), run the gaze preprocessing and load
+    each reading's quarter-scale image."""
     from collections import defaultdict
 
     from gazex_bench.data.discover import require
@@ -56,7 +59,7 @@ def _reading_inputs(paths: Any, preset: str, skipped: Counter[str], workers: int
     from gazex_bench.data.reflacx import read_reflacx
     from gazex_bench.gaze.preprocess import preprocess_dataset
 
-    res = read_reflacx(require(paths, "reflacx"))
+    res = read_reflacx(require(paths, "reflacx"), radiologist_map=Path(radiologist_map) if radiologist_map else None)
     skipped.update({f"reflacx: {k}": v for k, v in res.skipped.items()})
     jpg = require(paths, "mimic_jpg")
     readings = []
@@ -89,15 +92,20 @@ def _cap(pools: dict[str, list[Sample]], n: int, seed: int) -> dict[str, list[Sa
 def gaze_pools(cfg: TrainConfig, paths: Any) -> Pools:
     """REFLACX pools (fvp, gtm, sda, report) split as in the paper."""
     skipped: Counter[str] = Counter()
-    inputs = _reading_inputs(paths, cfg.data.gaze_preset, skipped, workers=cfg.data.workers)
+    inputs = _reading_inputs(paths, cfg.data.gaze_preset, skipped, workers=cfg.data.workers,
+                             radiologist_map=cfg.data.radiologist_map)
     split = make_split([ri.reading for ri in inputs], seed=cfg.data.split_seed, paper_test=cfg.data.test_phase3)
     test_ids = set(split.test)
+    excluded = _excluded_readers(cfg, inputs)
     opts = SampleOptions(cfg.model.image_side, cfg.data.frame_side, cfg.data.max_frames, cfg.seed,
                          cfg.data.coord_format)
     train: dict[str, list[Sample]] = {k: [] for k in ("fvp", "gtm", "sda", "report")}
     test: dict[str, list[Sample]] = {k: [] for k in train}
     for ri in inputs:
         dest = test if ri.reading.reading_id in test_ids else train
+        if dest is train and ri.reading.radiologist in excluded:
+            skipped[f"reflacx: train reading of excluded radiologist {ri.reading.radiologist}"] += 1
+            continue
         for k, v in reading_samples(ri, opts, skipped).items():
             dest[k].extend(v)
     counts = {"readings": len(inputs), "train": {k: len(v) for k, v in train.items()},
@@ -218,6 +226,17 @@ def data_fingerprint(root: str | Path) -> str:
     return h.hexdigest()
 
 
+def _excluded_readers(cfg: TrainConfig, inputs: list[ReadingInput]) -> set[str]:
+    """``data.exclude_radiologists`` as a set; every name must be a radiologist of the map (one clear error)."""
+    names = {x.strip() for x in cfg.data.exclude_radiologists.split(",") if x.strip()}
+    known = {ri.reading.radiologist for ri in inputs if ri.reading.radiologist}
+    unknown = sorted(names - known)
+    if unknown:
+        raise UsageError(f"data.exclude_radiologists: {unknown[0]!r} reads no usable reading in "
+                         f"{cfg.data.radiologist_map} (radiologists: {', '.join(sorted(known)) or 'none'})")
+    return names
+
+
 def pools_cache_key(cfg: TrainConfig, root: str | Path, objective: str | None = None) -> str:
     """JSON key of one cached part of :func:`cached_pools`: root, data fingerprint, data settings, image side, seed.
 
@@ -233,6 +252,9 @@ def pools_cache_key(cfg: TrainConfig, root: str | Path, objective: str | None = 
         data.pop("coord_format")
     for k in ("report_source", "max_samples_per_objective", "workers"):
         data.pop(k, None)
+    if not data.get("exclude_radiologists") and not data.get("radiologist_map"):  # defaults: keep older keys
+        data.pop("exclude_radiologists", None)
+        data.pop("radiologist_map", None)
     key = {"root": str(Path(root).resolve()), "fingerprint": data_fingerprint(root), "data": data,
            "side": cfg.model.image_side, "seed": cfg.seed, "v": 3}
     if objective is not None:

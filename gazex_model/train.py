@@ -8,7 +8,7 @@ bf16 (weights + autocast) on GPU unless the config says otherwise.
 Every run writes into its output directory: ``resolved_config.yaml``, ``run_info.json``
 (git commit + dirty flag, versions, device, data counts, timings), ``metrics.jsonl`` (one
 line per optimiser step with the loss of each objective seen in that step),
-``checkpoints/step_XXXXXX/`` (model, optimiser, scheduler, RNG, sampler, step), the
+``checkpoints/step_XXXXXX/`` (trainable weights only, optimiser, scheduler, RNG, sampler, step), the
 final ``adapter/`` (or ``model/``) + ``processor/`` and ``training_record.json`` (lineage
 backbone -> stage 1 -> stage 2 and the budget; :mod:`gazex_model.lineage`).
 
@@ -83,17 +83,65 @@ def _filter_long(pools: dict[str, list[Sample]], proc: Any, max_length: int, ski
 
 
 def _latest_checkpoint(run_dir: Path) -> Path | None:
-    ckpts = sorted((run_dir / "checkpoints").glob("step_*"))
+    """Newest complete checkpoint (``step_XXXXXX`` with ``trainer_state.json``; ``.tmp`` dirs are partial)."""
+    ckpts = sorted(d for d in (run_dir / "checkpoints").glob("step_*")
+                   if not d.name.endswith(".tmp") and (d / "trainer_state.json").is_file())
     return ckpts[-1] if ckpts else None
 
 
+def _trainable_names(model: Any) -> set[str]:
+    return {n for n, p in model.named_parameters() if p.requires_grad}
+
+
+def _trainable_only_save(models: list[Any], weights: list[dict[str, Any]], output_dir: str) -> None:
+    """accelerate save-state pre-hook: keep only trainable tensors (LoRA adapter / full weights), not the frozen base."""
+    for i, (model, w) in enumerate(zip(models, weights)):
+        keep = _trainable_names(model)
+        weights[i] = {k: v for k, v in w.items() if k in keep}
+
+
+def _trainable_only_load(models: list[Any], input_dir: str) -> None:
+    """accelerate load-state pre-hook: load the trainable tensors ourselves (exact key check), skip the default load."""
+    from safetensors.torch import load_file
+
+    for i, model in enumerate(models):
+        path = Path(input_dir) / ("model.safetensors" if i == 0 else f"model_{i}.safetensors")
+        state = load_file(str(path))
+        want = _trainable_names(model)
+        if set(state) != want:
+            raise UsageError(f"{path}: checkpoint holds {len(state)} tensors, the model trains {len(want)} "
+                             f"(first difference: {sorted(set(state) ^ want)[:1]}); not this run's checkpoint")
+        try:
+            model.load_state_dict(state, strict=False)
+        except RuntimeError as exc:  # same names, other shapes (e.g. another LoRA rank)
+            raise UsageError(f"{path}: checkpoint tensors do not fit this run's model ({str(exc).splitlines()[-1].strip()})") from None
+    models.clear()  # nothing left for accelerate's full-model loader
+
+
 def _save_checkpoint(acc: Any, run_dir: Path, step: int, sampler: ObjectiveSampler, keep: int) -> None:
-    d = run_dir / "checkpoints" / f"step_{step:06d}"
-    acc.save_state(str(d))
+    """Trainable weights + optimiser + scheduler + RNG + sampler, written to ``step_X.tmp`` then renamed.
+
+    Single device / DDP: the frozen base is dropped by :func:`_trainable_only_save`; DeepSpeed:
+    ``exclude_frozen_parameters``; FSDP: each rank writes its shard (accelerate's FSDP saver).
+    Every process writes its RNG state; the main process renames after all have finished, so an
+    interrupted save leaves only a ``.tmp`` directory that :func:`_latest_checkpoint` ignores.
+    """
+    final = run_dir / "checkpoints" / f"step_{step:06d}"
+    tmp = final.with_name(final.name + ".tmp")
     if acc.is_main_process:
-        atomic_write_json(d / "trainer_state.json", {"step": step, "sampler": sampler.state()})
-        for old in sorted((run_dir / "checkpoints").glob("step_*"))[:-keep] if keep > 0 else []:
+        shutil.rmtree(tmp, ignore_errors=True)
+    acc.wait_for_everyone()
+    kwargs = {"exclude_frozen_parameters": True} if acc.distributed_type.value == "DEEPSPEED" else {}
+    acc.save_state(str(tmp), **kwargs)
+    acc.wait_for_everyone()
+    if acc.is_main_process:
+        atomic_write_json(tmp / "trainer_state.json", {"step": step, "sampler": sampler.state()})
+        shutil.rmtree(final, ignore_errors=True)
+        tmp.rename(final)
+        done = sorted(d for d in (run_dir / "checkpoints").glob("step_*") if not d.name.endswith(".tmp"))
+        for old in done[:-keep] if keep > 0 else []:
             shutil.rmtree(old, ignore_errors=True)
+    acc.wait_for_everyone()
 
 
 def _write_start(cfg: TrainConfig, run_dir: Path, data: TrainData) -> None:
@@ -108,14 +156,18 @@ def _update_info(run_dir: Path, extra: dict[str, Any]) -> None:
     atomic_write_json(run_dir / "run_info.json", info)
 
 
-def _optimizer(model: Any, cfg: TrainConfig, total_steps: int) -> tuple[Any, Any]:
+def _optimizer(model: Any, cfg: TrainConfig, steps: int, processes: int) -> tuple[Any, Any]:
+    """AdamW + schedule. accelerate's prepared scheduler advances ``processes`` times per optimiser step,
+    so warm-up and total length are both counted in those units (warm-up = ``warmup_steps`` optimiser steps
+    whatever the number of processes)."""
     import torch
     from transformers import get_scheduler
 
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
     name = {"cosine": "cosine", "linear": "linear", "constant": "constant_with_warmup"}[cfg.scheduler]
-    sched = get_scheduler(name, opt, num_warmup_steps=cfg.warmup_steps, num_training_steps=max(total_steps, 1))
+    sched = get_scheduler(name, opt, num_warmup_steps=cfg.warmup_steps * processes,
+                          num_training_steps=max(steps * processes, 1))
     return opt, sched
 
 
@@ -147,6 +199,7 @@ def _setup(cfg: TrainConfig, run_dir: Path, data: TrainData, resume: bool) -> tu
     if cfg.num_threads > 0:
         torch.set_num_threads(cfg.num_threads)
     acc = Accelerator(mixed_precision=_mixed_precision(cfg), gradient_accumulation_steps=cfg.grad_accum)
+    _warn_lost_backend(acc)
     set_seed(cfg.seed)
     ckpt = _latest_checkpoint(run_dir)
     if ckpt is not None and not resume:
@@ -154,9 +207,37 @@ def _setup(cfg: TrainConfig, run_dir: Path, data: TrainData, resume: bool) -> tu
     if acc.is_main_process:  # build/save the tiny backbone once, then every process loads it
         prepare_base(cfg, run_dir, data.corpus)
     acc.wait_for_everyone()
-    model, proc = load_start(cfg, run_dir, acc.device.type)
+    model, proc = load_start(cfg, run_dir, str(acc.device))
     model = apply_method(model, cfg)
     return acc, model, proc, ckpt
+
+
+def _warn_lost_backend(acc: Any) -> None:
+    """Say loudly when the accelerate config asked for FSDP / DeepSpeed but accelerate runs without it
+    (e.g. ``num_processes: 1`` with an FSDP config falls back to a plain single-process run)."""
+    import os
+
+    for env, kind in (("ACCELERATE_USE_FSDP", "FSDP"), ("ACCELERATE_USE_DEEPSPEED", "DEEPSPEED")):
+        if os.environ.get(env, "false").lower() in ("1", "true") and acc.distributed_type.value != kind:
+            logger.warning("accelerate config asks for %s but this run uses %s with %d process(es): %s is NOT active "
+                           "(FSDP/DeepSpeed need num_processes > 1 or an explicit single-GPU setup)",
+                           kind, acc.distributed_type.value, acc.num_processes, kind)
+
+
+def _configure_deepspeed(acc: Any, cfg: TrainConfig) -> None:
+    """Fill DeepSpeed's ``auto`` micro-batch size (no dataloader is prepared, so accelerate cannot infer it and
+    ``acc.prepare`` would fail) and check accumulation / clipping against the run config (one clear error on a
+    mismatch; ``auto`` is left for accelerate to fill from the Accelerator)."""
+    plugin = getattr(acc.state, "deepspeed_plugin", None)
+    if acc.distributed_type.value != "DEEPSPEED" or plugin is None:
+        return
+    ds = plugin.deepspeed_config
+    if ds.get("train_micro_batch_size_per_gpu", "auto") == "auto":
+        ds["train_micro_batch_size_per_gpu"] = cfg.batch_size
+    for key, want in (("gradient_accumulation_steps", cfg.grad_accum), ("gradient_clipping", cfg.max_grad_norm)):
+        have = ds.get(key, "auto")
+        if have != "auto" and float(have) != float(want):
+            raise UsageError(f"accelerate DeepSpeed config: {key} = {have} but the run config says {want}; make them equal")
 
 
 def train(cfg: TrainConfig, run_dir: str | Path, data: TrainData, *, resume: bool = False) -> RunResult:
@@ -188,8 +269,11 @@ def train(cfg: TrainConfig, run_dir: str | Path, data: TrainData, *, resume: boo
     pools = _filter_long(data.pools, proc, cfg.model.max_length, skips)
     sampler = ObjectiveSampler(pools, cfg.objectives.active(), cfg.batch_size, cfg.seed + acc.process_index,
                                cfg.objective_start.steps(steps))
-    opt, sched = _optimizer(model, cfg, steps * acc.num_processes)
+    opt, sched = _optimizer(model, cfg, steps, acc.num_processes)
+    _configure_deepspeed(acc, cfg)
     model, opt, sched = acc.prepare(model, opt, sched)
+    acc.register_save_state_pre_hook(_trainable_only_save)
+    acc.register_load_state_pre_hook(_trainable_only_load)
     start = 0
     if ckpt is not None:
         acc.load_state(str(ckpt))
@@ -199,8 +283,9 @@ def train(cfg: TrainConfig, run_dir: str | Path, data: TrainData, *, resume: boo
         logger.info("resumed from %s at step %d", ckpt, start)
     final, times = _loop(acc, model, proc, opt, sched, sampler, cfg, run_dir, start, steps)
     acc.wait_for_everyone()
+    state = acc.get_state_dict(model) if acc.distributed_type.value in ("FSDP", "DEEPSPEED") else None  # collective
     if acc.is_main_process:
-        save_trained(acc.unwrap_model(model), proc, cfg, run_dir)
+        save_trained(acc.unwrap_model(model), proc, cfg, run_dir, state_dict=state)
         med = sorted(times)[len(times) // 2] if times else None
         _update_info(run_dir, {"steps": steps, "seconds": time.perf_counter() - t0, "step_seconds_median": med,
                                "skipped": skips, "dropped_objectives": sampler.dropped,
