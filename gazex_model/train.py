@@ -133,6 +133,7 @@ def _save_checkpoint(acc: Any, run_dir: Path, step: int, sampler: ObjectiveSampl
     acc.wait_for_everyone()
     kwargs = {"exclude_frozen_parameters": True} if acc.distributed_type.value == "DEEPSPEED" else {}
     acc.save_state(str(tmp), **kwargs)
+    atomic_write_json(tmp / f"sampler_{acc.process_index}.json", sampler.state())  # each process draws its own batches
     acc.wait_for_everyone()
     if acc.is_main_process:
         atomic_write_json(tmp / "trainer_state.json", {"step": step, "sampler": sampler.state()})
@@ -279,7 +280,8 @@ def train(cfg: TrainConfig, run_dir: str | Path, data: TrainData, *, resume: boo
         acc.load_state(str(ckpt))
         state = json.loads((ckpt / "trainer_state.json").read_text())
         start = int(state["step"])
-        sampler.load_state(state["sampler"])
+        own = ckpt / f"sampler_{acc.process_index}.json"
+        sampler.load_state(json.loads(own.read_text()) if own.is_file() else state["sampler"])
         logger.info("resumed from %s at step %d", ckpt, start)
     final, times = _loop(acc, model, proc, opt, sched, sampler, cfg, run_dir, start, steps)
     acc.wait_for_everyone()
