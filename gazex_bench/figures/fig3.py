@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gazex_bench.figures.style import colors, new_figure, save
+from gazex_bench.figures.style import RADIOLOGIST_COLORS, new_figure, save
 
 
 def _grid_panel(ax, dwell: pd.DataFrame, n: int) -> None:
@@ -69,7 +69,9 @@ def _category_panel(ax, dwell_category: pd.DataFrame) -> None:
 
 
 def _dispersion_panel(ax, dispersion: pd.DataFrame) -> None:
-    for (rater, sub), color in zip(dispersion.groupby("rater"), colors(dispersion["rater"].nunique())):
+    raters = dispersion.groupby("rater")
+    for i, (rater, sub) in enumerate(raters):
+        color = RADIOLOGIST_COLORS[i % len(RADIOLOGIST_COLORS)]
         sub = sub.sort_values("t")
         ax.plot(sub["t"], sub["dispersion"], color=color, lw=1, label=str(rater))
     ax.set_xlabel("normalised reading time")

@@ -75,6 +75,9 @@ def colors(n: int) -> Sequence[str]:
 MODEL_COLORS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
 """Okabe-Ito colours for models (black and greys are kept for reference rows)."""
 
+RADIOLOGIST_COLORS: tuple[str, ...] = ("#332288", "#882255", "#117733", "#999933", "#AA4499", "#44AA99", "#661100")
+"""Radiologists' lines (Tol 'muted' hues not used for models), so no reader looks like a model."""
+
 REFERENCE_GREYS: dict[str, str] = {
     "oracle": "#3a3a3a", "inter-radiologist": "#555555", "nearest-report": "#7a7a7a",
     "majority-answer": "#7a7a7a", "chest-box": "#7a7a7a", "center-bias": "#969696", "center-box": "#969696",
