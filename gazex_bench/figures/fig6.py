@@ -52,7 +52,12 @@ def _radial(ax: Any, per_category: pd.DataFrame, palette: ModelPalette, title: s
         ax.fill(closed, np.concatenate([vals, vals[:1]]), color=palette(variant), alpha=0.06)
         if k == 0 and np.any(vals > 0):
             for a, v in zip(angles, vals):
-                ax.text(a, min(v + 0.08, 1.0), f"{v:.2f}", fontsize=4.5, ha="center", color=palette(variant))
+                if v > 0:  # zeros sit at the centre; the note below the panel lists them
+                    ax.text(a, min(v + 0.08, 1.0), f"{v:.2f}", fontsize=4.5, ha="center", color=palette(variant))
+            zeros = [c for c, v in zip(cats, vals) if v == 0]
+            if zeros and len(zeros) < len(cats):
+                ax.text(0.5, -0.2, f"{variant}: F1 = 0 for " + ", ".join(zeros), fontsize=4.5, ha="center",
+                        transform=ax.transAxes, color="#444444", wrap=True)
     ax.set_xticks(angles, [c.replace(" ", "\n", 1) for c in cats], fontsize=5)
     ax.set_ylim(0, 1)
     ax.set_yticks([0.25, 0.5, 0.75, 1.0], ["", "0.5", "", "1"], fontsize=5)
