@@ -57,19 +57,20 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _submit(args: argparse.Namespace) -> int:
+    from gazex_bench.leaderboard.board import rebuild
     from gazex_bench.leaderboard.store import Transaction
     from gazex_bench.leaderboard.tasks import score_submission
 
     sub = _check(args)
     with Transaction(args.root) as txn:  # all or nothing: staged inside the root, renamed at the end
         entry_path = score_submission(sub, txn, args.data_root)
-        txn.rebuild()
+        rebuild(txn)
     print(f"accepted {sub.metadata['model_name']} for {sub.metadata['task']}: {entry_path}")
     return 0
 
 
 def _add_run(args: argparse.Namespace) -> int:
-    from gazex_bench.leaderboard.board import add_run
+    from gazex_bench.leaderboard.board import add_run, rebuild
     from gazex_bench.leaderboard.store import Transaction
     from gazex_bench.tables.runs import find_runs
 
@@ -77,15 +78,16 @@ def _add_run(args: argparse.Namespace) -> int:
     with Transaction(args.root) as txn:
         for run in runs:
             add_run(txn.root, run, force=args.force, txn=txn)
-        txn.rebuild()
+        rebuild(txn)
     print(f"added {len(runs)} runs to {args.root}")
     return 0
 
 
 def _build(args: argparse.Namespace) -> int:
+    from gazex_bench.leaderboard.board import rebuild
     from gazex_bench.leaderboard.store import Transaction
 
     with Transaction(args.root) as txn:
-        paths = txn.rebuild()
+        paths = rebuild(txn)
     print(f"rebuilt {len(paths)} files in {args.root}")
     return 0

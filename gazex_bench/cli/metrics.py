@@ -8,7 +8,7 @@
     to stderr (logging, INFO). Default convention: ``r2gen`` (R2Gen cleaning then the
     pycocoevalcap scorers, as in the GazeX paper's tables).
 ``metrics grounding --pred P --ref R [--json]``
-    Delegates to :func:`gazex_bench.metrics.grounding.grounding_scores_from_files`.
+    Delegates to :func:`gazex_bench.metrics.grounding_io.grounding_scores_from_files`.
 
 Malformed input (bad JSON, missing/duplicate ids, non-string text, NaN) exits 2
 with one line.
@@ -25,7 +25,7 @@ from typing import Any
 
 from gazex_bench.errors import DataFormatError
 from gazex_bench.io import read_jsonl
-from gazex_bench.metrics.grounding import grounding_scores_from_files
+from gazex_bench.metrics.grounding_io import grounding_scores_from_files
 from gazex_bench.metrics.registry import metric_title
 from gazex_bench.metrics.report import METRIC_NAMES, score_reports
 

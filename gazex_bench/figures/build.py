@@ -22,6 +22,9 @@ from pathlib import Path
 import pandas as pd
 
 from gazex_bench.errors import DataFormatError, UsageError
+from gazex_bench.figures import case_build, fig2, fig3, fig4, fig6, fig7c
+from gazex_bench.figures.style import ModelPalette
+from gazex_bench.leaderboard.board import published_table
 from gazex_bench.tables.names import metric_title
 from gazex_bench.tables.runs import RunSummary, metrics_table
 
@@ -128,10 +131,6 @@ def _fig6_inputs(runs: Sequence[RunSummary], variants: Sequence[str]) -> tuple[p
 
 def build_figures(runs: Sequence[RunSummary], out_dir: Path, *, ablation_variants: Sequence[str] = ()) -> FigureReport:
     """Draw all figures whose inputs exist; returns what was written and what was skipped."""
-    from gazex_bench.figures import case_build, fig2, fig3, fig4, fig6, fig7c
-
-    from gazex_bench.figures.style import ModelPalette
-    from gazex_bench.leaderboard.board import published_table
 
     rep = FigureReport()
     metrics = metrics_table(runs)

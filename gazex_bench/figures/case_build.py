@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from gazex_bench.figures.case import CaseCluster, render
+from gazex_bench.models.types import parsed_to_json
+from gazex_bench.runner.spec import read_spec
 from gazex_bench.tables.runs import RunSummary
+from gazex_bench.tasks.registry import build_task_registry
 
 
 def _predictions(path: Path) -> dict[str, dict[str, Any]]:
@@ -38,9 +41,6 @@ def _clusters(finding: int, parsed: Any) -> list[CaseCluster]:
 
 
 def _load_samples(run: RunSummary) -> list[Any]:
-    from gazex_bench.runner.spec import read_spec
-    from gazex_bench.tasks.registry import build_task_registry
-
     spec = read_spec(run.run_dir)
     task = build_task_registry().get(spec.task)(**spec.task_args)
     return list(task.load(Path(spec.data_root), split=spec.split, limit=spec.limit).samples)
@@ -48,8 +48,6 @@ def _load_samples(run: RunSummary) -> list[Any]:
 
 def render_case(run: RunSummary, out_dir: Path) -> list[Path]:
     """Draw the reading with the most model-parsed findings; [] if the run has none."""
-    from gazex_bench.models.types import parsed_to_json
-
     preds = _predictions(run.run_dir / "predictions.jsonl")
     by_reading: dict[str, list[Any]] = defaultdict(list)
     for s in _load_samples(run):

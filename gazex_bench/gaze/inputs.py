@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gazex_bench.data.records import ReflacxReading
+from gazex_bench.errors import UsageError
 from gazex_bench.gaze.types import QUARTER, FindingGaze
 
 Box6 = tuple[float, float, float, float, float, float]
@@ -152,7 +153,6 @@ def holdout_readers(readers: list[ReaderGaze], holdout: str | None) -> list[Read
     """
     if holdout is None:
         return list(readers)
-    from gazex_bench.errors import UsageError
 
     if all(r.radiologist is None for r in readers):
         raise UsageError(IDENTITY_UNAVAILABLE)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gazex_bench.data.records import GazeSamples, ReflacxReading, Sentence
+from gazex_bench.data.reflacx import read_gaze
 from gazex_bench.errors import UsageError
 from gazex_bench.gaze.clusters import GazePoints, SentenceClusters, cluster_sentence, on_image
 from gazex_bench.gaze.presets import GazePreset, get_preset
@@ -184,8 +185,6 @@ def preprocess_reading(reading: ReflacxReading, preset: str | GazePreset, *, gaz
 
 def default_gaze_loader(reading: ReflacxReading) -> GazeSamples:
     """Load ``gaze.csv`` with the REFLACX reader (imported lazily)."""
-    from gazex_bench.data.reflacx import read_gaze
-
     return read_gaze(reading)
 
 

@@ -27,12 +27,19 @@ from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.io import read_json
 from gazex_bench.leaderboard.entries import check_entry
 from gazex_bench.leaderboard.html import TaskBoard, write_page
-from gazex_bench.leaderboard.schema import DATA_KINDS, LeaderboardRow, MetricValue, metric_slug, sort_rows, write_csv
+from gazex_bench.leaderboard.schema import (
+    DATA_KINDS,
+    LeaderboardRow,
+    MetricValue,
+    metric_slug,
+    sort_rows,
+    write_csv,
+)
+from gazex_bench.leaderboard.store import Transaction, stage_entry
 from gazex_bench.leaderboard.submission import safe_slug
 from gazex_bench.tables.names import HEADLINE, higher_is_better, metric_title
-from gazex_bench.tasks.registry import task_title
 from gazex_bench.tables.runs import RunSummary, expand_reference_rows
-
+from gazex_bench.tasks.registry import task_title
 
 
 def reported_rows() -> dict[str, list[LeaderboardRow]]:
@@ -80,8 +87,6 @@ def add_entry(root: Path, entry: Mapping[str, Any], *, source: Path | None = Non
 
     ``source`` names the file the entry came from in error messages (default: the entry path).
     """
-    from gazex_bench.leaderboard.store import Transaction, stage_entry
-
     with Transaction(root) as txn:
         return stage_entry(txn, entry, source or root / "entries")
 
@@ -96,8 +101,6 @@ def add_run(root: Path, run: RunSummary, *, force: bool = False, txn: Any = None
         UsageError: dirty tree without ``force``, or an entry path outside the root.
         DataFormatError: a metric that is not a finite number (names ``run.json`` and the field).
     """
-    from gazex_bench.leaderboard.store import Transaction, stage_entry
-
     if run.git_dirty and not force:
         raise UsageError(f"run {run.run_id} was made from a dirty git tree; commit first or pass --force")
     if txn is None:
@@ -191,3 +194,8 @@ def _task_conventions(rows: Sequence[LeaderboardRow]) -> str:
         if r.kind != "reported" and r.conventions:
             return r.conventions
     return "Published rows only: conventions as stated per row."
+
+
+def rebuild(txn: Transaction, figures: Mapping[str, Sequence[str]] | None = None) -> list[Path]:
+    """Rebuild CSVs and page inside transaction ``txn`` (staged; committed with it)."""
+    return txn.rebuild_with(build, figures)

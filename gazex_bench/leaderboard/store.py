@@ -24,14 +24,14 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.io import atomic_write_json, read_json
-from gazex_bench.runner.lock import run_lock
 from gazex_bench.leaderboard.entries import check_entry
+from gazex_bench.runner.lock import run_lock
 
 STAGING_PREFIX = ".staging-"
 LOCK_WAIT_S = 600.0
@@ -105,8 +105,12 @@ class Transaction:
         """(staged, final) pairs of the entries staged so far."""
         return [(s, f) for s, f in self._moves if f.parent.parent == self.root / "entries"]
 
-    def rebuild(self, figures: Mapping[str, Sequence[str]] | None = None) -> list[Path]:
+    def rebuild_with(self, build: Callable[..., list[Path]],
+                     figures: Mapping[str, Sequence[str]] | None = None) -> list[Path]:
         """Rebuild CSVs and page from the existing entries plus the staged ones, into the staging folder.
+
+        ``build(root, figures=...)`` writes the files (:func:`gazex_bench.leaderboard.board.build`;
+        passed in so that this lower module does not import the board: see ``board.rebuild``).
 
         Returns:
             The final paths the rebuilt files will have.
@@ -114,8 +118,6 @@ class Transaction:
         Raises:
             DataFormatError: an entry (existing or new) is malformed.
         """
-        from gazex_bench.leaderboard.board import build
-
         mirror = self.tmp / "mirror"
         entries = self.root / "entries"
         if entries.is_symlink():

@@ -16,8 +16,15 @@ from typing import Any
 
 from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.io import atomic_write_text, dumps_jsonl_line
+from gazex_bench.leaderboard.board import entry_from_run
+from gazex_bench.leaderboard.store import stage_entry
 from gazex_bench.leaderboard.submission import Submission, TaskExpectation, safe_slug
 from gazex_bench.models.types import Capability
+from gazex_bench.runner.api import RunRequest, run
+from gazex_bench.runner.data_root import resolve_data_root
+from gazex_bench.runner.loading import load_task_data
+from gazex_bench.tables.runs import load_run
+from gazex_bench.tasks.registry import build_task_registry
 
 OUTPUT_FIELD: dict[Capability, str] = {
     Capability.REPORT: "text",
@@ -27,8 +34,6 @@ OUTPUT_FIELD: dict[Capability, str] = {
 
 
 def _task(task_name: str) -> Any:
-    from gazex_bench.tasks.registry import build_task_registry
-
     return build_task_registry().get(task_name)()
 
 
@@ -39,9 +44,6 @@ def task_expectation(task_name: str, data_root: Path | None, *, source: Path | N
         DataFormatError: (with ``source``, the metadata file) unknown task or one without
             file submissions, naming the file and the ``task`` field; UsageError without it.
     """
-    from gazex_bench.runner.data_root import resolve_data_root
-    from gazex_bench.runner.loading import load_task_data
-
     try:
         task = _task(task_name)
         if task.capability not in OUTPUT_FIELD:
@@ -75,10 +77,6 @@ def score_submission(sub: Submission, txn: Any, data_root: Path | None) -> Path:
     Raises:
         UsageError: a submission of that name exists, or a target path is unsafe.
     """
-    from gazex_bench.leaderboard.store import stage_entry
-    from gazex_bench.runner.api import RunRequest, run
-    from gazex_bench.tables.runs import load_run
-
     task_name = str(sub.metadata["task"])
     try:
         dest = txn.stage(("submissions", safe_slug(task_name), sub.slug), new=True)
@@ -102,7 +100,5 @@ def score_submission(sub: Submission, txn: Any, data_root: Path | None) -> Path:
 
 def entry_from_run_summary(summary: Any, sub: Submission) -> dict[str, Any]:
     """The leaderboard entry of a scored submission."""
-    from gazex_bench.leaderboard.board import entry_from_run
-
     return entry_from_run(summary, kind="submission",
                           source=f"submission {sub.slug} ({json.dumps(str(sub.metadata['contact']))})")

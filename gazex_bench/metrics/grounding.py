@@ -271,26 +271,3 @@ def cnr(heatmap: np.ndarray, gt_xywh: np.ndarray, width: int, height: int) -> fl
         val = abs(float(a.mean()) - float(b.mean())) / den if den > 0 else 0.0
         values.append(val)
     return float(np.mean(values)) if values else 0.0
-
-
-def grounding_scores_from_files(pred_path: Path, ref_path: Path) -> dict[str, float]:
-    """Score a predictions JSONL against a references JSONL (CLI ``metrics grounding``).
-
-    File formats (pixels of the reference image):
-
-    * ``pred_path`` lines ``{"id": …, "boxes": [[x, y, w, h, confidence], …]}``
-      (``[x, y, w, h]`` without confidence counts as 1.0; ``[]`` = no prediction).
-    * ``ref_path`` lines ``{"id": …, "boxes": [[x, y, w, h], …], "width": W, "height": H}``.
-
-    Returns:
-        The keys of :class:`GroundingResult` ``.scores``: ``mIoU``, ``IoU@0.1`` …
-        ``IoU@0.5``, ``mAP``, ``AP@0.1`` … ``AP@0.7``, ``Acc@0.1``, ``Acc@0.3``,
-        ``Acc@0.5``, ``n_phrases``.
-
-    Raises:
-        DataFormatError: bad JSON, missing/duplicate ids on either side, wrong box
-            arity, non-finite numbers, negative sizes (naming file, line, field).
-    """
-    from gazex_bench.metrics.grounding_io import read_grounding_files
-
-    return grounding_scores(read_grounding_files(Path(pred_path), Path(ref_path))).scores

@@ -1,6 +1,6 @@
 """Strict readers of the grounding prediction / reference JSONL files.
 
-Formats are documented in :func:`gazex_bench.metrics.grounding.grounding_scores_from_files`.
+Formats are documented in :func:`grounding_scores_from_files`.
 Every problem raises :class:`~gazex_bench.errors.DataFormatError` naming the file,
 the 1-based line and the field.
 """
@@ -14,7 +14,7 @@ import numpy as np
 
 from gazex_bench.errors import DataFormatError
 from gazex_bench.io import is_finite_number, read_jsonl
-from gazex_bench.metrics.grounding import GroundingCase, check_boxes
+from gazex_bench.metrics.grounding import GroundingCase, check_boxes, grounding_scores
 
 
 def _id_of(obj: dict[str, Any], path: Path, lineno: int) -> str:
@@ -101,3 +101,24 @@ def read_grounding_files(pred_path: Path, ref_path: Path) -> list[GroundingCase]
         _, boxes, scores = preds[sid]
         cases.append(GroundingCase(case.gt_xywh, case.width, case.height, boxes, scores, sid))
     return cases
+
+
+def grounding_scores_from_files(pred_path: Path, ref_path: Path) -> dict[str, float]:
+    """Score a predictions JSONL against a references JSONL (CLI ``metrics grounding``).
+
+    File formats (pixels of the reference image):
+
+    * ``pred_path`` lines ``{"id": …, "boxes": [[x, y, w, h, confidence], …]}``
+      (``[x, y, w, h]`` without confidence counts as 1.0; ``[]`` = no prediction).
+    * ``ref_path`` lines ``{"id": …, "boxes": [[x, y, w, h], …], "width": W, "height": H}``.
+
+    Returns:
+        The keys of :class:`GroundingResult` ``.scores``: ``mIoU``, ``IoU@0.1`` …
+        ``IoU@0.5``, ``mAP``, ``AP@0.1`` … ``AP@0.7``, ``Acc@0.1``, ``Acc@0.3``,
+        ``Acc@0.5``, ``n_phrases``.
+
+    Raises:
+        DataFormatError: bad JSON, missing/duplicate ids on either side, wrong box
+            arity, non-finite numbers, negative sizes (naming file, line, field).
+    """
+    return grounding_scores(read_grounding_files(Path(pred_path), Path(ref_path))).scores

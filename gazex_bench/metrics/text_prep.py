@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 
 from gazex_bench.errors import UsageError
+from gazex_bench.metrics.ptb_tokenizer import ptb_tokenize_captions
 
 CONVENTION_R2GEN = "r2gen"
 CONVENTION_R2GEN_IU = "r2gen-iu"
@@ -117,8 +118,6 @@ def prepare_texts(texts: Sequence[str], convention: str) -> list[str]:
     if convention == CONVENTION_R2GEN_IU:
         return [clean_report_iu_xray(t) for t in texts]
     if convention == CONVENTION_COCO:
-        from gazex_bench.metrics.ptb_tokenizer import ptb_tokenize_captions
-
         return ptb_tokenize_captions(texts)
     return list(texts)
 

@@ -9,6 +9,7 @@ overridden with a model arg (``prompt_report=...``, ``prompt_vqa=...``,
 
 from __future__ import annotations
 
+from gazex_bench.errors import UsageError
 from gazex_bench.models.types import GazeRequest, GroundingRequest, ReportRequest, Request, VqaRequest
 
 DEFAULT_PROMPTS: dict[str, str] = {
@@ -104,8 +105,6 @@ def preset_templates(name: str | None) -> tuple[dict[str, str], str | None, str 
     Raises:
         UsageError: unknown preset.
     """
-    from gazex_bench.errors import UsageError
-
     if name is None:
         return dict(DEFAULT_PROMPTS), None, None
     if name not in PRESETS:

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gazex_bench.errors import UsageError
 from gazex_bench.models.registry import Registry, build_adapter_registry, create_adapter
 from gazex_bench.runner import distributed
 from gazex_bench.runner.data_root import resolve_data_root
 from gazex_bench.runner.loading import load_task_data
+from gazex_bench.runner.lock import LOCK, run_lock
 from gazex_bench.runner.predict import PredictStats, Shard, allowed_failures, check_failures, predict
 from gazex_bench.runner.records import load_predictions
-from gazex_bench.runner.lock import LOCK, run_lock
 from gazex_bench.runner.score import score_run
 from gazex_bench.runner.spec import RunSpec, write_or_check_spec
 from gazex_bench.tasks.base import ScoreOptions
@@ -79,8 +80,6 @@ def run(
     model_args, label = split_label(req.model_args)
     task.quiet = req.quiet
     if req.limit is not None and req.limit < 1:
-        from gazex_bench.errors import UsageError
-
         raise UsageError(f"--limit must be >= 1, got {req.limit}")
     root = resolve_data_root(req.data_root)
     split = req.split or task.default_split
@@ -134,6 +133,4 @@ def _model_key(factory: Any, model_args: dict[str, Any]) -> dict[str, Any] | Non
     try:
         return dict(hook(**model_args))
     except TypeError as exc:
-        from gazex_bench.errors import UsageError
-
         raise UsageError(f"bad --model-arg for adapter: {exc}") from None

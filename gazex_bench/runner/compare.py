@@ -37,9 +37,13 @@ import numpy as np
 
 from gazex_bench.errors import UsageError
 from gazex_bench.io import read_jsonl
+from gazex_bench.metrics.stats import holm, mean_reducer, resample_weights, wilcoxon_signed_rank
+from gazex_bench.runner.records import load_predictions
 from gazex_bench.runner.regime import budget_difference
-from gazex_bench.runner.score import read_run_record
-from gazex_bench.runner.spec import SCORES
+from gazex_bench.runner.score import load_run_data, read_run_record
+from gazex_bench.runner.spec import SCORES, read_spec
+from gazex_bench.tasks.base import ScoreOptions
+from gazex_bench.tasks.registry import get_task
 
 Corpus = Callable[[np.ndarray], np.ndarray]
 """(n, B) resample weights → (B,) metric values."""
@@ -66,8 +70,6 @@ def _clean(x: float | None) -> float | None:
 def _paired(fa: Corpus, fb: Corpus, n: int, n_boot: int, seed: int, level: float,
             groups: list[str] | None) -> dict[str, float | None]:
     """a, b, diff (b − a) and the paired-bootstrap CI / p on the same resample weights."""
-    from gazex_bench.metrics.stats import resample_weights
-
     ones = np.ones((n, 1))
     a, b = float(fa(ones)[0]), float(fb(ones)[0])
     out: dict[str, float | None] = {"a": _clean(a), "b": _clean(b), "diff": _clean(b - a),
@@ -86,8 +88,6 @@ def _paired(fa: Corpus, fb: Corpus, n: int, n_boot: int, seed: int, level: float
 
 
 def _mean_fn(values: np.ndarray) -> Corpus:
-    from gazex_bench.metrics.stats import mean_reducer
-
     return lambda w: mean_reducer(values, w)
 
 
@@ -105,8 +105,6 @@ def wilcoxon_method() -> str:
 
 
 def _wilcoxon(a: np.ndarray, b: np.ndarray) -> float | None:
-    from gazex_bench.metrics.stats import wilcoxon_signed_rank
-
     if len(a) < 2:
         return None
     return _clean(wilcoxon_signed_rank(b, a, zero_method="wilcox")[1])
@@ -140,8 +138,6 @@ def compare_runs(run_a: Path, run_b: Path, *, n_boot: int = 1000, seed: int = 0,
         UsageError: unscored runs, different tasks, no shared samples, or fine-tuned runs with
             different downstream budgets (unless ``force``).
     """
-    from gazex_bench.metrics.stats import holm
-
     rec_a, rec_b = read_run_record(run_a), read_run_record(run_b)
     task = rec_a["task"]["name"]
     if task != rec_b["task"]["name"]:
@@ -180,12 +176,6 @@ def compare_runs(run_a: Path, run_b: Path, *, n_boot: int = 1000, seed: int = 0,
 
 def _corpus(run_a: Path, run_b: Path, shared: list[str]) -> tuple[dict[str, Corpus], dict[str, Corpus], list[str] | None]:
     """Corpus-metric functions of both runs on ``shared`` (empty for tasks without them) and groups."""
-    from gazex_bench.runner.records import load_predictions
-    from gazex_bench.runner.score import load_run_data
-    from gazex_bench.runner.spec import read_spec
-    from gazex_bench.tasks.base import ScoreOptions
-    from gazex_bench.tasks.registry import get_task
-
     spec_a = read_spec(run_a)
     task = get_task(spec_a.task, task_args=spec_a.task_args)
     if not hasattr(task, "corpus_functions"):

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gazex_bench.errors import DataFormatError, UsageError
+from gazex_bench.runner.compare import compare_runs
 from gazex_bench.tables.names import higher_is_better
 from gazex_bench.tables.runs import RunSummary
 
@@ -68,8 +69,6 @@ def not_above_null(metric: str, diff: Mapping[str, Any], declared: Mapping[str, 
 
 
 def _paired(null: RunSummary, model: RunSummary, metrics: Sequence[str]) -> tuple[dict[str, dict], str | None]:
-    from gazex_bench.runner.compare import compare_runs
-
     scoring = (model.raw or {}).get("scoring") or {}
     n_boot, seed, level = int(scoring.get("n_boot", 1000)), int((model.raw or {}).get("seeds", {}).get("bootstrap", 0)), \
         float(scoring.get("ci_level", 0.95))

@@ -81,7 +81,7 @@ def load_run(run_dir: Path) -> RunSummary:
         return RunSummary(
             run_dir=Path(run_dir), run_id=str(rec.get("run_id", Path(run_dir).name)), task=str(task["name"]),
             model=_label(model), adapter=str(model.get("adapter")),
-            kind="baseline" if model.get("adapter") in reference_baselines(str(task["name"])) else "run",
+            kind="baseline" if model.get("adapter") in _baselines(task) else "run",
             primary_metric=str(rec.get("primary_metric") or task.get("primary_metric") or ""),
             conventions=dict(task.get("metric_conventions") or {}), metrics=dict(rec.get("metrics") or {}),
             n_evaluated=dataset.get("n_evaluated"), dropped=dict(dataset.get("dropped") or {}),
@@ -147,3 +147,9 @@ def expand_reference_rows(runs: Iterable[RunSummary]) -> list[RunSummary]:
             out.append(dataclasses.replace(r, model=label, kind="reference", metrics=dict(metrics),
                                            reference_rows={}, run_id=f"{r.run_id}#{name}", regime=None))
     return out
+
+
+def _baselines(task: Mapping[str, Any]) -> tuple[str, ...]:
+    """Reference adapters of a run's task: as recorded in run.json, else the task's declaration."""
+    recorded = task.get("reference_baselines")
+    return tuple(recorded) if isinstance(recorded, list) else reference_baselines(str(task["name"]))

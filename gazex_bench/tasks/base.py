@@ -261,6 +261,7 @@ class Task(abc.ABC):
             "primary_metric": self.primary_metric,
             "metric_conventions": dict(self.metric_conventions),
             "higher_is_better": {k: bool(v) for k, v in self.higher_is_better.items()},
+            "reference_baselines": list(self.reference_baselines),
         }
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-import sys
 from typing import Any, TypeVar
 
+from gazex_bench.data.discover import discover, require
 from gazex_bench.errors import UsageError
 from gazex_bench.images import image_problem
 
@@ -31,8 +32,6 @@ def dataset_folder(root: Path, name: str) -> Path:
     Raises:
         UsageError: the data root does not contain it.
     """
-    from gazex_bench.data.discover import discover, require
-
     return require(discover(root), name)
 
 

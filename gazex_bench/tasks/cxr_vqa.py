@@ -10,11 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from gazex_bench.data.cxr_vqa import read_cxr_vqa
+from gazex_bench.data.discover import discover
+from gazex_bench.metrics.vqa import vqa_accuracy
 from gazex_bench.models.types import Capability, Response, VqaRequest
 from gazex_bench.tasks.aggregate import mean_with_ci
 from gazex_bench.tasks.base import ScoreOptions, ScoreResult, Task, TaskData, TaskSample
 from gazex_bench.tasks.common import (
-    dataset_folder, merge_counts, missing_image, select_split, take_samples, train_records,
+    dataset_folder,
+    merge_counts,
+    missing_image,
+    select_split,
+    take_samples,
+    train_records,
 )
 
 VQA_CONVENTION = "top1-phrase-match@gazex-bench-v1 (metrics/vqa.py: split on ',' and 'and', normalise, any overlap)"
@@ -42,9 +50,6 @@ class CxrVqaTask(Task):
 
     def load(self, data_root: Path, *, split: str | None, limit: int | None) -> TaskData:
         """Read the question CSV and resolve frontal JPGs."""
-        from gazex_bench.data.cxr_vqa import read_cxr_vqa
-        from gazex_bench.data.discover import discover
-
         folder = dataset_folder(data_root, "vqa")
         jpg = discover(data_root).mimic_jpg
         result = read_cxr_vqa(folder, jpg_root=jpg)
@@ -59,8 +64,6 @@ class CxrVqaTask(Task):
 
     def score(self, data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
         """Per-question correctness (0/1) and accuracies with study-clustered CIs."""
-        from gazex_bench.metrics.vqa import vqa_accuracy
-
         samples = data.samples
         preds = [_text(responses[s.sample_id]) for s in samples]
         refs = [str(s.reference) for s in samples]

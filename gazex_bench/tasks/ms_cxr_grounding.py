@@ -13,11 +13,26 @@ from pathlib import Path
 
 import numpy as np
 
+from gazex_bench.data.discover import discover
+from gazex_bench.data.ms_cxr import read_ms_cxr
+from gazex_bench.metrics.grounding import (
+    GroundingCase,
+    cnr,
+    heatmap_iou,
+    top_box_hits,
+    union_iou_per_threshold,
+)
+from gazex_bench.metrics.grounding_ap import average_precision
 from gazex_bench.models.types import Capability, Grounding, GroundingRequest, Response, ScoredBox
 from gazex_bench.tasks.aggregate import mean_with_ci
 from gazex_bench.tasks.base import ScoreOptions, ScoreResult, Task, TaskData, TaskSample
 from gazex_bench.tasks.common import (
-    dataset_folder, merge_counts, missing_image, select_split, take_samples, train_records,
+    dataset_folder,
+    merge_counts,
+    missing_image,
+    select_split,
+    take_samples,
+    train_records,
 )
 
 BOX_CONV = "metrics/grounding.py: merged-mask IoU, confidence thresholds 0.1..0.5, per-phrase mean"
@@ -48,9 +63,6 @@ class MsCxrGroundingTask(Task):
 
     def load(self, data_root: Path, *, split: str | None, limit: int | None) -> TaskData:
         """Read MS-CXR phrases and resolve their JPGs."""
-        from gazex_bench.data.discover import discover
-        from gazex_bench.data.ms_cxr import read_ms_cxr
-
         folder = dataset_folder(data_root, "ms_cxr")
         result = read_ms_cxr(folder, jpg_root=discover(data_root).mimic_jpg)
         split = split or self.default_split
@@ -82,8 +94,6 @@ def _add_ap(data: TaskData, responses: Mapping[str, Response], per: dict[str, di
     Failed answers and heat-map-only answers with no box count as no detection (AP 0) when
     the phrase was scored with boxes (``miou`` present).
     """
-    from gazex_bench.metrics.grounding_ap import average_precision
-
     ids, preds, scores, gts = [], [], [], []
     for s in data.samples:
         if "miou" not in per[s.sample_id]:
@@ -111,8 +121,6 @@ def _xywh(boxes: tuple[ScoredBox, ...]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _score_one(sample: TaskSample, resp: Response) -> dict[str, float]:
-    from gazex_bench.metrics.grounding import GroundingCase, cnr, heatmap_iou, top_box_hits, union_iou_per_threshold
-
     assert isinstance(sample.reference, Grounding) and isinstance(sample.request, GroundingRequest)
     w, h = sample.request.image_size
     gt, _ = _xywh(sample.reference.boxes)

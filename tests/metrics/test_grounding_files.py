@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gazex_bench.errors import DataFormatError
-from gazex_bench.metrics.grounding import grounding_scores_from_files
+from gazex_bench.metrics.grounding_io import grounding_scores_from_files
 
 REF = [
     {"id": "a", "boxes": [[10, 10, 20, 20]], "width": 100, "height": 100},

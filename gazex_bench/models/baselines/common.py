@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from gazex_bench.gaze.types import QUARTER
+from gazex_bench.images import open_image
 from gazex_bench.models.types import Capability, Response
 
 ALL_CAPABILITIES: frozenset[Capability] = frozenset(Capability)
@@ -43,7 +44,6 @@ def pixel_embedding(paths: Sequence[Path], side: int = 16) -> np.ndarray:
     """
     from PIL import Image
 
-    from gazex_bench.images import open_image
 
     vecs = []
     for p in paths:

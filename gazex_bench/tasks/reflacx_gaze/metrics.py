@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gazex_bench.gaze.trajectories import resample_trajectory, trajectory_pearson
 from gazex_bench.tasks.aggregate import mean_with_ci
 from gazex_bench.tasks.base import MetricValue, ScoreOptions, TaskData
 from gazex_bench.tasks.reflacx_gaze.values import answer, trajectory_values
-from gazex_bench.gaze.trajectories import resample_trajectory, trajectory_pearson
 
 ROW_NAMES = {"inter_radiologist": "inter-radiologist", "center_bias": "center-bias"}
 SALIENCY = {"NSS": "nss", "CC": "cc", "AUC_Judd": "auc_judd"}

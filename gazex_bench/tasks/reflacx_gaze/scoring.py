@@ -25,17 +25,17 @@ from typing import Any
 
 import numpy as np
 
-from gazex_bench.models.types import GazePrediction, GazeRequest, Response
+from gazex_bench.gaze.alignment import AlignmentConfig, run_gaze_alignment
+from gazex_bench.gaze.inputs import ModelFinding, ModelImage
+from gazex_bench.models.types import Response
 from gazex_bench.tasks.aggregate import mean_with_ci
-from gazex_bench.tasks.base import MetricValue, ScoreOptions, ScoreResult, TaskData, TaskSample
+from gazex_bench.tasks.base import MetricValue, ScoreOptions, ScoreResult, TaskData
 from gazex_bench.tasks.reflacx_gaze.context import GazeContext
 from gazex_bench.tasks.reflacx_gaze.labels import LABELER
 from gazex_bench.tasks.reflacx_gaze.metrics import analysis_metrics, trajectory_reference_rows
 from gazex_bench.tasks.reflacx_gaze.setting1 import collect_setting1
 from gazex_bench.tasks.reflacx_gaze.tables import figure_tables
 from gazex_bench.tasks.reflacx_gaze.values import answer, finding_values, six_tuples, trajectory_values
-from gazex_bench.gaze.alignment import AlignmentConfig, run_gaze_alignment
-from gazex_bench.gaze.inputs import ModelFinding, ModelImage
 
 MODEL_NAME = "model"
 

@@ -27,11 +27,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gazex_bench.gaze.dtw import aligned_pairs
 from gazex_bench.gaze.inputs import IDENTITY_UNAVAILABLE
+from gazex_bench.gaze.sequence_icc import setting1_units, setting2_units
 from gazex_bench.tasks.aggregate import mean_with_ci
 from gazex_bench.tasks.base import ScoreOptions
-from gazex_bench.gaze.dtw import aligned_pairs
-from gazex_bench.gaze.sequence_icc import setting1_units, setting2_units
 
 MODEL = "model:model"
 

@@ -38,12 +38,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gazex_bench.models.types import Capability, GazePrediction, GazeRequest, PredictedCluster, Response
-from gazex_bench.tasks.base import AuxStage, ScoreOptions, ScoreResult, Task, TaskData, TaskSample, apply_limit
-from gazex_bench.tasks.common import dataset_folder, merge_counts, missing_image, progress, select_split
-
-from gazex_bench.tasks.reflacx_gaze.context import GazeContext, ImageInfo
-from gazex_bench.tasks.reflacx_gaze.conventions import GAZE_CONVENTIONS, TRAJECTORY_POINTS
 from gazex_bench.data.discover import discover
 from gazex_bench.data.mimic import mimic_jpg_path
 from gazex_bench.data.reflacx import read_reflacx
@@ -52,6 +46,19 @@ from gazex_bench.gaze.inputs import reader_from_reflacx
 from gazex_bench.gaze.preprocess import preprocess_reading
 from gazex_bench.gaze.trajectories import resample_trajectory
 from gazex_bench.gaze.types import QUARTER
+from gazex_bench.models.types import Capability, GazePrediction, GazeRequest, PredictedCluster, Response
+from gazex_bench.tasks.base import (
+    AuxStage,
+    ScoreOptions,
+    ScoreResult,
+    Task,
+    TaskData,
+    TaskSample,
+    apply_limit,
+)
+from gazex_bench.tasks.common import dataset_folder, merge_counts, missing_image, progress, select_split
+from gazex_bench.tasks.reflacx_gaze.context import GazeContext, ImageInfo
+from gazex_bench.tasks.reflacx_gaze.conventions import GAZE_CONVENTIONS, TRAJECTORY_POINTS
 from gazex_bench.tasks.reflacx_gaze.labels import labeler_for
 from gazex_bench.tasks.reflacx_gaze.scoring import score_gaze_task
 from gazex_bench.tasks.reflacx_gaze.setting1 import setting1_stages

@@ -18,8 +18,8 @@ from gazex_bench.metrics.clinical import EMPTY_RULE
 from gazex_bench.metrics.registry import CE_CONVENTIONS, CE_MULTICLASS, NLG_KEYS, ce_key
 from gazex_bench.models.types import Capability, ReportRequest, Response
 from gazex_bench.tasks.base import ScoreOptions, ScoreResult, Task, TaskData, TaskSample
-from gazex_bench.tasks.report.scoring import corpus_functions, score_report_task
 from gazex_bench.tasks.common import merge_counts, missing_image, select_split, take_samples, train_records
+from gazex_bench.tasks.report.scoring import corpus_functions, score_report_task
 
 NLG_METRICS = NLG_KEYS
 

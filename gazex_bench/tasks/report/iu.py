@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from gazex_bench.data.iu_xray import read_iu
 from gazex_bench.metrics.registry import NLG_KEYS
 from gazex_bench.tasks.common import dataset_folder
 from gazex_bench.tasks.report.base import ReportTask, report_conventions
@@ -35,8 +36,6 @@ class IuReportTask(ReportTask):
 
     def read_records(self, data_root: Path) -> Any:
         """R2Gen ``iu_xray`` or the Kaggle layout."""
-        from gazex_bench.data.iu_xray import read_iu
-
         return read_iu(dataset_folder(data_root, "iu"))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from gazex_bench.data.discover import discover
+from gazex_bench.data.mimic import read_r2gen_annotation
 from gazex_bench.metrics.registry import NLG_KEYS
 from gazex_bench.tasks.common import dataset_folder
 from gazex_bench.tasks.report.base import ReportTask, report_conventions
@@ -26,9 +28,6 @@ class MimicReportTask(ReportTask):
 
     def read_records(self, data_root: Path) -> Any:
         """R2Gen MIMIC annotation with its image root."""
-        from gazex_bench.data.discover import discover
-        from gazex_bench.data.mimic import read_r2gen_annotation
-
         path = dataset_folder(data_root, "mimic_r2gen")
         images = discover(data_root).mimic_r2gen_images or path.parent / "images"
         return read_r2gen_annotation(path, "mimic-cxr", images)
