@@ -14,7 +14,7 @@ Two optional hooks let reference baselines see data without the task naming itse
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -116,6 +116,57 @@ _METHODS: dict[Capability, tuple[type, str]] = {
     Capability.GROUNDING: (PhraseGrounder, "ground_phrases"),
     Capability.GAZE: (GazePredictor, "predict_gaze"),
 }
+
+
+@runtime_checkable
+class ExplainsStages(Protocol):
+    """An adapter that says per aux stage whether it can answer it (e.g. ``predictions``: rows in its file)."""
+
+    def stage_unavailable(self, stage: str) -> str | None:
+        """Why ``stage`` cannot be answered, or None when it can."""
+        ...
+
+
+@runtime_checkable
+class KeyedByContent(Protocol):
+    """An adapter class whose run id follows its model's content (``run_key(**model_args)``), not its folder."""
+
+    def run_key(self, **model_args: Any) -> Mapping[str, Any]:
+        """Content fingerprint of the model the arguments name (part of the run id)."""
+        ...
+
+
+@dataclass(frozen=True)
+class AdapterHints:
+    """Optional class attributes of the adapter contract, with their defaults.
+
+    Attributes:
+        batch_size: Requests per call of a capability method.
+        aux_stages: False when the adapter answers only the task's own samples (no follow-up stages).
+        replays_stages: True when aux-stage answers come from the adapter's own file
+            (``set_references(refs, stages=...)``).
+        location_args: Model args that only locate files (left out of the run id, see ``run_key``).
+    """
+
+    batch_size: int = 8
+    aux_stages: bool = True
+    replays_stages: bool = False
+    location_args: tuple[str, ...] = ()
+
+
+def adapter_hints(adapter: Any) -> AdapterHints:
+    """The :class:`AdapterHints` an adapter (or adapter class) declares; defaults where it declares none.
+
+    The one place the runner reads optional adapter attributes.
+    """
+    default = AdapterHints()
+    batch = getattr(adapter, "batch_size", None) or default.batch_size
+    return AdapterHints(
+        batch_size=max(1, int(batch)),
+        aux_stages=bool(getattr(adapter, "aux_stages", default.aux_stages)),
+        replays_stages=bool(getattr(adapter, "replays_stages", default.replays_stages)),
+        location_args=tuple(getattr(adapter, "location_args", default.location_args)),
+    )
 
 
 def require(adapter: Any, capability: Capability) -> None:

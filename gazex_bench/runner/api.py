@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from gazex_bench.errors import UsageError
+from gazex_bench.models.protocols import KeyedByContent, adapter_hints
 from gazex_bench.models.registry import Registry, build_adapter_registry, create_adapter
 from gazex_bench.runner import distributed
 from gazex_bench.runner.data_root import resolve_data_root
@@ -89,7 +90,7 @@ def run(
         limit=req.limit, data_root=str(root.path), data_kind=root.kind,
         data_fingerprint=data.content_sha256(root.path), phantom=root.phantom, seed=req.seed,
         model_key=_model_key(factory, model_args), task_args=dict(req.task_args), label=label,
-        location_args=tuple(getattr(factory, "location_args", ())),
+        location_args=adapter_hints(factory).location_args,
     )
     allowed_failures(req.max_failures, 1)  # a bad value fails before any model is loaded
     run_dir = req.out / (req.run_id or spec.run_id())
@@ -127,9 +128,9 @@ def split_label(model_args: dict[str, Any]) -> tuple[dict[str, Any], str | None]
 
 def _model_key(factory: Any, model_args: dict[str, Any]) -> dict[str, Any] | None:
     """The adapter's optional ``run_key(**model_args)`` content fingerprint (part of the run id)."""
-    hook = getattr(factory, "run_key", None)
-    if hook is None:
+    if not isinstance(factory, KeyedByContent):
         return None
+    hook = factory.run_key
     try:
         return dict(hook(**model_args))
     except TypeError as exc:

@@ -24,7 +24,15 @@ from typing import Any
 
 from gazex_bench.errors import DataFormatError, GazexError, UsageError
 from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line
-from gazex_bench.models.protocols import Example, LearnsFromTraining, ReadsReferences, call, require
+from gazex_bench.models.protocols import (
+    Example,
+    ExplainsStages,
+    LearnsFromTraining,
+    ReadsReferences,
+    adapter_hints,
+    call,
+    require,
+)
 from gazex_bench.runner.records import (
     PREDICTIONS,
     PredictionRecord,
@@ -163,7 +171,7 @@ def _predict_requests(
     if not todo:
         return 0
     adapter = lazy.get()
-    batch = max(1, int(getattr(adapter, "batch_size", 8) or 8))
+    batch = adapter_hints(adapter).batch_size
     n_err = 0
     with PredictionWriter(path) as writer:
         batches = [todo[i : i + batch] for i in range(0, len(todo), batch)]
@@ -207,12 +215,12 @@ def _cannot(adapter: Any, stage: AuxStage) -> str | None:
     Adapters that answer only the task's own samples set ``aux_stages = False``; adapters that
     replay stages from a file say per stage (``stage_unavailable(name)``).
     """
-    if not getattr(adapter, "aux_stages", True):
+    if not adapter_hints(adapter).aux_stages:
         return "the adapter answers only the task's own samples (aux_stages = False)"
     if not _can(adapter, stage.capability):
         caps = ", ".join(sorted(c.value for c in getattr(adapter, "capabilities", ()))) or "none"
         return f"adapter has no '{stage.capability.value}' capability ({caps})"
-    if hasattr(adapter, "stage_unavailable"):
+    if isinstance(adapter, ExplainsStages):
         return adapter.stage_unavailable(stage.name)
     return None
 
@@ -227,16 +235,17 @@ def _can(adapter: Any, capability: Capability) -> bool:
 
 def _prepare(adapter: Any, task: Task, data: TaskData) -> None:
     stages = task.aux_stages(data)
-    if isinstance(adapter, LearnsFromTraining) and hasattr(adapter, "fit"):
+    if isinstance(adapter, LearnsFromTraining):
         train = [Example(s.request, s.reference) for s in data.train]
         train += [Example(q, r) for st in stages if _can(adapter, st.capability) for q, r in st.train]
         adapter.fit(train)
-    if isinstance(adapter, ReadsReferences) and hasattr(adapter, "set_references"):
+    if isinstance(adapter, ReadsReferences):
         refs = [Example(s.request, s.reference) for s in data.samples]
-        if getattr(adapter, "replays_stages", False):  # e.g. ``predictions``: stage rows come from its file
+        hints = adapter_hints(adapter)
+        if hints.replays_stages:  # e.g. ``predictions``: stage rows come from its file
             adapter.set_references(refs, stages=stages)
             return
-        if getattr(adapter, "aux_stages", True):
+        if hints.aux_stages:
             refs += [Example(q, r) for st in stages for q, r in st.references]
         adapter.set_references(refs)
 
