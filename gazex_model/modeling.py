@@ -10,6 +10,7 @@ Run directory layout (written by :mod:`gazex_model.train`):
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,20 +27,8 @@ def tiny_shape(cfg: TrainConfig) -> Any:
     """:class:`~gazex_model.tiny.TinyShape` from the config's tiny + image settings."""
     from gazex_model.tiny import TinyShape
 
-    t = cfg.model.tiny
-    return TinyShape(
-        hidden_size=t.hidden_size,
-        intermediate_size=t.intermediate_size,
-        num_hidden_layers=t.num_hidden_layers,
-        num_attention_heads=t.num_attention_heads,
-        num_key_value_heads=t.num_key_value_heads,
-        vision_embed_dim=t.vision_embed_dim,
-        vision_depth=t.vision_depth,
-        vision_num_heads=t.vision_num_heads,
-        vocab_size=t.vocab_size,
-        image_side=cfg.model.image_side,
-        min_image_side=cfg.model.min_image_side,
-    )
+    return TinyShape(**dataclasses.asdict(cfg.model.tiny), image_side=cfg.model.image_side,
+                     min_image_side=cfg.model.min_image_side)
 
 
 def base_dir_for(cfg: TrainConfig, run_dir: Path) -> Path:

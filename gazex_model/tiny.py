@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gazex_model.config import TinyModelSettings
+
 logger = logging.getLogger(__name__)
 
 PATCH = 14
@@ -20,22 +22,14 @@ MERGE = 2
 
 
 @dataclass(frozen=True)
-class TinyShape:
-    """Size of the tiny backbone (text decoder + vision tower).
+class TinyShape(TinyModelSettings):
+    """Size of the tiny backbone (text decoder + vision tower): the config's
+    :class:`~gazex_model.config.TinyModelSettings` (one set of defaults) plus the image sides.
 
     ``image_side`` (pixels) is the model-input side: images are resized so their area is at
     most ``image_side**2`` (multiple of 28 per side; 56 -> 4 merged tokens, 112 -> 16).
     """
 
-    hidden_size: int = 128
-    intermediate_size: int = 384
-    num_hidden_layers: int = 3
-    num_attention_heads: int = 4
-    num_key_value_heads: int = 2
-    vision_embed_dim: int = 64
-    vision_depth: int = 2
-    vision_num_heads: int = 2
-    vocab_size: int = 1000
     image_side: int = 84
     min_image_side: int = 56
 
