@@ -220,6 +220,11 @@ def run_experiment(args: argparse.Namespace, command: str) -> dict[str, Any]:
     seeds = [int(x) for x in args.seeds.split(",")]
     for seed in seeds:
         for sig, jobs in plan_seed(runs, seed, args.stage1_steps, args.stage2_steps).items():
+            if args.score_only:  # the runs exist (trained by an earlier invocation with these settings)
+                missing = [j["out"] for j in jobs if not (Path(j["out"]) / "DONE").is_file()]
+                if missing:
+                    raise SystemExit(f"--score-only: {missing[0]} was not trained")
+                continue
             run_plan(jobs, str(roots[sig]))
     results: dict[str, list[dict[str, Any]]] = {}
     for task, (htask, metric, _) in TASKS.items():
@@ -245,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stage2-steps", type=int, default=100)
     ap.add_argument("--limit", type=int, default=48, help="test samples scored per task")
     ap.add_argument("--boot", type=int, default=2000, help="bootstrap resamples B")
+    ap.add_argument("--score-only", action="store_true", help="score runs already trained in --runs (no training)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from transformers.utils import logging as hf_logging
