@@ -156,7 +156,7 @@ def sentence(task: str, metric: str, c: dict[str, Any], b: int) -> str:
         what = f"no difference between `{c['a']}` and `{c['b']}` is shown"
     return (f"{c['comparison'].capitalize()}, {task} ({metric}): {what} — difference {c['diff']:+.4f}, "
             f"95 % CI [{lo:+.4f}, {hi:+.4f}], Holm-adjusted {fmt_p(c['p_holm'], b)} "
-            f"({c['n_images']} images x {c['n_rows'] // c['n_images']} seeds).")
+            f"({c['n_rows']} rows = test samples x seeds, on {c['n_images']} images).")
 
 
 def controls_check(results: dict[str, list[dict[str, Any]]]) -> str:
@@ -166,7 +166,11 @@ def controls_check(results: dict[str, list[dict[str, Any]]]) -> str:
     if not bad:
         return ("Negative control: on every task the 95 % CI of decoupled-gaze GazeX minus no-gaze contains 0, "
                 "as it must when the gaze carries no finding location.")
-    return ("**Negative control FAILED** on " + ", ".join(bad) + ": decoupled-gaze GazeX differs from the no-gaze "
+    zero = [t for t in bad if results[t][0]["means"]["no-gaze"]["mean"] == 0.0]
+    why = (f" On {', '.join(zero)} the no-gaze model scores exactly 0 in every seed (no usable answer), so the "
+           "difference there measures the answer format that stage 1 taught (FVP targets are coordinate lists), "
+           "not where the gaze points." if zero else "")
+    return ("**Negative control FAILED** on " + ", ".join(bad) + "." + why + " Decoupled-gaze GazeX differs from the no-gaze "
             "model although its gaze carries no finding location, so the comparison also measures something other "
             "than the gaze signal (e.g. the stage-1 objectives' non-gaze content); read the positive control against "
             "the `gaze signal` row instead.")
@@ -267,3 +271,9 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def rerender(json_path: str, md_path: str) -> None:
+    """Re-write the Markdown report from a stored ``gaze_effect.json`` (no training, no scoring)."""
+    rec = json.loads(Path(json_path).read_text())
+    write_report(rec["results"], rec["meta"], Path(md_path), int(rec["meta"]["boot"]))
