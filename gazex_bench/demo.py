@@ -41,6 +41,7 @@ from typing import Any
 import gazex_bench
 from gazex_bench.demo_plan import ABLATION_LABELS, BASELINES, TASKS, VARIANTS, EvalJob, eval_jobs, training_jobs
 from gazex_bench.errors import UsageError
+from gazex_bench.runner.data_cache import shared_task_data
 
 log = logging.getLogger(__name__)
 
@@ -311,7 +312,8 @@ def run_demo(plan: DemoPlan) -> DemoSummary:
     n1, n2 = sum(v.stage1 is not None for v in VARIANTS), sum(len(v.finetunes) for v in VARIANTS)
     models = stages.run(f"train stage 1 ({n1} gaze variants) + stage 2 ({n2} fine-tunes)",
                         lambda: train_protocol(plan, data))
-    scored = stages.run("evaluate every task", lambda: run_all(plan, data, models, summary))
+    with shared_task_data():  # each task is loaded once for all its models (same root, split, options)
+        scored = stages.run("evaluate every task", lambda: run_all(plan, data, models, summary))
     stages.run("paired comparisons", lambda: compare_variants(plan, summary))
     stages.run("tables, figures, leaderboards", lambda: publish(plan, summary))
     write_protocol_table(plan, scored, summary)

@@ -21,7 +21,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from gazex_bench.gaze._stats import pearson, summary_row
+from gazex_bench.gaze._stats import pearson, summary_row, summary_rows
 from gazex_bench.gaze.inputs import ReaderGaze
 
 GRID_SIZES: tuple[int, ...] = (4, 6, 8)
@@ -92,11 +92,15 @@ def dwell_summary(table: pd.DataFrame, by: str | None = None, readers: Sequence[
         labels = {r.reading_id: sorted(r.labels) for r in readers}
         t = t.assign(category=t["reading_id"].map(labels)).explode("category").dropna(subset=["category"])
     keys = ([by] if by else []) + ["grid", "cell", "row", "col"]
-    out = []
-    for key, sub in t.groupby(keys, sort=True, dropna=False):
-        key = key if isinstance(key, tuple) else (key,)
-        out.append(summary_row(sub["dwell_frac"].to_numpy(), **dict(zip(keys, key))))
-    return pd.DataFrame(out)
+    if not len(t):
+        return pd.DataFrame()
+    gb = t.groupby(keys, sort=True, dropna=False)
+    number = gb.ngroup().to_numpy()  # group number in sorted key order
+    order = np.argsort(number, kind="stable")  # rows keep their order within a group
+    bounds = np.cumsum(np.bincount(number[order]))[:-1]
+    samples = np.split(t["dwell_frac"].to_numpy(float)[order], bounds)
+    labels = [dict(zip(keys, key if isinstance(key, tuple) else (key,))) for key in gb.size().index]
+    return pd.DataFrame(summary_rows(samples, labels))
 
 
 def inter_reader_dwell_correlation(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gazex_bench.errors import UsageError
 from gazex_bench.images import ImageProblems, collect_image_problems
+from gazex_bench.runner.data_cache import active_cache, cache_key
 from gazex_bench.tasks.base import Task, TaskData
 
 
@@ -22,7 +23,17 @@ def load_task_data(task: Task, data_root: Path, *, split: str, limit: int | None
 
     Raises:
         UsageError: no sample is left to evaluate (names the drop reasons and the expected folder).
+
+    Inside :func:`~gazex_bench.runner.data_cache.shared_task_data` an identical earlier load is reused.
     """
+    cache = active_cache()
+    if cache is None:
+        return _load(task, data_root, split=split, limit=limit)
+    key = cache_key(task, data_root, split, limit)
+    return cache.get_or_load(key, lambda: _load(task, data_root, split=split, limit=limit))
+
+
+def _load(task: Task, data_root: Path, *, split: str, limit: int | None) -> TaskData:
     with collect_image_problems() as problems:
         data = task.load(data_root, split=split, limit=limit)
     data = dataclasses.replace(data, problem_files=problems.to_json())
