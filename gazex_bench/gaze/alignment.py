@@ -99,6 +99,27 @@ def _dwell_tables(readers: list[ReaderGaze], cfg: AlignmentConfig, res: GazeAlig
     res.tables["dispersion_per_reading"], res.tables["dispersion"] = dwell.dispersion_over_time(readers, cfg.n_time_bins)
 
 
+_READER_MEMO: list[tuple[tuple[ReaderGaze, ...], tuple[object, ...], GazeAlignmentResult]] = []
+"""The last reader set's model-independent tables (one entry; holds the readers, so ids stay unique)."""
+
+
+def _reader_tables(readers: list[ReaderGaze], cfg: AlignmentConfig) -> GazeAlignmentResult:
+    """:func:`_dwell_tables` of ``readers``, reused when the same reader objects come again.
+
+    Dwell and dispersion depend on the readers only, not on the model, so scoring many models
+    against the same (cached) readers computes them once. The hit test is object identity of
+    every reader, in order, plus the config fields the tables use; callers get copies.
+    """
+    key: tuple[object, ...] = (tuple(cfg.grid_sizes), cfg.n_time_bins)
+    for held, k, res in _READER_MEMO:
+        if k == key and len(held) == len(readers) and all(a is b for a, b in zip(held, readers)):
+            return res
+    res = GazeAlignmentResult()
+    _dwell_tables(readers, cfg, res)
+    _READER_MEMO[:] = [(tuple(readers), key, res)]
+    return res
+
+
 def _shuffle_images(per_img: Mapping[str, ModelImage], seed: int) -> dict[str, ModelImage]:
     """image → a donor ModelImage of a different image (seeded derangement-like draw)."""
     rng, imgs = np.random.default_rng(seed), sorted(per_img)
@@ -183,7 +204,9 @@ def run_gaze_alignment(
         grouped[f"radiologist:{holdout}"] = {r.image_group: _reader_as_model(r, f"radiologist:{holdout}", cfg) for r in held}
     res = GazeAlignmentResult()
     log.info("gaze alignment: %d readings, %d models, holdout=%s", len(ref), len(grouped), holdout)
-    _dwell_tables(ref, cfg, res)
+    memo = _reader_tables(ref, cfg)
+    res.tables.update({name: table.copy() for name, table in memo.tables.items()})
+    res.status.extend(memo.status)
     _trajectory_tables(ref, grouped, cfg, res)
     _icc_tables(ref, grouped, cfg, res)
     pairs = cosine.cosine_pairs(ref, grouped, box_sigma_divisor=cfg.box_sigma_divisor, seed=cfg.seed)
