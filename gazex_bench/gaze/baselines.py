@@ -17,6 +17,8 @@ Working grid: the reader frame (quarter-scale) × ``map_scale``; density σ = ``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -111,6 +113,62 @@ class CenterBias:
         return warp_box_to_box(cb, src, dst, shape)
 
 
+@dataclass(frozen=True)
+class _ReaderSide:
+    """The model-independent part of :func:`saliency_table` for one reader set (see :func:`_reader_side`)."""
+
+    dens: dict[str, np.ndarray]
+    """reading id → density on the reading's working grid (the GT map)."""
+    other: dict[str, np.ndarray | None]
+    """reading id → on-image fixations of the other images on its grid (sAUC negatives), or None."""
+    rows: dict[str, list[dict[str, Any]]]
+    """reading id → its ``center_bias`` and ``inter_radiologist`` rows."""
+
+
+_READER_MEMO: list[tuple[tuple[ReaderGaze, ...], tuple[object, ...], _ReaderSide]] = []
+"""The last reader set's :class:`_ReaderSide` (one entry; holds the readers, so ids stay unique)."""
+
+
+def _metric_rows(r: ReaderGaze, preds: Mapping[str, np.ndarray | None], fix: np.ndarray, dens: np.ndarray,
+                 other: np.ndarray | None) -> list[dict[str, Any]]:
+    return [{"comparison": comp, "image_group": r.image_group, "reading_id": r.reading_id,
+             "radiologist": r.radiologist, **all_metrics(pred, fix, dens, other)}
+            for comp, pred in preds.items() if pred is not None and len(fix)]
+
+
+def _reader_side(readers: Sequence[ReaderGaze], map_scale: float, sigma_px: float,
+                 cb_shape: tuple[int, int]) -> _ReaderSide:
+    """Densities, sAUC negatives and the center-bias / inter-radiologist rows, reused for the same readers.
+
+    Scoring many models against the same reader objects computes these once; the hit test is
+    object identity of every reader, in order, plus the map parameters.
+    """
+    key: tuple[object, ...] = (map_scale, sigma_px, tuple(cb_shape))
+    for held, k, side in _READER_MEMO:
+        if k == key and len(held) == len(readers) and all(a is b for a, b in zip(held, readers)):
+            return side
+    dens = {r.reading_id: reader_density(r, map_scale, sigma_px) for r in readers}
+    cb = CenterBias(readers, dens, cb_shape) if readers else None
+    norm_fix = {r.reading_id: _scaled_fix(r, 1.0) / [r.width, r.height] for r in readers}
+    by_img: dict[str, list[ReaderGaze]] = {}
+    for r in readers:
+        by_img.setdefault(r.image_group, []).append(r)
+    side = _ReaderSide(dens, {}, {})
+    for r in sorted(readers, key=lambda r: r.reading_id):
+        shape, fix = _grid(r, map_scale), _scaled_fix(r, map_scale)
+        others = [norm_fix[q.reading_id] for q in readers if q.image_group != r.image_group]
+        other = np.concatenate(others) * [shape[1], shape[0]] if others else None
+        side.other[r.reading_id] = other if other is not None and len(other) else None
+        peers = [dens[q.reading_id] for q in by_img[r.image_group] if q.reading_id != r.reading_id]
+        preds: dict[str, np.ndarray | None] = {
+            "center_bias": cb.for_reader(r, shape) if cb else None,
+            "inter_radiologist": np.mean(peers, axis=0) if peers and all(p.shape == shape for p in peers) else None,
+        }
+        side.rows[r.reading_id] = _metric_rows(r, preds, fix, dens[r.reading_id], side.other[r.reading_id])
+    _READER_MEMO[:] = [(tuple(readers), key, side)]
+    return side
+
+
 def saliency_table(
     readers: Sequence[ReaderGaze],
     models: Mapping[str, Mapping[str, ModelImage]],
@@ -127,33 +185,19 @@ def saliency_table(
 
     Returns:
         ``(per_reading, summary)``; per_reading columns ``comparison, image_group, reading_id,
-        radiologist, NSS, CC, KLD, SIM, AUC_Judd, sAUC``; summary = mean/CI/n per
-        comparison × metric.
+        radiologist, NSS, CC, KLD, SIM, AUC_Judd, sAUC`` (per reading: center bias, inter-radiologist,
+        then each model); summary = mean/CI/n per comparison × metric.
     """
-    dens = {r.reading_id: reader_density(r, map_scale, sigma_px) for r in readers}
-    cb = CenterBias(readers, dens, cb_shape) if readers else None
-    norm_fix = {r.reading_id: _scaled_fix(r, 1.0) / [r.width, r.height] for r in readers}
-    by_img: dict[str, list[ReaderGaze]] = {}
-    for r in readers:
-        by_img.setdefault(r.image_group, []).append(r)
+    side = _reader_side(readers, map_scale, sigma_px, cb_shape)
     rows = []
     for r in sorted(readers, key=lambda r: r.reading_id):
         shape, fix = _grid(r, map_scale), _scaled_fix(r, map_scale)
-        others = [norm_fix[q.reading_id] for q in readers if q.image_group != r.image_group]
-        other = np.concatenate(others) * [shape[1], shape[0]] if others else None
-        peers = [dens[q.reading_id] for q in by_img[r.image_group] if q.reading_id != r.reading_id]
-        preds: dict[str, np.ndarray | None] = {
-            "center_bias": cb.for_reader(r, shape) if cb else None,
-            "inter_radiologist": np.mean(peers, axis=0) if peers and all(p.shape == shape for p in peers) else None,
-        }
+        preds: dict[str, np.ndarray | None] = {}
         for name, per_img in models.items():
             m = per_img.get(r.image_group)
             preds[f"model:{name}"] = None if m is None else model_map(m, shape, map_scale)
-        for comp, pred in preds.items():
-            if pred is not None and len(fix):
-                rows.append({"comparison": comp, "image_group": r.image_group, "reading_id": r.reading_id,
-                             "radiologist": r.radiologist,
-                             **all_metrics(pred, fix, dens[r.reading_id], other if other is not None and len(other) else None)})
+        rows += side.rows[r.reading_id]
+        rows += _metric_rows(r, preds, fix, side.dens[r.reading_id], side.other[r.reading_id])
     per = pd.DataFrame(rows)
     metrics = ("NSS", "CC", "KLD", "SIM", "AUC_Judd", "sAUC")
     summary = [summary_row(s[mt].to_numpy(), comparison=c, metric=mt, n_images=s["image_group"].nunique())

@@ -35,3 +35,24 @@ def test_same_readers_reuse_dwell_tables_changed_readers_recompute(monkeypatch: 
     monkeypatch.setattr(alignment, "_READER_MEMO", [])
     fresh = run_gaze_alignment(readers, models, config=cfg)
     pd.testing.assert_frame_equal(fresh.tables["dwell_overall"], first.tables["dwell_overall"])
+
+
+def test_saliency_reader_rows_reused_and_table_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gazex_bench.gaze import baselines
+
+    readers = make_readers()
+    models = {"toy": {m.image_group: m for m in make_models(readers)}}
+    calls = []
+    real = baselines.CenterBias
+    monkeypatch.setattr(baselines, "CenterBias", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(baselines, "_READER_MEMO", [])
+    per1, sum1 = baselines.saliency_table(readers, models)
+    per2, sum2 = baselines.saliency_table(list(readers), models)
+    assert len(calls) == 1  # reader side computed once
+    pd.testing.assert_frame_equal(per1, per2)
+    pd.testing.assert_frame_equal(sum1, sum2)
+    # per reading: center bias, inter-radiologist, then the model (the order before the memo)
+    first = per1[per1["reading_id"] == per1["reading_id"].iloc[0]]["comparison"].tolist()
+    assert first == ["center_bias", "inter_radiologist", "model:toy"][:len(first)]
+    baselines.saliency_table(readers[:-1], models)
+    assert len(calls) == 2
