@@ -12,8 +12,9 @@ import numpy as np
 
 from gazex_bench.phantom.anatomy import Anatomy, regions, sample_anatomy, sample_size
 from gazex_bench.phantom.findings import FindingSpec, sample_findings
+from gazex_bench.phantom.frontal import render_frontal
+from gazex_bench.phantom.render import render_lateral
 from gazex_bench.phantom.reports import ReportPlan, iu_report, mimic_report, plan_report
-from gazex_bench.phantom.render import render_frontal, render_lateral
 from gazex_bench.phantom.spec import NO_FINDINGS_SECTION_FRACTION, entity_rng, spread_id
 from gazex_bench.phantom.truth import TruthImage
 

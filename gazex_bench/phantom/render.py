@@ -6,7 +6,8 @@ air: lungs, background) and are returned as ``uint8`` grayscale arrays of shape
 Python loops: every structure is a handful of float32 numpy operations. The smooth
 anatomy is evaluated at half resolution (:data:`RENDER_SCALE`, positions still in
 original pixels) and upsampled bilinearly; lung markings, findings (each only inside
-its box, see :mod:`~gazex_bench.phantom.lesions`), quantum noise and detector blur are
+its box, see :mod:`~gazex_bench.phantom.lesions`, composed in
+:mod:`~gazex_bench.phantom.frontal`), quantum noise and detector blur are
 full resolution.
 """
 
@@ -18,8 +19,6 @@ import numpy as np
 from scipy.ndimage import gaussian_filter
 
 from gazex_bench.phantom.anatomy import Anatomy
-from gazex_bench.phantom.findings import FindingSpec
-
 
 RENDER_SCALE = 0.5
 """Internal resolution of the smooth anatomy (image sizes are multiples of 16, so exact)."""
@@ -239,25 +238,6 @@ def finish(c: Canvas) -> np.ndarray:
     img += c.rng.standard_normal(img.shape, dtype=np.float32) * np.float32(0.012)
     img = gaussian_filter(img, 0.6)
     return np.clip(img * 255.0 + 0.5, 0, 255).astype(np.uint8)
-
-
-def render_frontal(an: Anatomy, findings: list[FindingSpec], rng: np.random.Generator) -> np.ndarray:
-    """Render a frontal (PA/AP) radiograph with its findings.
-
-    Args:
-        an: Patient geometry (already including cardiomegaly).
-        findings: Findings to draw (positions in original-image pixels).
-        rng: Generator used for textures and noise.
-
-    Returns:
-        ``uint8`` array ``(an.height, an.width)``.
-    """
-    from gazex_bench.phantom.lesions import draw_finding
-
-    c = new_canvas(an, rng)
-    for f in findings:
-        draw_finding(c, f)
-    return finish(c)
 
 
 def render_lateral(width: int, height: int, kinds: list[str], rng: np.random.Generator) -> np.ndarray:

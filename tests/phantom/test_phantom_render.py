@@ -6,8 +6,9 @@ import numpy as np
 
 from gazex_bench.phantom.anatomy import regions
 from gazex_bench.phantom.entities import build_study
+from gazex_bench.phantom.frontal import render_frontal
 from gazex_bench.phantom.lesions import draw_finding
-from gazex_bench.phantom.render import new_canvas, render_frontal
+from gazex_bench.phantom.render import new_canvas
 from gazex_bench.phantom.spec import entity_rng
 
 
