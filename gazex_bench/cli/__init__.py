@@ -2,8 +2,11 @@
 
 Each command group lives in its own module of this package and exposes
 ``register(subparsers) -> None``; a registered handler receives the parsed
-``argparse.Namespace`` and returns an exit code. Command modules import heavy
-dependencies inside their handlers, never at import time.
+``argparse.Namespace`` and returns an exit code. The command-group modules only
+define arguments (``gazex-bench --help`` imports nothing heavy); each handler is a
+``"module:function"`` string naming a function in :mod:`gazex_bench.cli.handlers`,
+resolved by :func:`resolve_handler` only when that command runs, so handler modules
+import the project at module top.
 
 Every :class:`~gazex_bench.errors.GazexError`, and every ``OSError`` (read-only folder,
 an output path that is a file, a full disk), becomes one line on stderr naming the
@@ -16,7 +19,7 @@ import argparse
 import importlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from gazex_bench import __version__
 from gazex_bench.errors import GazexError
@@ -71,6 +74,18 @@ def os_error_line(exc: OSError) -> str:
     return f"{text} ({name})" if name else text
 
 
+def resolve_handler(handler: Callable[[argparse.Namespace], int] | str) -> Callable[[argparse.Namespace], int]:
+    """The handler function of a ``"package.module:function"`` string (callables pass through).
+
+    The one place the CLI loads command code lazily: ``importlib.import_module`` at dispatch,
+    so only the chosen command's handler module (and what it imports) is loaded.
+    """
+    if callable(handler):
+        return handler
+    module, _, func = handler.partition(":")
+    return getattr(importlib.import_module(module), func)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gazex-bench`` console script; returns the exit code."""
     parser = build_parser()
@@ -82,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(handler(args) or 0)
+        return int(resolve_handler(handler)(args) or 0)
     except GazexError as exc:
         sys.stderr.write(f"gazex-bench: error: {exc}\n")
         return 2

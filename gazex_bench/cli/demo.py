@@ -19,27 +19,4 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=None, help="samples per task and model")
     p.add_argument("--configs", type=Path, default=None, help="folder with tiny*.yaml (default: ./configs)")
     p.add_argument("--quiet", action="store_true")
-    p.set_defaults(handler=_demo)
-
-
-def _demo(args: argparse.Namespace) -> int:
-    import dataclasses
-
-    from gazex_bench.demo import DemoPlan, run_demo
-
-    plan = DemoPlan(out=args.out, work=args.work, seed=args.seed, configs=args.configs, quiet=args.quiet)
-    overrides = {k: v for k, v in (("stage1_steps", args.stage1_steps), ("stage2_steps", args.stage2_steps),
-                                   ("limit", args.limit)) if v is not None}
-    plan = dataclasses.replace(plan, **overrides)
-    summary = run_demo(plan)
-    print(f"\nGazeX Bench demo finished in {summary.seconds / 60:.1f} min")
-    print(f"  tables:       {plan.out / 'tables' / 'tables.md'}")
-    print(f"  figures:      {plan.out / 'figures'} ({len(summary.figures)} files)")
-    print(f"  leaderboard:  {plan.out / 'leaderboards' / 'index.html'}")
-    print(f"  protocol:     {plan.out / 'tables' / 'protocol.md'}")
-    print(f"  summary:      {plan.out / 'summary.md'}")
-    for name, why in summary.skipped_figures.items():
-        print(f"  skipped {name}: {why}")
-    for failure in summary.failures:
-        print(f"  FAILED {failure}")
-    return 1 if summary.failures else 0
+    p.set_defaults(handler="gazex_bench.cli.handlers.demo:_demo")

@@ -14,20 +14,4 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, required=True, help="output directory")
     p.add_argument("--ablation", nargs="*", default=(), metavar="MODEL",
                    help="model labels of the ablation variants for Fig 6 (default: all mimic-report runs)")
-    p.set_defaults(handler=_figures)
-
-
-def _figures(args: argparse.Namespace) -> int:
-    from gazex_bench.errors import UsageError
-    from gazex_bench.figures.build import build_figures
-    from gazex_bench.tables.runs import find_runs
-
-    runs = find_runs(args.runs)
-    if not runs:
-        raise UsageError("no scored runs (run.json) found under " + ", ".join(map(str, args.runs)))
-    report = build_figures(runs, args.out, ablation_variants=args.ablation)
-    for path in report.written:
-        print(path)
-    for name, why in report.skipped.items():
-        print(f"skipped {name}: {why}")
-    return 0
+    p.set_defaults(handler="gazex_bench.cli.handlers.figures:_figures")

@@ -23,17 +23,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="informative (default): gaze goes to the findings as they are dictated; decoupled: the same "
                         "gaze stream aimed at decoys drawn independently of the image's findings (negative control)")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default min(2, CPUs)); output is identical")
-    p.set_defaults(handler=_run)
-
-
-def _run(args: argparse.Namespace) -> int:
-    from gazex_bench.phantom.generate import generate_phantom
-
-    parts = tuple(x.strip() for x in str(args.parts).split(",") if x.strip())
-    s = generate_phantom(args.out, seed=args.seed, size=args.size, images=not args.no_images, parts=parts,
-                         workers=args.workers, gaze_signal=args.gaze_signal)
-    total = sum(s.seconds.values())
-    print(f"phantom {s.size} seed {s.seed} gaze-signal {args.gaze_signal} -> {s.root} ({total:.1f} s)")
-    for k, v in sorted(s.counts.items()):
-        print(f"  {k}: {v}")
-    return 0
+    p.set_defaults(handler="gazex_bench.cli.handlers.phantom:_run")
