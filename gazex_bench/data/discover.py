@@ -17,6 +17,7 @@ ms_cxr           ``ms-cxr/1.1.0``, then ``ms-cxr/0.1``
 """
 
 from __future__ import annotations
+from typing import cast
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,7 +142,7 @@ def require(paths: DataPaths, name: str) -> Path:
     if value is None:
         looked = ", ".join(LOOKED_FOR[name])
         raise UsageError(f"data root {paths.root} has no {name} (looked for {looked}; or pass {CLI_FLAGS[name]} DIR)")
-    return value
+    return cast("Path", value)
 
 
 __all__ = ["ALIASES", "CLI_FLAGS", "LOOKED_FOR", "DataPaths", "discover", "require"]

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 import numpy as np
 
@@ -126,7 +126,7 @@ class Fixations:
     @property
     def duration_s(self) -> np.ndarray:
         """Fixation durations in seconds (``end - start``)."""
-        return self.t_end_s - self.t_start_s
+        return cast("np.ndarray", self.t_end_s - self.t_start_s)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -47,7 +47,7 @@ def warp_box_to_box(m: np.ndarray, src_box: Box, dst_box: Box, out_shape: tuple[
     xs = src_box[0] + (u - dst_box[0]) * sx - 0.5
     ys = src_box[1] + (v - dst_box[1]) * sy - 0.5
     yy, xx = np.meshgrid(ys, xs, indexing="ij")
-    return map_coordinates(np.asarray(m, float), [yy, xx], order=1, mode="constant", cval=0.0)
+    return cast("np.ndarray", map_coordinates(np.asarray(m, float), [yy, xx], order=1, mode="constant", cval=0.0))
 
 
 def resize_map(m: np.ndarray, out_shape: tuple[int, int]) -> np.ndarray:
@@ -85,7 +85,7 @@ def model_map(m: ModelImage, shape: tuple[int, int], scale: float) -> np.ndarray
     if not boxes:
         return None
     p = gaussian_params(np.asarray(boxes, float) * scale)
-    return gaussian_maps(p, shape).sum(axis=0)
+    return cast("np.ndarray | None", gaussian_maps(p, shape).sum(axis=0))
 
 
 class CenterBias:

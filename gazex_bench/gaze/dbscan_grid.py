@@ -26,6 +26,7 @@ real-valued features); tests compare label arrays with sklearn on many maps.
 """
 
 from __future__ import annotations
+from typing import cast
 
 import numpy as np
 from scipy import ndimage
@@ -90,7 +91,7 @@ def dbscan_pixels(
     feats, scale = pixel_features(xs, ys, heat, intensity_weight)
     half = _block_half_sizes(scale, intensity_weight * float(np.ptp(heat)), eps)
     if impl == "sklearn" or half is None:
-        return DBSCAN(eps=eps, min_samples=min_samples).fit_predict(feats).astype(np.int64)
+        return cast("np.ndarray", DBSCAN(eps=eps, min_samples=min_samples).fit_predict(feats).astype(np.int64))
     return _grid_dbscan(xs, ys, feats, scale, eps, min_samples, half)
 
 
@@ -119,7 +120,7 @@ def _block_counts(mask: np.ndarray, gy: np.ndarray, gx: np.ndarray, hx: int, hy:
     s[1:, 1:] = mask.cumsum(axis=0, dtype=np.int64).cumsum(axis=1)
     y0, y1 = np.clip(gy - hy, 0, h), np.clip(gy + hy + 1, 0, h)
     x0, x1 = np.clip(gx - hx, 0, w), np.clip(gx + hx + 1, 0, w)
-    return s[y1, x1] - s[y0, x1] - s[y1, x0] + s[y0, x0]
+    return cast("np.ndarray", s[y1, x1] - s[y0, x1] - s[y1, x0] + s[y0, x0])
 
 
 def _near(xs: np.ndarray, ys: np.ndarray, box: tuple[int, int, int, int], rx: int, ry: int) -> np.ndarray:
@@ -136,7 +137,7 @@ def _exact_core(feats: np.ndarray, xs: np.ndarray, ys: np.ndarray, cand: np.ndar
     """Exact core test (neighbour count incl. self >= min_samples) for candidate indices."""
     near = np.flatnonzero(_near(xs, ys, _bbox(xs[cand], ys[cand]), *reach))
     counts = KDTree(feats[near]).query_radius(feats[cand], r=eps, count_only=True)
-    return counts >= min_samples
+    return cast("np.ndarray", counts >= min_samples)
 
 
 def _find(parent: list[int], a: int) -> int:

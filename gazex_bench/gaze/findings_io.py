@@ -28,7 +28,7 @@ def _cluster(d: dict[str, Any]) -> GazeCluster:
     return GazeCluster(
         cluster_id=int(d["cluster_id"]), centroid=(float(d["centroid"][0]), float(d["centroid"][1])),
         box=tuple(float(v) for v in d["box"]), t_mean_s=float(d["t_mean_s"]), n_points=int(d["n_points"]),
-    )  # type: ignore[arg-type]  # fmt: skip
+    )  # fmt: skip
 
 
 def finding_from_dict(d: dict[str, Any]) -> FindingGaze:

@@ -16,6 +16,7 @@ Frames (quarter-scale image pixels, origin top-left, x right, y down):
 """
 
 from __future__ import annotations
+from typing import cast
 
 from dataclasses import dataclass
 
@@ -68,7 +69,7 @@ def _axis_matrix(ce: np.ndarray, sig: np.ndarray, lo: np.ndarray, hi: np.ndarray
     d = idx[None, :] - ce[:, None]
     g = np.exp(-(d * d) / (2.0 * sig[:, None] ** 2))
     g[(idx[None, :] < lo[:, None]) | (idx[None, :] > hi[:, None])] = 0.0
-    return g
+    return cast("np.ndarray", g)
 
 
 def attention_map_crop(

@@ -29,8 +29,8 @@ def pad_even(frame: np.ndarray) -> np.ndarray:
 
 
 def _encode_imageio(frames: Sequence[np.ndarray], tmp: str, fps: float) -> str:
-    import imageio.v2 as imageio  # type: ignore[import-not-found]
-    import imageio_ffmpeg  # type: ignore[import-not-found]  # noqa: F401
+    import imageio.v2 as imageio
+    import imageio_ffmpeg  # noqa: F401
 
     # macro_block_size=1: no rescaling by imageio (sides are already even)
     imageio.mimwrite(tmp, [pad_even(f) for f in frames], fps=fps, codec="libx264", macro_block_size=1,
@@ -39,7 +39,7 @@ def _encode_imageio(frames: Sequence[np.ndarray], tmp: str, fps: float) -> str:
 
 
 def _encode_cv2(frames: Sequence[np.ndarray], tmp: str, fps: float) -> str:
-    import cv2  # type: ignore[import-not-found]
+    import cv2
 
     h, w = pad_even(frames[0]).shape[:2]
     writer = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
@@ -53,14 +53,14 @@ def _encode_cv2(frames: Sequence[np.ndarray], tmp: str, fps: float) -> str:
 
 def _encoder() -> tuple[str, object] | None:
     try:
-        import imageio  # type: ignore[import-not-found]  # noqa: F401
-        import imageio_ffmpeg  # type: ignore[import-not-found]  # noqa: F401
+        import imageio  # noqa: F401
+        import imageio_ffmpeg  # noqa: F401
 
         return "imageio", _encode_imageio
     except ImportError:
         pass
     try:
-        import cv2  # type: ignore[import-not-found]  # noqa: F401
+        import cv2  # noqa: F401
 
         return "cv2", _encode_cv2
     except ImportError:

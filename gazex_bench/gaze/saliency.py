@@ -19,6 +19,7 @@ Conventions (docs/gaze_reference.md §3.1–3.2; MIT = ``cvzoya/saliency``, Tueb
 """
 
 from __future__ import annotations
+from typing import cast
 
 import numpy as np
 from scipy.stats import rankdata
@@ -202,7 +203,7 @@ def fixation_density(
     gy = np.exp(-0.5 * (((np.arange(h) + 0.5)[None, :] - f[:, 1:]) / sigma_px) ** 2)
     m = (gy * w[:, None]).T @ gx
     tot = m.sum()
-    return m / tot if tot > 0 else m
+    return cast("np.ndarray", m / tot if tot > 0 else m)
 
 
 def all_metrics(

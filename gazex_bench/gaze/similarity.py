@@ -20,6 +20,7 @@ cosine here is computed from the ``(N, W)`` / ``(N, H)`` profiles without buildi
 """
 
 from __future__ import annotations
+from typing import cast
 
 from collections.abc import Sequence
 
@@ -74,13 +75,13 @@ def _profiles(params: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, n
 def gaussian_maps(params: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """Dense ``(N, H, W)`` peak-1 Gaussian maps (for display / saliency input)."""
     px, py = _profiles(np.atleast_2d(params), shape)
-    return py[:, :, None] * px[:, None, :]
+    return cast("np.ndarray", py[:, :, None] * px[:, None, :])
 
 
 def gaussian_gram(params: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """``(N, N)`` matrix of map dot products ``<G_a, G_b>`` over the grid (separable)."""
     px, py = _profiles(np.atleast_2d(params), shape)
-    return (px @ px.T) * (py @ py.T)
+    return cast("np.ndarray", (px @ px.T) * (py @ py.T))
 
 
 def map_cosine_matrix(
@@ -113,7 +114,7 @@ def map_cosine_matrix(
     with np.errstate(divide="ignore", invalid="ignore"):
         cos = dots / np.outer(norm, norm)
     cos[~np.isfinite(cos)] = np.nan
-    return np.clip(cos, -1.0, 1.0)
+    return cast("np.ndarray", np.clip(cos, -1.0, 1.0))
 
 
 def gaussian_cosine(

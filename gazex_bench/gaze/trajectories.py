@@ -13,6 +13,7 @@ Resampling (suite convention; GazeX's choice is unpublished, docs/gaze_reference
 """
 
 from __future__ import annotations
+from typing import cast
 
 from collections.abc import Mapping, Sequence
 from itertools import combinations
@@ -53,7 +54,7 @@ def resample_trajectory(
     tau = (np.arange(n_points) + 0.5) / n_points
     t = t0 + tau * (t1 - t0)
     idx = np.clip(np.searchsorted(s, t, side="right") - 1, 0, len(s) - 1)
-    return xy[idx]
+    return cast("np.ndarray", xy[idx])
 
 
 def reader_trajectory(r: ReaderGaze, n_points: int = DEFAULT_N_POINTS) -> tuple[np.ndarray, int]:

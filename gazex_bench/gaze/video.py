@@ -15,6 +15,7 @@ imageio-ffmpeg, else cv2); the manifest says which, or why not.
 """
 
 from __future__ import annotations
+from typing import cast
 
 import io
 import json
@@ -136,7 +137,7 @@ def area_weights(n_in: int, n_out: int) -> np.ndarray:
     hi = lo + s
     left = np.arange(n_in)[None, :].astype(np.float64)
     overlap = np.clip(np.minimum(hi, left + 1.0) - np.maximum(lo, left), 0.0, None)
-    return overlap / s
+    return cast("np.ndarray", overlap / s)
 
 
 def downsample_gray(image: np.ndarray, factor: int = 4) -> np.ndarray:
@@ -164,7 +165,7 @@ def downsample_gray(image: np.ndarray, factor: int = 4) -> np.ndarray:
     blocks = np.rint(out[0] if img.ndim == 2 else np.stack(out, axis=-1))
     if blocks.ndim == 3:
         blocks = np.rint(blocks[..., :3] @ np.array([0.299, 0.587, 0.114]))
-    return np.clip(blocks, 0, 255).astype(np.uint8)
+    return cast("np.ndarray", np.clip(blocks, 0, 255).astype(np.uint8))
 
 
 def render_frame(gray: np.ndarray, heat: CroppedMap) -> np.ndarray:
@@ -264,12 +265,12 @@ def _write_frames(reading_id: str, outputs: list, gray: np.ndarray, frame_rule: 
     return frames, rgb, spans, frame_index
 
 
-def manifest_to_dict(m: VideoManifest) -> dict:
+def manifest_to_dict(m: VideoManifest) -> dict[str, Any]:
     """JSON-ready dict (``folder`` omitted; tuples become lists)."""
     d = asdict(m)
     d.pop("folder")
     d.update(format=MANIFEST_FORMAT, version=MANIFEST_VERSION, n_frames=m.n_frames)
-    return json.loads(json.dumps(d))
+    return cast("dict[str, Any]", json.loads(json.dumps(d)))
 
 
 def load_manifest(path: str | Path) -> VideoManifest:

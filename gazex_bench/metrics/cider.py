@@ -19,6 +19,7 @@ duplicated samples renamed), evaluated for many resamples at once.
 """
 
 from __future__ import annotations
+from typing import cast
 
 import math
 from dataclasses import dataclass
@@ -86,7 +87,7 @@ class CiderStats:
         per_sample = np.zeros((self.n, idf2.shape[1]))
         np.add.at(per_sample, self.ref_sample, per_ref)
         per_sample = per_sample / self.n_refs[:, None] * 10.0
-        return per_sample[:, 0] if squeeze else per_sample
+        return cast("np.ndarray", per_sample[:, 0] if squeeze else per_sample)
 
 
 def _csr(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]) -> sparse.csr_matrix:

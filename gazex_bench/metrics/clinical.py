@@ -43,6 +43,7 @@ kept so that bootstrap resampling can recompute every score with
 """
 
 from __future__ import annotations
+from typing import cast
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -149,7 +150,7 @@ def binarize(matrix: np.ndarray, uncertain_positive: bool) -> np.ndarray:
     out = matrix == 1.0
     if uncertain_positive:
         out = out | (matrix == -1.0)
-    return out.astype(np.int64)
+    return cast("np.ndarray", out.astype(np.int64))
 
 
 def _binary_counts(ref: np.ndarray, hyp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

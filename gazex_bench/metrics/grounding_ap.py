@@ -26,6 +26,7 @@ detection, with each sentence corresponding to a unique class … IoU thresholds
 """
 
 from __future__ import annotations
+from typing import cast
 
 import contextlib
 import io
@@ -84,7 +85,7 @@ def _ap_curves(tp: np.ndarray, n_gt: int) -> np.ndarray:
     pr = np.maximum.accumulate(pr[:, ::-1], axis=1)[:, ::-1]
     inds = (rc[:, None, :] < _REC_THRS[None, :, None]).sum(axis=2)  # = searchsorted(rc, thr, "left")
     q = np.where(inds < n, np.take_along_axis(pr, np.minimum(inds, n - 1), axis=1), 0.0)
-    return q.mean(axis=1)
+    return cast("np.ndarray", q.mean(axis=1))
 
 
 def phrase_ap(
@@ -179,4 +180,4 @@ def average_precision_pycocotools(
         ev.evaluate()
         ev.accumulate()
     prec = ev.eval["precision"][:, :, :, 0, -1]  # (T, R, K)
-    return prec.mean(axis=1)
+    return cast("np.ndarray", prec.mean(axis=1))

@@ -8,6 +8,7 @@ n-gram. Counts per (text, n-gram) come from one ``np.unique`` over
 """
 
 from __future__ import annotations
+from typing import cast
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -114,7 +115,7 @@ def build_index(hyp_tokens: Sequence[Sequence[str]], ref_tokens: Sequence[Sequen
 def sample_key(index: NGramIndex, text: np.ndarray, gid: np.ndarray) -> np.ndarray:
     """``sample * G + gid`` for entries of hypothesis or reference texts."""
     sample = np.where(text < index.n_samples, text, index.ref_sample[np.maximum(text - index.n_samples, 0)])
-    return sample * index.n_grams + gid
+    return cast("np.ndarray", sample * index.n_grams + gid)
 
 
 def max_ref_counts(index: NGramIndex) -> tuple[np.ndarray, np.ndarray]:

@@ -18,6 +18,7 @@ Policies:
 """
 
 from __future__ import annotations
+from typing import cast
 
 import math
 from collections.abc import Callable, Hashable, Sequence
@@ -203,7 +204,7 @@ def bootstrap_statistic_ci(
 def mean_reducer(stats: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Weighted mean of a per-sample score column (ROUGE-L, nltk METEOR, CIDEr-D with fixed DF)."""
     col = stats if stats.ndim == 1 else stats[:, 0]
-    return (weights.T @ col) / weights.sum(axis=0)
+    return cast("np.ndarray", (weights.T @ col) / weights.sum(axis=0))
 
 
 def wilcoxon_signed_rank(x: Sequence[float], y: Sequence[float], **kwargs: object) -> tuple[float, float]:
@@ -217,7 +218,7 @@ def wilcoxon_signed_rank(x: Sequence[float], y: Sequence[float], **kwargs: objec
     xa, ya = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     if len(xa) == 0 or np.all(xa == ya):
         return math.nan, math.nan
-    res = wilcoxon(xa, ya, **kwargs)  # type: ignore[arg-type]
+    res = wilcoxon(xa, ya, **kwargs)
     return float(res.statistic), float(res.pvalue)
 
 
