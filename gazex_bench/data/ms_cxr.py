@@ -167,7 +167,7 @@ def read_ms_cxr_coco(json_path: Path, *, jpg_root: Path | None = None) -> ReadRe
 
 
 def _add_coco_annotation(
-    path: Path, k: int, ann: Any, images: dict[Any, dict], cats: dict[Any, Any], groups: dict[tuple[str, str], _Phrase]
+    path: Path, k: int, ann: Any, images: dict[Any, dict[str, Any]], cats: dict[Any, Any], groups: dict[tuple[str, str], _Phrase]
 ) -> None:
     def err(f: str, m: str) -> DataFormatError:
         return DataFormatError(path, f"annotation: {m}", row=k, field=f)

@@ -16,10 +16,12 @@ Difference from tslearn: NaNs are rejected instead of stripping trailing NaN row
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
-def _as_series(s: np.ndarray | list, name: str) -> np.ndarray:
+def _as_series(s: np.ndarray | list[Any], name: str) -> np.ndarray:
     """``(n,)`` → ``(n, 1)``; ``(n, d)`` kept; rejects empty or non-finite input."""
     x = np.asarray(s, dtype=float)
     if x.ndim == 1:
@@ -87,7 +89,7 @@ def _backtrack(acc: np.ndarray) -> list[tuple[int, int]]:
 
 
 def dtw_path(
-    a: np.ndarray | list, b: np.ndarray | list, *, sakoe_chiba_radius: int | None = None
+    a: np.ndarray | list[Any], b: np.ndarray | list[Any], *, sakoe_chiba_radius: int | None = None
 ) -> tuple[list[tuple[int, int]], float]:
     """Optimal DTW alignment path and distance (tslearn ``dtw_path`` convention).
 
@@ -112,7 +114,7 @@ def dtw_path(
     return _backtrack(acc), float(np.sqrt(acc[-1, -1]))
 
 
-def dtw_distance(a: np.ndarray | list, b: np.ndarray | list, *, sakoe_chiba_radius: int | None = None) -> float:
+def dtw_distance(a: np.ndarray | list[Any], b: np.ndarray | list[Any], *, sakoe_chiba_radius: int | None = None) -> float:
     """DTW distance only (see :func:`dtw_path`)."""
     return dtw_path(a, b, sakoe_chiba_radius=sakoe_chiba_radius)[1]
 

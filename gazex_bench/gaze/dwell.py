@@ -99,8 +99,8 @@ def dwell_summary(table: pd.DataFrame, by: str | None = None, readers: Sequence[
     order = np.argsort(number, kind="stable")  # rows keep their order within a group
     bounds = np.cumsum(np.bincount(number[order]))[:-1]
     samples = np.split(t["dwell_frac"].to_numpy(float)[order], bounds)
-    labels = [dict(zip(keys, key if isinstance(key, tuple) else (key,))) for key in gb.size().index]
-    return pd.DataFrame(summary_rows(samples, labels))
+    group_labels = [dict(zip(keys, key if isinstance(key, tuple) else (key,))) for key in gb.size().index]
+    return pd.DataFrame(summary_rows(samples, group_labels))
 
 
 def inter_reader_dwell_correlation(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

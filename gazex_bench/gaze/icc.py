@@ -22,7 +22,7 @@ a batch of equal-shaped tables and a ragged set of groups give bit-comparable nu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -35,7 +35,7 @@ LEGACY_NAMES: Mapping[str, str] = dict(zip(ICC_TYPES, ("ICC1", "ICC2", "ICC3", "
 ALPHA = 0.05
 
 
-def _mean_squares(n: np.ndarray, k: int, ss_rows: np.ndarray, ss_cols: np.ndarray, ss_tot: np.ndarray) -> dict:
+def _mean_squares(n: np.ndarray, k: int, ss_rows: np.ndarray, ss_cols: np.ndarray, ss_tot: np.ndarray) -> dict[str, Any]:
     """Mean squares from the (centred) sums of squares; arrays broadcast over a batch."""
     ss_err = ss_tot - ss_rows - ss_cols
     df_r, df_c, df_e = n - 1.0, float(k - 1), (n - 1.0) * (k - 1)
@@ -49,7 +49,7 @@ def _mean_squares(n: np.ndarray, k: int, ss_rows: np.ndarray, ss_cols: np.ndarra
     }
 
 
-def _icc_from_ms(ms: dict) -> dict[str, np.ndarray]:
+def _icc_from_ms(ms: dict[str, Any]) -> dict[str, np.ndarray]:
     """The six ICC point estimates from mean squares (vectorised)."""
     n, k, msb, msj, mse, msw = (ms[key] for key in ("n", "k", "MSB", "MSJ", "MSE", "MSW"))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -63,7 +63,7 @@ def _icc_from_ms(ms: dict) -> dict[str, np.ndarray]:
         }
 
 
-def _ci_from_ms(ms: dict, icc: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _ci_from_ms(ms: dict[str, Any], icc: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """F-test 95 % CIs (pingouin 0.7.0 ``intraclass_corr`` arithmetic, vectorised)."""
     from scipy.stats import f as f_dist
 
@@ -92,7 +92,7 @@ def _ci_from_ms(ms: dict, icc: dict[str, np.ndarray]) -> dict[str, tuple[np.ndar
         }
 
 
-def _ftests(ms: dict) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+def _ftests(ms: dict[str, Any]) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """``(F, df1, df2, p)`` per ICC type (one-way F for case 1, two-way F for A and C)."""
     from scipy.stats import f as f_dist
 
@@ -105,7 +105,7 @@ def _ftests(ms: dict) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.
     return {t: (one if t.startswith("ICC(1") else two) for t in ICC_TYPES}
 
 
-def _table_ms(ratings: np.ndarray) -> dict:
+def _table_ms(ratings: np.ndarray) -> dict[str, Any]:
     """Mean squares of one or a batch of tables, shape ``(..., n, k)``; data centred first."""
     x = np.asarray(ratings, dtype=float)
     if x.ndim < 2 or x.shape[-1] < 2 or x.shape[-2] < 2:
@@ -134,7 +134,7 @@ def icc(ratings: np.ndarray) -> dict[str, float]:
     return {t: float(v) for t, v in _icc_from_ms(ms).items()}
 
 
-def _as_frame(ms: dict) -> pd.DataFrame:
+def _as_frame(ms: dict[str, Any]) -> pd.DataFrame:
     """Tidy frame (one row per ICC type and table) from scalar or batched mean squares."""
     import pandas as pd
 

@@ -18,6 +18,8 @@ keyword rule, not a labeller).
 
 from __future__ import annotations
 
+from typing import Any
+
 import logging
 import multiprocessing
 import re
@@ -237,7 +239,7 @@ def _run_serial(readings: list[ReflacxReading], preset: GazePreset, sentences: s
     return PreprocessResult(tuple(records), +skipped, +stats, preset.name)
 
 
-def _run_chunk_args(args: tuple) -> PreprocessResult:  # pragma: no cover - runs in worker processes
+def _run_chunk_args(args: tuple[Any, ...]) -> PreprocessResult:  # pragma: no cover - runs in worker processes
     return _run_chunk(*args)
 
 

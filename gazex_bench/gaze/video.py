@@ -15,7 +15,7 @@ imageio-ffmpeg, else cv2); the manifest says which, or why not.
 """
 
 from __future__ import annotations
-from typing import cast
+from typing import Any, cast
 
 import io
 import json

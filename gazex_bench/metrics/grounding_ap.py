@@ -26,7 +26,7 @@ detection, with each sentence corresponding to a unique class … IoU thresholds
 """
 
 from __future__ import annotations
-from typing import cast
+from typing import Any, cast
 
 import contextlib
 import io
@@ -137,11 +137,12 @@ def average_precision(
 
 def _coco_inputs(
     pred_boxes: Sequence[np.ndarray], pred_scores: Sequence[np.ndarray], gt_boxes: Sequence[np.ndarray]
-) -> tuple[dict, list[dict]]:
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     n = len(gt_boxes)
     images = [{"id": i + 1, "width": 1, "height": 1} for i in range(n)]
     cats = [{"id": i + 1, "name": f"phrase{i + 1}"} for i in range(n)]
-    anns, dets = [], []
+    anns: list[dict[str, Any]] = []
+    dets: list[dict[str, Any]] = []
     for i, boxes in enumerate(gt_boxes):
         for b in np.asarray(boxes, dtype=float).reshape(-1, 4):
             area = float(b[2] * b[3])

@@ -138,20 +138,19 @@ def _icc() -> list[MetricSpec]:
 
 
 def _gaze() -> list[MetricSpec]:
-    lower = {"higher": False}
     return [
         *_icc(),
         _spec("cosine", "Gaussian-map cosine", "gaze", "cosine of Gaussian box maps, model vs each reading"),
-        _spec("centroid_error", "Centroid error", "gaze", "centroid distance / frame diagonal", **lower),
-        _spec("dtw_error", "DTW error", "gaze", "DTW distance of centroid sequences / frame diagonal", **lower),
+        _spec("centroid_error", "Centroid error", "gaze", "centroid distance / frame diagonal", higher=False),
+        _spec("dtw_error", "DTW error", "gaze", "DTW distance of centroid sequences / frame diagonal", higher=False),
         _spec("trajectory_r_x", "Pearson r (x)", "gaze", "Pearson r of x trajectories", unit="r (-1..1)"),
         _spec("trajectory_r_y", "Pearson r (y)", "gaze", "Pearson r of y trajectories", unit="r (-1..1)"),
         _spec("nss", "NSS", "gaze", "normalized scanpath saliency at fixations", unit="z-score"),
         _spec("cc", "CC", "gaze", "Pearson CC of model map vs fixation density", unit="r (-1..1)"),
         _spec("auc_judd", "AUC-Judd", "gaze", "AUC-Judd (Tuebingen convention)"),
-        _spec("kld", "KLD", "gaze", "KL divergence of fixation density from the model map", unit="nats", **lower),
+        _spec("kld", "KLD", "gaze", "KL divergence of fixation density from the model map", unit="nats", higher=False),
         _spec("sim", "SIM", "gaze", "histogram intersection of the two maps"),
-        _spec("missing_answer_rate", "Missing answers", "gaze", "share of failed or empty answers", **lower),
+        _spec("missing_answer_rate", "Missing answers", "gaze", "share of failed or empty answers", higher=False),
     ]
 
 
