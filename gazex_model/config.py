@@ -83,6 +83,9 @@ class LoraSettings:
     dropout: float = 0.05
     target_modules: str = r".*language_model.*\.(q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj)"
     """Regex over module names (peft ``target_modules`` string form)."""
+    modules_to_save: tuple[str, ...] = ()
+    """Modules trained in full next to the adapter and saved with it (peft ``modules_to_save``,
+    matched as name suffixes), e.g. ``[lm_head]``."""
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,10 @@ def _coerce(value: Any, typ: Any, key: str, where: str) -> Any:
         if value is None and type(None) in typing.get_args(typ):
             return None
         typ = next(t for t in typing.get_args(typ) if t is not type(None))
+    if typing.get_origin(typ) is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise UsageError(f"{where}: key '{key}' must be a list of strings, got {value!r}")
+        return tuple(value)
     if typ is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if typ is str and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -339,7 +346,7 @@ def load_config(path: str | Path | None, overrides: list[str] | None = None) -> 
 
 def config_to_dict(cfg: Any) -> dict[str, Any]:
     """Nested plain dict of a config dataclass (for resolved_config.yaml)."""
-    return dataclasses.asdict(cfg)
+    return dataclasses.asdict(cfg, dict_factory=lambda kv: {k: list(v) if isinstance(v, tuple) else v for k, v in kv})
 
 
 def dump_config(cfg: TrainConfig) -> str:

@@ -114,6 +114,7 @@ def apply_method(model: Any, cfg: TrainConfig) -> Any:
             lora_alpha=cfg.lora.alpha,
             lora_dropout=cfg.lora.dropout,
             target_modules=cfg.lora.target_modules,
+            modules_to_save=list(cfg.lora.modules_to_save) or None,
             task_type="CAUSAL_LM",
         )
         model = get_peft_model(model, lcfg)

@@ -104,3 +104,18 @@ def test_protocol_configs_declare_their_stage() -> None:
             assert cfg.data.report_source == tasks[t]
         budgets.add((cfg.max_steps, cfg.batch_size, cfg.lr, cfg.scheduler, cfg.warmup_steps, cfg.lora.r))
     assert len(budgets) == 1  # one stage-2 budget for every task file
+
+
+def test_modules_to_save_is_a_string_list_and_round_trips(tmp_path: Path) -> None:
+    cfg = load_config(None, ["lora.modules_to_save=[lm_head]"])
+    assert cfg.lora.modules_to_save == ("lm_head",)
+    (tmp_path / "resolved.yaml").write_text(dump_config(cfg))
+    assert load_config(tmp_path / "resolved.yaml") == cfg
+    with pytest.raises(UsageError, match="lora.modules_to_save"):
+        load_config(None, ["lora.modules_to_save=lm_head"])  # a bare string is not a list
+
+
+def test_stage2_trains_lm_head_for_every_task() -> None:
+    # the shared stage-2 setting (docs/training.md): lm_head trained in full next to the LoRA adapter
+    for t in ("report", "iu-report", "vqa", "grounding", "gaze"):
+        assert load_config(ROOT_CONFIGS / f"tiny-downstream-{t}.yaml").lora.modules_to_save == ("lm_head",)

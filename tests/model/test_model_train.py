@@ -90,3 +90,22 @@ def test_gradient_checkpointing_is_switched_on(tiny_dir: Path) -> None:
     base = model.get_base_model()
     flag = getattr(base, "is_activation_checkpointing", None)
     assert (flag if flag is not None else base.is_gradient_checkpointing) is True
+
+
+def test_lora_modules_to_save_trains_and_restores_lm_head(tiny_dir: Path, tmp_path: Path) -> None:
+    import torch
+
+    from gazex_model.modeling import apply_method, load_for_run, save_trained
+
+    cfg = load_config(CONFIGS / "tiny-lora.yaml", [f"model.backbone={tiny_dir}", "num_threads=1",
+                                                   "lora.modules_to_save=[lm_head]"])
+    model, proc = load_for_run(cfg, tiny_dir, "cpu")
+    model = apply_method(model, cfg)
+    trained = [n for n, p in model.named_parameters() if p.requires_grad and "lora_" not in n]
+    assert trained and all("lm_head" in n for n in trained)
+    with torch.no_grad():
+        head = next(p for n, p in model.named_parameters() if p.requires_grad and "lm_head" in n)
+        head.add_(1.0)  # a change only the saved lm_head copy can carry back
+    save_trained(model, proc, cfg, tmp_path)
+    again, _ = load_trained(tmp_path, cfg, merge=True)
+    assert torch.allclose(again.get_output_embeddings().weight, head.detach())
