@@ -40,6 +40,7 @@ def _timed(name: str, fn: Callable[..., Any], clock: dict[str, float]) -> Callab
             return fn(*args, **kwargs)
         finally:
             clock[name] += time.perf_counter() - t0
+
     return wrapper
 
 
@@ -52,8 +53,11 @@ def _runs(root: Path, models: list[str], out: Path, cached: bool) -> tuple[list[
             clock = {"load": 0.0, "score": 0.0}
             api.load_task_data, api.score_run = _timed("load", load, clock), _timed("score", score, clock)
             try:
-                outcome = api.run(RunRequest(task="reflacx-gaze", model=model, data_root=root, task_args=args,
-                                             out=out, quiet=True))
+                outcome = api.run(
+                    RunRequest(
+                        task="reflacx-gaze", model=model, data_root=root, task_args=args, out=out, quiet=True
+                    )
+                )
             finally:
                 api.load_task_data, api.score_run = load, score
             times.append(clock)
@@ -63,8 +67,16 @@ def _runs(root: Path, models: list[str], out: Path, cached: bool) -> tuple[list[
 
 def _pass(root: Path, models: list[str], cached: bool) -> dict[str, Any]:
     """One pass in a fresh process (each pays the process-wide labeler warm-up once, as the demo does)."""
-    cmd = [sys.executable, __file__, "--root", str(root), "--models", ",".join(models), "--mode",
-           "cached" if cached else "reference"]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--root",
+        str(root),
+        "--models",
+        ",".join(models),
+        "--mode",
+        "cached" if cached else "reference",
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -95,8 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     total_ref = sum(t["load"] + t["score"] for t in ref["times"])
     total_new = sum(t["load"] + t["score"] for t in new["times"])
     same = json.dumps(ref["records"], sort_keys=True) == json.dumps(new["records"], sort_keys=True)
-    print(f"total: reference {total_ref:.1f} s, cached {total_new:.1f} s, ratio {total_ref / total_new:.2f}x; "
-          f"identical metrics and reference rows: {same}")
+    print(
+        f"total: reference {total_ref:.1f} s, cached {total_new:.1f} s, ratio {total_ref / total_new:.2f}x; "
+        f"identical metrics and reference rows: {same}"
+    )
     return 0 if same else 1
 
 

@@ -35,7 +35,13 @@ from threadpoolctl import threadpool_limits
 from gazex_bench.data.reflacx import read_reflacx
 from gazex_bench.gaze.clusters import cluster_sentence
 from gazex_bench.gaze.naive import naive_cluster_sentence
-from gazex_bench.gaze.preprocess import _all_points, map_shape, preprocess_dataset, sentence_window, window_points
+from gazex_bench.gaze.preprocess import (
+    _all_points,
+    map_shape,
+    preprocess_dataset,
+    sentence_window,
+    window_points,
+)
 from gazex_bench.gaze.presets import get_preset
 from gazex_bench.io import atomic_write_text
 
@@ -106,7 +112,12 @@ def _time_subset(fn: object, subset: list[tuple], preset: object) -> tuple[float
 
 
 def _same(a: object, b: object) -> bool:
-    key = lambda r: [(c.cluster_id, c.box, c.n_points, round(c.centroid[0], 6), round(c.centroid[1], 6)) for c in r.clusters + ((r.holistic,) if r.holistic else ())]  # noqa: E731
+    def key(r):
+        return [
+            (c.cluster_id, c.box, c.n_points, round(c.centroid[0], 6), round(c.centroid[1], 6))
+            for c in r.clusters + ((r.holistic,) if r.holistic else ())
+        ]
+
     return key(a) == key(b)
 
 
@@ -116,7 +127,9 @@ def main() -> int:
     ap.add_argument("--preset", default="paper")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--naive-sentences", type=int, default=40)
-    ap.add_argument("--upscale", type=int, default=4, help="also compare at k x resolution (real REFLACX size)")
+    ap.add_argument(
+        "--upscale", type=int, default=4, help="also compare at k x resolution (real REFLACX size)"
+    )
     ap.add_argument("--report", type=Path, default=Path("reports/perf/gaze_preprocess.md"))
     args = ap.parse_args()
     preset = get_preset(args.preset)
@@ -144,7 +157,11 @@ def main() -> int:
     rows["naive whole dataset, EXTRAPOLATED, 1 process"] = f"{naive_total:.0f} s"
     rows["naive extrapolated CPU / fast CPU (whole dataset)"] = f"{naive_total / c_fast:.0f}x"
     if args.upscale > 1:
-        rows.update(_ratio_rows(readings, preset, args.naive_sentences // 2, args.upscale, f"x{args.upscale} resolution"))
+        rows.update(
+            _ratio_rows(
+                readings, preset, args.naive_sentences // 2, args.upscale, f"x{args.upscale} resolution"
+            )
+        )
     for k, v in rows.items():
         print(f"{k}: {v}")
     print("skipped:", dict(result.skipped), "stats:", dict(result.stats))

@@ -57,19 +57,57 @@ def main() -> int:
     data = resolve_data_root(None).path
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
     env.pop("WORLD_SIZE", None)
-    run = ["run", "--task", "cxr-vqa", "--model", "hf-vlm", "--model-arg", f"path={ckpt}", "--model-arg",
-           f"max_new_tokens={args.max_new_tokens}", "--model-arg", "batch_size=4", "--data-root", str(data),
-           "--split", "all", "--limit", str(args.limit), "--quiet", "--n-boot", "10"]
+    run = [
+        "run",
+        "--task",
+        "cxr-vqa",
+        "--model",
+        "hf-vlm",
+        "--model-arg",
+        f"path={ckpt}",
+        "--model-arg",
+        f"max_new_tokens={args.max_new_tokens}",
+        "--model-arg",
+        "batch_size=4",
+        "--data-root",
+        str(data),
+        "--split",
+        "all",
+        "--limit",
+        str(args.limit),
+        "--quiet",
+        "--n-boot",
+        "10",
+    ]
     load0 = os.getloadavg()[0]
     t1 = _timed([sys.executable, "-m", "gazex_bench", *run, "--out", str(tmp / "one")], env)
     acc = Path(sys.executable).with_name("accelerate")
-    t2 = _timed([str(acc), "launch", "--multi_gpu", "--num_processes", "2", "--mixed_precision", "no",
-                 "--dynamo_backend", "no", "-m", "gazex_bench", *run, "--out", str(tmp / "two")], env)
+    t2 = _timed(
+        [
+            str(acc),
+            "launch",
+            "--multi_gpu",
+            "--num_processes",
+            "2",
+            "--mixed_precision",
+            "no",
+            "--dynamo_backend",
+            "no",
+            "-m",
+            "gazex_bench",
+            *run,
+            "--out",
+            str(tmp / "two"),
+        ],
+        env,
+    )
     load1 = os.getloadavg()[0]
     (one,) = (tmp / "one").iterdir()
     (two,) = (tmp / "two").iterdir()
     same = _canonical(one / "predictions.jsonl") == _canonical(two / "predictions.jsonl")
-    print(f"1 process {t1:.1f} s, 2 processes {t2:.1f} s, speed-up {t1 / t2:.2f}x, identical predictions: {same}")
+    print(
+        f"1 process {t1:.1f} s, 2 processes {t2:.1f} s, speed-up {t1 / t2:.2f}x, identical predictions: {same}"
+    )
     text = f"""# hf-vlm data parallel: 1 process vs accelerate launch with 2 (benchmarks/bench_hf_vlm_distributed.py)
 
 `gazex-bench run --task cxr-vqa --model hf-vlm` on the tiny random Qwen2-VL (0.1 M parameters), {args.limit}

@@ -67,8 +67,10 @@ def compare(ours: pd.DataFrame, ref: pd.DataFrame) -> dict[str, float]:
             "ICC": float(np.nanmax(np.abs(m["ICC"] - m["ICC_pg"]))),
             "F": float(np.nanmax(np.abs(m["F"] - m["F_pg"]) / np.abs(m["F_pg"]).clip(1e-12))),
             "pval": float(np.nanmax(np.abs(m["pval"] - m["pval_pg"]))),
-            "CI_2dp_mismatches": float(((m["ci_low"].round(2) != ci[:, 0]) & np.isfinite(ci[:, 0])).sum()
-                                       + ((m["ci_high"].round(2) != ci[:, 1]) & np.isfinite(ci[:, 1])).sum()),
+            "CI_2dp_mismatches": float(
+                ((m["ci_low"].round(2) != ci[:, 0]) & np.isfinite(ci[:, 0])).sum()
+                + ((m["ci_high"].round(2) != ci[:, 1]) & np.isfinite(ci[:, 1])).sum()
+            ),
             "nan_pattern_mismatches": float((m["ICC"].isna() != m["ICC_pg"].isna()).sum()),
         }
 
@@ -90,10 +92,13 @@ def main() -> None:
     t_pg = time.process_time() - t0
     diff = compare(ours, ref)
     ratio = t_pg / t_ours
-    print(f"units={args.units} steps={len(x)}  ours={t_ours * 1e3:.1f} ms  pingouin loop={t_pg:.2f} s  ratio={ratio:.0f}x")
+    print(
+        f"units={args.units} steps={len(x)}  ours={t_ours * 1e3:.1f} ms  pingouin loop={t_pg:.2f} s  ratio={ratio:.0f}x"
+    )
     print("max differences:", diff)
     lines = [
-        "## ICC: vectorised numpy vs looping pingouin 0.7.0 (`benchmarks/bench_icc.py`)", "",
+        "## ICC: vectorised numpy vs looping pingouin 0.7.0 (`benchmarks/bench_icc.py`)",
+        "",
         f"- Machine: {platform.machine()}, Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}",
         f"- Workload: {args.units} DTW-aligned model/radiologist units (2–8 points each), {len(x)} path steps, k = 2, x axis",
         f"- `gazex_bench.gaze.icc_grouped` (one call, all six ICCs + F/p/CIs): **{t_ours * 1e3:.1f} ms**",
@@ -103,7 +108,8 @@ def main() -> None:
         f"max |Δp| = {diff['pval']:.1e}, CI mismatches at pingouin's 2 dp = {int(diff['CI_2dp_mismatches'])}, "
         f"NaN-pattern mismatches = {int(diff['nan_pattern_mismatches'])}",
         "- Times are process CPU time (`time.process_time`), robust to other load on a shared machine.",
-        "- Units with < 5 values (2 path steps) are skipped by pingouin (its ANOVA assertion); ours returns values.", "",
+        "- Units with < 5 values (2 path steps) are skipped by pingouin (its ANOVA assertion); ours returns values.",
+        "",
     ]
     atomic_write_text(REPORT, "\n".join(lines))
     print(f"wrote {REPORT}")

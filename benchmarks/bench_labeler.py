@@ -37,8 +37,13 @@ print(json.dumps({"seconds": best, "warm": warm, "version": version}))
 def _time(checkout: Path, texts: list[str], repeat: int) -> dict[str, float | str]:
     env = {**os.environ, "PYTHONPATH": str(checkout), "OMP_NUM_THREADS": "1"}
     out = subprocess.run(
-        [sys.executable, "-c", _TIMER, str(repeat)], input=json.dumps(texts), capture_output=True, text=True,
-        env=env, check=True, cwd=checkout,
+        [sys.executable, "-c", _TIMER, str(repeat)],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=checkout,
     )
     return json.loads(out.stdout)
 
@@ -59,10 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(texts)} IU reports, {words} words, best of {args.repeat}, one process, OMP_NUM_THREADS=1")
     for name, r in rows:
         s = float(r["seconds"])
-        print(f"  {name:<28s} v{r['version']:<5s} cold {s:5.2f} s ({1e3 * s / len(texts):.2f} ms/report), "
-              f"warm sentence cache {float(r['warm']):5.2f} s")
+        print(
+            f"  {name:<28s} v{r['version']:<5s} cold {s:5.2f} s ({1e3 * s / len(texts):.2f} ms/report), "
+            f"warm sentence cache {float(r['warm']):5.2f} s"
+        )
     if len(rows) == 2:
-        print(f"  cold ratio this / baseline: {float(rows[0][1]['seconds']) / float(rows[1][1]['seconds']):.2f}")
+        print(
+            f"  cold ratio this / baseline: {float(rows[0][1]['seconds']) / float(rows[1][1]['seconds']):.2f}"
+        )
     return 0
 
 

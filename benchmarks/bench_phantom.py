@@ -52,9 +52,11 @@ def main() -> int:
         c1, t1 = cpu(), time.perf_counter()
         ss = generate_phantom(sroot, seed=0, size="small", images=True, workers=args.workers)
         sw, sc = time.perf_counter() - t1, cpu() - c1
-        small_row = (f"| generate everything (small, images) | {sw:.1f} | {ss.counts.get('mimic_images', 0)} JPGs + "
-                     f"{ss.counts.get('iu_samples', 0)} IU PNG pairs, {ss.counts['reflacx_readings']} readings; budget "
-                     f"{BUDGET_S:.0f} s -> ratio {sw / BUDGET_S:.2f}; CPU {sc:.1f} s |")
+        small_row = (
+            f"| generate everything (small, images) | {sw:.1f} | {ss.counts.get('mimic_images', 0)} JPGs + "
+            f"{ss.counts.get('iu_samples', 0)} IU PNG pairs, {ss.counts['reflacx_readings']} readings; budget "
+            f"{BUDGET_S:.0f} s -> ratio {sw / BUDGET_S:.2f}; CPU {sc:.1f} s |"
+        )
         shutil.rmtree(sroot, ignore_errors=True)
     t0 = time.perf_counter()
     res = read_reflacx(root / "reflacx-xray-localization" / "1.0.0")
@@ -62,22 +64,29 @@ def main() -> int:
     t0 = time.perf_counter()
     n = sum(len(read_gaze(r)) for r in res.records[:300] if not r.discarded)
     gaze300 = time.perf_counter() - t0
-    size_mb = sum(f.stat().st_size for f in (root / "reflacx-xray-localization").rglob("*") if f.is_file()) / 1e6
+    size_mb = (
+        sum(f.stat().st_size for f in (root / "reflacx-xray-localization").rglob("*") if f.is_file()) / 1e6
+    )
     gz_mb = sum(f.stat().st_size for f in (root / "reflacx-xray-localization").rglob("gaze.csv")) / 1e6
     load = os.getloadavg()[0]
     lines = [
-        "## Phantom generation (benchmarks/bench_phantom.py)", "",
+        "## Phantom generation (benchmarks/bench_phantom.py)",
+        "",
         f"`generate_phantom(size='paper', images=False, parts=('reflacx',), workers={args.workers})` on "
-        f"{os.cpu_count()} CPUs (1-min load average at the end: {load:.1f}).", "",
-        "| step | seconds | notes |", "|---|---|---|",
+        f"{os.cpu_count()} CPUs (1-min load average at the end: {load:.1f}).",
+        "",
+        "| step | seconds | notes |",
+        "|---|---|---|",
         f"| generate REFLACX (paper, no images) | {gen:.1f} | {s.counts['reflacx_readings']} readings "
         f"({s.counts['reflacx_discarded']} discarded), {s.counts['gaze_samples']:,} gaze samples at 25 Hz; "
         f"budget {BUDGET_S:.0f} s -> ratio {gen / BUDGET_S:.2f}; CPU time (user+sys, all processes) {gen_cpu:.1f} s "
         f"= {gen_cpu / 2:.1f} s per core on 2 idle cores |",
         *([small_row] if small_row else []),
         f"| `read_reflacx` (metadata + fixations + transcripts) | {read:.1f} | {len(res.records)} readings, skipped {dict(res.skipped)} |",
-        f"| `read_gaze` x 300 readings | {gaze300:.1f} | {n:,} samples |", "",
-        f"On-disk size: {size_mb:.0f} MB (gaze.csv {gz_mb:.0f} MB).", "",
+        f"| `read_gaze` x 300 readings | {gaze300:.1f} | {n:,} samples |",
+        "",
+        f"On-disk size: {size_mb:.0f} MB (gaze.csv {gz_mb:.0f} MB).",
+        "",
     ]
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text("\n".join(lines))

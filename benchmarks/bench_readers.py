@@ -55,7 +55,10 @@ def write_synthetic(root: Path, n_readings: int = 3032, n_fix: int = 200, seed: 
     for k in range(n_readings):
         rid = f"P300R{k:06d}"
         img = f"physionet.org/files/mimic-cxr/2.0.0/files/p10/p10{k:06d}/s5{k:07d}/d{k}.dcm"
-        rows.append(f"{rid},train,False,{img},d{k},10{k:06d},2544,3056," + ",".join(["0"] * 11 + [""] + ["0"] * 3 + ["False"]))
+        rows.append(
+            f"{rid},train,False,{img},d{k},10{k:06d},2544,3056,"
+            + ",".join(["0"] * 11 + [""] + ["0"] * 3 + ["False"])
+        )
         d = main / rid
         d.mkdir()
         fix = [FIX_HEADER]
@@ -95,7 +98,9 @@ def reference_read(base: Path) -> int:
 def main() -> None:
     """Time both readers and write ``reports/perf/readers.md``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=None, help="data root (default: synthetic paper-size tree)")
+    parser.add_argument(
+        "--root", type=Path, default=None, help="data root (default: synthetic paper-size tree)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.root is None:

@@ -39,7 +39,15 @@ from pathlib import Path
 from typing import Any
 
 import gazex_bench
-from gazex_bench.demo_plan import ABLATION_LABELS, BASELINES, TASKS, VARIANTS, EvalJob, eval_jobs, training_jobs
+from gazex_bench.demo_plan import (
+    ABLATION_LABELS,
+    BASELINES,
+    TASKS,
+    VARIANTS,
+    EvalJob,
+    eval_jobs,
+    training_jobs,
+)
 from gazex_bench.errors import UsageError
 from gazex_bench.runner.data_cache import shared_task_data
 
@@ -113,7 +121,11 @@ class _Stages:
 
 def find_configs(explicit: Path | None = None) -> Path:
     """The ``configs/`` folder: explicit, ``./configs``, or the repository of this package."""
-    candidates = [explicit] if explicit else [Path.cwd() / "configs", Path(gazex_bench.__file__).parents[1] / "configs"]
+    candidates = (
+        [explicit]
+        if explicit
+        else [Path.cwd() / "configs", Path(gazex_bench.__file__).parents[1] / "configs"]
+    )
     for c in candidates:
         if c is not None and (c / "tiny.yaml").is_file():
             return c
@@ -150,26 +162,57 @@ def train_protocol(plan: DemoPlan, data: Path) -> Path:
     from gazex_bench.io import atomic_write_json
 
     models = plan.work_dir / "models"
-    jobs = training_jobs(find_configs(plan.configs).resolve(), models.resolve(), plan.stage1_steps,
-                         plan.stage2_steps, plan.seed, plan.threads)
+    jobs = training_jobs(
+        find_configs(plan.configs).resolve(),
+        models.resolve(),
+        plan.stage1_steps,
+        plan.stage2_steps,
+        plan.seed,
+        plan.threads,
+    )
     plan_file = atomic_write_json(models / "plan.json", jobs)
-    cmd = [sys.executable, "-m", "gazex_model.protocol", "--plan", str(plan_file), "--data-root", str(data.resolve())]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gazex_model.protocol",
+        "--plan",
+        str(plan_file),
+        "--data-root",
+        str(data.resolve()),
+    ]
     env = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", str(plan.threads))}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
-        tail = [ln for ln in (proc.stderr or proc.stdout).strip().splitlines() if ln.strip()][-1:] or ["(no output)"]
+        tail = [ln for ln in (proc.stderr or proc.stdout).strip().splitlines() if ln.strip()][-1:] or [
+            "(no output)"
+        ]
         raise UsageError(f"training the protocol failed: {tail[0]}")
     return models
 
 
-def _run(plan: DemoPlan, data: Path, task: str, model: str, args: dict[str, Any], label: str,
-         task_args: dict[str, Any]) -> Path:
+def _run(
+    plan: DemoPlan,
+    data: Path,
+    task: str,
+    model: str,
+    args: dict[str, Any],
+    label: str,
+    task_args: dict[str, Any],
+) -> Path:
     from gazex_bench.runner.api import RunRequest, run
 
     limit = None if task == "reflacx-gaze" else plan.limit
-    req = RunRequest(task=task, model=model, model_args={**args, "label": label}, data_root=data,
-                     limit=limit, out=plan.work_dir / "runs", seed=plan.seed, quiet=True,
-                     task_args=task_args)
+    req = RunRequest(
+        task=task,
+        model=model,
+        model_args={**args, "label": label},
+        data_root=data,
+        limit=limit,
+        out=plan.work_dir / "runs",
+        seed=plan.seed,
+        quiet=True,
+        task_args=task_args,
+    )
     return run(req).run_dir
 
 
@@ -193,7 +236,8 @@ def run_all(plan: DemoPlan, data: Path, models: Path, summary: DemoSummary) -> l
     trained = eval_jobs(models)
     for task in TASKS:
         jobs: list[tuple[str, str, dict[str, Any], EvalJob | None]] = [
-            (j.label, "gazex", {"path": str(j.model_dir)}, j) for j in trained if j.task == task]
+            (j.label, "gazex", {"path": str(j.model_dir)}, j) for j in trained if j.task == task
+        ]
         jobs += [(b, b, {}, None) for b in BASELINES[task]]
         for label, adapter, args, job in jobs:
             try:
@@ -263,13 +307,17 @@ def publish(plan: DemoPlan, summary: DemoSummary) -> None:
     build(board, figures=figs)
 
 
-def write_protocol_table(plan: DemoPlan, scored: Sequence[tuple[EvalJob, Path]], summary: DemoSummary) -> None:
+def write_protocol_table(
+    plan: DemoPlan, scored: Sequence[tuple[EvalJob, Path]], summary: DemoSummary
+) -> None:
     """``tables/protocol.md`` + ``protocol.json``: regime, parseable outputs, FVP answers, nulls, budgets."""
     from gazex_bench.demo_checks import problems, protocol_rows, write_protocol
 
     trained = {p for _, p in scored}
     baselines = [p for p in summary.runs if p not in trained and (p / "run.json").is_file()]
-    summary.protocol_rows = protocol_rows([(j, p) for j, p in scored if (p / "run.json").is_file()], baselines)
+    summary.protocol_rows = protocol_rows(
+        [(j, p) for j, p in scored if (p / "run.json").is_file()], baselines
+    )
     write_protocol(summary.protocol_rows, plan.out / "tables")
     summary.failures += [f"protocol check: {p}" for p in problems(summary.protocol_rows)]
 
@@ -278,17 +326,29 @@ def write_summary(plan: DemoPlan, summary: DemoSummary) -> Path:
     """``summary.md``: stage times (wall and CPU), the protocol, where everything is, failures."""
     from gazex_bench.io import atomic_write_text
 
-    lines = ["# GazeX Bench demo", "",
-             f"Total: {summary.seconds:.0f} s wall, {summary.cpu_seconds:.0f} s CPU (this process and its "
-             f"children, user + system) on {os.cpu_count()} CPU cores.", "",
-             f"Protocol (tiny scale, `gazex_bench/demo_plan.py`): stage 1 = {plan.stage1_steps} steps of gaze "
-             f"pretraining for every gaze variant; stage 2 = {plan.stage2_steps} LoRA steps per task for every "
-             "variant (the no-gaze baseline from the bare backbone); zero-shot rows = stage-1 checkpoints. "
-             "Each row's regime: `tables/protocol.md` and the regime column of every table.", "",
-             "| stage | seconds |", "|---|---|"]
+    lines = [
+        "# GazeX Bench demo",
+        "",
+        f"Total: {summary.seconds:.0f} s wall, {summary.cpu_seconds:.0f} s CPU (this process and its "
+        f"children, user + system) on {os.cpu_count()} CPU cores.",
+        "",
+        f"Protocol (tiny scale, `gazex_bench/demo_plan.py`): stage 1 = {plan.stage1_steps} steps of gaze "
+        f"pretraining for every gaze variant; stage 2 = {plan.stage2_steps} LoRA steps per task for every "
+        "variant (the no-gaze baseline from the bare backbone); zero-shot rows = stage-1 checkpoints. "
+        "Each row's regime: `tables/protocol.md` and the regime column of every table.",
+        "",
+        "| stage | seconds |",
+        "|---|---|",
+    ]
     lines += [f"| {name} | {sec:.0f} |" for name, sec in summary.stages]
-    lines += ["", f"- runs: {len(summary.runs)} (records in `runs/`)", "- tables: `tables/tables.md`",
-              "- protocol: `tables/protocol.md`", "- figures: `figures/`", "- leaderboard: `leaderboards/index.html`"]
+    lines += [
+        "",
+        f"- runs: {len(summary.runs)} (records in `runs/`)",
+        "- tables: `tables/tables.md`",
+        "- protocol: `tables/protocol.md`",
+        "- figures: `figures/`",
+        "- leaderboard: `leaderboards/index.html`",
+    ]
     for name, why in summary.skipped_figures.items():
         lines.append(f"- figure {name} skipped: {why}")
     for f in summary.failures:
@@ -310,8 +370,9 @@ def run_demo(plan: DemoPlan) -> DemoSummary:
     t0, cpu0 = time.monotonic(), _cpu_seconds()
     data = stages.run("phantom (small)", lambda: make_phantom(plan))
     n1, n2 = sum(v.stage1 is not None for v in VARIANTS), sum(len(v.finetunes) for v in VARIANTS)
-    models = stages.run(f"train stage 1 ({n1} gaze variants) + stage 2 ({n2} fine-tunes)",
-                        lambda: train_protocol(plan, data))
+    models = stages.run(
+        f"train stage 1 ({n1} gaze variants) + stage 2 ({n2} fine-tunes)", lambda: train_protocol(plan, data)
+    )
     with shared_task_data():  # each task is loaded once for all its models (same root, split, options)
         scored = stages.run("evaluate every task", lambda: run_all(plan, data, models, summary))
     stages.run("paired comparisons", lambda: compare_variants(plan, summary))

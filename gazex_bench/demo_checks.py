@@ -42,10 +42,14 @@ def fvp_style_outputs(run_dir: Path) -> int:
     path = run_dir / "predictions.jsonl"
     if not path.is_file():
         return 0
-    return sum(any(k in str(obj.get("raw") or "").lower() for k in FVP_MARKERS) for _, obj in read_jsonl(path))
+    return sum(
+        any(k in str(obj.get("raw") or "").lower() for k in FVP_MARKERS) for _, obj in read_jsonl(path)
+    )
 
 
-def protocol_rows(scored: Sequence[tuple[EvalJob, Path]], baseline_runs: Sequence[Path]) -> list[dict[str, Any]]:
+def protocol_rows(
+    scored: Sequence[tuple[EvalJob, Path]], baseline_runs: Sequence[Path]
+) -> list[dict[str, Any]]:
     """One row per scored trained model (module doc)."""
     nulls: dict[tuple[str, str], float | None] = {}
     for p in baseline_runs:
@@ -59,14 +63,26 @@ def protocol_rows(scored: Sequence[tuple[EvalJob, Path]], baseline_runs: Sequenc
         training = rec.get("training") or {}
         value = _primary(rec)
         vs = {name: nulls.get((job.task, name)) for name in NULLS.get(job.task, ())}
-        rows.append({
-            "task": job.task, "model": job.label, "run_id": run_dir.name, "regime": training.get("regime"),
-            "regime_label": training.get("label"), "budget": training.get("budget"),
-            "n": n, "parseable": (n - errors) / n if n else None, "parse_errors": errors,
-            "fvp_style": fvp_style_outputs(run_dir) if job.task in REPORT_TASKS else None,
-            "primary_metric": rec.get("primary_metric"), "value": value,
-            "nulls": vs, "not_above": sorted(k for k, v in vs.items() if v is not None and (value is None or value <= v)),
-        })
+        rows.append(
+            {
+                "task": job.task,
+                "model": job.label,
+                "run_id": run_dir.name,
+                "regime": training.get("regime"),
+                "regime_label": training.get("label"),
+                "budget": training.get("budget"),
+                "n": n,
+                "parseable": (n - errors) / n if n else None,
+                "parse_errors": errors,
+                "fvp_style": fvp_style_outputs(run_dir) if job.task in REPORT_TASKS else None,
+                "primary_metric": rec.get("primary_metric"),
+                "value": value,
+                "nulls": vs,
+                "not_above": sorted(
+                    k for k, v in vs.items() if v is not None and (value is None or value <= v)
+                ),
+            }
+        )
     return rows
 
 
@@ -84,11 +100,19 @@ def problems(rows: Sequence[dict[str, Any]]) -> list[str]:
     out = []
     for r in rows:
         if r["regime"] == "fine-tuned" and (r["parseable"] is None or r["parseable"] < MIN_PARSEABLE):
-            out.append(f"{r['task']} x {r['model']}: {r['parse_errors']}/{r['n']} outputs unparseable "
-                       f"(< {MIN_PARSEABLE:.0%} parseable)")
+            out.append(
+                f"{r['task']} x {r['model']}: {r['parse_errors']}/{r['n']} outputs unparseable "
+                f"(< {MIN_PARSEABLE:.0%} parseable)"
+            )
         if r["fvp_style"] and r["regime"] != "zero-shot":
-            out.append(f"{r['task']} x {r['model']}: {r['fvp_style']} report prompts answered with FVP output")
-    out += [f"{t}: fine-tuned rows do not share one downstream budget" for t, ok in budget_check(rows).items() if not ok]
+            out.append(
+                f"{r['task']} x {r['model']}: {r['fvp_style']} report prompts answered with FVP output"
+            )
+    out += [
+        f"{t}: fine-tuned rows do not share one downstream budget"
+        for t, ok in budget_check(rows).items()
+        if not ok
+    ]
     return out
 
 
@@ -98,31 +122,55 @@ def _fmt(v: float | None) -> str:
 
 def write_protocol(rows: Sequence[dict[str, Any]], out_dir: Path) -> list[Path]:
     """``protocol.md`` (a table per task) and ``protocol.json`` under ``out_dir``."""
-    lines = ["# Training protocol of every trained row", "",
-             "Regime: fine-tuned = stage-2 LoRA on this task's training data; pretrained = stage 1 trained on it "
-             "(FVP for gaze alignment); zero-shot = never trained on this task's data. Parseable: outputs the "
-             f"adapter could parse (fine-tuned rows must reach {MIN_PARSEABLE:.0%}). FVP-style: report prompts "
-             "answered with an FVP string. vs nulls: primary metric against the model-free rows (point values; "
-             "CIs in the task tables); **not above** marks a row that does not beat a null.", ""]
+    lines = [
+        "# Training protocol of every trained row",
+        "",
+        "Regime: fine-tuned = stage-2 LoRA on this task's training data; pretrained = stage 1 trained on it "
+        "(FVP for gaze alignment); zero-shot = never trained on this task's data. Parseable: outputs the "
+        f"adapter could parse (fine-tuned rows must reach {MIN_PARSEABLE:.0%}). FVP-style: report prompts "
+        "answered with an FVP string. vs nulls: primary metric against the model-free rows (point values; "
+        "CIs in the task tables); **not above** marks a row that does not beat a null.",
+        "",
+    ]
     budgets = budget_check(rows)
     for task in dict.fromkeys(r["task"] for r in rows):
         task_rows = [r for r in rows if r["task"] == task]
         same = budgets.get(task)
-        lines += [f"## {task}", "", f"Fine-tuned rows share one downstream budget: "
-                  f"{'yes' if same else 'no' if same is not None else 'n/a (none fine-tuned)'}", "",
-                  "| model | regime | parseable | FVP-style | primary | vs nulls |", "|---|---|---|---|---|---|"]
+        lines += [
+            f"## {task}",
+            "",
+            f"Fine-tuned rows share one downstream budget: "
+            f"{'yes' if same else 'no' if same is not None else 'n/a (none fine-tuned)'}",
+            "",
+            "| model | regime | parseable | FVP-style | primary | vs nulls |",
+            "|---|---|---|---|---|---|",
+        ]
         for r in task_rows:
-            parse = "–" if r["parseable"] is None else f"{r['n'] - r['parse_errors']}/{r['n']} ({r['parseable']:.0%})"
+            parse = (
+                "–"
+                if r["parseable"] is None
+                else f"{r['n'] - r['parse_errors']}/{r['n']} ({r['parseable']:.0%})"
+            )
             nulls = "; ".join(f"{k} {_fmt(v)}" for k, v in r["nulls"].items())
             flag = f" — **not above** {', '.join(r['not_above'])}" if r["not_above"] else ""
             fvp = "–" if r["fvp_style"] is None else str(r["fvp_style"])
-            lines.append(f"| {r['model']} | {r['regime_label'] or '–'} | {parse} | {fvp} | "
-                         f"{r['primary_metric']} {_fmt(r['value'])} | {nulls}{flag} |")
+            lines.append(
+                f"| {r['model']} | {r['regime_label'] or '–'} | {parse} | {fvp} | "
+                f"{r['primary_metric']} {_fmt(r['value'])} | {nulls}{flag} |"
+            )
         lines.append("")
     issues = problems(rows)
-    lines += ["## Checks", ""] + ([f"- FAILED: {p}" for p in issues] or ["- all fine-tuned rows parseable >= "
-                                                                         f"{MIN_PARSEABLE:.0%}, no FVP answers to "
-                                                                         "report prompts, one budget per task"])
-    return [atomic_write_text(out_dir / "protocol.md", "\n".join(lines) + "\n"),
-            atomic_write_json(out_dir / "protocol.json", {"rows": list(rows), "budgets_shared": budgets,
-                                                          "problems": issues})]
+    lines += ["## Checks", ""] + (
+        [f"- FAILED: {p}" for p in issues]
+        or [
+            "- all fine-tuned rows parseable >= "
+            f"{MIN_PARSEABLE:.0%}, no FVP answers to "
+            "report prompts, one budget per task"
+        ]
+    )
+    return [
+        atomic_write_text(out_dir / "protocol.md", "\n".join(lines) + "\n"),
+        atomic_write_json(
+            out_dir / "protocol.json", {"rows": list(rows), "budgets_shared": budgets, "problems": issues}
+        ),
+    ]

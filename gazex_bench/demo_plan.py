@@ -70,8 +70,9 @@ VARIANTS: tuple[Variant, ...] = (
 )
 """Every model the demo trains; the first is the reference of the paired comparisons."""
 
-ABLATION_LABELS: tuple[str, ...] = tuple(v.label for v in VARIANTS if v.key in ("gazex", "no-gaze", "no-fvp",
-                                                                              "no-gtm", "no-sda"))
+ABLATION_LABELS: tuple[str, ...] = tuple(
+    v.label for v in VARIANTS if v.key in ("gazex", "no-gaze", "no-fvp", "no-gtm", "no-sda")
+)
 """Fine-tuned rows of the ablation figure (their stage-1 rows carry :data:`STAGE1_SUFFIX`)."""
 
 
@@ -97,20 +98,31 @@ def stage2_dir(models: Path, v: Variant, finetune: str) -> Path:
     return models / v.key / f"stage2-{finetune}"
 
 
-def training_jobs(configs: Path, models: Path, stage1_steps: int, stage2_steps: int, seed: int,
-                  threads: int) -> list[dict[str, Any]]:
+def training_jobs(
+    configs: Path, models: Path, stage1_steps: int, stage2_steps: int, seed: int, threads: int
+) -> list[dict[str, Any]]:
     """The JSON plan of ``python -m gazex_model.protocol``: every stage 1, then every stage 2."""
     common = [f"seed={seed}", f"num_threads={threads}", "save_every=0", "log_every=1000"]
     jobs: list[dict[str, Any]] = []
     for v in VARIANTS:
         if v.stage1 is not None:
-            jobs.append({"config": str(configs / v.stage1), "out": str(stage1_dir(models, v)),
-                         "set": [*common, f"max_steps={stage1_steps}"]})
+            jobs.append(
+                {
+                    "config": str(configs / v.stage1),
+                    "out": str(stage1_dir(models, v)),
+                    "set": [*common, f"max_steps={stage1_steps}"],
+                }
+            )
     for v in VARIANTS:
         start = str(stage1_dir(models, v)) if v.stage1 is not None else "null"
         for ft in v.finetunes:
-            jobs.append({"config": str(configs / FINETUNE_CONFIGS[ft]), "out": str(stage2_dir(models, v, ft)),
-                         "set": [*common, f"max_steps={stage2_steps}", f"model.init_from={start}"]})
+            jobs.append(
+                {
+                    "config": str(configs / FINETUNE_CONFIGS[ft]),
+                    "out": str(stage2_dir(models, v, ft)),
+                    "set": [*common, f"max_steps={stage2_steps}", f"model.init_from={start}"],
+                }
+            )
     return jobs
 
 
@@ -124,13 +136,21 @@ def eval_jobs(models: Path) -> list[EvalJob]:
                     continue  # IU setting 2 for the models that also have setting 1
                 jobs.append(EvalJob(task, v.label, stage2_dir(models, v, ft), v.key, ft))
         if v.stage1 is not None:
-            jobs += [EvalJob(t, v.label + STAGE1_SUFFIX, stage1_dir(models, v), v.key, None) for t in STAGE1_TASKS]
+            jobs += [
+                EvalJob(t, v.label + STAGE1_SUFFIX, stage1_dir(models, v), v.key, None) for t in STAGE1_TASKS
+            ]
     order = {t: i for i, t in enumerate(TASKS)}
     return sorted(jobs, key=lambda j: order.get(j.task, 99))
 
 
-TASKS: tuple[str, ...] = ("mimic-report", "iu-report", "iu-report-zeroshot", "cxr-vqa", "ms-cxr-grounding",
-                          "reflacx-gaze")
+TASKS: tuple[str, ...] = (
+    "mimic-report",
+    "iu-report",
+    "iu-report-zeroshot",
+    "cxr-vqa",
+    "ms-cxr-grounding",
+    "reflacx-gaze",
+)
 BASELINES: dict[str, tuple[str, ...]] = {
     "mimic-report": ("oracle", "random", "nearest-report", "empty-report"),
     "iu-report": ("oracle", "random", "nearest-report", "empty-report"),
@@ -142,8 +162,11 @@ BASELINES: dict[str, tuple[str, ...]] = {
 """Reference adapters per task (IU setting 2 has no baseline drawing on IU training reports: zero-shot)."""
 
 NULLS: dict[str, tuple[str, ...]] = {
-    "mimic-report": ("random", "empty-report"), "iu-report": ("random", "empty-report"),
-    "iu-report-zeroshot": ("empty-report",), "cxr-vqa": ("random", "majority-answer"),
-    "ms-cxr-grounding": ("random", "center-box"), "reflacx-gaze": ("random", "center-bias"),
+    "mimic-report": ("random", "empty-report"),
+    "iu-report": ("random", "empty-report"),
+    "iu-report-zeroshot": ("empty-report",),
+    "cxr-vqa": ("random", "majority-answer"),
+    "ms-cxr-grounding": ("random", "center-box"),
+    "reflacx-gaze": ("random", "center-bias"),
 }
 """Model-free rows a trained row is checked against on its primary metric (the protocol table)."""

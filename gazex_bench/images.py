@@ -48,7 +48,9 @@ class ImageProblems:
         return {r: dict(sorted(d.items())[:limit]) for r, d in sorted(self.files.items())}
 
 
-_ACTIVE: contextvars.ContextVar[ImageProblems | None] = contextvars.ContextVar("gazex_image_problems", default=None)
+_ACTIVE: contextvars.ContextVar[ImageProblems | None] = contextvars.ContextVar(
+    "gazex_image_problems", default=None
+)
 
 
 @contextlib.contextmanager

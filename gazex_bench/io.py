@@ -103,8 +103,11 @@ def loads_json(text: str) -> Any:
     obj = json.loads(text, parse_constant=float)  # NaN / Infinity literals become floats, found below
     bad = nonfinite_field(obj)
     if bad is not None:
-        raise FieldValueError(bad, f"'{bad}' must be a finite number (non-finite numbers such as NaN, "
-                                   "Infinity or an overflowing 1e999 are not valid JSON)")
+        raise FieldValueError(
+            bad,
+            f"'{bad}' must be a finite number (non-finite numbers such as NaN, "
+            "Infinity or an overflowing 1e999 are not valid JSON)",
+        )
     return obj
 
 

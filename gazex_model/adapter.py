@@ -46,7 +46,9 @@ def _caps(spec: str | None) -> frozenset[Capability]:
     try:
         return frozenset(Capability(s.strip()) for s in spec.split(",") if s.strip())
     except ValueError:
-        raise UsageError(f"gazex: capabilities must be among {[c.value for c in Capability]}, got {spec!r}") from None
+        raise UsageError(
+            f"gazex: capabilities must be among {[c.value for c in Capability]}, got {spec!r}"
+        ) from None
 
 
 def _num(name: str, value: Any, cast: type, minimum: float) -> Any:
@@ -54,8 +56,9 @@ def _num(name: str, value: Any, cast: type, minimum: float) -> Any:
     try:
         out = cast(value)
     except (TypeError, ValueError):
-        raise UsageError(f"gazex: --model-arg {name} must be {'an integer' if cast is int else 'a number'}, "
-                         f"got {value!r}") from None
+        raise UsageError(
+            f"gazex: --model-arg {name} must be {'an integer' if cast is int else 'a number'}, got {value!r}"
+        ) from None
     if out < minimum:
         raise UsageError(f"gazex: --model-arg {name} must be >= {minimum:g}, got {value!r}")
     return out
@@ -88,9 +91,18 @@ class GazeXAdapter:
             raise UsageError("gazex needs --model-arg path=<gazex-train run directory>")
         return {"model_sha256": model_fingerprint(Path(path).expanduser())["sha256"]}
 
-    def __init__(self, path: str | None = None, device: str = "auto", max_new_tokens: int | None = None,
-                 batch_size: int | None = None, temperature: float = 0.0, top_p: float = 1.0, seed: int = 0,
-                 capabilities: str | None = None, fvp_mbr_samples: int | None = None) -> None:
+    def __init__(
+        self,
+        path: str | None = None,
+        device: str = "auto",
+        max_new_tokens: int | None = None,
+        batch_size: int | None = None,
+        temperature: float = 0.0,
+        top_p: float = 1.0,
+        seed: int = 0,
+        capabilities: str | None = None,
+        fvp_mbr_samples: int | None = None,
+    ) -> None:
         from dataclasses import replace
 
         import torch
@@ -104,11 +116,17 @@ class GazeXAdapter:
         cfg = read_run_config(self.path)
         gen = cfg.generation
         temp = _num("temperature", temperature, float, 0.0)
-        gen = replace(gen, max_new_tokens=_num("max_new_tokens", max_new_tokens or gen.max_new_tokens, int, 1),
-                      batch_size=_num("batch_size", batch_size or gen.batch_size, int, 1), do_sample=temp > 0,
-                      temperature=temp if temp > 0 else 1.0, top_p=_num("top_p", top_p, float, 0.0),
-                      fvp_mbr_samples=gen.fvp_mbr_samples if fvp_mbr_samples is None
-                      else _num("fvp_mbr_samples", fvp_mbr_samples, int, 0))
+        gen = replace(
+            gen,
+            max_new_tokens=_num("max_new_tokens", max_new_tokens or gen.max_new_tokens, int, 1),
+            batch_size=_num("batch_size", batch_size or gen.batch_size, int, 1),
+            do_sample=temp > 0,
+            temperature=temp if temp > 0 else 1.0,
+            top_p=_num("top_p", top_p, float, 0.0),
+            fvp_mbr_samples=gen.fvp_mbr_samples
+            if fvp_mbr_samples is None
+            else _num("fvp_mbr_samples", fvp_mbr_samples, int, 0),
+        )
         self.seed = _num("seed", seed, int, 0)
         torch.manual_seed(self.seed)
         self.capabilities = _caps(capabilities)
@@ -125,10 +143,18 @@ class GazeXAdapter:
         cfg_file = self.path / "resolved_config.yaml"
         info_file = self.path / "run_info.json"
         info = json.loads(info_file.read_text()) if info_file.is_file() else {}
-        return {"adapter": self.name, "path": str(self.path.resolve()), "training": read_record(self.path),
-                "config_sha256": hashlib.sha256(cfg_file.read_bytes()).hexdigest(),
-                "run_git": info.get("git"), "method": self.model.cfg.method, "backbone": self.model.cfg.model.backbone,
-                "generation": asdict(self.model.generation), "seed": self.seed, "device": self.model.device}
+        return {
+            "adapter": self.name,
+            "path": str(self.path.resolve()),
+            "training": read_record(self.path),
+            "config_sha256": hashlib.sha256(cfg_file.read_bytes()).hexdigest(),
+            "run_git": info.get("git"),
+            "method": self.model.cfg.method,
+            "backbone": self.model.cfg.model.backbone,
+            "generation": asdict(self.model.generation),
+            "seed": self.seed,
+            "device": self.model.device,
+        }
 
     # ------------------------------------------------------------------ capabilities
 
@@ -137,21 +163,36 @@ class GazeXAdapter:
         from gazex_model.collate import Sample
         from gazex_model.parse import parse_report
 
-        samples = [Sample("report", "report", r.sample_id, "<image>" + r.instruction if r.instruction
-                          else self.model.report_prompt(), "", image=self.model.image(r.image_paths[0]))
-                   for r in requests]
+        samples = [
+            Sample(
+                "report",
+                "report",
+                r.sample_id,
+                "<image>" + r.instruction if r.instruction else self.model.report_prompt(),
+                "",
+                image=self.model.image(r.image_paths[0]),
+            )
+            for r in requests
+        ]
         out = []
         for r, g in zip(requests, self.model.generate(samples)):
             p = parse_report(g.text)
-            out.append(Response(r.sample_id, g.text, p.value["text"], prompt=g.prompt) if p.ok
-                       else failed(r.sample_id, p.error or "unparseable", g.text, g.prompt))
+            out.append(
+                Response(r.sample_id, g.text, p.value["text"], prompt=g.prompt)
+                if p.ok
+                else failed(r.sample_id, p.error or "unparseable", g.text, g.prompt)
+            )
         return out
 
     def answer_questions(self, requests: Sequence[VqaRequest]) -> list[Response]:
         """Short answer per question."""
         res = self.model.answers([(r.image_paths[0], r.question) for r in requests])
-        return [Response(r.sample_id, g.text, p.value["answer"], prompt=g.prompt) if p.ok
-                else failed(r.sample_id, p.error or "unparseable", g.text, g.prompt) for r, (g, p) in zip(requests, res)]
+        return [
+            Response(r.sample_id, g.text, p.value["answer"], prompt=g.prompt)
+            if p.ok
+            else failed(r.sample_id, p.error or "unparseable", g.text, g.prompt)
+            for r, (g, p) in zip(requests, res)
+        ]
 
     def ground_phrases(self, requests: Sequence[GroundingRequest]) -> list[Response]:
         """Boxes in original-image pixels with confidences."""
@@ -161,8 +202,10 @@ class GazeXAdapter:
             if not p.ok:
                 out.append(failed(r.sample_id, p.error or "unparseable", g.text, g.prompt))
                 continue
-            boxes = tuple(ScoredBox(tuple(v * 4.0 for v in b), g.confidence * 0.5**k)  # type: ignore[arg-type]
-                          for k, b in enumerate(p.value["boxes"]))
+            boxes = tuple(
+                ScoredBox(tuple(v * 4.0 for v in b), g.confidence * 0.5**k)  # type: ignore[arg-type]
+                for k, b in enumerate(p.value["boxes"])
+            )
             out.append(Response(r.sample_id, g.text, Grounding(boxes=boxes), prompt=g.prompt))
         return out
 
@@ -176,12 +219,20 @@ class GazeXAdapter:
                 continue
             cl = [PredictedCluster(tuple(c), tuple(b)) for b, c in p.value["clusters"]]  # type: ignore[arg-type]
             obs = p.value["observation"]
-            cl.append(PredictedCluster(tuple(obs[1]), tuple(obs[0])) if obs  # type: ignore[arg-type]
-                      else PredictedCluster(tuple(p.value["centroid"])))  # type: ignore[arg-type]
+            cl.append(
+                PredictedCluster(tuple(obs[1]), tuple(obs[0]))
+                if obs  # type: ignore[arg-type]
+                else PredictedCluster(tuple(p.value["centroid"]))
+            )  # type: ignore[arg-type]
             out[i] = Response(r.sample_id, g.text, GazePrediction(clusters=tuple(cl)), prompt=g.prompt)
         without = [(i, r) for i, r in enumerate(requests) if r.finding is None]
-        for (i, r), (pts, sents) in zip(without, self.model.trajectories([r.image_paths[0] for _, r in without])):
+        for (i, r), (pts, sents) in zip(
+            without, self.model.trajectories([r.image_paths[0] for _, r in without])
+        ):
             raw = " ".join(sents)
-            out[i] = (Response(r.sample_id, raw, GazePrediction(points=tuple(pts))) if pts
-                      else failed(r.sample_id, "no trajectory point parsed", raw))
+            out[i] = (
+                Response(r.sample_id, raw, GazePrediction(points=tuple(pts)))
+                if pts
+                else failed(r.sample_id, "no trajectory point parsed", raw)
+            )
         return [out[i] for i in range(len(requests))]

@@ -28,8 +28,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", required=True, help="YAML config (configs/<name>.yaml)")
     p.add_argument("--data-root", default=None, help="data root (default: data.root, else a cached phantom)")
     p.add_argument("--out", default=None, help="run directory (default: runs/<name>)")
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a config value, e.g. --set lora.r=8 (repeatable)")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config value, e.g. --set lora.r=8 (repeatable)",
+    )
     p.add_argument("--no-cache", action="store_true", help="rebuild the training samples (no pickle cache)")
     p.add_argument("--resume", action="store_true", help="continue from the latest checkpoint in --out")
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -55,7 +61,6 @@ def run(args: argparse.Namespace) -> int:
     """Handler: load config, build data, train, print the run directory."""
     import json
 
-    from gazex_bench.io import atomic_write_json
     from gazex_model.config import load_config
 
     cfg = load_config(args.config, args.overrides)
@@ -64,8 +69,17 @@ def run(args: argparse.Namespace) -> int:
         cfg = load_config(args.config, [*args.overrides, f"data.root={args.data_root}"])
     out = Path(args.out or Path("runs") / cfg.name)
     result = train_config(cfg, root, out, cache=not args.no_cache, resume=args.resume)
-    print(json.dumps({"run_dir": str(result.run_dir), "steps": result.steps, "seconds": round(result.seconds, 1),
-                      "step_seconds_median": result.step_seconds_median, "final_losses": result.final_losses}))
+    print(
+        json.dumps(
+            {
+                "run_dir": str(result.run_dir),
+                "steps": result.steps,
+                "seconds": round(result.seconds, 1),
+                "step_seconds_median": result.step_seconds_median,
+                "final_losses": result.final_losses,
+            }
+        )
+    )
     return 0
 
 
@@ -87,10 +101,16 @@ def train_config(cfg: Any, root: str | Path, out: Path, *, cache: bool = True, r
     pools = cached_pools(cfg, root, cdir)
     if pools.split is not None:
         write_split(pools.split, out / "split_manifest.json")
-    summary = {"root": str(root), "fingerprint": data_fingerprint(root), "counts": pools.counts,
-               "skipped": dict(pools.skipped)}
+    summary = {
+        "root": str(root),
+        "fingerprint": data_fingerprint(root),
+        "counts": pools.counts,
+        "skipped": dict(pools.skipped),
+    }
     builds_tiny = cfg.model.backbone == "tiny" and not cfg.model.init_from
-    corpus = backbone_corpus(cfg, root, cdir) if builds_tiny else corpus_of(pools.train) + corpus_of(pools.test)
+    corpus = (
+        backbone_corpus(cfg, root, cdir) if builds_tiny else corpus_of(pools.train) + corpus_of(pools.test)
+    )
     result = train(cfg, out, TrainData(pools.train, corpus, summary), resume=resume)
     atomic_write_json(out / "data_summary.json", summary)
     return result
@@ -99,8 +119,10 @@ def train_config(cfg: Any, root: str | Path, out: Path, *, cache: bool = True, r
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``gazex-train``; GazexError -> one line on stderr, exit 2."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:

@@ -110,7 +110,12 @@ def approx_length(processor: Any, sample: Sample) -> int:
     28, which :mod:`gazex_model.data` guarantees; otherwise an estimate).
     """
     tok = processor.tokenizer
-    n = len(tok(_render(processor, sample.prompt) + sample.target + (tok.eos_token or ""), add_special_tokens=False)["input_ids"])
+    n = len(
+        tok(
+            _render(processor, sample.prompt) + sample.target + (tok.eos_token or ""),
+            add_special_tokens=False,
+        )["input_ids"]
+    )
     if sample.image is not None:
         h, w = sample.image.shape[:2]
         n += (h // 28) * (w // 28) - 1

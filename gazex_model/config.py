@@ -221,9 +221,13 @@ class TrainConfig:
             raise UsageError(f"{where}: data.report_source must be reflacx, mimic or iu")
         self._validate_stage(where)
         if self.data.coord_format not in ("gazex", "fixed3", "norm100"):
-            raise UsageError(f"{where}: data.coord_format must be gazex, fixed3 or norm100, got {self.data.coord_format!r}")
+            raise UsageError(
+                f"{where}: data.coord_format must be gazex, fixed3 or norm100, got {self.data.coord_format!r}"
+            )
         if self.data.exclude_radiologists.strip() and not self.data.radiologist_map:
-            raise UsageError(f"{where}: data.exclude_radiologists needs data.radiologist_map (CSV reading_id,radiologist)")
+            raise UsageError(
+                f"{where}: data.exclude_radiologists needs data.radiologist_map (CSV reading_id,radiologist)"
+            )
         starts = {k: getattr(self.objective_start, k) for k in OBJECTIVES}
         if any(not 0.0 <= v < 1.0 for v in starts.values()):
             raise UsageError(f"{where}: objective_start values must be fractions in [0, 1), got {starts}")
@@ -240,11 +244,15 @@ class TrainConfig:
         if self.stage == 0:
             return
         if self.stage not in STAGE_OBJECTIVES:
-            raise UsageError(f"{where}: stage must be 0 (unstaged), 1 (gaze pretraining) or 2 (downstream), got {self.stage}")
+            raise UsageError(
+                f"{where}: stage must be 0 (unstaged), 1 (gaze pretraining) or 2 (downstream), got {self.stage}"
+            )
         extra = sorted(set(self.objectives.active()) - STAGE_OBJECTIVES[self.stage])
         if extra:
-            raise UsageError(f"{where}: stage {self.stage} may not weight objective '{extra[0]}' "
-                             f"(allowed: {', '.join(sorted(STAGE_OBJECTIVES[self.stage]))})")
+            raise UsageError(
+                f"{where}: stage {self.stage} may not weight objective '{extra[0]}' "
+                f"(allowed: {', '.join(sorted(STAGE_OBJECTIVES[self.stage]))})"
+            )
         if self.stage == 1 and self.model.init_from:
             raise UsageError(f"{where}: stage 1 starts from the backbone; model.init_from must be empty")
 
@@ -346,7 +354,9 @@ def load_config(path: str | Path | None, overrides: list[str] | None = None) -> 
 
 def config_to_dict(cfg: Any) -> dict[str, Any]:
     """Nested plain dict of a config dataclass (for resolved_config.yaml)."""
-    return dataclasses.asdict(cfg, dict_factory=lambda kv: {k: list(v) if isinstance(v, tuple) else v for k, v in kv})
+    return dataclasses.asdict(
+        cfg, dict_factory=lambda kv: {k: list(v) if isinstance(v, tuple) else v for k, v in kv}
+    )
 
 
 def dump_config(cfg: TrainConfig) -> str:

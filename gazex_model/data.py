@@ -85,23 +85,41 @@ def fvp_samples(ri: ReadingInput, image: np.ndarray, coord_format: str = "gazex"
         frame = (float(ri.image_quarter.shape[1]), float(ri.image_quarter.shape[0]))
         target = P.fvp_target(clusters, (f.holistic.box, f.holistic.centroid), coord_format, frame)
         tmpl = P.FVP if clusters else P.FVP_NO_CLUSTERS
-        meta = {"reading_id": ri.reading.reading_id, "sentence_index": f.sentence_index, "sentence": f.sentence,
-                "holistic_centroid": list(f.holistic.centroid), "holistic_box": list(f.holistic.box),
-                "quarter_hw": list(ri.image_quarter.shape[:2])}
+        meta = {
+            "reading_id": ri.reading.reading_id,
+            "sentence_index": f.sentence_index,
+            "sentence": f.sentence,
+            "holistic_centroid": list(f.holistic.centroid),
+            "holistic_box": list(f.holistic.box),
+            "quarter_hw": list(ri.image_quarter.shape[:2]),
+        }
         sid = f"{ri.reading.reading_id}/s{f.sentence_index}"
-        out.append(Sample("fvp", "fvp" if clusters else "fvp_no_clusters", sid, tmpl.format(sentence=f.sentence),
-                          target, image=image, meta=meta))
+        out.append(
+            Sample(
+                "fvp",
+                "fvp" if clusters else "fvp_no_clusters",
+                sid,
+                tmpl.format(sentence=f.sentence),
+                target,
+                image=image,
+                meta=meta,
+            )
+        )
     return out
 
 
-def _video_parts(ri: ReadingInput, opts: SampleOptions) -> list[tuple[FindingGaze, list[np.ndarray], np.ndarray | None]]:
+def _video_parts(
+    ri: ReadingInput, opts: SampleOptions
+) -> list[tuple[FindingGaze, list[np.ndarray], np.ndarray | None]]:
     qhw = ri.image_quarter.shape[:2]
     hw = fit_side(qhw[0], qhw[1], opts.frame_side)
     small = resize_gray(ri.image_quarter, hw)
     return [(f, *finding_frames(small, f.clusters, f.holistic, qhw)) for f in ri.findings]
 
 
-def gtm_sda_samples(ri: ReadingInput, image: np.ndarray, opts: SampleOptions, skips: Counter[str]) -> list[Sample]:
+def gtm_sda_samples(
+    ri: ReadingInput, image: np.ndarray, opts: SampleOptions, skips: Counter[str]
+) -> list[Sample]:
     """GTM and SDA samples of one reading (see module docstring)."""
     rid = ri.reading.reading_id
     report = report_text(ri.reading)
@@ -110,26 +128,62 @@ def gtm_sda_samples(ri: ReadingInput, image: np.ndarray, opts: SampleOptions, sk
     full = [fr for _, cl, hol in parts for fr in ([*cl, hol] if hol is not None else cl)]
     if full:
         vid = np.stack(subsample(full, opts.max_frames))
-        out.append(Sample("gtm", "gtm_video_report", f"{rid}/video_report",
-                          P.GTM_VIDEO_REPORT.format(n_frames=len(vid)), report, image=image, video=vid))
+        out.append(
+            Sample(
+                "gtm",
+                "gtm_video_report",
+                f"{rid}/video_report",
+                P.GTM_VIDEO_REPORT.format(n_frames=len(vid)),
+                report,
+                image=image,
+                video=vid,
+            )
+        )
     else:
         skips["reading without gaze frames"] += 1
     holistic = [hol for _, _, hol in parts if hol is not None]
     if len(holistic) >= 2:
         vid, order = _shuffle(subsample(holistic, opts.max_frames), _rng(rid, opts.seed, -1))
         desc = (ri.reading.transcription or report).strip()
-        out.append(Sample("sda", "sda_global", f"{rid}/sda", P.SDA_GLOBAL.format(n_frames=len(vid)),
-                          P.sda_global_target(order, desc), video=vid, meta={"order": order}))
+        out.append(
+            Sample(
+                "sda",
+                "sda_global",
+                f"{rid}/sda",
+                P.SDA_GLOBAL.format(n_frames=len(vid)),
+                P.sda_global_target(order, desc),
+                video=vid,
+                meta={"order": order},
+            )
+        )
     for f, cl, hol in parts:
         if len(cl) < 2 or hol is None:
             continue
         clip = subsample([*cl, hol], opts.max_frames)
         sid = f"{rid}/s{f.sentence_index}"
-        out.append(Sample("gtm", "gtm_clip_sentence", sid + "/clip", P.GTM_CLIP_SENTENCE, f.sentence,
-                          image=image, video=np.stack(clip)))
+        out.append(
+            Sample(
+                "gtm",
+                "gtm_clip_sentence",
+                sid + "/clip",
+                P.GTM_CLIP_SENTENCE,
+                f.sentence,
+                image=image,
+                video=np.stack(clip),
+            )
+        )
         vid, order = _shuffle(clip, _rng(rid, opts.seed, f.sentence_index))
-        out.append(Sample("sda", "sda_clip", sid + "/sda", P.SDA_CLIP.format(n_frames=len(vid), sentence=f.sentence),
-                          P.seq_text(order), video=vid, meta={"order": order}))
+        out.append(
+            Sample(
+                "sda",
+                "sda_clip",
+                sid + "/sda",
+                P.SDA_CLIP.format(n_frames=len(vid), sentence=f.sentence),
+                P.seq_text(order),
+                video=vid,
+                meta={"order": order},
+            )
+        )
     return out
 
 
@@ -139,7 +193,9 @@ def model_image(image_quarter: np.ndarray, side: int) -> np.ndarray:
     return resize_gray(image_quarter, fit_side(h, w, side))
 
 
-def reading_samples(ri: ReadingInput, opts: SampleOptions, skips: Counter[str] | None = None) -> dict[str, list[Sample]]:
+def reading_samples(
+    ri: ReadingInput, opts: SampleOptions, skips: Counter[str] | None = None
+) -> dict[str, list[Sample]]:
     """All objective pools of one reading: ``fvp``, ``gtm``, ``sda``, ``report``."""
     skips = skips if skips is not None else Counter()
     image = model_image(ri.image_quarter, opts.image_side)
@@ -147,7 +203,9 @@ def reading_samples(ri: ReadingInput, opts: SampleOptions, skips: Counter[str] |
     for s in gtm_sda_samples(ri, image, opts, skips):
         pools[s.objective].append(s)
     report = report_text(ri.reading)
-    pools["report"] = [Sample("report", "report", f"{ri.reading.reading_id}/report", P.REPORT, report, image=image)]
+    pools["report"] = [
+        Sample("report", "report", f"{ri.reading.reading_id}/report", P.REPORT, report, image=image)
+    ]
     if not pools["fvp"]:
         skips["reading without FVP sample (no gaze)"] += 1
     return pools

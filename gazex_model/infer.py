@@ -55,7 +55,9 @@ class GazeXModel:
         generation: Decoding settings (default: the run's ``generation`` section).
     """
 
-    def __init__(self, run_dir: str | Path, device: str = "auto", generation: GenerationSettings | None = None) -> None:
+    def __init__(
+        self, run_dir: str | Path, device: str = "auto", generation: GenerationSettings | None = None
+    ) -> None:
         import torch
 
         from gazex_model.modeling import load_trained, read_run_config
@@ -70,14 +72,22 @@ class GazeXModel:
 
     def settings(self) -> dict[str, Any]:
         """Generation settings + model identity (for run records)."""
-        return {"run_dir": str(self.run_dir.resolve()), "name": self.cfg.name, "method": self.cfg.method,
-                "backbone": self.cfg.model.backbone, "generation": asdict(self.generation), "device": self.device}
+        return {
+            "run_dir": str(self.run_dir.resolve()),
+            "name": self.cfg.name,
+            "method": self.cfg.method,
+            "backbone": self.cfg.model.backbone,
+            "generation": asdict(self.generation),
+            "device": self.device,
+        }
 
     def image(self, path: str | Path) -> Any:
         """Model-input image array for an image file (training preprocessing)."""
         return model_image(load_quarter_gray(Path(path)), self.cfg.model.image_side)
 
-    def generate(self, samples: Sequence[Sample], settings: GenerationSettings | None = None) -> list[Generated]:
+    def generate(
+        self, samples: Sequence[Sample], settings: GenerationSettings | None = None
+    ) -> list[Generated]:
         """Batched generation (greedy unless the settings sample), in input order; ``settings``
         overrides the model's generation settings for this call."""
         out: list[Generated] = []
@@ -91,8 +101,13 @@ class GazeXModel:
         import torch
 
         enc = encode_for_generation(self.processor, batch).to(self.device)
-        kwargs: dict[str, Any] = {"max_new_tokens": g.max_new_tokens, "do_sample": g.do_sample, "num_beams": g.num_beams,
-                                  "output_scores": True, "return_dict_in_generate": True}
+        kwargs: dict[str, Any] = {
+            "max_new_tokens": g.max_new_tokens,
+            "do_sample": g.do_sample,
+            "num_beams": g.num_beams,
+            "output_scores": True,
+            "return_dict_in_generate": True,
+        }
         if g.do_sample:
             kwargs.update(temperature=g.temperature, top_p=g.top_p)
         with torch.no_grad():
@@ -106,7 +121,7 @@ class GazeXModel:
             ids = seqs[j].tolist()
             stop = {tok.eos_token_id, tok.pad_token_id}
             n = next((k for k, t in enumerate(ids) if t in stop), len(ids))
-            lp = scores[j, :max(n, 1)].float()
+            lp = scores[j, : max(n, 1)].float()
             mean_lp = float(lp[torch.isfinite(lp)].mean()) if torch.isfinite(lp).any() else -1e9
             out.append(Generated(tok.decode(ids[:n], skip_special_tokens=True), mean_lp, s.prompt))
         return out
@@ -122,19 +137,26 @@ class GazeXModel:
 
     def reports(self, image_paths: Sequence[str | Path]) -> list[tuple[Generated, Parsed]]:
         """Findings text per image."""
-        samples = [Sample("report", "report", str(p), self.report_prompt(), "", image=self.image(p)) for p in image_paths]
+        samples = [
+            Sample("report", "report", str(p), self.report_prompt(), "", image=self.image(p))
+            for p in image_paths
+        ]
         return [(g, parse_report(g.text)) for g in self.generate(samples)]
 
     def answers(self, items: Sequence[tuple[str | Path, str]]) -> list[tuple[Generated, Parsed]]:
         """Short answer per ``(image_path, question)``."""
-        samples = [Sample("vqa", "vqa", str(p), P.VQA.format(question=q), "", image=self.image(p)) for p, q in items]
+        samples = [
+            Sample("vqa", "vqa", str(p), P.VQA.format(question=q), "", image=self.image(p)) for p, q in items
+        ]
         return [(g, parse_vqa(g.text)) for g in self.generate(samples)]
 
     def fvp(self, items: Sequence[tuple[str | Path, str]]) -> list[tuple[Generated, Parsed]]:
         """Ordered gaze clusters + observation (quarter-scale px) for ``(image_path, finding sentence)`` pairs."""
         return self.decode_fvp(*self._fvp_samples(items))
 
-    def decode_fvp(self, samples: Sequence[Sample], frames: Sequence[P.Frame]) -> list[tuple[Generated, Parsed]]:
+    def decode_fvp(
+        self, samples: Sequence[Sample], frames: Sequence[P.Frame]
+    ) -> list[tuple[Generated, Parsed]]:
         """Generate + parse FVP ``samples`` (coordinates in quarter-scale px of each ``frames`` entry).
 
         Greedy unless ``generation.fvp_mbr_samples`` > 1: then that many sampled outputs per item and
@@ -161,8 +183,17 @@ class GazeXModel:
     def _fvp_samples(self, items: Sequence[tuple[str | Path, str]]) -> tuple[list[Sample], list[P.Frame]]:
         """FVP prompts for ``(image_path, finding)`` pairs + each image's quarter-scale ``(width, height)``."""
         quarters = [load_quarter_gray(Path(p)) for p, _ in items]
-        samples = [Sample("fvp", "fvp", str(p), P.FVP.format(sentence=f), "", image=model_image(q, self.cfg.model.image_side))
-                   for (p, f), q in zip(items, quarters)]
+        samples = [
+            Sample(
+                "fvp",
+                "fvp",
+                str(p),
+                P.FVP.format(sentence=f),
+                "",
+                image=model_image(q, self.cfg.model.image_side),
+            )
+            for (p, f), q in zip(items, quarters)
+        ]
         return samples, [(float(q.shape[1]), float(q.shape[0])) for q in quarters]
 
     def _fvp_generate(self, items: Sequence[tuple[str | Path, str]]) -> list[tuple[Generated, P.Frame]]:
@@ -181,20 +212,44 @@ class GazeXModel:
         """Boxes (quarter scale) per ``(image_path, phrase)``: grounding prompt if trained on it, else FVP."""
         if not self._trained_on("grounding"):
             return [(g, self.to_px(parse_boxes(g.text), frame)) for g, frame in self._fvp_generate(items)]
-        samples = [Sample("grounding", "grounding", str(p), P.GROUNDING.format(phrase=ph), "", image=self.image(p))
-                   for p, ph in items]
+        samples = [
+            Sample("grounding", "grounding", str(p), P.GROUNDING.format(phrase=ph), "", image=self.image(p))
+            for p, ph in items
+        ]
         return [(g, parse_boxes(g.text)) for g in self.generate(samples)]
 
     def order(self, videos: Sequence[Any], sentence: str | None = None) -> list[tuple[Generated, Parsed]]:
         """SDA: ``<seq>`` order of shuffled frame videos ``(T, H, W, 3)`` uint8."""
-        samples = [Sample("sda", "sda", str(i), P.SDA_CLIP.format(n_frames=len(v), sentence=sentence) if sentence
-                          else P.SDA_GLOBAL.format(n_frames=len(v)), "", video=v) for i, v in enumerate(videos)]
+        samples = [
+            Sample(
+                "sda",
+                "sda",
+                str(i),
+                P.SDA_CLIP.format(n_frames=len(v), sentence=sentence)
+                if sentence
+                else P.SDA_GLOBAL.format(n_frames=len(v)),
+                "",
+                video=v,
+            )
+            for i, v in enumerate(videos)
+        ]
         return [(g, parse_seq(g.text, len(v))) for g, v in zip(self.generate(samples), videos)]
 
-    def trajectories(self, image_paths: Sequence[str | Path]) -> list[tuple[list[tuple[float, float]], list[str]]]:
+    def trajectories(
+        self, image_paths: Sequence[str | Path]
+    ) -> list[tuple[list[tuple[float, float]], list[str]]]:
         """Inspection trajectory per image (see module docstring) and the sentences it follows."""
-        samples = [Sample("gtm", "inspect", str(p), P.INSPECT if not self._trained_on("gtm") else P.GTM_IMAGE_REPORT,
-                          "", image=self.image(p)) for p in image_paths]
+        samples = [
+            Sample(
+                "gtm",
+                "inspect",
+                str(p),
+                P.INSPECT if not self._trained_on("gtm") else P.GTM_IMAGE_REPORT,
+                "",
+                image=self.image(p),
+            )
+            for p in image_paths
+        ]
         texts = [g.text for g in self.generate(samples)]
         out = []
         for path, text in zip(image_paths, texts):

@@ -98,11 +98,24 @@ def parent_lineage(cfg: TrainConfig, base_dir: Path) -> list[dict[str, Any]]:
         parent = read_record(cfg.model.init_from)
         if parent is not None:
             return list(parent["lineage"])
-        return [{"stage": None, "kind": "unrecorded", "path": str(Path(cfg.model.init_from).resolve()),
-                 "note": f"{cfg.model.init_from} has no {RECORD}"}]
+        return [
+            {
+                "stage": None,
+                "kind": "unrecorded",
+                "path": str(Path(cfg.model.init_from).resolve()),
+                "note": f"{cfg.model.init_from} has no {RECORD}",
+            }
+        ]
     name = cfg.model.backbone if cfg.model.backbone != "tiny" else "tiny (built from the data's text, seeded)"
-    return [{"stage": 0, "kind": "backbone", "name": name, "path": str(Path(base_dir).resolve()),
-             "fingerprint": dir_fingerprint(base_dir)}]
+    return [
+        {
+            "stage": 0,
+            "kind": "backbone",
+            "name": name,
+            "path": str(Path(base_dir).resolve()),
+            "fingerprint": dir_fingerprint(base_dir),
+        }
+    ]
 
 
 def seen_from_metrics(metrics_path: Path, batch_size: int) -> dict[str, dict[str, int]]:
@@ -117,42 +130,86 @@ def seen_from_metrics(metrics_path: Path, batch_size: int) -> dict[str, dict[str
     for counts in by_step.values():
         for k, v in counts.items():
             batches[k] = batches.get(k, 0) + v
-    return {"micro_batches": dict(sorted(batches.items())),
-            "samples": {k: v * batch_size for k, v in sorted(batches.items())}}
+    return {
+        "micro_batches": dict(sorted(batches.items())),
+        "samples": {k: v * batch_size for k, v in sorted(batches.items())},
+    }
 
 
-def budget(cfg: TrainConfig, steps: int, processes: int, seen: Mapping[str, Mapping[str, int]],
-           pools_fp: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+def budget(
+    cfg: TrainConfig,
+    steps: int,
+    processes: int,
+    seen: Mapping[str, Mapping[str, int]],
+    pools_fp: Mapping[str, Mapping[str, Any]],
+) -> dict[str, Any]:
     """The budget two fine-tunes must share to be compared (see module doc)."""
     active = cfg.objectives.active()
-    data = hashlib.sha256(json.dumps({k: pools_fp[k]["sha256"] for k in active if k in pools_fp},
-                                     sort_keys=True).encode()).hexdigest()
-    return {"steps": steps, "batch_size": cfg.batch_size, "grad_accum": cfg.grad_accum, "processes": processes,
-            "samples_seen": sum(seen["samples"].values()) * processes, "method": cfg.method,
-            "lora_r": cfg.lora.r if cfg.method == "lora" else None, "lr": cfg.lr, "scheduler": cfg.scheduler,
-            "warmup_steps": cfg.warmup_steps, "weight_decay": cfg.weight_decay, "objectives": active,
-            "training_data_sha256": data}
+    data = hashlib.sha256(
+        json.dumps({k: pools_fp[k]["sha256"] for k in active if k in pools_fp}, sort_keys=True).encode()
+    ).hexdigest()
+    return {
+        "steps": steps,
+        "batch_size": cfg.batch_size,
+        "grad_accum": cfg.grad_accum,
+        "processes": processes,
+        "samples_seen": sum(seen["samples"].values()) * processes,
+        "method": cfg.method,
+        "lora_r": cfg.lora.r if cfg.method == "lora" else None,
+        "lr": cfg.lr,
+        "scheduler": cfg.scheduler,
+        "warmup_steps": cfg.warmup_steps,
+        "weight_decay": cfg.weight_decay,
+        "objectives": active,
+        "training_data_sha256": data,
+    }
 
 
-def stage_entry(cfg: TrainConfig, run_dir: Path, *, steps: int, processes: int, config_text: str,
-                pools_fp: Mapping[str, Mapping[str, Any]], data_summary: Mapping[str, Any], seconds: float,
-                resumed: bool, git: Mapping[str, Any]) -> dict[str, Any]:
+def stage_entry(
+    cfg: TrainConfig,
+    run_dir: Path,
+    *,
+    steps: int,
+    processes: int,
+    config_text: str,
+    pools_fp: Mapping[str, Mapping[str, Any]],
+    data_summary: Mapping[str, Any],
+    seconds: float,
+    resumed: bool,
+    git: Mapping[str, Any],
+) -> dict[str, Any]:
     """The lineage entry of the run in ``run_dir`` (see module doc)."""
     seen = seen_from_metrics(run_dir / "metrics.jsonl", cfg.batch_size)
-    return {"stage": cfg.stage, "kind": "train" if steps > 0 else "materialise", "name": cfg.name,
-            "path": str(Path(run_dir).resolve()), "seed": cfg.seed, "method": cfg.method,
-            "config_sha256": hashlib.sha256(config_text.encode()).hexdigest(), "config": config_to_dict(cfg),
-            "objectives": cfg.objectives.active(), "tasks": trained_tasks(cfg) if steps > 0 else [],
-            "budget": budget(cfg, steps, processes, seen, pools_fp), "seen": seen,
-            "data": {"root": data_summary.get("root"), "fingerprint": data_summary.get("fingerprint"),
-                     "pools": dict(pools_fp)},
-            "wall_seconds": round(seconds, 3), "resumed": resumed, "git": dict(git)}
+    return {
+        "stage": cfg.stage,
+        "kind": "train" if steps > 0 else "materialise",
+        "name": cfg.name,
+        "path": str(Path(run_dir).resolve()),
+        "seed": cfg.seed,
+        "method": cfg.method,
+        "config_sha256": hashlib.sha256(config_text.encode()).hexdigest(),
+        "config": config_to_dict(cfg),
+        "objectives": cfg.objectives.active(),
+        "tasks": trained_tasks(cfg) if steps > 0 else [],
+        "budget": budget(cfg, steps, processes, seen, pools_fp),
+        "seen": seen,
+        "data": {
+            "root": data_summary.get("root"),
+            "fingerprint": data_summary.get("fingerprint"),
+            "pools": dict(pools_fp),
+        },
+        "wall_seconds": round(seconds, 3),
+        "resumed": resumed,
+        "git": dict(git),
+    }
 
 
 def write_record(run_dir: Path, lineage: list[dict[str, Any]]) -> Path:
     """Write ``training_record.json`` atomically."""
-    return atomic_write_json(Path(run_dir) / RECORD, {"schema": SCHEMA, "run_dir": str(Path(run_dir).resolve()),
-                                                     "lineage": lineage})
+    return atomic_write_json(
+        Path(run_dir) / RECORD,
+        {"schema": SCHEMA, "run_dir": str(Path(run_dir).resolve()), "lineage": lineage},
+    )
 
 
 def model_fingerprint(run_dir: str | Path) -> dict[str, Any]:

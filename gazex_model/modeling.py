@@ -27,8 +27,11 @@ def tiny_shape(cfg: TrainConfig) -> Any:
     """:class:`~gazex_model.tiny.TinyShape` from the config's tiny + image settings."""
     from gazex_model.tiny import TinyShape
 
-    return TinyShape(**dataclasses.asdict(cfg.model.tiny), image_side=cfg.model.image_side,
-                     min_image_side=cfg.model.min_image_side)
+    return TinyShape(
+        **dataclasses.asdict(cfg.model.tiny),
+        image_side=cfg.model.image_side,
+        min_image_side=cfg.model.min_image_side,
+    )
 
 
 def base_dir_for(cfg: TrainConfig, run_dir: Path) -> Path:
@@ -55,7 +58,9 @@ def prepare_base(cfg: TrainConfig, run_dir: Path, corpus: Sequence[str]) -> Path
     if (base / "config.json").is_file():
         return base
     if cfg.model.backbone != "tiny":
-        raise UsageError(f"model.backbone {cfg.model.backbone!r}: no config.json there (need a local checkpoint dir)")
+        raise UsageError(
+            f"model.backbone {cfg.model.backbone!r}: no config.json there (need a local checkpoint dir)"
+        )
     from gazex_model.tiny import build_tiny_backbone, save_backbone
 
     model, proc = build_tiny_backbone(corpus, tiny_shape(cfg), seed=cfg.seed)
@@ -76,7 +81,9 @@ def _apply_caps(proc: Any, cfg: TrainConfig) -> Any:
 
 def load_for_run(cfg: TrainConfig, base: Path, device_type: str) -> tuple[Any, Any]:
     """Load a backbone directory in the run's dtype with the run's image-size caps."""
-    model, proc = load_backbone(base, dtype=_run_dtype(cfg, device_type), attn_implementation=cfg.model.attn_implementation)
+    model, proc = load_backbone(
+        base, dtype=_run_dtype(cfg, device_type), attn_implementation=cfg.model.attn_implementation
+    )
     return model, _apply_caps(proc, cfg)
 
 
@@ -101,7 +108,9 @@ def load_start(cfg: TrainConfig, run_dir: Path, device: str) -> tuple[Any, Any]:
 
 def _run_dtype(cfg: TrainConfig, device_type: str) -> Any:
     # full fine-tuning keeps fp32 master weights (bf16 autocast on GPU); LoRA/inference load bf16 on GPU
-    return resolve_dtype("float32" if cfg.model.dtype == "auto" and cfg.method == "full" else cfg.model.dtype, device_type)
+    return resolve_dtype(
+        "float32" if cfg.model.dtype == "auto" and cfg.method == "full" else cfg.model.dtype, device_type
+    )
 
 
 def apply_method(model: Any, cfg: TrainConfig) -> Any:
@@ -135,8 +144,9 @@ def apply_method(model: Any, cfg: TrainConfig) -> Any:
     return model
 
 
-def save_trained(model: Any, processor: Any, cfg: TrainConfig, run_dir: Path,
-                 state_dict: dict[str, Any] | None = None) -> Path:
+def save_trained(
+    model: Any, processor: Any, cfg: TrainConfig, run_dir: Path, state_dict: dict[str, Any] | None = None
+) -> Path:
     """Save the adapter (lora) or full weights (full) and the processor; returns the weights dir.
 
     ``state_dict``: the full state gathered from every process (FSDP / DeepSpeed shards, by
@@ -157,7 +167,9 @@ def save_trained(model: Any, processor: Any, cfg: TrainConfig, run_dir: Path,
     return out
 
 
-def load_trained(run_dir: str | Path, cfg: TrainConfig, *, device: str = "cpu", merge: bool = False) -> tuple[Any, Any]:
+def load_trained(
+    run_dir: str | Path, cfg: TrainConfig, *, device: str = "cpu", merge: bool = False
+) -> tuple[Any, Any]:
     """Load the trained model of a run directory (any method) for inference.
 
     Args:

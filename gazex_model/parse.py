@@ -73,12 +73,20 @@ def parse_fvp(text: Any) -> Parsed:
     pts = _points(s)
     if observation is None and not clusters:
         if pts:
-            return Parsed(True, "fvp", raw, {"clusters": [], "observation": None, "centroid": pts[-1]},
-                          False, "no complete box triple; using the last (x, y) tuple")
+            return Parsed(
+                True,
+                "fvp",
+                raw,
+                {"clusters": [], "observation": None, "centroid": pts[-1]},
+                False,
+                "no complete box triple; using the last (x, y) tuple",
+            )
         return Parsed(False, "fvp", raw, {}, False, "no coordinates found")
     centroid = observation[1] if observation else clusters[-1][1]
     complete = observation is not None and s.rstrip().endswith("]") and (m_clue is None or "]" in clue_part)
-    return Parsed(True, "fvp", raw, {"clusters": clusters, "observation": observation, "centroid": centroid}, complete)
+    return Parsed(
+        True, "fvp", raw, {"clusters": clusters, "observation": observation, "centroid": centroid}, complete
+    )
 
 
 def parse_seq(text: Any, n_frames: int | None = None) -> Parsed:

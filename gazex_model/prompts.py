@@ -134,8 +134,12 @@ def decode_point(pt: Sequence[float], coord_format: str, frame: Frame | None) ->
     return ((float(pt[0]) + 0.5) * frame[0] / 100.0, (float(pt[1]) + 0.5) * frame[1] / 100.0)
 
 
-def box_text(box: Sequence[float], centroid: Sequence[float] | None = None, coord_format: str = "gazex",
-             frame: Frame | None = None) -> str:
+def box_text(
+    box: Sequence[float],
+    centroid: Sequence[float] | None = None,
+    coord_format: str = "gazex",
+    frame: Frame | None = None,
+) -> str:
     """``(x0,y0)(x1,y1)[(cx,cy)]`` in ``coord_format`` (GazeX spacing: none).
 
     Args:
@@ -165,8 +169,12 @@ def narrow_box(box: Sequence[float], percentage: float) -> tuple[float, float, f
     return (x0 + dx, y0 + dy, x1 - dx, y1 - dy)
 
 
-def fvp_target(clusters: Sequence[tuple[Sequence[float], Sequence[float]]], holistic: tuple[Sequence[float], Sequence[float]],
-               coord_format: str = "gazex", frame: Frame | None = None) -> str:
+def fvp_target(
+    clusters: Sequence[tuple[Sequence[float], Sequence[float]]],
+    holistic: tuple[Sequence[float], Sequence[float]],
+    coord_format: str = "gazex",
+    frame: Frame | None = None,
+) -> str:
     """FVP target string.
 
     Args:

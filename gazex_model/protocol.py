@@ -33,8 +33,11 @@ def _job_key(job: dict[str, Any], root: str) -> dict[str, Any]:
     from gazex_model.config import dump_config, load_config
 
     cfg = load_config(job["config"], [*job.get("set", []), f"data.root={root}"])
-    return {"config_sha256": hashlib.sha256(dump_config(cfg).encode()).hexdigest(), "set": list(job.get("set", [])),
-            "root": str(Path(root).resolve())}
+    return {
+        "config_sha256": hashlib.sha256(dump_config(cfg).encode()).hexdigest(),
+        "set": list(job.get("set", [])),
+        "root": str(Path(root).resolve()),
+    }
 
 
 def run_plan(jobs: list[dict[str, Any]], root: str) -> list[dict[str, Any]]:
@@ -66,11 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; a GazexError is one line on stderr and exit code 2."""
     p = argparse.ArgumentParser(prog="python -m gazex_model.protocol", description=__doc__.splitlines()[0])
     p.add_argument("--plan", required=True, help="JSON list of jobs {config, out, set}")
-    p.add_argument("--data-root", required=True, help="data root (REFLACX + downstream datasets, or a phantom)")
+    p.add_argument(
+        "--data-root", required=True, help="data root (REFLACX + downstream datasets, or a phantom)"
+    )
     p.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:

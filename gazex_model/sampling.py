@@ -28,8 +28,14 @@ class ObjectiveSampler:
         start: Objective -> first optimiser step at which it may be chosen (default: 0 for all).
     """
 
-    def __init__(self, pools: Mapping[str, Sequence[Sample]], weights: Mapping[str, float], batch_size: int, seed: int,
-                 start: Mapping[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        pools: Mapping[str, Sequence[Sample]],
+        weights: Mapping[str, float],
+        batch_size: int,
+        seed: int,
+        start: Mapping[str, int] | None = None,
+    ) -> None:
         self.pools = {k: list(pools.get(k, ())) for k in weights}
         self.dropped = sorted(k for k, v in self.pools.items() if not v)
         live = {k: float(w) for k, w in weights.items() if self.pools[k] and w > 0}

@@ -48,8 +48,9 @@ def load_quarter_gray(path: Path) -> np.ndarray:
         return np.asarray(g)
 
 
-def _reading_inputs(paths: Any, preset: str, skipped: Counter[str], workers: int = 1,
-                    radiologist_map: str | None = None) -> list[ReadingInput]:
+def _reading_inputs(
+    paths: Any, preset: str, skipped: Counter[str], workers: int = 1, radiologist_map: str | None = None
+) -> list[ReadingInput]:
     """Read REFLACX (with radiologist identities when a map is given), run the gaze preprocessing and load
     each reading's quarter-scale image."""
     from collections import defaultdict
@@ -59,7 +60,9 @@ def _reading_inputs(paths: Any, preset: str, skipped: Counter[str], workers: int
     from gazex_bench.data.reflacx import read_reflacx
     from gazex_bench.gaze.preprocess import preprocess_dataset
 
-    res = read_reflacx(require(paths, "reflacx"), radiologist_map=Path(radiologist_map) if radiologist_map else None)
+    res = read_reflacx(
+        require(paths, "reflacx"), radiologist_map=Path(radiologist_map) if radiologist_map else None
+    )
     skipped.update({f"reflacx: {k}": v for k, v in res.skipped.items()})
     jpg = require(paths, "mimic_jpg")
     readings = []
@@ -78,7 +81,9 @@ def _reading_inputs(paths: Any, preset: str, skipped: Counter[str], workers: int
     out = []
     for r in readings:
         img = load_quarter_gray(mimic_jpg_path(jpg, r.subject_id, r.study_id, r.dicom_id))
-        out.append(ReadingInput(r, img, tuple(sorted(by_reading[r.reading_id], key=lambda f: f.sentence_index))))
+        out.append(
+            ReadingInput(r, img, tuple(sorted(by_reading[r.reading_id], key=lambda f: f.sentence_index)))
+        )
     return out
 
 
@@ -86,19 +91,29 @@ def _cap(pools: dict[str, list[Sample]], n: int, seed: int) -> dict[str, list[Sa
     if n <= 0:
         return pools
     rng = np.random.default_rng(seed)
-    return {k: [v[i] for i in sorted(rng.permutation(len(v))[:n])] if len(v) > n else v for k, v in pools.items()}
+    return {
+        k: [v[i] for i in sorted(rng.permutation(len(v))[:n])] if len(v) > n else v for k, v in pools.items()
+    }
 
 
 def gaze_pools(cfg: TrainConfig, paths: Any) -> Pools:
     """REFLACX pools (fvp, gtm, sda, report) split as in the paper."""
     skipped: Counter[str] = Counter()
-    inputs = _reading_inputs(paths, cfg.data.gaze_preset, skipped, workers=cfg.data.workers,
-                             radiologist_map=cfg.data.radiologist_map)
-    split = make_split([ri.reading for ri in inputs], seed=cfg.data.split_seed, paper_test=cfg.data.test_phase3)
+    inputs = _reading_inputs(
+        paths,
+        cfg.data.gaze_preset,
+        skipped,
+        workers=cfg.data.workers,
+        radiologist_map=cfg.data.radiologist_map,
+    )
+    split = make_split(
+        [ri.reading for ri in inputs], seed=cfg.data.split_seed, paper_test=cfg.data.test_phase3
+    )
     test_ids = set(split.test)
     excluded = _excluded_readers(cfg, inputs)
-    opts = SampleOptions(cfg.model.image_side, cfg.data.frame_side, cfg.data.max_frames, cfg.seed,
-                         cfg.data.coord_format)
+    opts = SampleOptions(
+        cfg.model.image_side, cfg.data.frame_side, cfg.data.max_frames, cfg.seed, cfg.data.coord_format
+    )
     train: dict[str, list[Sample]] = {k: [] for k in ("fvp", "gtm", "sda", "report")}
     test: dict[str, list[Sample]] = {k: [] for k in train}
     for ri in inputs:
@@ -108,17 +123,23 @@ def gaze_pools(cfg: TrainConfig, paths: Any) -> Pools:
             continue
         for k, v in reading_samples(ri, opts, skipped).items():
             dest[k].extend(v)
-    counts = {"readings": len(inputs), "train": {k: len(v) for k, v in train.items()},
-              "test": {k: len(v) for k, v in test.items()}}
+    counts = {
+        "readings": len(inputs),
+        "train": {k: len(v) for k, v in train.items()},
+        "test": {k: len(v) for k, v in test.items()},
+    }
     return Pools(_cap(train, cfg.data.max_samples_per_objective, cfg.seed), test, split, skipped, counts)
 
 
-def _img_sample(objective: str, sid: str, prompt: str, target: str, path: Path | None, side: int,
-                skipped: Counter[str]) -> Sample | None:
+def _img_sample(
+    objective: str, sid: str, prompt: str, target: str, path: Path | None, side: int, skipped: Counter[str]
+) -> Sample | None:
     if path is None or not Path(path).is_file():
         skipped[f"{objective}: image missing"] += 1
         return None
-    return Sample(objective, objective, sid, prompt, target, image=model_image(load_quarter_gray(Path(path)), side))
+    return Sample(
+        objective, objective, sid, prompt, target, image=model_image(load_quarter_gray(Path(path)), side)
+    )
 
 
 def _report_train_records(source: str, paths: Any, skipped: Counter[str]) -> list[Any]:
@@ -135,11 +156,15 @@ def _report_train_records(source: str, paths: Any, skipped: Counter[str]) -> lis
         res = read_iu(require(paths, "iu"))
     recs = [r for r in res.records if r.split == "train"]
     if not recs and res.records:
-        skipped[f"report ({source}): no train split in the data (e.g. the Kaggle IU layout)"] += len(res.records)
+        skipped[f"report ({source}): no train split in the data (e.g. the Kaggle IU layout)"] += len(
+            res.records
+        )
     return recs
 
 
-def downstream_pools(cfg: TrainConfig, paths: Any, objectives: set[str]) -> tuple[dict[str, list[Sample]], Counter[str]]:
+def downstream_pools(
+    cfg: TrainConfig, paths: Any, objectives: set[str]
+) -> tuple[dict[str, list[Sample]], Counter[str]]:
     """Train-split pools of the downstream datasets named in ``objectives``.
 
     ``report`` (with ``data.report_source: mimic`` / ``iu``) reads the R2Gen ``mimic_cxr`` / ``iu_xray``
@@ -153,24 +178,63 @@ def downstream_pools(cfg: TrainConfig, paths: Any, objectives: set[str]) -> tupl
     pools: dict[str, list[Sample]] = {}
     if "report" in objectives and cfg.data.report_source in ("mimic", "iu"):
         recs = _report_train_records(cfg.data.report_source, paths, skipped)[: cap or None]
-        pools["report"] = [s for r in recs if (s := _img_sample("report", r.sample_id, P.REPORT, r.report,
-                                                                   r.image_paths[0] if r.image_paths else None, side, skipped))]
+        pools["report"] = [
+            s
+            for r in recs
+            if (
+                s := _img_sample(
+                    "report",
+                    r.sample_id,
+                    P.REPORT,
+                    r.report,
+                    r.image_paths[0] if r.image_paths else None,
+                    side,
+                    skipped,
+                )
+            )
+        ]
     if "vqa" in objectives:
         from gazex_bench.data.cxr_vqa import read_cxr_vqa
 
         res = read_cxr_vqa(require(paths, "vqa"), jpg_root=paths.mimic_jpg)
         recs = [r for r in res.records if r.split == "train"][: cap or None]
-        pools["vqa"] = [s for r in recs if (s := _img_sample("vqa", r.sample_id, P.VQA.format(question=r.question),
-                                                               r.answer, r.image_path, side, skipped))]
+        pools["vqa"] = [
+            s
+            for r in recs
+            if (
+                s := _img_sample(
+                    "vqa",
+                    r.sample_id,
+                    P.VQA.format(question=r.question),
+                    r.answer,
+                    r.image_path,
+                    side,
+                    skipped,
+                )
+            )
+        ]
     if "grounding" in objectives:
         from gazex_bench.data.ms_cxr import read_ms_cxr
 
         res = read_ms_cxr(require(paths, "ms_cxr"), jpg_root=paths.mimic_jpg)
         recs = [r for r in res.records if r.split in ("train", None)][: cap or None]
-        pools["grounding"] = [s for r in recs if (s := _img_sample(
-            "grounding", r.sample_id, P.GROUNDING.format(phrase=r.label_text),
-            P.grounding_target([(x / 4, y / 4, (x + w) / 4, (y + h) / 4) for x, y, w, h in r.boxes_xywh]),
-            r.image_path, side, skipped))]
+        pools["grounding"] = [
+            s
+            for r in recs
+            if (
+                s := _img_sample(
+                    "grounding",
+                    r.sample_id,
+                    P.GROUNDING.format(phrase=r.label_text),
+                    P.grounding_target(
+                        [(x / 4, y / 4, (x + w) / 4, (y + h) / 4) for x, y, w, h in r.boxes_xywh]
+                    ),
+                    r.image_path,
+                    side,
+                    skipped,
+                )
+            )
+        ]
     return pools, skipped
 
 
@@ -186,8 +250,13 @@ def build_pools(cfg: TrainConfig, root: str | Path) -> Pools:
 
 def _merge(pools: Pools, extra: dict[str, list[Sample]], skipped: Counter[str]) -> Pools:
     """A copy of ``pools`` with the downstream train pools ``extra`` added (they replace ``report``)."""
-    out = Pools(dict(pools.train), dict(pools.test), pools.split, Counter(pools.skipped),
-                {**pools.counts, "train": dict(pools.counts.get("train", {}))})
+    out = Pools(
+        dict(pools.train),
+        dict(pools.test),
+        pools.split,
+        Counter(pools.skipped),
+        {**pools.counts, "train": dict(pools.counts.get("train", {}))},
+    )
     out.train.update(extra)
     out.skipped.update(skipped)
     out.counts["train"].update({k: len(v) for k, v in extra.items()})
@@ -232,8 +301,10 @@ def _excluded_readers(cfg: TrainConfig, inputs: list[ReadingInput]) -> set[str]:
     known = {ri.reading.radiologist for ri in inputs if ri.reading.radiologist}
     unknown = sorted(names - known)
     if unknown:
-        raise UsageError(f"data.exclude_radiologists: {unknown[0]!r} reads no usable reading in "
-                         f"{cfg.data.radiologist_map} (radiologists: {', '.join(sorted(known)) or 'none'})")
+        raise UsageError(
+            f"data.exclude_radiologists: {unknown[0]!r} reads no usable reading in "
+            f"{cfg.data.radiologist_map} (radiologists: {', '.join(sorted(known)) or 'none'})"
+        )
     return names
 
 
@@ -248,18 +319,30 @@ def pools_cache_key(cfg: TrainConfig, root: str | Path, objective: str | None = 
     from dataclasses import asdict
 
     data = asdict(cfg.data)
-    if data.get("coord_format") == "gazex":  # the default: keep keys of caches built before the option existed
+    if (
+        data.get("coord_format") == "gazex"
+    ):  # the default: keep keys of caches built before the option existed
         data.pop("coord_format")
     for k in ("report_source", "max_samples_per_objective", "workers"):
         data.pop(k, None)
     if not data.get("exclude_radiologists") and not data.get("radiologist_map"):  # defaults: keep older keys
         data.pop("exclude_radiologists", None)
         data.pop("radiologist_map", None)
-    key = {"root": str(Path(root).resolve()), "fingerprint": data_fingerprint(root), "data": data,
-           "side": cfg.model.image_side, "seed": cfg.seed, "v": 3}
+    key = {
+        "root": str(Path(root).resolve()),
+        "fingerprint": data_fingerprint(root),
+        "data": data,
+        "side": cfg.model.image_side,
+        "seed": cfg.seed,
+        "v": 3,
+    }
     if objective is not None:
-        key = {**key, "objective": objective, "cap": cfg.data.max_samples_per_objective,
-               "source": cfg.data.report_source if objective == "report" else None}
+        key = {
+            **key,
+            "objective": objective,
+            "cap": cfg.data.max_samples_per_objective,
+            "source": cfg.data.report_source if objective == "report" else None,
+        }
     else:
         key["cap"] = cfg.data.max_samples_per_objective
     return json.dumps(key, sort_keys=True)
@@ -304,8 +387,11 @@ def cached_pools(cfg: TrainConfig, root: str | Path, cache_dir: str | Path | Non
     for obj in (k for k in DOWNSTREAM_OBJECTIVES if k in cfg.objectives.active()):
         if obj == "report" and cfg.data.report_source == "reflacx":
             continue  # the gaze pools' report pool
-        part, sk = _cached(Path(cache_dir), pools_cache_key(cfg, root, obj),
-                           lambda o=obj: downstream_pools(cfg, discover(Path(root)), {o}))
+        part, sk = _cached(
+            Path(cache_dir),
+            pools_cache_key(cfg, root, obj),
+            lambda o=obj: downstream_pools(cfg, discover(Path(root)), {o}),
+        )
         extra.update(part)
         skipped.update(sk)
     return _merge(gaze, extra, skipped)
@@ -328,13 +414,18 @@ def backbone_corpus(cfg: TrainConfig, root: str | Path, cache_dir: str | Path | 
     texts: set[str] = set()
     for source, objs in (("mimic", {"report": 1.0, "vqa": 1.0, "grounding": 1.0}), ("iu", {"report": 1.0})):
         objs = {k: v for k, v in objs.items() if _has_dataset(paths, k, source)}
-        c = replace(cfg, objectives=ObjectiveWeights(**{"fvp": 1.0, "gtm": 1.0, "sda": 1.0, **objs}),
-                    data=replace(cfg.data, report_source=source))
+        c = replace(
+            cfg,
+            objectives=ObjectiveWeights(**{"fvp": 1.0, "gtm": 1.0, "sda": 1.0, **objs}),
+            data=replace(cfg.data, report_source=source),
+        )
         pools = cached_pools(c, root, cache_dir)
         texts.update(corpus_of(pools.train), corpus_of(pools.test))
     return sorted(texts)
 
 
 def _has_dataset(paths: Any, objective: str, source: str) -> bool:
-    field_name = {"vqa": "vqa", "grounding": "ms_cxr"}.get(objective, "mimic_r2gen" if source == "mimic" else "iu")
+    field_name = {"vqa": "vqa", "grounding": "ms_cxr"}.get(
+        objective, "mimic_r2gen" if source == "mimic" else "iu"
+    )
     return getattr(paths, field_name, None) is not None

@@ -58,7 +58,9 @@ def scaled_phase3_test(n_phase3: int, paper_test: int = PAPER_TEST_PHASE3) -> in
     return max(1, min(n_phase3 - 1, int(round(paper_test * n_phase3 / PAPER_PHASE3))))
 
 
-def make_split(readings: Iterable[ReflacxReading], seed: int = 0, paper_test: int = PAPER_TEST_PHASE3) -> SplitManifest:
+def make_split(
+    readings: Iterable[ReflacxReading], seed: int = 0, paper_test: int = PAPER_TEST_PHASE3
+) -> SplitManifest:
     """Split readings as in the paper (see module docstring)."""
     all_r = list(readings)
     excluded = {"discarded": sum(1 for r in all_r if r.discarded)}

@@ -77,7 +77,11 @@ def build_tiny_config(tokenizer: Any, shape: TinyShape) -> Any:
         num_attention_heads=shape.num_attention_heads,
         num_key_value_heads=shape.num_key_value_heads,
         max_position_embeddings=4096,
-        rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "mrope_section": mrope_section(head_dim)},
+        rope_parameters={
+            "rope_type": "default",
+            "rope_theta": 10000.0,
+            "mrope_section": mrope_section(head_dim),
+        },
         bos_token_id=pad,
         eos_token_id=eos,
         pad_token_id=pad,

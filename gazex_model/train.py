@@ -71,7 +71,9 @@ def _mixed_precision(cfg: TrainConfig) -> str:
     return "bf16" if torch.cuda.is_available() and cfg.model.dtype in ("auto", "bfloat16") else "no"
 
 
-def _filter_long(pools: dict[str, list[Sample]], proc: Any, max_length: int, skips: dict[str, int]) -> dict[str, list[Sample]]:
+def _filter_long(
+    pools: dict[str, list[Sample]], proc: Any, max_length: int, skips: dict[str, int]
+) -> dict[str, list[Sample]]:
     """Drop (and count) samples whose prompt+target exceed ``max_length`` tokens."""
     out: dict[str, list[Sample]] = {}
     for name, samples in pools.items():
@@ -84,8 +86,11 @@ def _filter_long(pools: dict[str, list[Sample]], proc: Any, max_length: int, ski
 
 def _latest_checkpoint(run_dir: Path) -> Path | None:
     """Newest complete checkpoint (``step_XXXXXX`` with ``trainer_state.json``; ``.tmp`` dirs are partial)."""
-    ckpts = sorted(d for d in (run_dir / "checkpoints").glob("step_*")
-                   if not d.name.endswith(".tmp") and (d / "trainer_state.json").is_file())
+    ckpts = sorted(
+        d
+        for d in (run_dir / "checkpoints").glob("step_*")
+        if not d.name.endswith(".tmp") and (d / "trainer_state.json").is_file()
+    )
     return ckpts[-1] if ckpts else None
 
 
@@ -109,12 +114,16 @@ def _trainable_only_load(models: list[Any], input_dir: str) -> None:
         state = load_file(str(path))
         want = _trainable_names(model)
         if set(state) != want:
-            raise UsageError(f"{path}: checkpoint holds {len(state)} tensors, the model trains {len(want)} "
-                             f"(first difference: {sorted(set(state) ^ want)[:1]}); not this run's checkpoint")
+            raise UsageError(
+                f"{path}: checkpoint holds {len(state)} tensors, the model trains {len(want)} "
+                f"(first difference: {sorted(set(state) ^ want)[:1]}); not this run's checkpoint"
+            )
         try:
             model.load_state_dict(state, strict=False)
         except RuntimeError as exc:  # same names, other shapes (e.g. another LoRA rank)
-            raise UsageError(f"{path}: checkpoint tensors do not fit this run's model ({str(exc).splitlines()[-1].strip()})") from None
+            raise UsageError(
+                f"{path}: checkpoint tensors do not fit this run's model ({str(exc).splitlines()[-1].strip()})"
+            ) from None
     models.clear()  # nothing left for accelerate's full-model loader
 
 
@@ -133,7 +142,9 @@ def _save_checkpoint(acc: Any, run_dir: Path, step: int, sampler: ObjectiveSampl
     acc.wait_for_everyone()
     kwargs = {"exclude_frozen_parameters": True} if acc.distributed_type.value == "DEEPSPEED" else {}
     acc.save_state(str(tmp), **kwargs)
-    atomic_write_json(tmp / f"sampler_{acc.process_index}.json", sampler.state())  # each process draws its own batches
+    atomic_write_json(
+        tmp / f"sampler_{acc.process_index}.json", sampler.state()
+    )  # each process draws its own batches
     acc.wait_for_everyone()
     if acc.is_main_process:
         atomic_write_json(tmp / "trainer_state.json", {"step": step, "sampler": sampler.state()})
@@ -167,13 +178,22 @@ def _optimizer(model: Any, cfg: TrainConfig, steps: int, processes: int) -> tupl
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
     name = {"cosine": "cosine", "linear": "linear", "constant": "constant_with_warmup"}[cfg.scheduler]
-    sched = get_scheduler(name, opt, num_warmup_steps=cfg.warmup_steps * processes,
-                          num_training_steps=max(steps * processes, 1))
+    sched = get_scheduler(
+        name, opt, num_warmup_steps=cfg.warmup_steps * processes, num_training_steps=max(steps * processes, 1)
+    )
     return opt, sched
 
 
-def _one_step(acc: Any, model: Any, proc: Any, opt: Any, sched: Any, sampler: ObjectiveSampler, cfg: TrainConfig,
-              step: int = 0) -> dict[str, list[float]]:
+def _one_step(
+    acc: Any,
+    model: Any,
+    proc: Any,
+    opt: Any,
+    sched: Any,
+    sampler: ObjectiveSampler,
+    cfg: TrainConfig,
+    step: int = 0,
+) -> dict[str, list[float]]:
     """One optimiser step (``grad_accum`` micro-batches); returns objective -> losses."""
     losses: dict[str, list[float]] = defaultdict(list)
     model.train()
@@ -220,9 +240,14 @@ def _warn_lost_backend(acc: Any) -> None:
 
     for env, kind in (("ACCELERATE_USE_FSDP", "FSDP"), ("ACCELERATE_USE_DEEPSPEED", "DEEPSPEED")):
         if os.environ.get(env, "false").lower() in ("1", "true") and acc.distributed_type.value != kind:
-            logger.warning("accelerate config asks for %s but this run uses %s with %d process(es): %s is NOT active "
-                           "(FSDP/DeepSpeed need num_processes > 1 or an explicit single-GPU setup)",
-                           kind, acc.distributed_type.value, acc.num_processes, kind)
+            logger.warning(
+                "accelerate config asks for %s but this run uses %s with %d process(es): %s is NOT active "
+                "(FSDP/DeepSpeed need num_processes > 1 or an explicit single-GPU setup)",
+                kind,
+                acc.distributed_type.value,
+                acc.num_processes,
+                kind,
+            )
 
 
 def _configure_deepspeed(acc: Any, cfg: TrainConfig) -> None:
@@ -235,10 +260,15 @@ def _configure_deepspeed(acc: Any, cfg: TrainConfig) -> None:
     ds = plugin.deepspeed_config
     if ds.get("train_micro_batch_size_per_gpu", "auto") == "auto":
         ds["train_micro_batch_size_per_gpu"] = cfg.batch_size
-    for key, want in (("gradient_accumulation_steps", cfg.grad_accum), ("gradient_clipping", cfg.max_grad_norm)):
+    for key, want in (
+        ("gradient_accumulation_steps", cfg.grad_accum),
+        ("gradient_clipping", cfg.max_grad_norm),
+    ):
         have = ds.get(key, "auto")
         if have != "auto" and float(have) != float(want):
-            raise UsageError(f"accelerate DeepSpeed config: {key} = {have} but the run config says {want}; make them equal")
+            raise UsageError(
+                f"accelerate DeepSpeed config: {key} = {have} but the run config says {want}; make them equal"
+            )
 
 
 def train(cfg: TrainConfig, run_dir: str | Path, data: TrainData, *, resume: bool = False) -> RunResult:
@@ -264,12 +294,19 @@ def train(cfg: TrainConfig, run_dir: str | Path, data: TrainData, *, resume: boo
         if acc.is_main_process:
             save_trained(acc.unwrap_model(model), proc, cfg, run_dir)
             _update_info(run_dir, {"steps": 0, "seconds": time.perf_counter() - t0})
-            _write_training_record(cfg, run_dir, data, {}, 0, acc.num_processes, time.perf_counter() - t0, False)
+            _write_training_record(
+                cfg, run_dir, data, {}, 0, acc.num_processes, time.perf_counter() - t0, False
+            )
         return RunResult(run_dir, 0, {}, time.perf_counter() - t0, None)
     skips: dict[str, int] = {}
     pools = _filter_long(data.pools, proc, cfg.model.max_length, skips)
-    sampler = ObjectiveSampler(pools, cfg.objectives.active(), cfg.batch_size, cfg.seed + acc.process_index,
-                               cfg.objective_start.steps(steps))
+    sampler = ObjectiveSampler(
+        pools,
+        cfg.objectives.active(),
+        cfg.batch_size,
+        cfg.seed + acc.process_index,
+        cfg.objective_start.steps(steps),
+    )
     opt, sched = _optimizer(model, cfg, steps, acc.num_processes)
     _configure_deepspeed(acc, cfg)
     model, opt, sched = acc.prepare(model, opt, sched)
@@ -285,32 +322,70 @@ def train(cfg: TrainConfig, run_dir: str | Path, data: TrainData, *, resume: boo
         logger.info("resumed from %s at step %d", ckpt, start)
     final, times = _loop(acc, model, proc, opt, sched, sampler, cfg, run_dir, start, steps)
     acc.wait_for_everyone()
-    state = acc.get_state_dict(model) if acc.distributed_type.value in ("FSDP", "DEEPSPEED") else None  # collective
+    state = (
+        acc.get_state_dict(model) if acc.distributed_type.value in ("FSDP", "DEEPSPEED") else None
+    )  # collective
     if acc.is_main_process:
         save_trained(acc.unwrap_model(model), proc, cfg, run_dir, state_dict=state)
         med = sorted(times)[len(times) // 2] if times else None
-        _update_info(run_dir, {"steps": steps, "seconds": time.perf_counter() - t0, "step_seconds_median": med,
-                               "skipped": skips, "dropped_objectives": sampler.dropped,
-                               "samples_per_objective": {k: len(v) for k, v in pools.items()}})
+        _update_info(
+            run_dir,
+            {
+                "steps": steps,
+                "seconds": time.perf_counter() - t0,
+                "step_seconds_median": med,
+                "skipped": skips,
+                "dropped_objectives": sampler.dropped,
+                "samples_per_objective": {k: len(v) for k, v in pools.items()},
+            },
+        )
         active = {k: v for k, v in pools.items() if k in cfg.objectives.active()}
-        _write_training_record(cfg, run_dir, data, active, steps, acc.num_processes, time.perf_counter() - t0,
-                               ckpt is not None)
+        _write_training_record(
+            cfg, run_dir, data, active, steps, acc.num_processes, time.perf_counter() - t0, ckpt is not None
+        )
     med = sorted(times)[len(times) // 2] if times else None
     return RunResult(run_dir, steps, final, time.perf_counter() - t0, med)
 
 
-def _write_training_record(cfg: TrainConfig, run_dir: Path, data: TrainData, pools: dict[str, list[Sample]],
-                           steps: int, processes: int, seconds: float, resumed: bool) -> None:
+def _write_training_record(
+    cfg: TrainConfig,
+    run_dir: Path,
+    data: TrainData,
+    pools: dict[str, list[Sample]],
+    steps: int,
+    processes: int,
+    seconds: float,
+    resumed: bool,
+) -> None:
     """``training_record.json``: the starting model's lineage + this run's entry (:mod:`gazex_model.lineage`)."""
     lineage = parent_lineage(cfg, base_dir_for(cfg, run_dir))
-    entry = stage_entry(cfg, run_dir, steps=steps, processes=processes, config_text=dump_config(cfg),
-                        pools_fp=pools_fingerprint(pools), data_summary=data.summary, seconds=seconds,
-                        resumed=resumed, git=git_state())
+    entry = stage_entry(
+        cfg,
+        run_dir,
+        steps=steps,
+        processes=processes,
+        config_text=dump_config(cfg),
+        pools_fp=pools_fingerprint(pools),
+        data_summary=data.summary,
+        seconds=seconds,
+        resumed=resumed,
+        git=git_state(),
+    )
     write_record(run_dir, [*lineage, entry])
 
 
-def _loop(acc: Any, model: Any, proc: Any, opt: Any, sched: Any, sampler: ObjectiveSampler, cfg: TrainConfig,
-          run_dir: Path, start: int, steps: int) -> tuple[dict[str, float], list[float]]:
+def _loop(
+    acc: Any,
+    model: Any,
+    proc: Any,
+    opt: Any,
+    sched: Any,
+    sampler: ObjectiveSampler,
+    cfg: TrainConfig,
+    run_dir: Path,
+    start: int,
+    steps: int,
+) -> tuple[dict[str, float], list[float]]:
     """Run optimiser steps ``start..steps-1``; append metrics; checkpoint; return last losses + step times."""
     final: dict[str, float] = {}
     times: list[float] = []
@@ -323,9 +398,14 @@ def _loop(acc: Any, model: Any, proc: Any, opt: Any, sched: Any, sampler: Object
         means = {k: sum(v) / len(v) for k, v in losses.items()}
         final.update(means)
         if acc.is_main_process:
-            rec = {"step": step + 1, "lr": float(sched.get_last_lr()[0]), "losses": means,
-                   "batches": {k: len(v) for k, v in losses.items()},
-                   "loss": sum(sum(v) for v in losses.values()) / cfg.grad_accum, "step_s": round(dt, 4)}
+            rec = {
+                "step": step + 1,
+                "lr": float(sched.get_last_lr()[0]),
+                "losses": means,
+                "batches": {k: len(v) for k, v in losses.items()},
+                "loss": sum(sum(v) for v in losses.values()) / cfg.grad_accum,
+                "step_s": round(dt, 4),
+            }
             with log_path.open("a", encoding="utf-8") as fh:
                 fh.write(dumps_jsonl_line(rec))
             if (step + 1) % max(cfg.log_every, 1) == 0:

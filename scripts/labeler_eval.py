@@ -31,7 +31,9 @@ def _fmt(x: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--part", default="all", choices=[*PARTS, "all", "iu"])
-    ap.add_argument("--chexbert", type=Path, default=None, help="CheXbert checkpoint (config.json + vocab.txt beside it)")
+    ap.add_argument(
+        "--chexbert", type=Path, default=None, help="CheXbert checkpoint (config.json + vocab.txt beside it)"
+    )
     ap.add_argument("--misses", action="store_true", help="print the sentences the labeler gets wrong")
     args = ap.parse_args(argv)
     if args.chexbert is not None:
@@ -46,8 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     parts = {"all": list(PARTS), "iu": ["dev", "heldout"]}.get(args.part, [args.part])
     rows = [r for p in parts for r in read_sentences(PARTS[p])]
     scores = score_sentences(rows, labeler)
-    print(f"{name} on {'+'.join(parts)}: {len(rows)} sentences, {exact_rate(rows, labeler):.1%} exactly right")
-    print(f"{'class':<27s} {'n_pos':>5s} {'F1pos':>6s} {'n_neg':>5s} {'F1neg':>6s} {'n_unc':>5s} {'F1unc':>6s}")
+    print(
+        f"{name} on {'+'.join(parts)}: {len(rows)} sentences, {exact_rate(rows, labeler):.1%} exactly right"
+    )
+    print(
+        f"{'class':<27s} {'n_pos':>5s} {'F1pos':>6s} {'n_neg':>5s} {'F1neg':>6s} {'n_unc':>5s} {'F1unc':>6s}"
+    )
     for c in CHEXPERT_LABELS:
         p, n, u = scores[(c, 1.0)], scores[(c, 0.0)], scores[(c, -1.0)]
         print(f"{c:<27s} {p.support:5d} {_fmt(p.f1)} {n.support:5d} {_fmt(n.f1)} {u.support:5d} {_fmt(u.f1)}")

@@ -25,8 +25,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gazex_bench.data.records import CHEXPERT_LABELS
-from gazex_bench.metrics.chexpert_labeler import Mention, aggregate, find_mentions, label_reports
-from gazex_bench.metrics.chexpert_labeler import normalize_report, split_sentences
+from gazex_bench.metrics.chexpert_labeler import (
+    Mention,
+    aggregate,
+    find_mentions,
+    label_reports,
+    normalize_report,
+    split_sentences,
+)
 from gazex_bench.metrics.chexpert_rules.sentence_eval import exact_rate, read_sentences, score_sentences
 
 FIX = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "labeler"
@@ -40,7 +46,10 @@ def _pipeline(kind: str) -> tuple[object, Callable[[object], float]]:
         import medspacy.context  # noqa: F401  (registers the medspacy_context factory)
 
         nlp.add_pipe("medspacy_context", config={"rules": "default"})
-        return nlp, lambda e: 0.0 if e._.is_negated else -1.0 if (e._.is_uncertain or e._.is_hypothetical) else 1.0
+        return (
+            nlp,
+            lambda e: 0.0 if e._.is_negated else -1.0 if (e._.is_uncertain or e._.is_hypothetical) else 1.0,
+        )
     from negspacy.negation import Negex  # noqa: F401  (registers the negex factory)
     from negspacy.termsets import termset
 
@@ -76,7 +85,9 @@ def library_labeler(kind: str) -> Callable[[list[str]], list[dict[str, float | N
     def run(texts: list[str]) -> list[dict[str, float | None]]:
         out = []
         for text in texts:
-            ms = [m for s in split_sentences(normalize_report(text)) for m in _sentence_mentions(nlp, value, s)]
+            ms = [
+                m for s in split_sentences(normalize_report(text)) for m in _sentence_mentions(nlp, value, s)
+            ]
             out.append(aggregate(ms))
         return out
 
@@ -85,14 +96,23 @@ def library_labeler(kind: str) -> Callable[[list[str]], list[dict[str, float | N
 
 def main() -> int:
     rows = read_sentences(FIX / "iu_sentences_dev.tsv") + read_sentences(FIX / "iu_sentences_heldout.tsv")
-    labelers = {"gazex-rules": label_reports, "ConText": library_labeler("context"), "NegEx": library_labeler("negex")}
+    labelers = {
+        "gazex-rules": label_reports,
+        "ConText": library_labeler("context"),
+        "NegEx": library_labeler("negex"),
+    }
     scores = {k: score_sentences(rows, f) for k, f in labelers.items()}
     print(f"{len(rows)} IU sentences; per class F1 positive / negative / uncertain")
     print(f"{'class':<27s}" + "".join(f"{k:>22s}" for k in labelers))
     for c in CHEXPERT_LABELS:
-        cells = [f"{scores[k][(c, 1.0)].f1:.2f}/{scores[k][(c, 0.0)].f1:.2f}/{scores[k][(c, -1.0)].f1:.2f}" for k in labelers]
+        cells = [
+            f"{scores[k][(c, 1.0)].f1:.2f}/{scores[k][(c, 0.0)].f1:.2f}/{scores[k][(c, -1.0)].f1:.2f}"
+            for k in labelers
+        ]
         print(f"{c:<27s}" + "".join(f"{x:>22s}" for x in cells))
-    print(f"{'all 14 exactly right':<27s}" + "".join(f"{exact_rate(rows, f):>22.3f}" for f in labelers.values()))
+    print(
+        f"{'all 14 exactly right':<27s}" + "".join(f"{exact_rate(rows, f):>22.3f}" for f in labelers.values())
+    )
     return 0
 
 

@@ -28,8 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     scores = compare_with_mesh(reports, label_reports, uncertain_positive=args.u_ones)
     dt = time.perf_counter() - t0
-    print(f"gazex-rules v{LABELER_VERSION} vs Open-i MeSH, {len(reports)} IU reports with findings "
-          f"({'u-ones' if args.u_ones else 'u-zeros'}; {dt:.1f} s)")
+    print(
+        f"gazex-rules v{LABELER_VERSION} vs Open-i MeSH, {len(reports)} IU reports with findings "
+        f"({'u-ones' if args.u_ones else 'u-zeros'}; {dt:.1f} s)"
+    )
     print(f"{'class':<18s} {'TP':>5s} {'FP':>5s} {'FN':>5s} {'prec':>6s} {'rec':>6s} {'F1':>6s}")
     for s in scores:
         print(f"{s.cls:<18s} {s.tp:5d} {s.fp:5d} {s.fn:5d} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}")

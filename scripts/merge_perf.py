@@ -14,7 +14,9 @@ ORDER = ("demo", "phantom", "readers", "gaze_preprocess", "icc", "text_metrics",
 def main() -> int:
     """Write reports/perf.md from reports/perf/*.md; return an exit code."""
     root = Path(__file__).resolve().parents[1] / "reports"
-    files = sorted((root / "perf").glob("*.md"), key=lambda p: (ORDER.index(p.stem) if p.stem in ORDER else 99, p.stem))
+    files = sorted(
+        (root / "perf").glob("*.md"), key=lambda p: (ORDER.index(p.stem) if p.stem in ORDER else 99, p.stem)
+    )
     parts = [
         "# GazeX Bench performance",
         "",
@@ -27,8 +29,13 @@ def main() -> int:
     ]
     for f in files:
         text = f.read_text(encoding="utf-8").strip()
-        parts += [f"<!-- from reports/perf/{f.name} -->", text.replace("\n# ", "\n## ").removeprefix("# ").join(["## ", ""])
-                  if text.startswith("# ") else text, ""]
+        parts += [
+            f"<!-- from reports/perf/{f.name} -->",
+            text.replace("\n# ", "\n## ").removeprefix("# ").join(["## ", ""])
+            if text.startswith("# ")
+            else text,
+            "",
+        ]
     (root / "perf.md").write_text("\n".join(parts) + "\n", encoding="utf-8")
     print(f"wrote {root / 'perf.md'} from {len(files)} sections")
     return 0

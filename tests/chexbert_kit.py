@@ -23,8 +23,12 @@ def tokenizer_dir(tmp_path: Path) -> Path:
     d.mkdir()
     (d / "vocab.txt").write_text("\n".join(VOCAB) + "\n", encoding="utf-8")
     cfg = transformers.BertConfig(
-        vocab_size=len(VOCAB), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-        intermediate_size=32, max_position_embeddings=520,
+        vocab_size=len(VOCAB),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=520,
     )
     cfg.save_pretrained(d)
     (d / "tokenizer_config.json").write_text(json.dumps({"do_lower_case": True}), encoding="utf-8")

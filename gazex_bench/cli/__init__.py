@@ -74,7 +74,9 @@ def os_error_line(exc: OSError) -> str:
     return f"{text} ({name})" if name else text
 
 
-def resolve_handler(handler: Callable[[argparse.Namespace], int] | str) -> Callable[[argparse.Namespace], int]:
+def resolve_handler(
+    handler: Callable[[argparse.Namespace], int] | str,
+) -> Callable[[argparse.Namespace], int]:
     """The handler function of a ``"package.module:function"`` string (callables pass through).
 
     The one place the CLI loads command code lazily: ``importlib.import_module`` at dispatch,

@@ -30,8 +30,12 @@ def register(subparsers: Any) -> None:
     summary.add_argument("--root", type=Path, default=None, help="data root holding the dataset folders")
     summary.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     for flag, dest, what in OVERRIDES:
-        summary.add_argument(flag, dest=dest, type=Path, default=None, metavar="DIR", help=f"override: {what}")
-    summary.add_argument("--radiologist-map", type=Path, default=None, metavar="CSV", help="reading_id,radiologist")
+        summary.add_argument(
+            flag, dest=dest, type=Path, default=None, metavar="DIR", help=f"override: {what}"
+        )
+    summary.add_argument(
+        "--radiologist-map", type=Path, default=None, metavar="CSV", help="reading_id,radiologist"
+    )
     summary.set_defaults(handler="gazex_bench.cli.handlers.data:_summary")
     data.set_defaults(handler=lambda args: _no_subcommand(data))
 

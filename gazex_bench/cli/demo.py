@@ -9,13 +9,23 @@ from pathlib import Path
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``demo`` command."""
     p = sub.add_parser("demo", help="run the whole suite on the phantom (minutes, CPU)")
-    p.add_argument("--out", type=Path, default=Path("runs/demo"),
-                   help="where tables/figures/leaderboards go (default runs/demo, git-ignored; "
-                        "--out reports/demo refreshes the committed copy)")
-    p.add_argument("--work", type=Path, default=None, help="data, checkpoints, predictions (default: runs/demo/work)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("runs/demo"),
+        help="where tables/figures/leaderboards go (default runs/demo, git-ignored; "
+        "--out reports/demo refreshes the committed copy)",
+    )
+    p.add_argument(
+        "--work", type=Path, default=None, help="data, checkpoints, predictions (default: runs/demo/work)"
+    )
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--stage1-steps", type=int, default=None, help="gaze-pretraining steps of every gaze variant")
-    p.add_argument("--stage2-steps", type=int, default=None, help="LoRA fine-tune steps of every variant and task")
+    p.add_argument(
+        "--stage1-steps", type=int, default=None, help="gaze-pretraining steps of every gaze variant"
+    )
+    p.add_argument(
+        "--stage2-steps", type=int, default=None, help="LoRA fine-tune steps of every variant and task"
+    )
     p.add_argument("--limit", type=int, default=None, help="samples per task and model")
     p.add_argument("--configs", type=Path, default=None, help="folder with tiny*.yaml (default: ./configs)")
     p.add_argument("--quiet", action="store_true")

@@ -42,11 +42,17 @@ def _no_subcommand(parser: argparse.ArgumentParser) -> int:
 def _register_preprocess(sub: Any) -> None:
     p = sub.add_parser("preprocess", help="REFLACX -> per-finding gaze clusters, boxes, centroids (+ videos)")
     p.add_argument("--data-root", type=Path, required=True, help="data root (or the reflacx-xray-localization/1.0.0 folder)")  # fmt: skip
-    p.add_argument("--preset", default="paper", help="paper (Methods 4.1) or gazex-code (public GazeX scripts)")
+    p.add_argument(
+        "--preset", default="paper", help="paper (Methods 4.1) or gazex-code (public GazeX scripts)"
+    )
     p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.add_argument("--videos", action="store_true", help="also write attention videos (PNG frames + manifest)")
+    p.add_argument(
+        "--videos", action="store_true", help="also write attention videos (PNG frames + manifest)"
+    )
     p.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N readings")
     p.add_argument("--workers", type=int, default=1, help="worker processes (results do not depend on it)")
-    p.add_argument("--sentences", choices=("all", "abnormal"), default="all", help="which sentences are findings")
+    p.add_argument(
+        "--sentences", choices=("all", "abnormal"), default="all", help="which sentences are findings"
+    )
     p.add_argument("--mimic-jpg", type=Path, default=None, metavar="DIR", help="mimic-cxr-jpg/<version> for video backgrounds")  # fmt: skip
     p.set_defaults(handler="gazex_bench.cli.handlers.gaze:_preprocess")

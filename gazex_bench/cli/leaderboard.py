@@ -22,8 +22,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``leaderboard`` command group."""
     p = sub.add_parser("leaderboard", help="validate/submit submissions, add runs, rebuild leaderboards")
     lsub = p.add_subparsers(dest="lb_command", metavar="ACTION", required=True)
-    for name, fn, help_ in (("validate", "gazex_bench.cli.handlers.leaderboard:_validate", "check a submission directory"),
-                            ("submit", "gazex_bench.cli.handlers.leaderboard:_submit", "validate, score and add a submission")):
+    for name, fn, help_ in (
+        ("validate", "gazex_bench.cli.handlers.leaderboard:_validate", "check a submission directory"),
+        ("submit", "gazex_bench.cli.handlers.leaderboard:_submit", "validate, score and add a submission"),
+    ):
         q = lsub.add_parser(name, help=help_)
         q.add_argument("submission", type=Path, help="directory with metadata.json and predictions.jsonl")
         q.add_argument("--data-root", type=Path, default=None, help="dataset root (default: the phantom)")

@@ -15,12 +15,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", type=Path, required=True, help="root folder to write (created)")
     p.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
-    p.add_argument("--size", choices=("tiny", "small", "paper"), default="small", help="how much data (default small)")
-    p.add_argument("--no-images", action="store_true", help="skip pixel files (JPG/PNG); everything else identical")
-    p.add_argument("--parts", default="mimic,reflacx,iu,vqa,ms-cxr",
-                   help="comma-separated subset of mimic,reflacx,iu,vqa,ms-cxr (default all)")
-    p.add_argument("--gaze-signal", choices=("informative", "decoupled"), default="informative",
-                   help="informative (default): gaze goes to the findings as they are dictated; decoupled: the same "
-                        "gaze stream aimed at decoys drawn independently of the image's findings (negative control)")
-    p.add_argument("--workers", type=int, default=None, help="worker processes (default min(2, CPUs)); output is identical")
+    p.add_argument(
+        "--size", choices=("tiny", "small", "paper"), default="small", help="how much data (default small)"
+    )
+    p.add_argument(
+        "--no-images", action="store_true", help="skip pixel files (JPG/PNG); everything else identical"
+    )
+    p.add_argument(
+        "--parts",
+        default="mimic,reflacx,iu,vqa,ms-cxr",
+        help="comma-separated subset of mimic,reflacx,iu,vqa,ms-cxr (default all)",
+    )
+    p.add_argument(
+        "--gaze-signal",
+        choices=("informative", "decoupled"),
+        default="informative",
+        help="informative (default): gaze goes to the findings as they are dictated; decoupled: the same "
+        "gaze stream aimed at decoys drawn independently of the image's findings (negative control)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default min(2, CPUs)); output is identical",
+    )
     p.set_defaults(handler="gazex_bench.cli.handlers.phantom:_run")

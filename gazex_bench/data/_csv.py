@@ -167,7 +167,13 @@ class Table:
         return value
 
     def number(
-        self, i: int, name: str, *, lo: float | None = None, hi: float | None = None, allow_empty: bool = False
+        self,
+        i: int,
+        name: str,
+        *,
+        lo: float | None = None,
+        hi: float | None = None,
+        allow_empty: bool = False,
     ) -> float | None:
         """Finite float cell within ``[lo, hi]``; empty -> None if ``allow_empty``."""
         raw = self.cell(i, name).strip()
@@ -289,15 +295,20 @@ def parse_table(path: Path, text: str, *, multiline: Collection[str] = ()) -> Ta
     return Table(path, header, rows, numbers)
 
 
-def _check_one_line(path: Path, header: Sequence[str], row: list[str], k: int, multiline: Collection[str]) -> None:
+def _check_one_line(
+    path: Path, header: Sequence[str], row: list[str], k: int, multiline: Collection[str]
+) -> None:
     """Raise when a field (outside ``multiline`` columns) holds a line break: an unbalanced quote."""
     for j, value in enumerate(row):
         name = header[j] if j < len(header) else None
         if ("\n" in value or "\r" in value) and name not in multiline:
             lines = len(value.splitlines())
             raise DataFormatError(
-                path, f"unbalanced quote: a '\"' opened in this row is not closed, so the field runs over "
-                f"{lines} lines (following rows would be lost)", row=k, field=name,
+                path,
+                f"unbalanced quote: a '\"' opened in this row is not closed, so the field runs over "
+                f"{lines} lines (following rows would be lost)",
+                row=k,
+                field=name,
             )
 
 
@@ -316,7 +327,9 @@ def find_variant(folder: Path, names: Sequence[str]) -> Path:
         for cand in (folder / name, folder / f"{name}.gz"):
             if cand.is_file():
                 return cand
-    raise DataFormatError(folder / names[0], f"file not found (looked for {', '.join(names)} [.gz] in {folder})")
+    raise DataFormatError(
+        folder / names[0], f"file not found (looked for {', '.join(names)} [.gz] in {folder})"
+    )
 
 
 def check_unique(table: Table, i: int, key: object, seen: dict[object, int], name: str) -> None:

@@ -70,7 +70,9 @@ def read_fixations(path: Path) -> Fixations:
     bad = np.flatnonzero(end < start)
     if bad.size:
         i = int(bad[0])
-        raise t.error(i, "timestamp_end_fixation", f"fixation ends ({end[i]:g} s) before it starts ({start[i]:g} s)")
+        raise t.error(
+            i, "timestamp_end_fixation", f"fixation ends ({end[i]:g} s) before it starts ({start[i]:g} s)"
+        )
     for name in FIXATION_COLUMNS[5:7]:
         bad = np.flatnonzero(loose[name] <= 0)
         if bad.size:

@@ -63,4 +63,3 @@ def read_cxr_vqa(path_or_dir: Path, *, jpg_root: Path | None = None) -> ReadResu
         )
         stats[qtype] += 1
     return ReadResult(records=tuple(records), source=path, stats=stats)
-

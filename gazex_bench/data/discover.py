@@ -17,10 +17,10 @@ ms_cxr           ``ms-cxr/1.1.0``, then ``ms-cxr/0.1``
 """
 
 from __future__ import annotations
-from typing import cast
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from gazex_bench.errors import UsageError
 
@@ -141,7 +141,9 @@ def require(paths: DataPaths, name: str) -> Path:
     value = getattr(paths, name)
     if value is None:
         looked = ", ".join(LOOKED_FOR[name])
-        raise UsageError(f"data root {paths.root} has no {name} (looked for {looked}; or pass {CLI_FLAGS[name]} DIR)")
+        raise UsageError(
+            f"data root {paths.root} has no {name} (looked for {looked}; or pass {CLI_FLAGS[name]} DIR)"
+        )
     return cast("Path", value)
 
 

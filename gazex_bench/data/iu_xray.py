@@ -30,7 +30,9 @@ PROJECTIONS: tuple[str, ...] = ("Frontal", "Lateral")
 def read_iu_annotation(path: Path, image_root: Path | None = None) -> ReadResult[ReportSample]:
     """Read R2Gen ``iu_xray/annotation.json``; images default to ``<its folder>/images``."""
     path = Path(path)
-    return read_r2gen_annotation(path, "iu-xray", image_root if image_root is not None else path.parent / "images")
+    return read_r2gen_annotation(
+        path, "iu-xray", image_root if image_root is not None else path.parent / "images"
+    )
 
 
 def read_iu(root: Path) -> ReadResult[ReportSample]:
@@ -61,7 +63,9 @@ def read_iu_kaggle(root: Path) -> ReadResult[ReportSample]:
     root = Path(root)
     images = _read_projections(root / KAGGLE_PROJECTIONS)
     t = read_table(root / KAGGLE_REPORTS)
-    t.require(("uid", "findings"), optional=("MeSH", "Problems", "image", "indication", "comparison", "impression"))
+    t.require(
+        ("uid", "findings"), optional=("MeSH", "Problems", "image", "indication", "comparison", "impression")
+    )
     seen: dict[object, int] = {}
     skipped: Counter[str] = Counter()
     records = []

@@ -18,7 +18,14 @@ from typing import Any
 
 from gazex_bench.data._csv import check_unique, closest, find_variant, read_table, read_text
 from gazex_bench.data.mimic_sections import split_sections
-from gazex_bench.data.records import CHEXPERT_LABELS, ChexpertLabels, MimicImage, MimicReport, ReadResult, ReportSample
+from gazex_bench.data.records import (
+    CHEXPERT_LABELS,
+    ChexpertLabels,
+    MimicImage,
+    MimicReport,
+    ReadResult,
+    ReportSample,
+)
 from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.io import FieldValueError, loads_json
 
@@ -38,7 +45,14 @@ _LABEL_VALUES = frozenset({1.0, 0.0, -1.0})
 
 def mimic_jpg_path(jpg_root: Path, subject_id: str, study_id: str, dicom_id: str) -> Path:
     """``<jpg_root>/files/p<first 2 digits>/p<subject>/s<study>/<dicom_id>.jpg`` (not checked)."""
-    return Path(jpg_root) / "files" / f"p{subject_id[:2]}" / f"p{subject_id}" / f"s{study_id}" / f"{dicom_id}.jpg"
+    return (
+        Path(jpg_root)
+        / "files"
+        / f"p{subject_id[:2]}"
+        / f"p{subject_id}"
+        / f"s{study_id}"
+        / f"{dicom_id}.jpg"
+    )
 
 
 # --------------------------------------------------------------------------- R2Gen annotation.json
@@ -78,7 +92,10 @@ def read_r2gen_annotation(path: Path, dataset: str, image_root: Path) -> ReadRes
             rec = _r2gen_entry(path, split, k, entry, dataset, Path(image_root))
             if rec.sample_id in seen:
                 raise DataFormatError(
-                    path, f"duplicate id {rec.sample_id!r} in '{split}' (also in '{seen[rec.sample_id]}')", row=k, field="id"
+                    path,
+                    f"duplicate id {rec.sample_id!r} in '{split}' (also in '{seen[rec.sample_id]}')",
+                    row=k,
+                    field="id",
                 )
             seen[rec.sample_id] = split
             if not rec.report.strip():
@@ -105,7 +122,9 @@ def _check_split_keys(path: Path, obj: Any) -> None:
         if key not in R2GEN_SPLITS:
             guess = closest(str(key), R2GEN_SPLITS)
             hint = f"; did you mean '{guess}'?" if guess else ""
-            raise DataFormatError(path, f"unexpected top-level key '{key}' (expected train, val, test){hint}", field=str(key))
+            raise DataFormatError(
+                path, f"unexpected top-level key '{key}' (expected train, val, test){hint}", field=str(key)
+            )
     for key in R2GEN_SPLITS:
         if key not in obj:
             raise DataFormatError(path, f"missing top-level key '{key}'", field=key)
@@ -242,7 +261,9 @@ def read_chexpert_labels(path: Path) -> ReadResult[ChexpertLabels]:
             if v is not None and v not in _LABEL_VALUES:
                 raise t.error(i, name, f"value {v:g} out of range (expected 1.0, 0.0, -1.0 or empty)")
             values[name] = v
-        records.append(ChexpertLabels(study_id=study, subject_id=t.numeric_id(i, "subject_id"), values=values))
+        records.append(
+            ChexpertLabels(study_id=study, subject_id=t.numeric_id(i, "subject_id"), values=values)
+        )
     return ReadResult(records=tuple(records), source=path)
 
 

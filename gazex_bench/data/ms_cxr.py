@@ -120,7 +120,9 @@ def _merge(
     old.boxes.append(box)
 
 
-def _finish(groups: dict[tuple[str, str], _Phrase], source: Path, jpg_root: Path | None) -> ReadResult[GroundingPhrase]:
+def _finish(
+    groups: dict[tuple[str, str], _Phrase], source: Path, jpg_root: Path | None
+) -> ReadResult[GroundingPhrase]:
     records = []
     stats: Counter[str] = Counter()
     for p in groups.values():
@@ -129,9 +131,16 @@ def _finish(groups: dict[tuple[str, str], _Phrase], source: Path, jpg_root: Path
             image = Path(jpg_root) / Path(p.path).with_suffix(".jpg")  # existence checked by the task
         records.append(
             GroundingPhrase(
-                sample_id=f"{p.dicom_id}/{short_hash(p.label_text)}", dicom_id=p.dicom_id, category=p.category,
-                label_text=p.label_text, path=p.path, boxes_xywh=tuple(p.boxes), image_width=p.width,
-                image_height=p.height, split=p.split, image_path=image,
+                sample_id=f"{p.dicom_id}/{short_hash(p.label_text)}",
+                dicom_id=p.dicom_id,
+                category=p.category,
+                label_text=p.label_text,
+                path=p.path,
+                boxes_xywh=tuple(p.boxes),
+                image_width=p.width,
+                image_height=p.height,
+                split=p.split,
+                image_path=image,
             )  # fmt: skip
         )
         stats["boxes"] += len(p.boxes)
@@ -167,7 +176,12 @@ def read_ms_cxr_coco(json_path: Path, *, jpg_root: Path | None = None) -> ReadRe
 
 
 def _add_coco_annotation(
-    path: Path, k: int, ann: Any, images: dict[Any, dict[str, Any]], cats: dict[Any, Any], groups: dict[tuple[str, str], _Phrase]
+    path: Path,
+    k: int,
+    ann: Any,
+    images: dict[Any, dict[str, Any]],
+    cats: dict[Any, Any],
+    groups: dict[tuple[str, str], _Phrase],
 ) -> None:
     def err(f: str, m: str) -> DataFormatError:
         return DataFormatError(path, f"annotation: {m}", row=k, field=f)
@@ -181,11 +195,19 @@ def _add_coco_annotation(
     if category not in MS_CXR_CATEGORIES:
         raise err("category_id", f"unknown category {ann.get('category_id')!r} ({category!r})")
     bbox = ann.get("bbox")
-    if not (isinstance(bbox, list) and len(bbox) == 4 and all(is_finite_number(v) for v in bbox)):  # before float()
+    if not (
+        isinstance(bbox, list) and len(bbox) == 4 and all(is_finite_number(v) for v in bbox)
+    ):  # before float()
         raise err("bbox", f"bbox must be [x, y, w, h] numbers, got {bbox!r}")
     width, height = img.get("width"), img.get("height")
-    if not (is_finite_number(width) and is_finite_number(height) and isinstance(width, int) and isinstance(height, int)
-            and 0 < width < 2**31 and 0 < height < 2**31):
+    if not (
+        is_finite_number(width)
+        and is_finite_number(height)
+        and isinstance(width, int)
+        and isinstance(height, int)
+        and 0 < width < 2**31
+        and 0 < height < 2**31
+    ):
         raise err("width", f"image {img.get('id')!r} needs positive integer width/height")
     x, y, w, h = (float(v) for v in bbox)
     problem = box_problem(x, y, w, h, width, height)
@@ -196,5 +218,13 @@ def _add_coco_annotation(
         raise err("label_text", "missing or empty label_text")
     name = str(img.get("file_name") or img.get("path") or "")
     split = img.get("split", ann.get("split"))
-    new = _Phrase(Path(name).name.split(".")[0], category, label.strip(), str(img.get("path") or name), width, height, split)
+    new = _Phrase(
+        Path(name).name.split(".")[0],
+        category,
+        label.strip(),
+        str(img.get("path") or name),
+        width,
+        height,
+        split,
+    )
     _merge(groups, new, (x, y, w, h), err)

@@ -172,7 +172,11 @@ def _read_all_metadata(root: Path, phases: tuple[int, ...]) -> list[_Meta]:
         for i in range(len(t)):
             meta = _parse_meta_row(t, i, phase)
             if meta.reading_id in seen:
-                raise t.error(i, "id", f"duplicate reading id {meta.reading_id!r} (first seen in {seen[meta.reading_id]})")
+                raise t.error(
+                    i,
+                    "id",
+                    f"duplicate reading id {meta.reading_id!r} (first seen in {seen[meta.reading_id]})",
+                )
             seen[meta.reading_id] = f"{path.name} row {t.row_numbers[i]}"
             metas.append(meta)
     return metas

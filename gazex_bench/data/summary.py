@@ -16,7 +16,12 @@ from typing import Any
 from gazex_bench.data.cxr_vqa import read_cxr_vqa
 from gazex_bench.data.discover import DataPaths
 from gazex_bench.data.iu_xray import read_iu
-from gazex_bench.data.mimic import read_chexpert_labels, read_mimic_images, read_mimic_reports, read_r2gen_annotation
+from gazex_bench.data.mimic import (
+    read_chexpert_labels,
+    read_mimic_images,
+    read_mimic_reports,
+    read_r2gen_annotation,
+)
 from gazex_bench.data.ms_cxr import read_ms_cxr
 from gazex_bench.data.reflacx import image_groups, read_reflacx
 
@@ -53,7 +58,9 @@ def summarize_mimic(paths: DataPaths) -> dict[str, Any] | None:
     """MIMIC-CXR: R2Gen reports per split, raw reports (without FINDINGS), JPG images per split."""
     out: dict[str, Any] = {}
     if paths.mimic_r2gen is not None:
-        res = read_r2gen_annotation(paths.mimic_r2gen, "mimic-cxr", paths.mimic_r2gen_images or paths.mimic_r2gen.parent)
+        res = read_r2gen_annotation(
+            paths.mimic_r2gen, "mimic-cxr", paths.mimic_r2gen_images or paths.mimic_r2gen.parent
+        )
         out["r2gen_reports_per_split"] = _count(r.split for r in res.records)
         out["r2gen_skipped"] = dict(res.skipped)
     if paths.mimic_reports is not None:
@@ -74,7 +81,11 @@ def summarize_iu(path: Path) -> dict[str, Any]:
     """IU X-ray reports per split (Kaggle records have split ``unsplit``)."""
     res = read_iu(path)
     layout = "r2gen" if (path / "annotation.json").is_file() or path.is_file() else "kaggle"
-    return {"layout": layout, "reports_per_split": _count(r.split for r in res.records), "skipped": dict(res.skipped)}
+    return {
+        "layout": layout,
+        "reports_per_split": _count(r.split for r in res.records),
+        "skipped": dict(res.skipped),
+    }
 
 
 def summarize_vqa(path: Path) -> dict[str, Any]:

@@ -31,7 +31,15 @@ from gazex_bench.tables.runs import RunSummary, metrics_table
 log = logging.getLogger(__name__)
 
 GAZE_TABLES: tuple[str, ...] = (
-    "dwell", "pearson", "dwell_category", "dispersion", "pairs", "icc", "cosine", "cosine_category", "majority",
+    "dwell",
+    "pearson",
+    "dwell_category",
+    "dispersion",
+    "pairs",
+    "icc",
+    "cosine",
+    "cosine_category",
+    "majority",
 )
 
 
@@ -52,11 +60,16 @@ def gaze_tables(runs: Sequence[RunSummary]) -> dict[str, pd.DataFrame]:
         f = r.run_dir / "tables" / "pairs.csv"
         return f.is_file() and len(pd.read_csv(f)) > 0
 
-    ordered = ([r for r in cands if r.kind == "run" and has_pairs(r)] + [r for r in cands if r.kind == "run"]
-               + cands)
+    ordered = (
+        [r for r in cands if r.kind == "run" and has_pairs(r)] + [r for r in cands if r.kind == "run"] + cands
+    )
     for run in ordered[:1]:
         tdir = run.run_dir / "tables"
-        out = {name: pd.read_csv(tdir / f"{name}.csv") for name in GAZE_TABLES if (tdir / f"{name}.csv").is_file()}
+        out = {
+            name: pd.read_csv(tdir / f"{name}.csv")
+            for name in GAZE_TABLES
+            if (tdir / f"{name}.csv").is_file()
+        }
         out["source"] = pd.DataFrame({"model": [run.model]})
         return out
     return {}
@@ -101,7 +114,9 @@ def regime_of(run: RunSummary) -> str:
     return str(((run.raw or {}).get("training") or {}).get("regime") or "unknown")
 
 
-def _fig6_inputs(runs: Sequence[RunSummary], variants: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _fig6_inputs(
+    runs: Sequence[RunSummary], variants: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Per-category P/R/F1 (``tables/clinical_per_category.csv``), overall bars, Holm-adjusted compare p-values."""
     per_cat, overall = [], []
     for run in runs:
@@ -110,26 +125,48 @@ def _fig6_inputs(runs: Sequence[RunSummary], variants: Sequence[str]) -> tuple[p
         table = run.run_dir / "tables" / "clinical_per_category.csv"
         if table.is_file():
             cats = pd.read_csv(table)
-            per_cat += [dict(variant=run.model, regime=regime_of(run), category=r.category, precision=r.precision,
-                             recall=r.recall, f1=r.f1) for r in cats.itertuples(index=False)]
+            per_cat += [
+                dict(
+                    variant=run.model,
+                    regime=regime_of(run),
+                    category=r.category,
+                    precision=r.precision,
+                    recall=r.recall,
+                    f1=r.f1,
+                )
+                for r in cats.itertuples(index=False)
+            ]
         for name in ABLATION_METRICS:
             m = run.metrics.get(name)
             if m:
-                overall.append(dict(variant=run.model, regime=regime_of(run), metric=metric_title(name),
-                                    value=m.get("value"), ci_low=m.get("ci_low"), ci_high=m.get("ci_high")))
+                overall.append(
+                    dict(
+                        variant=run.model,
+                        regime=regime_of(run),
+                        metric=metric_title(name),
+                        value=m.get("value"),
+                        ci_low=m.get("ci_low"),
+                        ci_high=m.get("ci_high"),
+                    )
+                )
     tests = []
     for folder in sorted({r.run_dir.parent / "compare" for r in runs}):
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
             rec = json.loads(path.read_text(encoding="utf-8"))
             for metric, res in (rec.get("metrics") or {}).items():
                 if metric in ABLATION_METRICS:
-                    tests.append(dict(variant=rec.get("model_b"), metric=metric_title(metric),
-                                      p_holm=res.get("p_holm")))
+                    tests.append(
+                        dict(
+                            variant=rec.get("model_b"), metric=metric_title(metric), p_holm=res.get("p_holm")
+                        )
+                    )
     cols = ["variant", "metric", "p_holm"]
     return pd.DataFrame(per_cat), pd.DataFrame(overall), pd.DataFrame(tests, columns=cols)
 
 
-def build_figures(runs: Sequence[RunSummary], out_dir: Path, *, ablation_variants: Sequence[str] = ()) -> FigureReport:
+def build_figures(
+    runs: Sequence[RunSummary], out_dir: Path, *, ablation_variants: Sequence[str] = ()
+) -> FigureReport:
     """Draw all figures whose inputs exist; returns what was written and what was skipped."""
 
     rep = FigureReport()
@@ -144,14 +181,25 @@ def build_figures(runs: Sequence[RunSummary], out_dir: Path, *, ablation_variant
     if why:
         rep.skipped["fig3"] = why
     else:
-        rep.written += fig3.render(tables["dwell"], tables["pearson"], tables["dwell_category"], tables["dispersion"], out_dir)
+        rep.written += fig3.render(
+            tables["dwell"], tables["pearson"], tables["dwell_category"], tables["dispersion"], out_dir
+        )
     why = _need(tables, ("pairs", "icc", "cosine"))
     if why:
         rep.skipped["fig4"] = why
     else:
-        cat = tables.get("cosine_category", pd.DataFrame(columns=["category", "rater", "cosine", "ci_low", "ci_high"]))
-        rep.written += fig4.render(tables["pairs"], tables["icc"], tables["cosine"], cat, out_dir,
-                                   palette=palette, model=str(tables["source"]["model"].iloc[0]))
+        cat = tables.get(
+            "cosine_category", pd.DataFrame(columns=["category", "rater", "cosine", "ci_low", "ci_high"])
+        )
+        rep.written += fig4.render(
+            tables["pairs"],
+            tables["icc"],
+            tables["cosine"],
+            cat,
+            out_dir,
+            palette=palette,
+            model=str(tables["source"]["model"].iloc[0]),
+        )
     why = _need(tables, ("majority",))
     if why:
         rep.skipped["fig7c"] = why
@@ -168,7 +216,9 @@ def build_figures(runs: Sequence[RunSummary], out_dir: Path, *, ablation_variant
         rep.written += written
     else:
         rep.skipped["case"] = why
-    variants = list(ablation_variants) or sorted({r.model for r in runs if r.task == "mimic-report" and r.kind == "run"})
+    variants = list(ablation_variants) or sorted(
+        {r.model for r in runs if r.task == "mimic-report" and r.kind == "run"}
+    )
     per_cat, overall, tests = _fig6_inputs(runs, variants)
     if per_cat.empty:
         rep.skipped["fig6"] = "no per-category clinical metrics in mimic-report runs"

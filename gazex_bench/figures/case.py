@@ -50,8 +50,11 @@ def label_positions(points: Sequence[tuple[float, float]], min_sep: float) -> li
     placed: list[tuple[float, float]] = []
     for x, y in points:
         cands = [(x + dx * min_sep, y + dy * min_sep) for dx, dy in offsets]
-        free = [c for c in cands
-                if all(abs(c[0] - px) >= 2.2 * min_sep or abs(c[1] - py) >= min_sep for px, py in placed)]
+        free = [
+            c
+            for c in cands
+            if all(abs(c[0] - px) >= 2.2 * min_sep or abs(c[1] - py) >= min_sep for px, py in placed)
+        ]
         placed.append(free[0] if free else cands[0])
     return placed
 
@@ -70,17 +73,35 @@ def _draw(ax, image: np.ndarray, clusters: Sequence[CaseCluster], title: str) ->
             x0, y0, x1, y1 = c.box
             ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec=color, lw=1))
         ax.plot(*c.centroid, "o", ms=4, color=color)
-        ax.annotate(f"{c.finding + 1}.{c.rank + 1}", c.centroid, xytext=(lx, ly), textcoords="data", color=color,
-                    fontsize=6, weight="bold", va="center", ha="left",
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "black", "ec": "none", "alpha": 0.55},
-                    arrowprops={"arrowstyle": "-", "color": color, "lw": 0.4})
+        ax.annotate(
+            f"{c.finding + 1}.{c.rank + 1}",
+            c.centroid,
+            xytext=(lx, ly),
+            textcoords="data",
+            color=color,
+            fontsize=6,
+            weight="bold",
+            va="center",
+            ha="left",
+            bbox={"boxstyle": "round,pad=0.1", "fc": "black", "ec": "none", "alpha": 0.55},
+            arrowprops={"arrowstyle": "-", "color": color, "lw": 0.4},
+        )
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title)
 
 
-def render(image_path: Path, radiologist: Sequence[CaseCluster], model: Sequence[CaseCluster],
-           generated: str, reference: str, out_dir: Path, *, title: str = "", stem: str = "case") -> list[Path]:
+def render(
+    image_path: Path,
+    radiologist: Sequence[CaseCluster],
+    model: Sequence[CaseCluster],
+    generated: str,
+    reference: str,
+    out_dir: Path,
+    *,
+    title: str = "",
+    stem: str = "case",
+) -> list[Path]:
     """Draw the case figure; labels ``f.k`` = finding f, k-th cluster in time."""
     image = _load_quarter(image_path)
     fig, axes = new_figure(11.0, 4.0, 1, 3)

@@ -65,5 +65,13 @@ def render_case(run: RunSummary, out_dir: Path) -> list[Path]:
     s1 = _predictions(run.run_dir / "predictions.s1_report.jsonl").get(f"{samples[0].group}/s1_report", {})
     generated = s1.get("parsed") or s1.get("raw") or "(setting 1 did not run for this model)"
     title = f"{run.model}: reading {reading} (numbers = finding.cluster in temporal order)"
-    return render(samples[0].request.image_paths[0], rad, model, str(generated), reference, out_dir,
-                  title=title, stem="case_gaze_report")
+    return render(
+        samples[0].request.image_paths[0],
+        rad,
+        model,
+        str(generated),
+        reference,
+        out_dir,
+        title=title,
+        stem="case_gaze_report",
+    )

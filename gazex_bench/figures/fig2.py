@@ -28,7 +28,12 @@ from gazex_bench.figures.style import ModelPalette, new_figure, save
 from gazex_bench.tables.names import metric_title
 
 REPORT_METRICS: tuple[str, ...] = ("bleu1", "bleu2", "bleu3", "bleu4", "meteor", "rouge_l")
-CE_METRICS: tuple[str, ...] = ("ce_f1_paper_pos", "ce_f1_paper_pos_13", "ce_f1_mic5_unc_pos", "ce_f1_ex14_pos")
+CE_METRICS: tuple[str, ...] = (
+    "ce_f1_paper_pos",
+    "ce_f1_paper_pos_13",
+    "ce_f1_mic5_unc_pos",
+    "ce_f1_ex14_pos",
+)
 VQA_TYPES: tuple[str, ...] = ("abnormality", "presence", "location", "level", "type", "view")
 GROUNDING_METRICS: tuple[str, ...] = ("miou", "map")
 MARKERS: tuple[str, ...] = ("D", "^", "s", "v", "P", "X", "*", "o")
@@ -39,8 +44,14 @@ def _whiskers(rows: pd.DataFrame, vals: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(err), np.clip(err, 0, None), 0)
 
 
-def _bars(ax: Any, table: pd.DataFrame, metrics: Sequence[str], title: str, palette: ModelPalette,
-          labels: Sequence[str] | None = None) -> None:
+def _bars(
+    ax: Any,
+    table: pd.DataFrame,
+    metrics: Sequence[str],
+    title: str,
+    palette: ModelPalette,
+    labels: Sequence[str] | None = None,
+) -> None:
     """Grouped bars: one group per metric, one bar per model (palette colour), CI whiskers, n per bar."""
     sub = table[table["metric"].isin(metrics)]
     models = list(dict.fromkeys(sub["model"]))
@@ -55,53 +66,107 @@ def _bars(ax: Any, table: pd.DataFrame, metrics: Sequence[str], title: str, pale
         vals = rows["value"].to_numpy(float)
         ref = ModelPalette.is_reference(model)
         xs = x + (i - (len(models) - 1) / 2) * width
-        ax.bar(xs, vals, width, yerr=_whiskers(rows, vals), capsize=1.2, color=palette(model), label=model,
-               edgecolor="#222222" if ref else "none", linewidth=0.4, error_kw={"lw": 0.6})
+        ax.bar(
+            xs,
+            vals,
+            width,
+            yerr=_whiskers(rows, vals),
+            capsize=1.2,
+            color=palette(model),
+            label=model,
+            edgecolor="#222222" if ref else "none",
+            linewidth=0.4,
+            error_kw={"lw": 0.6},
+        )
         for xx, v, n in zip(xs, vals, rows["n"].to_numpy(float)):
             if np.isfinite(v) and np.isfinite(n):
-                ax.text(xx, 0.01, f"n={int(n)}", rotation=90, ha="center", va="bottom", fontsize=3.6, color="#111111")
-    ax.set_xticks(x, list(labels or [metric_title(m) for m in metrics]), rotation=45 if labels else 30, ha="right",
-                  rotation_mode="anchor")
+                ax.text(
+                    xx,
+                    0.01,
+                    f"n={int(n)}",
+                    rotation=90,
+                    ha="center",
+                    va="bottom",
+                    fontsize=3.6,
+                    color="#111111",
+                )
+    ax.set_xticks(
+        x,
+        list(labels or [metric_title(m) for m in metrics]),
+        rotation=45 if labels else 30,
+        ha="right",
+        rotation_mode="anchor",
+    )
     top = float(np.nanmax(sub["value"])) if sub["value"].notna().any() else 1.0
     ax.set_ylim(0, max(1.05, top * 1.05))
     ax.set_ylabel("score")
 
 
-def _published(ax: Any, published: pd.DataFrame, task: str, metrics: Sequence[str],
-               shapes: dict[str, str], offset: float = 0.0) -> None:
+def _published(
+    ax: Any,
+    published: pd.DataFrame,
+    task: str,
+    metrics: Sequence[str],
+    shapes: dict[str, str],
+    offset: float = 0.0,
+) -> None:
     """Published values of ``task`` as black markers at their metric's x position."""
     sub = published[(published["task"] == task) & published["metric"].isin(metrics)]
     names = sorted(set(sub["model"]))
     for k, (model, rows) in enumerate(sub.groupby("model", sort=True)):
         spread = (k - (len(names) - 1) / 2) * 0.6 / max(len(names), 1)
         xs = [list(metrics).index(m) + offset + spread for m in rows["metric"]]
-        ax.scatter(xs, rows["value"], marker=shapes[model], s=16, color="white", edgecolor="black", linewidth=0.7,
-                   zorder=5, label=f"{model} [published]")
+        ax.scatter(
+            xs,
+            rows["value"],
+            marker=shapes[model],
+            s=16,
+            color="white",
+            edgecolor="black",
+            linewidth=0.7,
+            zorder=5,
+            label=f"{model} [published]",
+        )
 
 
 def _ce_table(metrics: pd.DataFrame, tasks: Sequence[str]) -> tuple[pd.DataFrame, list[str], list[str]]:
     """CE F1 rows with ``metric`` renamed ``<task>|<metric>`` so both datasets share one panel."""
     sub = metrics[metrics["task"].isin(tasks) & metrics["metric"].isin(CE_METRICS)].copy()
-    keys = [f"{t}|{m}" for t in tasks for m in CE_METRICS if ((sub["task"] == t) & (sub["metric"] == m)).any()]
+    keys = [
+        f"{t}|{m}" for t in tasks for m in CE_METRICS if ((sub["task"] == t) & (sub["metric"] == m)).any()
+    ]
     sub["metric"] = sub["task"] + "|" + sub["metric"]
-    labels = [f"{k.split('|')[0].removesuffix('-report')} {k.split('|')[1].removeprefix('ce_f1_').replace('_', '-')}"
-              for k in keys]
+    labels = [
+        f"{k.split('|')[0].removesuffix('-report')} {k.split('|')[1].removeprefix('ce_f1_').replace('_', '-')}"
+        for k in keys
+    ]
     return sub, keys, labels
 
 
 def _sources_note(pub: pd.DataFrame, metrics: pd.DataFrame) -> str:
     """One line per published model: where its plotted values come from."""
     shown = pub[pub["task"].isin(set(metrics["task"]))]
-    lines = [f"{model}: " + "; ".join(f"{t} - {src}" for (t, src), _ in rows.groupby(["task", "source"]))
-             for model, rows in shown.groupby("model", sort=True)]
-    return ("Published markers (values as printed; conventions differ, see leaderboard): " + " | ".join(lines)
-            if lines else "")
+    lines = [
+        f"{model}: " + "; ".join(f"{t} - {src}" for (t, src), _ in rows.groupby(["task", "source"]))
+        for model, rows in shown.groupby("model", sort=True)
+    ]
+    return (
+        "Published markers (values as printed; conventions differ, see leaderboard): " + " | ".join(lines)
+        if lines
+        else ""
+    )
 
 
-def draw(metrics: pd.DataFrame, palette: ModelPalette | None = None, published: pd.DataFrame | None = None) -> Any:
+def draw(
+    metrics: pd.DataFrame, palette: ModelPalette | None = None, published: pd.DataFrame | None = None
+) -> Any:
     """Draw Fig 2 and return the matplotlib figure (see module doc)."""
     palette = palette or ModelPalette(metrics["model"])
-    pub = published if published is not None else pd.DataFrame(columns=["task", "model", "metric", "value", "source"])
+    pub = (
+        published
+        if published is not None
+        else pd.DataFrame(columns=["task", "model", "metric", "value", "source"])
+    )
     shapes = {m: MARKERS[i % len(MARKERS)] for i, m in enumerate(sorted(set(pub["model"])))}
     report_tasks = [t for t in ("mimic-report", "iu-report") if t in set(metrics["task"])]
     ncols = len(report_tasks) + 3
@@ -121,24 +186,47 @@ def draw(metrics: pd.DataFrame, palette: ModelPalette | None = None, published: 
     _bars(axes[-2], vqa, VQA_TYPES, "(c) cxr-vqa accuracy", palette)
     vqa_pub = pub[pub["task"] == "cxr-vqa"].assign(metric=lambda d: d["metric"].str.removeprefix("accuracy_"))
     _published(axes[-2], vqa_pub, "cxr-vqa", VQA_TYPES, shapes)
-    _bars(axes[-1], metrics[metrics["task"] == "ms-cxr-grounding"], GROUNDING_METRICS, "(d) ms-cxr grounding", palette)
+    _bars(
+        axes[-1],
+        metrics[metrics["task"] == "ms-cxr-grounding"],
+        GROUNDING_METRICS,
+        "(d) ms-cxr grounding",
+        palette,
+    )
     _published(axes[-1], pub, "ms-cxr-grounding", GROUNDING_METRICS, shapes)
     handles: dict[str, Any] = {}
     for ax in axes:
         for h, lab in zip(*ax.get_legend_handles_labels()):
             handles.setdefault(lab, h)
-    order = sorted(handles, key=lambda lab: (lab.endswith("[published]"), ModelPalette.is_reference(lab), lab))
-    fig.legend([handles[k] for k in order], order, loc="upper center", ncol=5, frameon=False,
-               bbox_to_anchor=(0.5, -0.13), fontsize=6)
+    order = sorted(
+        handles, key=lambda lab: (lab.endswith("[published]"), ModelPalette.is_reference(lab), lab)
+    )
+    fig.legend(
+        [handles[k] for k in order],
+        order,
+        loc="upper center",
+        ncol=5,
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.13),
+        fontsize=6,
+    )
     rows = -(-len(order) // 5)
     note = textwrap.fill(_sources_note(pub, metrics), 260)
     fig.text(0.5, -0.15 - 0.052 * rows, note, ha="center", va="top", fontsize=5, color="#333333")
-    fig.suptitle("Downstream tasks: corpus metrics with 95% bootstrap CIs (n per bar; "
-                 "published values as markers, their own conventions)", y=1.04)
+    fig.suptitle(
+        "Downstream tasks: corpus metrics with 95% bootstrap CIs (n per bar; "
+        "published values as markers, their own conventions)",
+        y=1.04,
+    )
     return fig
 
 
-def render(metrics: pd.DataFrame, out_dir: Path, *, palette: ModelPalette | None = None,
-           published: pd.DataFrame | None = None) -> list[Path]:
+def render(
+    metrics: pd.DataFrame,
+    out_dir: Path,
+    *,
+    palette: ModelPalette | None = None,
+    published: pd.DataFrame | None = None,
+) -> list[Path]:
     """Draw Fig 2 from the long metrics table; returns the PNG and PDF paths."""
     return save(draw(metrics, palette, published), out_dir, "fig2_downstream")

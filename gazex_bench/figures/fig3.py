@@ -31,8 +31,15 @@ def _grid_panel(ax, dwell: pd.DataFrame, n: int) -> None:
     for r in range(n):
         for c in range(n):
             if n <= 6 and np.isfinite(grid[r, c]):
-                ax.text(c, r, f"{r * n + c + 1}\n{grid[r, c]:.2f}", ha="center", va="center",
-                        fontsize=6 if n == 4 else 5, color="white" if grid[r, c] < np.nanmax(grid) * 0.6 else "black")
+                ax.text(
+                    c,
+                    r,
+                    f"{r * n + c + 1}\n{grid[r, c]:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=6 if n == 4 else 5,
+                    color="white" if grid[r, c] < np.nanmax(grid) * 0.6 else "black",
+                )
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(f"{n}x{n} dwell fraction")
@@ -80,8 +87,13 @@ def _dispersion_panel(ax, dispersion: pd.DataFrame) -> None:
     ax.legend(frameon=False, ncol=2)
 
 
-def render(dwell: pd.DataFrame, pearson: pd.DataFrame, dwell_category: pd.DataFrame,
-           dispersion: pd.DataFrame, out_dir: Path) -> list[Path]:
+def render(
+    dwell: pd.DataFrame,
+    pearson: pd.DataFrame,
+    dwell_category: pd.DataFrame,
+    dispersion: pd.DataFrame,
+    out_dir: Path,
+) -> list[Path]:
     """Draw Fig 3 (two rows: grids; Pearson x/y, categories, dispersion)."""
     fig, axes = new_figure(11.0, 6.4, 2, 4)
     for ax, n in zip(axes[0, :3], (4, 6, 8)):

@@ -38,19 +38,36 @@ def _icc_label(icc: pd.DataFrame, setting: int, axis: str) -> str:
     return "\n".join(parts)
 
 
-def _scatter(ax, pairs: pd.DataFrame, icc: pd.DataFrame, setting: int, axis: str, color: str, model: str) -> None:
+def _scatter(
+    ax, pairs: pd.DataFrame, icc: pd.DataFrame, setting: int, axis: str, color: str, model: str
+) -> None:
     sub = pairs[(pairs["setting"] == setting) & (pairs["axis"] == axis)]
     if sub.empty:
-        ax.text(0.5, 0.5, "no aligned centroid pairs\n(no parsed model clusters in this setting)",
-                ha="center", va="center", transform=ax.transAxes, fontsize=7, color="grey")
+        ax.text(
+            0.5,
+            0.5,
+            "no aligned centroid pairs\n(no parsed model clusters in this setting)",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            fontsize=7,
+            color="grey",
+        )
     ax.scatter(sub["rad_value"], sub["model_value"], s=4, alpha=0.5, color=color, lw=0)
     lim = [0, max(1.0, float(np.nanmax(sub[["rad_value", "model_value"]].to_numpy()))) if len(sub) else 1.0]
     ax.plot(lim, lim, color="grey", lw=0.6, ls="--")
     ax.set_xlabel(f"radiologist centroid {axis} (¼-scale px)")
     ax.set_ylabel(f"{model} centroid {axis} (¼-scale px)", fontsize=6)
     ax.set_title(f"(a) setting {setting}, {axis}")
-    ax.text(0.03, 0.97, _icc_label(icc, setting, axis), transform=ax.transAxes, va="top", fontsize=6,
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
+    ax.text(
+        0.03,
+        0.97,
+        _icc_label(icc, setting, axis),
+        transform=ax.transAxes,
+        va="top",
+        fontsize=6,
+        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+    )
 
 
 def _matrix(ax, cosine: pd.DataFrame) -> None:
@@ -72,8 +89,16 @@ def _matrix(ax, cosine: pd.DataFrame) -> None:
 
 def _per_category(ax, table: pd.DataFrame, palette: ModelPalette) -> None:
     if table.empty:
-        ax.text(0.5, 0.5, "no per-disease similarities\n(no finding category shared by model and readers)",
-                ha="center", va="center", transform=ax.transAxes, fontsize=7, color="grey")
+        ax.text(
+            0.5,
+            0.5,
+            "no per-disease similarities\n(no finding category shared by model and readers)",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            fontsize=7,
+            color="grey",
+        )
         ax.set_title("(c) similarity per disease")
         return
     cats = sorted(table["category"].unique())
@@ -87,15 +112,33 @@ def _per_category(ax, table: pd.DataFrame, palette: ModelPalette) -> None:
         err = np.where(has_ci, np.vstack([vals - low, high - vals]), np.nan)
         xs = np.arange(len(cats)) + (i - (len(raters) - 1) / 2) * width
         ref = ModelPalette.is_reference(str(rater))
-        ax.bar(xs, vals, width, yerr=np.clip(np.nan_to_num(err), 0, None), color=palette(str(rater)), label=str(rater),
-               capsize=1, error_kw={"lw": 0.5}, edgecolor="#222222" if ref else "none", linewidth=0.4)
+        ax.bar(
+            xs,
+            vals,
+            width,
+            yerr=np.clip(np.nan_to_num(err), 0, None),
+            color=palette(str(rater)),
+            label=str(rater),
+            capsize=1,
+            error_kw={"lw": 0.5},
+            edgecolor="#222222" if ref else "none",
+            linewidth=0.4,
+        )
         n_img = sub["n_images"].to_numpy(float) if "n_images" in sub else np.full(len(cats), np.nan)
         for x, v, ok, k, hi in zip(xs, vals, has_ci, n_img, high):
             if np.isfinite(v):
                 note = (f"{int(k)} img" if np.isfinite(k) else "") + ("" if ok else ", no CI")
                 top = hi if ok else v
-                ax.text(x, top + 0.01, note.strip(", "), rotation=90, ha="center", va="bottom", fontsize=5,
-                        color="#111111")
+                ax.text(
+                    x,
+                    top + 0.01,
+                    note.strip(", "),
+                    rotation=90,
+                    ha="center",
+                    va="bottom",
+                    fontsize=5,
+                    color="#111111",
+                )
     ax.set_xticks(range(len(cats)), cats, rotation=40, ha="right")
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("Gaussian-map cosine vs radiologists")
@@ -103,9 +146,16 @@ def _per_category(ax, table: pd.DataFrame, palette: ModelPalette) -> None:
     ax.legend(frameon=False, ncol=2, fontsize=6, loc="upper right")
 
 
-def render(pairs: pd.DataFrame, icc: pd.DataFrame, cosine: pd.DataFrame,
-           cosine_category: pd.DataFrame, out_dir: Path, *, palette: ModelPalette | None = None,
-           model: str = "model") -> list[Path]:
+def render(
+    pairs: pd.DataFrame,
+    icc: pd.DataFrame,
+    cosine: pd.DataFrame,
+    cosine_category: pd.DataFrame,
+    out_dir: Path,
+    *,
+    palette: ModelPalette | None = None,
+    model: str = "model",
+) -> list[Path]:
     """Draw Fig 4: 2x2 ICC scatters, then the cosine matrix and the per-disease bars."""
     palette = palette or ModelPalette(list(cosine_category["rater"]) + [model])
     fig, axes = new_figure(11.0, 6.4, 2, 4)
@@ -117,7 +167,9 @@ def render(pairs: pd.DataFrame, icc: pd.DataFrame, cosine: pd.DataFrame,
     axes[1, 2].remove()
     axes[1, 3].remove()
     _per_category(fig.add_subplot(gs[1, 2:]), cosine_category, palette)
-    fig.suptitle("Model vs radiologist inspection: ICC after DTW (95% CI: percentile bootstrap over images, "
-                 "run.json ci_method) and Gaussian-map similarity")
+    fig.suptitle(
+        "Model vs radiologist inspection: ICC after DTW (95% CI: percentile bootstrap over images, "
+        "run.json ci_method) and Gaussian-map similarity"
+    )
     fig.tight_layout()
     return save(fig, out_dir, "fig4_gaze_alignment")

@@ -45,25 +45,54 @@ def _radial(ax: Any, per_category: pd.DataFrame, palette: ModelPalette, title: s
     closed = np.concatenate([angles, angles[:1]])
     variants = list(dict.fromkeys(sub_all["variant"]))
     for k, variant in enumerate(variants):
-        sub = sub_all[sub_all["variant"] == variant].drop_duplicates("category").set_index("category").reindex(cats)
+        sub = (
+            sub_all[sub_all["variant"] == variant]
+            .drop_duplicates("category")
+            .set_index("category")
+            .reindex(cats)
+        )
         vals = np.nan_to_num(sub["f1"].to_numpy(float))
-        ax.plot(closed, np.concatenate([vals, vals[:1]]), color=palette(variant), lw=1, label=variant,
-                marker="o", ms=2)
+        ax.plot(
+            closed,
+            np.concatenate([vals, vals[:1]]),
+            color=palette(variant),
+            lw=1,
+            label=variant,
+            marker="o",
+            ms=2,
+        )
         ax.fill(closed, np.concatenate([vals, vals[:1]]), color=palette(variant), alpha=0.06)
         if k == 0 and np.any(vals > 0):
             for a, v in zip(angles, vals):
                 if v > 0:  # zeros sit at the centre; the note below the panel lists them
-                    ax.text(a, min(v + 0.08, 1.0), f"{v:.2f}", fontsize=4.5, ha="center", color=palette(variant))
+                    ax.text(
+                        a, min(v + 0.08, 1.0), f"{v:.2f}", fontsize=4.5, ha="center", color=palette(variant)
+                    )
             zeros = [c for c, v in zip(cats, vals) if v == 0]
             if zeros and len(zeros) < len(cats):
-                ax.text(0.5, -0.2, f"{variant}: F1 = 0 for " + ", ".join(zeros), fontsize=4.5, ha="center",
-                        transform=ax.transAxes, color="#444444", wrap=True)
+                ax.text(
+                    0.5,
+                    -0.2,
+                    f"{variant}: F1 = 0 for " + ", ".join(zeros),
+                    fontsize=4.5,
+                    ha="center",
+                    transform=ax.transAxes,
+                    color="#444444",
+                    wrap=True,
+                )
     ax.set_xticks(angles, [c.replace(" ", "\n", 1) for c in cats], fontsize=5)
     ax.set_ylim(0, 1)
     ax.set_yticks([0.25, 0.5, 0.75, 1.0], ["", "0.5", "", "1"], fontsize=5)
     if not np.any(np.nan_to_num(sub_all["f1"].to_numpy(float)) > 0):
-        ax.text(0.5, -0.18, "every per-category F1 is 0 (no category predicted correctly)", fontsize=6,
-                ha="center", transform=ax.transAxes, color="#aa0000")
+        ax.text(
+            0.5,
+            -0.18,
+            "every per-category F1 is 0 (no category predicted correctly)",
+            fontsize=6,
+            ha="center",
+            transform=ax.transAxes,
+            color="#aa0000",
+        )
     ax.set_title(title, pad=14, fontsize=8)
 
 
@@ -73,12 +102,25 @@ def _prf(ax: Any, per_category: pd.DataFrame, palette: ModelPalette) -> None:
     x = np.arange(3)
     width = 0.8 / max(len(means), 1)
     for i, (variant, row) in enumerate(means.iterrows()):
-        ax.bar(x + (i - (len(means) - 1) / 2) * width, row.to_numpy(float), width, color=palette(str(variant)),
-               label=variant)
+        ax.bar(
+            x + (i - (len(means) - 1) / 2) * width,
+            row.to_numpy(float),
+            width,
+            color=palette(str(variant)),
+            label=variant,
+        )
     ax.set_xticks(x, ["precision", "recall", "F1"])
     ax.set_ylim(0, 1)
     if not np.any(means.to_numpy(float) > 0):
-        ax.text(0.5, 0.5, "all 0 for every variant", ha="center", transform=ax.transAxes, color="#aa0000", fontsize=7)
+        ax.text(
+            0.5,
+            0.5,
+            "all 0 for every variant",
+            ha="center",
+            transform=ax.transAxes,
+            color="#aa0000",
+            fontsize=7,
+        )
     ax.set_title(f"mean over {sub['category'].nunique()} categories (no NF, SD)", fontsize=8)
 
 
@@ -87,16 +129,36 @@ def _overall(ax: Any, overall: pd.DataFrame, tests: pd.DataFrame, palette: Model
     variants = list(dict.fromkeys(overall["variant"]))
     width = 0.8 / max(len(variants), 1)
     for i, variant in enumerate(variants):
-        sub = overall[overall["variant"] == variant].drop_duplicates("metric").set_index("metric").reindex(metrics)
+        sub = (
+            overall[overall["variant"] == variant]
+            .drop_duplicates("metric")
+            .set_index("metric")
+            .reindex(metrics)
+        )
         vals = sub["value"].to_numpy(float)
         err = np.vstack([vals - sub["ci_low"].to_numpy(float), sub["ci_high"].to_numpy(float) - vals])
         xs = np.arange(len(metrics)) + (i - (len(variants) - 1) / 2) * width
-        ax.bar(xs, vals, width, color=palette(variant), yerr=np.where(np.isfinite(err), np.clip(err, 0, None), 0),
-               capsize=1, error_kw={"lw": 0.5})
+        ax.bar(
+            xs,
+            vals,
+            width,
+            color=palette(variant),
+            yerr=np.where(np.isfinite(err), np.clip(err, 0, None), 0),
+            capsize=1,
+            error_kw={"lw": 0.5},
+        )
         for x, metric, v in zip(xs, metrics, vals):
             p = tests[(tests["variant"] == variant) & (tests["metric"] == metric)]["p_holm"]
             if len(p) and np.isfinite(p.iloc[0]) and np.isfinite(v):
-                ax.text(x, v + 0.02, f"p_Holm={p.iloc[0]:.2g}", rotation=90, ha="center", va="bottom", fontsize=4.5)
+                ax.text(
+                    x,
+                    v + 0.02,
+                    f"p_Holm={p.iloc[0]:.2g}",
+                    rotation=90,
+                    ha="center",
+                    va="bottom",
+                    fontsize=4.5,
+                )
     ax.set_xticks(range(len(metrics)), metrics, rotation=20, ha="right")
     ax.set_ylim(0, 1.1)
     ax.set_title("overall, 95% CI (paired bootstrap vs full GazeX, Holm)", fontsize=8)
@@ -107,8 +169,14 @@ def _regimes(frame: pd.DataFrame) -> list[str]:
     return [r for r in REGIME_ORDER if r in found] + sorted(found - set(REGIME_ORDER))
 
 
-def render(per_category: pd.DataFrame, overall: pd.DataFrame, tests: pd.DataFrame, out_dir: Path, *,
-           palette: ModelPalette | None = None) -> list[Path]:
+def render(
+    per_category: pd.DataFrame,
+    overall: pd.DataFrame,
+    tests: pd.DataFrame,
+    out_dir: Path,
+    *,
+    palette: ModelPalette | None = None,
+) -> list[Path]:
     """Draw Fig 6 (module doc): one row of radial + P/R/F1 + overall panels per regime."""
     import matplotlib.pyplot as plt
 
@@ -118,13 +186,25 @@ def render(per_category: pd.DataFrame, overall: pd.DataFrame, tests: pd.DataFram
     fig = plt.figure(figsize=(11.0, 3.9 * len(regimes)))
     for row, regime in enumerate(regimes):
         pick = _picker(regime)
-        _radial(fig.add_subplot(len(regimes), 3, 3 * row + 1, projection="polar"), pick(per_category), palette,
-                f"{regime}: per-category F1 (13, no NF)")
+        _radial(
+            fig.add_subplot(len(regimes), 3, 3 * row + 1, projection="polar"),
+            pick(per_category),
+            palette,
+            f"{regime}: per-category F1 (13, no NF)",
+        )
         _prf(fig.add_subplot(len(regimes), 3, 3 * row + 2), pick(per_category), palette)
         _overall(fig.add_subplot(len(regimes), 3, 3 * row + 3), pick(overall), tests, palette)
-    handles = {v: plt.Rectangle((0, 0), 1, 1, color=palette(v)) for v in dict.fromkeys(per_category["variant"])}
-    fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=min(len(handles), 5), frameon=False,
-               bbox_to_anchor=(0.5, -0.04))
+    handles = {
+        v: plt.Rectangle((0, 0), 1, 1, color=palette(v)) for v in dict.fromkeys(per_category["variant"])
+    }
+    fig.legend(
+        list(handles.values()),
+        list(handles),
+        loc="lower center",
+        ncol=min(len(handles), 5),
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.04),
+    )
     fig.suptitle("Ablation of FVP / GTM / SDA (one row per training regime; p-values Holm-adjusted)", y=1.02)
     fig.tight_layout()
     return save(fig, out_dir, "fig6_ablation")
@@ -133,6 +213,7 @@ def render(per_category: pd.DataFrame, overall: pd.DataFrame, tests: pd.DataFram
 def _picker(regime: str):  # noqa: ANN202
     def pick(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["regime"] == regime] if "regime" in frame else frame
+
     return pick
 
 

@@ -25,26 +25,49 @@ def _is_radiologist(source: str) -> bool:
 
 def render(counts: pd.DataFrame, out_dir: Path, *, palette: ModelPalette | None = None) -> list[Path]:
     """Stacked TP/FN bars with FP beside them, one group per source (radiologists, models, baselines)."""
-    order = sorted(counts["source"].astype(str),
-                   key=lambda s: (not _is_radiologist(s), ModelPalette.is_reference(s), s))
+    order = sorted(
+        counts["source"].astype(str), key=lambda s: (not _is_radiologist(s), ModelPalette.is_reference(s), s)
+    )
     counts = counts.set_index(counts["source"].astype(str)).loc[order].reset_index(drop=True)
     palette = palette or ModelPalette([s for s in order if not _is_radiologist(s)])
     fig, ax = new_figure(max(4.5, 0.75 * len(counts) + 2.5), 3.2)
     x = np.arange(len(counts))
     # TP / FN / FP in neutral shades and hatches, so they never look like a model's palette colour
     ax.bar(x - 0.2, counts["TP"], 0.4, color="#3b3b3b", label="TP (found, in majority)")
-    ax.bar(x - 0.2, counts["FN"], 0.4, bottom=counts["TP"], color="white", edgecolor="#3b3b3b", hatch="////",
-           lw=0.6, label="FN (missed majority finding)")
-    ax.bar(x + 0.2, counts["FP"], 0.4, color="#bdbdbd", edgecolor="#3b3b3b", hatch="..", lw=0.6,
-           label="FP (not in majority)")
+    ax.bar(
+        x - 0.2,
+        counts["FN"],
+        0.4,
+        bottom=counts["TP"],
+        color="white",
+        edgecolor="#3b3b3b",
+        hatch="////",
+        lw=0.6,
+        label="FN (missed majority finding)",
+    )
+    ax.bar(
+        x + 0.2,
+        counts["FP"],
+        0.4,
+        color="#bdbdbd",
+        edgecolor="#3b3b3b",
+        hatch="..",
+        lw=0.6,
+        label="FP (not in majority)",
+    )
     n = counts["n_images"].astype(int).astype(str) if "n_images" in counts else None
-    ax.set_xticks(x, [f"{s}\n(n={k})" for s, k in zip(order, n)] if n is not None else order, rotation=30, ha="right")
+    ax.set_xticks(
+        x, [f"{s}\n(n={k})" for s, k in zip(order, n)] if n is not None else order, rotation=30, ha="right"
+    )
     for tick, source in zip(ax.get_xticklabels(), order):
         if not _is_radiologist(source):
             tick.set_color(palette(source) if not ModelPalette.is_reference(source) else "#555555")
             tick.set_fontweight("bold")
     ax.set_ylabel("findings (count over images)")
-    ax.set_title("Findings vs majority-vote reference (>= 2 readers; each radiologist scored against the\n"
-                 "OTHER readers' majority, models against all readers'; n = images)", fontsize=7)
+    ax.set_title(
+        "Findings vs majority-vote reference (>= 2 readers; each radiologist scored against the\n"
+        "OTHER readers' majority, models against all readers'; n = images)",
+        fontsize=7,
+    )
     ax.legend(frameon=False, fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return save(fig, out_dir, "fig7c_majority_vote")

@@ -14,7 +14,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 PALETTE: tuple[str, ...] = (
-    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
 )
 """Okabe-Ito colour-blind-safe palette."""
 
@@ -58,7 +65,12 @@ def save(fig: Figure, out_dir: Path, stem: str) -> list[Path]:
         fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{ext}", dir=out_dir)
         os.close(fd)
         try:
-            fig.savefig(tmp, bbox_inches="tight", format=ext, metadata={"CreationDate": None} if ext == "pdf" else None)
+            fig.savefig(
+                tmp,
+                bbox_inches="tight",
+                format=ext,
+                metadata={"CreationDate": None} if ext == "pdf" else None,
+            )
             os.replace(tmp, dest)
         finally:
             Path(tmp).unlink(missing_ok=True)
@@ -75,13 +87,28 @@ def colors(n: int) -> Sequence[str]:
 MODEL_COLORS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
 """Okabe-Ito colours for models (black and greys are kept for reference rows)."""
 
-RADIOLOGIST_COLORS: tuple[str, ...] = ("#332288", "#882255", "#117733", "#999933", "#AA4499", "#44AA99", "#661100")
+RADIOLOGIST_COLORS: tuple[str, ...] = (
+    "#332288",
+    "#882255",
+    "#117733",
+    "#999933",
+    "#AA4499",
+    "#44AA99",
+    "#661100",
+)
 """Radiologists' lines (Tol 'muted' hues not used for models), so no reader looks like a model."""
 
 REFERENCE_GREYS: dict[str, str] = {
-    "oracle": "#3a3a3a", "inter-radiologist": "#555555", "nearest-report": "#7a7a7a",
-    "majority-answer": "#7a7a7a", "chest-box": "#7a7a7a", "center-bias": "#969696", "center-box": "#969696",
-    "shuffled": "#b0b0b0", "random": "#c4c4c4", "empty-report": "#e0e0e0",
+    "oracle": "#3a3a3a",
+    "inter-radiologist": "#555555",
+    "nearest-report": "#7a7a7a",
+    "majority-answer": "#7a7a7a",
+    "chest-box": "#7a7a7a",
+    "center-bias": "#969696",
+    "center-box": "#969696",
+    "shuffled": "#b0b0b0",
+    "random": "#c4c4c4",
+    "empty-report": "#e0e0e0",
 }
 """Reference rows (ceilings and nulls) in greys, darkest = ceiling; matched on the label's start."""
 

@@ -93,7 +93,7 @@ def bootstrap_mean_ci_many(
         idx = _resample_index(n, n_boot, seed)
         step = max(1, MAX_BATCH_CELLS // (n_boot * n))
         for start in range(0, len(members), step):
-            chunk = members[start:start + step]
+            chunk = members[start : start + step]
             block = np.stack([finite[i] for i in chunk])
             # (G * n_boot, n) rows: the same 2-D last-axis reduction as the single call (a 3-D
             # reduction may sum in another order and differ in the last bit)
@@ -127,9 +127,13 @@ def summary_row(values: Sequence[float] | np.ndarray, **labels: object) -> dict[
     return {**labels, "mean": mean, "ci_low": lo, "ci_high": hi, "n": n, "n_nan": int(arr.size - n)}
 
 
-def summary_rows(samples: Sequence[np.ndarray], labels: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+def summary_rows(
+    samples: Sequence[np.ndarray], labels: Sequence[dict[str, object]]
+) -> list[dict[str, object]]:
     """:func:`summary_row` of each ``(sample, labels)`` pair, bootstraps batched (:func:`bootstrap_mean_ci_many`)."""
     arrays = [np.asarray(v, dtype=float).ravel() for v in samples]
     cis = bootstrap_mean_ci_many(arrays)
-    return [{**lab, "mean": m, "ci_low": lo, "ci_high": hi, "n": n, "n_nan": int(a.size - n)}
-            for a, lab, (m, lo, hi, n) in zip(arrays, labels, cis)]
+    return [
+        {**lab, "mean": m, "ci_low": lo, "ci_high": hi, "n": n, "n_nan": int(a.size - n)}
+        for a, lab, (m, lo, hi, n) in zip(arrays, labels, cis)
+    ]

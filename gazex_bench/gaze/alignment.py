@@ -24,7 +24,12 @@ import pandas as pd
 from gazex_bench.gaze import baselines, cosine, dwell, majority, sequence_icc, trajectories
 from gazex_bench.gaze._stats import summary_row
 from gazex_bench.gaze.inputs import (
-    ModelFinding, ModelImage, ReaderGaze, Unavailable, holdout_readers, require_identities,
+    ModelFinding,
+    ModelImage,
+    ReaderGaze,
+    Unavailable,
+    holdout_readers,
+    require_identities,
 )
 
 log = logging.getLogger(__name__)
@@ -60,8 +65,10 @@ class GazeAlignmentResult:
 
     def status_frame(self) -> pd.DataFrame:
         """One row per unavailable analysis: ``analysis, reason``."""
-        return pd.DataFrame([{"analysis": s.analysis, "reason": s.reason} for s in self.status],
-                            columns=["analysis", "reason"])
+        return pd.DataFrame(
+            [{"analysis": s.analysis, "reason": s.reason} for s in self.status],
+            columns=["analysis", "reason"],
+        )
 
 
 def _group_models(models: Sequence[ModelImage]) -> dict[str, dict[str, ModelImage]]:
@@ -75,14 +82,24 @@ def _group_models(models: Sequence[ModelImage]) -> dict[str, dict[str, ModelImag
 
 def _reader_as_model(r: ReaderGaze, name: str, cfg: AlignmentConfig) -> ModelImage:
     """A held-out reading re-expressed as a model prediction."""
-    fs = tuple(ModelFinding(clusters=tuple((*c.box, *c.centroid) for c in f.clusters),
-                            observation=None if f.holistic is None else (*f.holistic.box, *f.holistic.centroid),
-                            category=c) for f, c in zip(r.findings, r.finding_categories))
+    fs = tuple(
+        ModelFinding(
+            clusters=tuple((*c.box, *c.centroid) for c in f.clusters),
+            observation=None if f.holistic is None else (*f.holistic.box, *f.holistic.centroid),
+            category=c,
+        )
+        for f, c in zip(r.findings, r.finding_categories)
+    )
     order = np.argsort(r.t_start_s, kind="stable")
-    return ModelImage(model=name, image_group=r.image_group, generated=fs,
-                      trajectory=np.stack([r.x[order], r.y[order]], axis=1),
-                      trajectory_times=np.stack([r.t_start_s[order], r.t_end_s[order]], axis=1),
-                      saliency=baselines.reader_density(r, cfg.map_scale, cfg.sigma_px), labels=r.labels)
+    return ModelImage(
+        model=name,
+        image_group=r.image_group,
+        generated=fs,
+        trajectory=np.stack([r.x[order], r.y[order]], axis=1),
+        trajectory_times=np.stack([r.t_start_s[order], r.t_end_s[order]], axis=1),
+        saliency=baselines.reader_density(r, cfg.map_scale, cfg.sigma_px),
+        labels=r.labels,
+    )
 
 
 def _dwell_tables(readers: list[ReaderGaze], cfg: AlignmentConfig, res: GazeAlignmentResult) -> None:
@@ -95,8 +112,12 @@ def _dwell_tables(readers: list[ReaderGaze], cfg: AlignmentConfig, res: GazeAlig
         res.tables["dwell_by_radiologist"] = dwell.dwell_summary(t, "radiologist")
     else:
         res.status.append(miss)
-    res.tables["dwell_correlation_pairs"], res.tables["dwell_correlation"] = dwell.inter_reader_dwell_correlation(t)
-    res.tables["dispersion_per_reading"], res.tables["dispersion"] = dwell.dispersion_over_time(readers, cfg.n_time_bins)
+    res.tables["dwell_correlation_pairs"], res.tables["dwell_correlation"] = (
+        dwell.inter_reader_dwell_correlation(t)
+    )
+    res.tables["dispersion_per_reading"], res.tables["dispersion"] = dwell.dispersion_over_time(
+        readers, cfg.n_time_bins
+    )
 
 
 _READER_MEMO: list[tuple[tuple[ReaderGaze, ...], tuple[object, ...], GazeAlignmentResult]] = []
@@ -132,10 +153,19 @@ def _trajectory_tables(readers, models, cfg, res) -> None:
     pairs, summary = trajectories.inter_reader_trajectories(readers, cfg.n_points)
     rows, frames = [summary], []
     for name, per_img in sorted(models.items()):
-        for comp, mapping in ((f"model:{name}", per_img), (f"shuffled:{name}", _shuffle_images(per_img, cfg.seed))):
-            mt = trajectories.model_vs_readers_trajectories(readers, mapping, cfg.n_points).assign(comparison=comp)
+        for comp, mapping in (
+            (f"model:{name}", per_img),
+            (f"shuffled:{name}", _shuffle_images(per_img, cfg.seed)),
+        ):
+            mt = trajectories.model_vs_readers_trajectories(readers, mapping, cfg.n_points).assign(
+                comparison=comp
+            )
             frames.append(mt)
-            rows.append(pd.DataFrame([summary_row(mt[c].to_numpy(), comparison=comp, axis=c[-1]) for c in ("r_x", "r_y")]))
+            rows.append(
+                pd.DataFrame(
+                    [summary_row(mt[c].to_numpy(), comparison=comp, axis=c[-1]) for c in ("r_x", "r_y")]
+                )
+            )
     res.tables["trajectory_pairs"] = pairs
     res.tables["trajectory_models"] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     res.tables["trajectory_summary"] = pd.concat(rows, ignore_index=True)
@@ -147,15 +177,28 @@ def _icc_tables(readers, models, cfg, res) -> None:
     pooled, per_unit, hol, r = [], [], cfg.include_holistic, cfg.sakoe_chiba_radius
     jobs = [("inter_radiologist", "generated", sequence_icc.inter_reader_units(readers, hol))]
     for name, per_img in sorted(models.items()):
-        for setting, build in (("generated", sequence_icc.setting1_units), ("given", sequence_icc.setting2_units)):
+        for setting, build in (
+            ("generated", sequence_icc.setting1_units),
+            ("given", sequence_icc.setting2_units),
+        ):
             units = build(readers, per_img, hol)
-            jobs += [(f"model:{name}", setting, units),
-                     (f"shuffled:{name}", setting, sequence_icc.shuffled_units(units, cfg.seed))]
+            jobs += [
+                (f"model:{name}", setting, units),
+                (f"shuffled:{name}", setting, sequence_icc.shuffled_units(units, cfg.seed)),
+            ]
     for comp, setting, units in jobs:
         if not units:
             continue
-        p, u = sequence_icc.dtw_icc(units, comparison=comp, setting=setting, sakoe_chiba_radius=r, ci=cfg.icc_ci,
-                                    n_boot=cfg.n_boot, seed=cfg.seed, level=cfg.ci_level)
+        p, u = sequence_icc.dtw_icc(
+            units,
+            comparison=comp,
+            setting=setting,
+            sakoe_chiba_radius=r,
+            ci=cfg.icc_ci,
+            n_boot=cfg.n_boot,
+            seed=cfg.seed,
+            level=cfg.ci_level,
+        )
         pooled.append(p)
         per_unit.append(u)
     res.tables["icc"] = pd.concat(pooled, ignore_index=True) if pooled else pd.DataFrame()
@@ -168,8 +211,13 @@ def _majority_tables(readers, models, cfg, res) -> None:
     rad = {r.reading_id: r.radiologist for r in readers if r.radiologist}
     mlabels = {n: {g: m.labels for g, m in per.items() if m.labels is not None} for n, per in models.items()}
     res.tables["majority_cases"], res.tables["majority_summary"] = majority.majority_vote_table(
-        labels, {n: v for n, v in mlabels.items() if v}, group=group.__getitem__, radiologist=rad or None,
-        threshold=cfg.majority_threshold, exclude_self=True)  # a reader is never scored against their own vote
+        labels,
+        {n: v for n, v in mlabels.items() if v},
+        group=group.__getitem__,
+        radiologist=rad or None,
+        threshold=cfg.majority_threshold,
+        exclude_self=True,
+    )  # a reader is never scored against their own vote
 
 
 def run_gaze_alignment(
@@ -201,7 +249,9 @@ def run_gaze_alignment(
     ref = holdout_readers(readers, holdout)
     if holdout is not None:
         held = [r for r in readers if r.radiologist == holdout]
-        grouped[f"radiologist:{holdout}"] = {r.image_group: _reader_as_model(r, f"radiologist:{holdout}", cfg) for r in held}
+        grouped[f"radiologist:{holdout}"] = {
+            r.image_group: _reader_as_model(r, f"radiologist:{holdout}", cfg) for r in held
+        }
     res = GazeAlignmentResult()
     log.info("gaze alignment: %d readings, %d models, holdout=%s", len(ref), len(grouped), holdout)
     memo = _reader_tables(ref, cfg)
@@ -211,14 +261,17 @@ def run_gaze_alignment(
     _icc_tables(ref, grouped, cfg, res)
     pairs = cosine.cosine_pairs(ref, grouped, box_sigma_divisor=cfg.box_sigma_divisor, seed=cfg.seed)
     res.tables["cosine_pairs"], res.tables["cosine_summary"] = pairs, cosine.cosine_summary(pairs)
-    res.tables["cosine_findings"] = cosine.finding_cosines(ref, grouped, box_sigma_divisor=cfg.box_sigma_divisor)
+    res.tables["cosine_findings"] = cosine.finding_cosines(
+        ref, grouped, box_sigma_divisor=cfg.box_sigma_divisor
+    )
     if (miss := require_identities(ref, "cosine_matrix")) is None:
         res.tables["cosine_matrix"] = cosine.cosine_matrix(pairs)
     else:
         res.status.append(miss)
     if cfg.run_saliency:
         res.tables["saliency"], res.tables["saliency_summary"] = baselines.saliency_table(
-            ref, grouped, map_scale=cfg.map_scale, sigma_px=cfg.sigma_px)
+            ref, grouped, map_scale=cfg.map_scale, sigma_px=cfg.sigma_px
+        )
     _majority_tables(ref, grouped, cfg, res)
     res.tables["status"] = res.status_frame()
     return res

@@ -47,7 +47,9 @@ def warp_box_to_box(m: np.ndarray, src_box: Box, dst_box: Box, out_shape: tuple[
     xs = src_box[0] + (u - dst_box[0]) * sx - 0.5
     ys = src_box[1] + (v - dst_box[1]) * sy - 0.5
     yy, xx = np.meshgrid(ys, xs, indexing="ij")
-    return cast("np.ndarray", map_coordinates(np.asarray(m, float), [yy, xx], order=1, mode="constant", cval=0.0))
+    return cast(
+        "np.ndarray", map_coordinates(np.asarray(m, float), [yy, xx], order=1, mode="constant", cval=0.0)
+    )
 
 
 def resize_map(m: np.ndarray, out_shape: tuple[int, int]) -> np.ndarray:
@@ -70,7 +72,9 @@ def _scaled_fix(r: ReaderGaze, scale: float) -> np.ndarray:
     return np.stack([r.x[on], r.y[on]], axis=1) * scale
 
 
-def reader_density(r: ReaderGaze, scale: float = DEFAULT_MAP_SCALE, sigma_px: float = DEFAULT_SIGMA_PX) -> np.ndarray:
+def reader_density(
+    r: ReaderGaze, scale: float = DEFAULT_MAP_SCALE, sigma_px: float = DEFAULT_SIGMA_PX
+) -> np.ndarray:
     """Duration-weighted fixation density of one reading on its working grid (sum 1)."""
     on = (r.x >= 0) & (r.x <= r.width) & (r.y >= 0) & (r.y <= r.height)
     dur = (r.t_end_s - r.t_start_s)[on]
@@ -81,7 +85,11 @@ def model_map(m: ModelImage, shape: tuple[int, int], scale: float) -> np.ndarray
     """A model's predicted map on the working grid (see module doc), or None."""
     if m.saliency is not None:
         return resize_map(m.saliency, shape)
-    boxes = [b for f in (m.given or m.generated) for b in (*f.clusters, *(() if f.observation is None else (f.observation,)))]
+    boxes = [
+        b
+        for f in (m.given or m.generated)
+        for b in (*f.clusters, *(() if f.observation is None else (f.observation,)))
+    ]
     if not boxes:
         return None
     p = gaussian_params(np.asarray(boxes, float) * scale)
@@ -91,7 +99,9 @@ def model_map(m: ModelImage, shape: tuple[int, int], scale: float) -> np.ndarray
 class CenterBias:
     """Chest-box-aligned mean density over readings, with leave-image-out evaluation."""
 
-    def __init__(self, readers: Sequence[ReaderGaze], densities: Mapping[str, np.ndarray], shape: tuple[int, int]) -> None:
+    def __init__(
+        self, readers: Sequence[ReaderGaze], densities: Mapping[str, np.ndarray], shape: tuple[int, int]
+    ) -> None:
         self.shape = shape
         self.mean_box = np.mean([_norm_box(r) for r in readers], axis=0)
         dst = tuple(self.mean_box * [shape[1], shape[0], shape[1], shape[0]])
@@ -129,15 +139,29 @@ _READER_MEMO: list[tuple[tuple[ReaderGaze, ...], tuple[object, ...], _ReaderSide
 """The last reader set's :class:`_ReaderSide` (one entry; holds the readers, so ids stay unique)."""
 
 
-def _metric_rows(r: ReaderGaze, preds: Mapping[str, np.ndarray | None], fix: np.ndarray, dens: np.ndarray,
-                 other: np.ndarray | None) -> list[dict[str, Any]]:
-    return [{"comparison": comp, "image_group": r.image_group, "reading_id": r.reading_id,
-             "radiologist": r.radiologist, **all_metrics(pred, fix, dens, other)}
-            for comp, pred in preds.items() if pred is not None and len(fix)]
+def _metric_rows(
+    r: ReaderGaze,
+    preds: Mapping[str, np.ndarray | None],
+    fix: np.ndarray,
+    dens: np.ndarray,
+    other: np.ndarray | None,
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "comparison": comp,
+            "image_group": r.image_group,
+            "reading_id": r.reading_id,
+            "radiologist": r.radiologist,
+            **all_metrics(pred, fix, dens, other),
+        }
+        for comp, pred in preds.items()
+        if pred is not None and len(fix)
+    ]
 
 
-def _reader_side(readers: Sequence[ReaderGaze], map_scale: float, sigma_px: float,
-                 cb_shape: tuple[int, int]) -> _ReaderSide:
+def _reader_side(
+    readers: Sequence[ReaderGaze], map_scale: float, sigma_px: float, cb_shape: tuple[int, int]
+) -> _ReaderSide:
     """Densities, sAUC negatives and the center-bias / inter-radiologist rows, reused for the same readers.
 
     Scoring many models against the same reader objects computes these once; the hit test is
@@ -162,7 +186,9 @@ def _reader_side(readers: Sequence[ReaderGaze], map_scale: float, sigma_px: floa
         peers = [dens[q.reading_id] for q in by_img[r.image_group] if q.reading_id != r.reading_id]
         preds: dict[str, np.ndarray | None] = {
             "center_bias": cb.for_reader(r, shape) if cb else None,
-            "inter_radiologist": np.mean(peers, axis=0) if peers and all(p.shape == shape for p in peers) else None,
+            "inter_radiologist": np.mean(peers, axis=0)
+            if peers and all(p.shape == shape for p in peers)
+            else None,
         }
         side.rows[r.reading_id] = _metric_rows(r, preds, fix, dens[r.reading_id], side.other[r.reading_id])
     _READER_MEMO[:] = [(tuple(readers), key, side)]
@@ -200,6 +226,9 @@ def saliency_table(
         rows += _metric_rows(r, preds, fix, side.dens[r.reading_id], side.other[r.reading_id])
     per = pd.DataFrame(rows)
     metrics = ("NSS", "CC", "KLD", "SIM", "AUC_Judd", "sAUC")
-    summary = [summary_row(s[mt].to_numpy(), comparison=c, metric=mt, n_images=s["image_group"].nunique())
-               for c, s in (per.groupby("comparison", sort=True) if len(per) else []) for mt in metrics]
+    summary = [
+        summary_row(s[mt].to_numpy(), comparison=c, metric=mt, n_images=s["image_group"].nunique())
+        for c, s in (per.groupby("comparison", sort=True) if len(per) else [])
+        for mt in metrics
+    ]
     return per, pd.DataFrame(summary)

@@ -119,7 +119,9 @@ def weighted_centroid(m: CroppedMap, box: IndexBox) -> tuple[float, float]:
     return (float(sub.sum(axis=0) @ xs) / total, float(sub.sum(axis=1) @ ys) / total)
 
 
-def box_by_rule(m: CroppedMap, rule: str, *, percent: float = 20.0, log_threshold: float = 0.1) -> IndexBox | None:
+def box_by_rule(
+    m: CroppedMap, rule: str, *, percent: float = 20.0, log_threshold: float = 0.1
+) -> IndexBox | None:
     """Dispatch on a preset box rule name."""
     if rule == "top_percent":
         return top_percent_box(m, percent)

@@ -34,7 +34,6 @@ from gazex_bench.gaze.heatmap import CroppedMap, attention_map_crop, group_point
 from gazex_bench.gaze.presets import GazePreset
 from gazex_bench.gaze.types import GazeCluster
 
-
 GROUP_ABOVE = 64
 """Merge identical Gaussians only for larger point sets (raw samples); fixations are few."""
 
@@ -147,11 +146,15 @@ def _paper_members(points: GazePoints, xs: np.ndarray, ys: np.ndarray, labels: n
     out = []
     for c in range(k):
         member = lab == c
-        out.append((member.astype(np.float64), float(np.mean(points.t[member])) if member.any() else float("nan")))
+        out.append(
+            (member.astype(np.float64), float(np.mean(points.t[member])) if member.any() else float("nan"))
+        )
     return out
 
 
-def _summarise(m: CroppedMap, rule: str, preset: GazePreset, cid: int, t: float, n: int) -> GazeCluster | None:
+def _summarise(
+    m: CroppedMap, rule: str, preset: GazePreset, cid: int, t: float, n: int
+) -> GazeCluster | None:
     """Box + centroid of one map as a :class:`GazeCluster` in the preset's frame (None if no box)."""
     box = box_by_rule(m, rule, percent=preset.box_top_percent, log_threshold=preset.box_log_threshold)
     if box is None:
@@ -185,8 +188,12 @@ def cluster_sentence(points: GazePoints, preset: GazePreset, shape: tuple[int, i
             found.append((t, summary, m))
     order = sorted(range(len(found)), key=lambda i: found[i][0])  # stable: ties keep DBSCAN order
     clusters = tuple(_renumber(found[i][1], rank) for rank, i in enumerate(order))
-    return SentenceClusters(clusters, holistic, tuple(found[i][2] for i in order), hmap if holistic else None, k)
+    return SentenceClusters(
+        clusters, holistic, tuple(found[i][2] for i in order), hmap if holistic else None, k
+    )
 
 
 def _renumber(c: GazeCluster, rank: int) -> GazeCluster:
-    return GazeCluster(cluster_id=rank, centroid=c.centroid, box=c.box, t_mean_s=c.t_mean_s, n_points=c.n_points)
+    return GazeCluster(
+        cluster_id=rank, centroid=c.centroid, box=c.box, t_mean_s=c.t_mean_s, n_points=c.n_points
+    )

@@ -98,29 +98,62 @@ def cosine_pairs(
     for img, rs in sorted(by_img.items()):
         shape = (int(round(rs[0].height)), int(round(rs[0].width)))
         for ra, rb in combinations(rs, 2):
-            rows += _pair_rows(_reader_maps(ra), _reader_maps(rb), shape, k, {
-                "comparison": "inter_radiologist", "image_group": img, "rater_a": name(ra), "rater_b": name(rb),
-                "reading_b": rb.reading_id})
+            rows += _pair_rows(
+                _reader_maps(ra),
+                _reader_maps(rb),
+                shape,
+                k,
+                {
+                    "comparison": "inter_radiologist",
+                    "image_group": img,
+                    "rater_a": name(ra),
+                    "rater_b": name(rb),
+                    "reading_b": rb.reading_id,
+                },
+            )
         for mname, per_img in sorted(models.items()):
             others = sorted(g for g in per_img if g != img)
             for rb in rs:
-                base = {"image_group": img, "rater_a": f"model:{mname}", "rater_b": name(rb), "reading_b": rb.reading_id}
+                base = {
+                    "image_group": img,
+                    "rater_a": f"model:{mname}",
+                    "rater_b": name(rb),
+                    "reading_b": rb.reading_id,
+                }
                 if img in per_img:
-                    rows += _pair_rows(_model_maps(per_img[img], rb.reading_id), _reader_maps(rb), shape, k,
-                                       {**base, "comparison": f"model:{mname}"})
+                    rows += _pair_rows(
+                        _model_maps(per_img[img], rb.reading_id),
+                        _reader_maps(rb),
+                        shape,
+                        k,
+                        {**base, "comparison": f"model:{mname}"},
+                    )
                 if others:
                     donor = per_img[others[int(rng.integers(len(others)))]]
-                    rows += _pair_rows(_model_maps(donor, None), _reader_maps(rb), shape, k,
-                                       {**base, "comparison": f"shuffled:{mname}"})
-    return pd.DataFrame(rows, columns=["comparison", "image_group", "rater_a", "rater_b", "reading_b", "category", "cosine"])
+                    rows += _pair_rows(
+                        _model_maps(donor, None),
+                        _reader_maps(rb),
+                        shape,
+                        k,
+                        {**base, "comparison": f"shuffled:{mname}"},
+                    )
+    return pd.DataFrame(
+        rows, columns=["comparison", "image_group", "rater_a", "rater_b", "reading_b", "category", "cosine"]
+    )
 
 
 def finding_cosines(
-    readers: Sequence[ReaderGaze], models: Mapping[str, Mapping[str, ModelImage]],
-    *, box_sigma_divisor: float = DEFAULT_BOX_SIGMA_DIVISOR,
+    readers: Sequence[ReaderGaze],
+    models: Mapping[str, Mapping[str, ModelImage]],
+    *,
+    box_sigma_divisor: float = DEFAULT_BOX_SIGMA_DIVISOR,
 ) -> pd.DataFrame:
     """Per-finding cosine of each model's prediction for a given reference finding."""
-    index = {(r.reading_id, f.sentence_index): (r, f, c) for r in readers for f, c in zip(r.findings, r.finding_categories)}
+    index = {
+        (r.reading_id, f.sentence_index): (r, f, c)
+        for r in readers
+        for f, c in zip(r.findings, r.finding_categories)
+    }
     rows = []
     for mname, per_img in sorted(models.items()):
         for img, m in sorted(per_img.items()):
@@ -130,17 +163,32 @@ def finding_cosines(
                     continue
                 r, f, c = hit
                 shape = (int(round(r.height)), int(round(r.width)))
-                cos = map_cosine_matrix([model_finding_boxes(mf), reader_finding_boxes(f)], shape,
-                                        box_sigma_divisor=box_sigma_divisor)[0, 1]
-                rows.append({"comparison": f"model:{mname}", "image_group": img, "reading_id": r.reading_id,
-                             "sentence_index": f.sentence_index, "category": c, "cosine": float(cos)})
-    return pd.DataFrame(rows, columns=["comparison", "image_group", "reading_id", "sentence_index", "category", "cosine"])
+                cos = map_cosine_matrix(
+                    [model_finding_boxes(mf), reader_finding_boxes(f)],
+                    shape,
+                    box_sigma_divisor=box_sigma_divisor,
+                )[0, 1]
+                rows.append(
+                    {
+                        "comparison": f"model:{mname}",
+                        "image_group": img,
+                        "reading_id": r.reading_id,
+                        "sentence_index": f.sentence_index,
+                        "category": c,
+                        "cosine": float(cos),
+                    }
+                )
+    return pd.DataFrame(
+        rows, columns=["comparison", "image_group", "reading_id", "sentence_index", "category", "cosine"]
+    )
 
 
 def cosine_summary(pairs: pd.DataFrame) -> pd.DataFrame:
     """Mean cosine with bootstrap CI per comparison × category."""
-    rows = [summary_row(s["cosine"].to_numpy(), comparison=c, category=cat)
-            for (c, cat), s in pairs.groupby(["comparison", "category"], sort=True)]
+    rows = [
+        summary_row(s["cosine"].to_numpy(), comparison=c, category=cat)
+        for (c, cat), s in pairs.groupby(["comparison", "category"], sort=True)
+    ]
     return pd.DataFrame(rows)
 
 

@@ -26,6 +26,7 @@ real-valued features); tests compare label arrays with sklearn on many maps.
 """
 
 from __future__ import annotations
+
 from typing import cast
 
 import numpy as np
@@ -91,7 +92,9 @@ def dbscan_pixels(
     feats, scale = pixel_features(xs, ys, heat, intensity_weight)
     half = _block_half_sizes(scale, intensity_weight * float(np.ptp(heat)), eps)
     if impl == "sklearn" or half is None:
-        return cast("np.ndarray", DBSCAN(eps=eps, min_samples=min_samples).fit_predict(feats).astype(np.int64))
+        return cast(
+            "np.ndarray", DBSCAN(eps=eps, min_samples=min_samples).fit_predict(feats).astype(np.int64)
+        )
     return _grid_dbscan(xs, ys, feats, scale, eps, min_samples, half)
 
 

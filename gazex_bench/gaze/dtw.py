@@ -109,12 +109,16 @@ def dtw_path(
     x, y = _as_series(a, "a"), _as_series(b, "b")
     if x.shape[1] != y.shape[1]:
         raise ValueError(f"dtw: feature sizes differ ({x.shape[1]} vs {y.shape[1]})")
-    mask = None if sakoe_chiba_radius is None else sakoe_chiba_mask(x.shape[0], y.shape[0], sakoe_chiba_radius)
+    mask = (
+        None if sakoe_chiba_radius is None else sakoe_chiba_mask(x.shape[0], y.shape[0], sakoe_chiba_radius)
+    )
     acc = accumulated_cost(x, y, mask)
     return _backtrack(acc), float(np.sqrt(acc[-1, -1]))
 
 
-def dtw_distance(a: np.ndarray | list[Any], b: np.ndarray | list[Any], *, sakoe_chiba_radius: int | None = None) -> float:
+def dtw_distance(
+    a: np.ndarray | list[Any], b: np.ndarray | list[Any], *, sakoe_chiba_radius: int | None = None
+) -> float:
     """DTW distance only (see :func:`dtw_path`)."""
     return dtw_path(a, b, sakoe_chiba_radius=sakoe_chiba_radius)[1]
 

@@ -67,16 +67,29 @@ def dwell_table(readers: Sequence[ReaderGaze], grid_sizes: Sequence[int] = GRID_
             total = g.sum()
             frac = g / total if total > 0 else np.full_like(g, np.nan)
             rr, cc = np.divmod(np.arange(n * n), n)
-            rows.append(pd.DataFrame({
-                "reading_id": r.reading_id, "image_group": r.image_group, "radiologist": r.radiologist,
-                "grid": n, "cell": np.arange(n * n) + 1, "row": rr, "col": cc,
-                "dwell_s": g.ravel(), "dwell_frac": frac.ravel(),
-                "n_fixations": len(r.x), "n_off_image": n_off,
-            }))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "reading_id": r.reading_id,
+                        "image_group": r.image_group,
+                        "radiologist": r.radiologist,
+                        "grid": n,
+                        "cell": np.arange(n * n) + 1,
+                        "row": rr,
+                        "col": cc,
+                        "dwell_s": g.ravel(),
+                        "dwell_frac": frac.ravel(),
+                        "n_fixations": len(r.x),
+                        "n_off_image": n_off,
+                    }
+                )
+            )
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
-def dwell_summary(table: pd.DataFrame, by: str | None = None, readers: Sequence[ReaderGaze] = ()) -> pd.DataFrame:
+def dwell_summary(
+    table: pd.DataFrame, by: str | None = None, readers: Sequence[ReaderGaze] = ()
+) -> pd.DataFrame:
     """Mean normalised dwell per cell (bootstrap CI over readings), optionally per group.
 
     Args:
@@ -115,15 +128,25 @@ def inter_reader_dwell_correlation(table: pd.DataFrame) -> tuple[pd.DataFrame, p
     for (img, n), sub in table.groupby(["image_group", "grid"], sort=True):
         grids = {rid: s.sort_values("cell") for rid, s in sub.groupby("reading_id", sort=True)}
         for a, b in combinations(sorted(grids), 2):
-            pairs.append({
-                "image_group": img, "grid": n, "reading_a": a, "reading_b": b,
-                "radiologist_a": grids[a]["radiologist"].iloc[0], "radiologist_b": grids[b]["radiologist"].iloc[0],
-                "r": pearson(grids[a]["dwell_frac"].to_numpy(), grids[b]["dwell_frac"].to_numpy()),
-            })
-    pairs_df = pd.DataFrame(pairs, columns=["image_group", "grid", "reading_a", "reading_b",
-                                            "radiologist_a", "radiologist_b", "r"])
-    summary = [summary_row(s["r"].to_numpy(), analysis="dwell_inter_reader_pearson", grid=n)
-               for n, s in pairs_df.groupby("grid", sort=True)]
+            pairs.append(
+                {
+                    "image_group": img,
+                    "grid": n,
+                    "reading_a": a,
+                    "reading_b": b,
+                    "radiologist_a": grids[a]["radiologist"].iloc[0],
+                    "radiologist_b": grids[b]["radiologist"].iloc[0],
+                    "r": pearson(grids[a]["dwell_frac"].to_numpy(), grids[b]["dwell_frac"].to_numpy()),
+                }
+            )
+    pairs_df = pd.DataFrame(
+        pairs,
+        columns=["image_group", "grid", "reading_a", "reading_b", "radiologist_a", "radiologist_b", "r"],
+    )
+    summary = [
+        summary_row(s["r"].to_numpy(), analysis="dwell_inter_reader_pearson", grid=n)
+        for n, s in pairs_df.groupby("grid", sort=True)
+    ]
     return pairs_df, pd.DataFrame(summary)
 
 
@@ -140,7 +163,9 @@ def _binned_positions(r: ReaderGaze, n_bins: int) -> list[tuple[int, float, floa
     x, y = r.x[on] / r.width, r.y[on] / r.height
     t0, t1 = s.min(), e.max()
     edges = np.linspace(t0, t1, n_bins + 1)
-    overlap = np.clip(np.minimum(e[:, None], edges[None, 1:]) - np.maximum(s[:, None], edges[None, :-1]), 0, None)
+    overlap = np.clip(
+        np.minimum(e[:, None], edges[None, 1:]) - np.maximum(s[:, None], edges[None, :-1]), 0, None
+    )
     out = []
     for b in range(n_bins):
         w = overlap[:, b]
@@ -153,7 +178,9 @@ def _binned_positions(r: ReaderGaze, n_bins: int) -> list[tuple[int, float, floa
     return out
 
 
-def dispersion_over_time(readers: Sequence[ReaderGaze], n_bins: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
+def dispersion_over_time(
+    readers: Sequence[ReaderGaze], n_bins: int = 10
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Case-level gaze dispersion in normalised time bins (Fig. 3d).
 
     Time is normalised per reading from first fixation start to last fixation end and split
@@ -166,17 +193,41 @@ def dispersion_over_time(readers: Sequence[ReaderGaze], n_bins: int = 10) -> tup
         ``between_reader_spread`` per bin with bootstrap CIs.
     """
     rows = [
-        {"reading_id": r.reading_id, "image_group": r.image_group, "radiologist": r.radiologist,
-         "bin": b, "t_mid": (b + 0.5) / n_bins, "weight_s": w, "mean_x": mx, "mean_y": my, "spatial_std": sd}
-        for r in readers for (b, w, mx, my, sd) in _binned_positions(r, n_bins)
+        {
+            "reading_id": r.reading_id,
+            "image_group": r.image_group,
+            "radiologist": r.radiologist,
+            "bin": b,
+            "t_mid": (b + 0.5) / n_bins,
+            "weight_s": w,
+            "mean_x": mx,
+            "mean_y": my,
+            "spatial_std": sd,
+        }
+        for r in readers
+        for (b, w, mx, my, sd) in _binned_positions(r, n_bins)
     ]
-    per_reading = pd.DataFrame(rows, columns=["reading_id", "image_group", "radiologist", "bin", "t_mid",
-                                              "weight_s", "mean_x", "mean_y", "spatial_std"])
+    per_reading = pd.DataFrame(
+        rows,
+        columns=[
+            "reading_id",
+            "image_group",
+            "radiologist",
+            "bin",
+            "t_mid",
+            "weight_s",
+            "mean_x",
+            "mean_y",
+            "spatial_std",
+        ],
+    )
     spread = []
-    for (img, b), sub in per_reading.groupby(["image_group", "bin"], sort=True):
+    for (_img, b), sub in per_reading.groupby(["image_group", "bin"], sort=True):
         if len(sub) >= 2:
             cx, cy = sub["mean_x"].mean(), sub["mean_y"].mean()
-            spread.append({"bin": b, "spread": float(np.hypot(sub["mean_x"] - cx, sub["mean_y"] - cy).mean())})
+            spread.append(
+                {"bin": b, "spread": float(np.hypot(sub["mean_x"] - cx, sub["mean_y"] - cy).mean())}
+            )
     spread_df = pd.DataFrame(spread, columns=["bin", "spread"])
     per_bin = []
     for b in range(n_bins):
@@ -188,6 +239,11 @@ def dispersion_over_time(readers: Sequence[ReaderGaze], n_bins: int = 10) -> tup
 
 
 __all__ = [
-    "GRID_SIZES", "dispersion_over_time", "dwell_grid", "dwell_summary",
-    "dwell_table", "grid_cells", "inter_reader_dwell_correlation",
+    "GRID_SIZES",
+    "dispersion_over_time",
+    "dwell_grid",
+    "dwell_summary",
+    "dwell_table",
+    "grid_cells",
+    "inter_reader_dwell_correlation",
 ]

@@ -16,9 +16,9 @@ Frames (quarter-scale image pixels, origin top-left, x right, y down):
 """
 
 from __future__ import annotations
-from typing import cast
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -51,7 +51,13 @@ class CroppedMap:
 
 
 def _axis_windows(
-    c: np.ndarray, s_axis: np.ndarray, s_max: np.ndarray, n: int, truncate: float, window: WindowShape, center: CenterMode
+    c: np.ndarray,
+    s_axis: np.ndarray,
+    s_max: np.ndarray,
+    n: int,
+    truncate: float,
+    window: WindowShape,
+    center: CenterMode,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per point: evaluation centre (pixel-index units) and inclusive window ``[lo, hi]`` clipped to ``[0, n)``."""
     reach = s_axis if window == "rect" else s_max
@@ -63,7 +69,9 @@ def _axis_windows(
     return c - 0.5, np.maximum(np.ceil(c - t - 0.5), 0), np.minimum(np.floor(c + t - 0.5), n - 1)
 
 
-def _axis_matrix(ce: np.ndarray, sig: np.ndarray, lo: np.ndarray, hi: np.ndarray, a0: int, a1: int) -> np.ndarray:
+def _axis_matrix(
+    ce: np.ndarray, sig: np.ndarray, lo: np.ndarray, hi: np.ndarray, a0: int, a1: int
+) -> np.ndarray:
     """(K, a1 - a0) matrix of 1-D Gaussians, zero outside each point's window."""
     idx = np.arange(a0, a1, dtype=np.float64)
     d = idx[None, :] - ce[:, None]
@@ -135,11 +143,20 @@ def attention_map(
 ) -> np.ndarray:
     """Full-size ``(height, width)`` float64 attention map; see :func:`attention_map_crop`."""
     return attention_map_crop(
-        points, sigmas, shape, weights=weights, truncate=truncate, window=window, center=center, gaussian=gaussian
+        points,
+        sigmas,
+        shape,
+        weights=weights,
+        truncate=truncate,
+        window=window,
+        center=center,
+        gaussian=gaussian,
     ).full()
 
 
-def group_points(points: np.ndarray, sigmas: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+def group_points(
+    points: np.ndarray, sigmas: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, ...]:
     """Merge identical ``(x, y, sx, sy)`` rows, summing weights (same map, fewer Gaussians).
 
     Returns:

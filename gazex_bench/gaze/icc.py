@@ -35,7 +35,9 @@ LEGACY_NAMES: Mapping[str, str] = dict(zip(ICC_TYPES, ("ICC1", "ICC2", "ICC3", "
 ALPHA = 0.05
 
 
-def _mean_squares(n: np.ndarray, k: int, ss_rows: np.ndarray, ss_cols: np.ndarray, ss_tot: np.ndarray) -> dict[str, Any]:
+def _mean_squares(
+    n: np.ndarray, k: int, ss_rows: np.ndarray, ss_cols: np.ndarray, ss_tot: np.ndarray
+) -> dict[str, Any]:
     """Mean squares from the (centred) sums of squares; arrays broadcast over a batch."""
     ss_err = ss_tot - ss_rows - ss_cols
     df_r, df_c, df_e = n - 1.0, float(k - 1), (n - 1.0) * (k - 1)
@@ -143,15 +145,31 @@ def _as_frame(ms: dict[str, Any]) -> pd.DataFrame:
     for t in ICC_TYPES:
         f, d1, d2, p = (np.broadcast_to(a, np.shape(est[t])) for a in ft[t])
         lo, hi = ci[t]
-        frames.append(pd.DataFrame({
-            "table": np.arange(np.size(est[t])), "Type": t, "ICC": np.ravel(est[t]),
-            "F": np.ravel(f), "df1": np.ravel(d1), "df2": np.ravel(d2), "pval": np.ravel(p),
-            "ci_low": np.ravel(lo), "ci_high": np.ravel(hi), "n_targets": np.ravel(np.broadcast_to(ms["n"], np.shape(est[t]))),
-            "k_raters": int(ms["k"]),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "table": np.arange(np.size(est[t])),
+                    "Type": t,
+                    "ICC": np.ravel(est[t]),
+                    "F": np.ravel(f),
+                    "df1": np.ravel(d1),
+                    "df2": np.ravel(d2),
+                    "pval": np.ravel(p),
+                    "ci_low": np.ravel(lo),
+                    "ci_high": np.ravel(hi),
+                    "n_targets": np.ravel(np.broadcast_to(ms["n"], np.shape(est[t]))),
+                    "k_raters": int(ms["k"]),
+                }
+            )
+        )
     out = pd.concat(frames, ignore_index=True)
     order = out["Type"].map({t: i for i, t in enumerate(ICC_TYPES)})
-    return out.assign(_o=order).sort_values(["table", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    return (
+        out.assign(_o=order)
+        .sort_values(["table", "_o"], kind="stable")
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
 
 
 def icc_table(ratings: np.ndarray) -> pd.DataFrame:

@@ -131,13 +131,17 @@ def reader_from_reflacx(
         x=np.asarray(fx.x_px, float) * scale,
         y=np.asarray(fx.y_px, float) * scale,
         labels=reflacx_labels(reading) if labels is None else labels,
-        chest_box=None if cb is None else (cb.xmin * scale, cb.ymin * scale, cb.xmax * scale, cb.ymax * scale),
+        chest_box=None
+        if cb is None
+        else (cb.xmin * scale, cb.ymin * scale, cb.xmax * scale, cb.ymax * scale),
         findings=findings,
         finding_categories=finding_categories or tuple(None for _ in findings),
     )
 
 
-def require_identities(readers: tuple[ReaderGaze, ...] | list[ReaderGaze], analysis: str) -> Unavailable | None:
+def require_identities(
+    readers: tuple[ReaderGaze, ...] | list[ReaderGaze], analysis: str
+) -> Unavailable | None:
     """Return an :class:`Unavailable` status if no reader has a radiologist identity."""
     if all(r.radiologist is None for r in readers):
         return Unavailable(analysis, IDENTITY_UNAVAILABLE)

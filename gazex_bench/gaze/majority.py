@@ -18,7 +18,9 @@ import pandas as pd
 MAJORITY_THRESHOLD = 2
 
 
-def majority_reference(label_sets: Iterable[Iterable[str]], threshold: int = MAJORITY_THRESHOLD) -> frozenset[str]:
+def majority_reference(
+    label_sets: Iterable[Iterable[str]], threshold: int = MAJORITY_THRESHOLD
+) -> frozenset[str]:
     """Labels reported by at least ``threshold`` of the given readings (each votes once)."""
     votes = Counter(lab for s in label_sets for lab in set(s))
     return frozenset(lab for lab, v in votes.items() if v >= threshold)
@@ -62,13 +64,33 @@ def majority_vote_table(
         ref = majority_reference((readings[r] for r in rids), threshold)
         for i, rid in enumerate(rids):
             src = radiologist.get(rid) if radiologist and radiologist.get(rid) else f"Radiologist_{i + 1}"
-            r_ref = majority_reference((readings[o] for o in rids if o != rid), threshold) if exclude_self else ref
-            rows.append({"image_group": img, "source": src, "reading_id": rid, **confusion(readings[rid], r_ref),
-                         "n_reference": len(r_ref)})
+            r_ref = (
+                majority_reference((readings[o] for o in rids if o != rid), threshold)
+                if exclude_self
+                else ref
+            )
+            rows.append(
+                {
+                    "image_group": img,
+                    "source": src,
+                    "reading_id": rid,
+                    **confusion(readings[rid], r_ref),
+                    "n_reference": len(r_ref),
+                }
+            )
         for name, per_img in (models or {}).items():
-            rows.append({"image_group": img, "source": f"model:{name}", "reading_id": None,
-                         **confusion(per_img.get(img, ()), ref), "n_reference": len(ref)})
-    per_case = pd.DataFrame(rows, columns=["image_group", "source", "reading_id", "TP", "FN", "FP", "n_reference"])
+            rows.append(
+                {
+                    "image_group": img,
+                    "source": f"model:{name}",
+                    "reading_id": None,
+                    **confusion(per_img.get(img, ()), ref),
+                    "n_reference": len(ref),
+                }
+            )
+    per_case = pd.DataFrame(
+        rows, columns=["image_group", "source", "reading_id", "TP", "FN", "FP", "n_reference"]
+    )
     s = per_case.groupby("source", sort=True)[["TP", "FN", "FP"]].sum()
     s["n_cases"] = per_case.groupby("source", sort=True).size()
     tp, fn, fp = s["TP"], s["FN"], s["FP"]

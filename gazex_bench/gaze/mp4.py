@@ -33,8 +33,15 @@ def _encode_imageio(frames: Sequence[np.ndarray], tmp: str, fps: float) -> str:
     import imageio_ffmpeg  # noqa: F401
 
     # macro_block_size=1: no rescaling by imageio (sides are already even)
-    imageio.mimwrite(tmp, [pad_even(f) for f in frames], fps=fps, codec="libx264", macro_block_size=1,
-                     format="FFMPEG", output_params=["-pix_fmt", "yuv420p"])
+    imageio.mimwrite(
+        tmp,
+        [pad_even(f) for f in frames],
+        fps=fps,
+        codec="libx264",
+        macro_block_size=1,
+        format="FFMPEG",
+        output_params=["-pix_fmt", "yuv420p"],
+    )
     return "written with imageio-ffmpeg (H.264, yuv420p)"
 
 

@@ -87,7 +87,9 @@ def _members(points: GazePoints, xs: np.ndarray, ys: np.ndarray, labels: np.ndar
     return out
 
 
-def naive_cluster_sentence(points: GazePoints, preset: GazePreset, shape: tuple[int, int]) -> SentenceClusters:
+def naive_cluster_sentence(
+    points: GazePoints, preset: GazePreset, shape: tuple[int, int]
+) -> SentenceClusters:
     """Reference for :func:`gazex_bench.gaze.clusters.cluster_sentence` (full images, sklearn DBSCAN)."""
     cmap = _map(points, preset, preset.sigma_scale_cluster, shape, points.weight)
     hmap = _map(points, preset, preset.sigma_scale_map, shape, points.weight)

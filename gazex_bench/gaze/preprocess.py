@@ -18,8 +18,6 @@ keyword rule, not a labeller).
 
 from __future__ import annotations
 
-from typing import Any
-
 import logging
 import multiprocessing
 import re
@@ -27,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +41,9 @@ logger = logging.getLogger(__name__)
 GazeLoader = Callable[[ReflacxReading], GazeSamples]
 
 _NORMAL_START = re.compile(r"^(no|normal|there (is|are) no|without|negative for)\b")
-_NORMAL_ANY = re.compile(r"\b(unremarkable|within normal limits|is normal|are normal|are clear|is clear|no evidence)\b")
+_NORMAL_ANY = re.compile(
+    r"\b(unremarkable|within normal limits|is normal|are normal|are clear|is clear|no evidence)\b"
+)
 
 
 def is_normal_statement(sentence: str) -> bool:
@@ -122,7 +123,11 @@ def window_points(points: GazePoints, window: tuple[float, float], preset: GazeP
     Returns:
         ``(points, n_off_image, reason)``; ``reason`` is set when nothing drawable is left.
     """
-    finite = np.isfinite(points.xy).all(axis=1) & np.isfinite(points.sigma).all(axis=1) & (points.sigma > 0).all(axis=1)
+    finite = (
+        np.isfinite(points.xy).all(axis=1)
+        & np.isfinite(points.sigma).all(axis=1)
+        & (points.sigma > 0).all(axis=1)
+    )
     sel = points.subset((points.t >= window[0]) & (points.t <= window[1]) & finite)
     if len(sel) == 0:
         return sel, 0, "empty_window"
@@ -266,7 +271,9 @@ def preprocess_dataset(readings: Iterable[ReflacxReading], preset: str | GazePre
     if workers <= 1 or len(items) < 2:
         return _run_chunk(items, preset, sentences, gaze_loader, keep_empty)
     size = max(1, min(64, -(-len(items) // (4 * workers))))
-    chunks = [(items[i : i + size], preset, sentences, gaze_loader, keep_empty) for i in range(0, len(items), size)]
+    chunks = [
+        (items[i : i + size], preset, sentences, gaze_loader, keep_empty) for i in range(0, len(items), size)
+    ]
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
         parts = list(pool.map(_run_chunk_args, chunks))
     records = tuple(r for p in parts for r in p.records)

@@ -99,10 +99,15 @@ class GazePreset:
         """Raise :class:`UsageError` on inconsistent values; return self."""
         if self.window_before_s < 0 or self.truncate <= 0 or not 0 < self.scale <= 1:
             raise UsageError(f"preset {self.name!r}: window_before_s >= 0, truncate > 0, 0 < scale <= 1")
-        if self.percentile_trim is not None and not 0 <= self.percentile_trim[0] < self.percentile_trim[1] <= 100:
+        if (
+            self.percentile_trim is not None
+            and not 0 <= self.percentile_trim[0] < self.percentile_trim[1] <= 100
+        ):
             raise UsageError(f"preset {self.name!r}: percentile_trim must satisfy 0 <= lo < hi <= 100")
         if self.min_clusters < 1 or self.dbscan_min_samples < 1 or self.dbscan_eps <= 0:
-            raise UsageError(f"preset {self.name!r}: min_clusters, dbscan_min_samples >= 1 and dbscan_eps > 0")
+            raise UsageError(
+                f"preset {self.name!r}: min_clusters, dbscan_min_samples >= 1 and dbscan_eps > 0"
+            )
         if self.assignment == "nearest_sample_per_pixel" and self.source != "samples":
             raise UsageError(f"preset {self.name!r}: nearest_sample_per_pixel needs source='samples'")
         return self

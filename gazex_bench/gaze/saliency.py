@@ -19,6 +19,7 @@ Conventions (docs/gaze_reference.md §3.1–3.2; MIT = ``cvzoya/saliency``, Tueb
 """
 
 from __future__ import annotations
+
 from typing import cast
 
 import numpy as np
@@ -210,8 +211,15 @@ def all_metrics(
     saliency: np.ndarray, fixations: np.ndarray, gt_map: np.ndarray, other_fixations: np.ndarray | None = None
 ) -> dict[str, float]:
     """NSS, CC, KLD, SIM, AUC-Judd and (if ``other_fixations``) sAUC of one prediction."""
-    out = {"NSS": nss(saliency, fixations), "CC": cc(saliency, gt_map), "KLD": kld(saliency, gt_map),
-           "SIM": sim(saliency, gt_map), "AUC_Judd": auc_judd(saliency, fixations)}
-    out["sAUC"] = float("nan") if other_fixations is None else auc_shuffled(saliency, fixations, other_fixations)
+    out = {
+        "NSS": nss(saliency, fixations),
+        "CC": cc(saliency, gt_map),
+        "KLD": kld(saliency, gt_map),
+        "SIM": sim(saliency, gt_map),
+        "AUC_Judd": auc_judd(saliency, fixations),
+    }
+    out["sAUC"] = (
+        float("nan") if other_fixations is None else auc_shuffled(saliency, fixations, other_fixations)
+    )
     out["degenerate"] = degenerate_reason(saliency) or ""  # why NSS/CC/SIM are NaN ("" = not degenerate)
     return out

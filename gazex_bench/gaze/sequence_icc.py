@@ -112,7 +112,9 @@ def setting1_units(
         for c, rs in sorted(_reader_by_category(r, include_holistic).items()):
             ms = _concat(mcat.get(c, []))
             if len(ms) and len(rs):
-                units.append(SequenceUnit(f"{r.reading_id}/{c}", r.image_group, r.reading_id, r.radiologist, c, ms, rs))
+                units.append(
+                    SequenceUnit(f"{r.reading_id}/{c}", r.image_group, r.reading_id, r.radiologist, c, ms, rs)
+                )
     return units
 
 
@@ -120,8 +122,11 @@ def setting2_units(
     readers: Sequence[ReaderGaze], models: Mapping[str, ModelImage], include_holistic: bool = True
 ) -> list[SequenceUnit]:
     """Setting 2 units: one per reference finding the model was given (one-to-one)."""
-    index = {(r.reading_id, f.sentence_index): (r, f, c)
-             for r in readers for f, c in zip(r.findings, r.finding_categories)}
+    index = {
+        (r.reading_id, f.sentence_index): (r, f, c)
+        for r in readers
+        for f, c in zip(r.findings, r.finding_categories)
+    }
     units = []
     for img in sorted(models):
         for mf in models[img].given:
@@ -131,8 +136,17 @@ def setting2_units(
             r, f, c = hit
             ms, rs = model_sequence(mf, include_holistic), reader_sequence(f, include_holistic)
             if len(ms) and len(rs):
-                units.append(SequenceUnit(f"{r.reading_id}/{f.sentence_index}", r.image_group, r.reading_id,
-                                          r.radiologist, c, ms, rs))
+                units.append(
+                    SequenceUnit(
+                        f"{r.reading_id}/{f.sentence_index}",
+                        r.image_group,
+                        r.reading_id,
+                        r.radiologist,
+                        c,
+                        ms,
+                        rs,
+                    )
+                )
     return units
 
 
@@ -150,8 +164,17 @@ def inter_reader_units(readers: Sequence[ReaderGaze], include_holistic: bool = T
             ca, cb = _reader_by_category(ra, include_holistic), _reader_by_category(rb, include_holistic)
             for c in sorted(set(ca) & set(cb)):
                 if len(ca[c]) and len(cb[c]):
-                    units.append(SequenceUnit(f"{ra.reading_id}~{rb.reading_id}/{c}", img, rb.reading_id,
-                                              rb.radiologist, c, ca[c], cb[c]))
+                    units.append(
+                        SequenceUnit(
+                            f"{ra.reading_id}~{rb.reading_id}/{c}",
+                            img,
+                            rb.reading_id,
+                            rb.radiologist,
+                            c,
+                            ca[c],
+                            cb[c],
+                        )
+                    )
     return units
 
 
@@ -169,12 +192,23 @@ def shuffled_units(units: Sequence[SequenceUnit], seed: int = 0) -> list[Sequenc
         if not pool:
             continue
         d = pool[int(rng.integers(len(pool)))]
-        out.append(SequenceUnit(f"{u.unit_id}<{d.image_group}", u.image_group, u.reading_id, u.radiologist,
-                                u.category, d.seq_a, u.seq_b))
+        out.append(
+            SequenceUnit(
+                f"{u.unit_id}<{d.image_group}",
+                u.image_group,
+                u.reading_id,
+                u.radiologist,
+                u.category,
+                d.seq_a,
+                u.seq_b,
+            )
+        )
     return out
 
 
-def _aligned_stack(units: Sequence[SequenceUnit], radius: int | None) -> tuple[np.ndarray, np.ndarray, list[float]]:
+def _aligned_stack(
+    units: Sequence[SequenceUnit], radius: int | None
+) -> tuple[np.ndarray, np.ndarray, list[float]]:
     """``(P, 2, 2)`` aligned points [step, rater(A,B), axis(x,y)], unit index per step, distances."""
     blocks, gid, dists = [], [], []
     for i, u in enumerate(units):
@@ -187,8 +221,9 @@ def _aligned_stack(units: Sequence[SequenceUnit], radius: int | None) -> tuple[n
     return np.concatenate(blocks), np.concatenate(gid), dists
 
 
-def image_bootstrap_ci(ratings: np.ndarray, point_image: Sequence[str], *, n_boot: int, seed: int,
-                       level: float) -> dict[str, tuple[float, float]]:
+def image_bootstrap_ci(
+    ratings: np.ndarray, point_image: Sequence[str], *, n_boot: int, seed: int, level: float
+) -> dict[str, tuple[float, float]]:
     """Percentile CI of every ICC form, resampling images (clusters of path steps) with replacement.
 
     Args:
@@ -213,16 +248,32 @@ def image_bootstrap_ci(ratings: np.ndarray, point_image: Sequence[str], *, n_boo
     out = {}
     for form, v in values.items():
         v = v[np.isfinite(v)]
-        out[form] = (float(np.quantile(v, alpha)), float(np.quantile(v, 1 - alpha))) if v.size else (np.nan, np.nan)
+        out[form] = (
+            (float(np.quantile(v, alpha)), float(np.quantile(v, 1 - alpha))) if v.size else (np.nan, np.nan)
+        )
     return out
 
 
-def _with_ci(t: pd.DataFrame, ratings: np.ndarray, point_image: Sequence[str], ci: str, n_boot: int, seed: int,
-             level: float) -> pd.DataFrame:
+def _with_ci(
+    t: pd.DataFrame,
+    ratings: np.ndarray,
+    point_image: Sequence[str],
+    ci: str,
+    n_boot: int,
+    seed: int,
+    level: float,
+) -> pd.DataFrame:
     """Keep the F-test interval in ``ci_*_f``; put the chosen interval in ``ci_low``/``ci_high`` + ``ci_method``."""
-    t = t.assign(ci_low_f=t["ci_low"], ci_high_f=t["ci_high"],
-                 ci_method=f"icc-f-test(level={level}) on pooled DTW path steps (too narrow: steps not independent)")
-    boot = image_bootstrap_ci(ratings, point_image, n_boot=n_boot, seed=seed, level=level) if ci != "f-test" else {}
+    t = t.assign(
+        ci_low_f=t["ci_low"],
+        ci_high_f=t["ci_high"],
+        ci_method=f"icc-f-test(level={level}) on pooled DTW path steps (too narrow: steps not independent)",
+    )
+    boot = (
+        image_bootstrap_ci(ratings, point_image, n_boot=n_boot, seed=seed, level=level)
+        if ci != "f-test"
+        else {}
+    )
     if boot:
         t["ci_low"] = [boot.get(form, (np.nan, np.nan))[0] for form in t["Type"]]
         t["ci_high"] = [boot.get(form, (np.nan, np.nan))[1] for form in t["Type"]]
@@ -231,8 +282,15 @@ def _with_ci(t: pd.DataFrame, ratings: np.ndarray, point_image: Sequence[str], c
 
 
 def dtw_icc(
-    units: Sequence[SequenceUnit], *, comparison: str, setting: str, sakoe_chiba_radius: int | None = None,
-    ci: str = "cluster-bootstrap", n_boot: int = 1000, seed: int = 0, level: float = 0.95,
+    units: Sequence[SequenceUnit],
+    *,
+    comparison: str,
+    setting: str,
+    sakoe_chiba_radius: int | None = None,
+    ci: str = "cluster-bootstrap",
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Pooled and per-unit ICC(A,1) / ICC(C,1) of DTW-aligned sequences, per axis.
 
@@ -256,9 +314,12 @@ def dtw_icc(
         base = {"comparison": comparison, "setting": setting, "axis": name}
         if len(ratings) >= 3:
             t = icc_table(ratings)
-            t = t[t["Type"].isin(ICC_LABELS)].assign(**base, n_units=len(units),
-                                                      n_images=len({u.image_group for u in units}),
-                                                      mean_dtw_px=float(np.mean(dists)))
+            t = t[t["Type"].isin(ICC_LABELS)].assign(
+                **base,
+                n_units=len(units),
+                n_images=len({u.image_group for u in units}),
+                mean_dtw_px=float(np.mean(dists)),
+            )
             t = _with_ci(t, ratings, [units[i].image_group for i in gid], ci, n_boot, seed, level)
             pooled.append(t)
             g = icc_grouped(ratings, gid)
@@ -267,8 +328,26 @@ def dtw_icc(
             g["category"] = [units[i].category for i in g["group"]]
             g["dtw_px"] = [dists[i] for i in g["group"]]
             per_unit.append(g.drop(columns=["group", "table"]))
-    cols = ["comparison", "setting", "axis", "Type", "ICC", "ci_low", "ci_high", "ci_method", "ci_low_f", "ci_high_f",
-            "F", "df1", "df2", "pval", "n_targets", "n_units", "n_images", "mean_dtw_px"]
+    cols = [
+        "comparison",
+        "setting",
+        "axis",
+        "Type",
+        "ICC",
+        "ci_low",
+        "ci_high",
+        "ci_method",
+        "ci_low_f",
+        "ci_high_f",
+        "F",
+        "df1",
+        "df2",
+        "pval",
+        "n_targets",
+        "n_units",
+        "n_images",
+        "mean_dtw_px",
+    ]
     pooled_df = pd.concat(pooled, ignore_index=True)[cols] if pooled else pd.DataFrame(columns=cols)
     pooled_df["label"] = pooled_df["Type"].map(ICC_LABELS)
     per_df = pd.concat(per_unit, ignore_index=True) if per_unit else pd.DataFrame()

@@ -20,9 +20,9 @@ cosine here is computed from the ``(N, W)`` / ``(N, H)`` profiles without buildi
 """
 
 from __future__ import annotations
-from typing import cast
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 
@@ -44,8 +44,10 @@ def gaussian_params(
     if box_sigma_divisor <= 0:
         raise ValueError(f"box_sigma_divisor must be > 0, got {box_sigma_divisor}")
     if not isinstance(boxes, np.ndarray):
-        boxes = [tuple(x) if len(x) != 4 else (*x, (x[0] + x[2]) / 2.0, (x[1] + x[3]) / 2.0) for x in
-                 ([boxes] if len(boxes) and np.isscalar(boxes[0]) else boxes)]
+        boxes = [
+            tuple(x) if len(x) != 4 else (*x, (x[0] + x[2]) / 2.0, (x[1] + x[3]) / 2.0)
+            for x in ([boxes] if len(boxes) and np.isscalar(boxes[0]) else boxes)
+        ]
         if not boxes:
             return np.zeros((0, 4))
     b = np.asarray(boxes, dtype=float)
@@ -106,7 +108,9 @@ def map_cosine_matrix(
     m = len(groups)
     if not flat:
         return np.full((m, m), np.nan)
-    gram = gaussian_gram(gaussian_params(flat, box_sigma_divisor=box_sigma_divisor, min_sigma_px=min_sigma_px), shape)
+    gram = gaussian_gram(
+        gaussian_params(flat, box_sigma_divisor=box_sigma_divisor, min_sigma_px=min_sigma_px), shape
+    )
     member = np.zeros((m, len(flat)))
     member[np.repeat(np.arange(m), sizes), np.arange(len(flat))] = 1.0
     dots = member @ gram @ member.T
@@ -142,12 +146,17 @@ def gaussian_cosine(
         0.75 px and up to 0.19 at the 0.5 px floor (``min_sigma_px``) used for degenerate boxes
         (``tests/gaze/test_similarity_gauss.py`` checks these bounds).
     """
-    cos = map_cosine_matrix([[box_a], [box_b]], shape, box_sigma_divisor=box_sigma_divisor, min_sigma_px=min_sigma_px)
+    cos = map_cosine_matrix(
+        [[box_a], [box_b]], shape, box_sigma_divisor=box_sigma_divisor, min_sigma_px=min_sigma_px
+    )
     return float(cos[0, 1])
 
 
 def gaussian_cosine_closed_form(
-    mu_a: tuple[float, float], sigma_a: tuple[float, float], mu_b: tuple[float, float], sigma_b: tuple[float, float]
+    mu_a: tuple[float, float],
+    sigma_a: tuple[float, float],
+    mu_b: tuple[float, float],
+    sigma_b: tuple[float, float],
 ) -> float:
     """Continuous (integral over the plane) cosine of two axis-aligned Gaussians (docs/gaze_reference.md §3.5).
 

@@ -13,10 +13,10 @@ Resampling (suite convention; GazeX's choice is unpublished, docs/gaze_reference
 """
 
 from __future__ import annotations
-from typing import cast
 
 from collections.abc import Mapping, Sequence
 from itertools import combinations
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -100,13 +100,36 @@ def inter_reader_trajectories(
     for img in sorted(by_img):
         for ra, rb in combinations(sorted(by_img[img], key=lambda r: r.reading_id), 2):
             rx, ry = trajectory_pearson(traj[ra.reading_id][0], traj[rb.reading_id][0])
-            rows.append({"image_group": img, "reading_a": ra.reading_id, "reading_b": rb.reading_id,
-                         "radiologist_a": ra.radiologist, "radiologist_b": rb.radiologist, "r_x": rx, "r_y": ry,
-                         "n_off_a": traj[ra.reading_id][1], "n_off_b": traj[rb.reading_id][1]})
-    pairs = pd.DataFrame(rows, columns=["image_group", "reading_a", "reading_b", "radiologist_a",
-                                        "radiologist_b", "r_x", "r_y", "n_off_a", "n_off_b"])
-    summary = pd.DataFrame([summary_row(pairs[c].to_numpy(), comparison="inter_radiologist", axis=c[-1])
-                            for c in ("r_x", "r_y")])
+            rows.append(
+                {
+                    "image_group": img,
+                    "reading_a": ra.reading_id,
+                    "reading_b": rb.reading_id,
+                    "radiologist_a": ra.radiologist,
+                    "radiologist_b": rb.radiologist,
+                    "r_x": rx,
+                    "r_y": ry,
+                    "n_off_a": traj[ra.reading_id][1],
+                    "n_off_b": traj[rb.reading_id][1],
+                }
+            )
+    pairs = pd.DataFrame(
+        rows,
+        columns=[
+            "image_group",
+            "reading_a",
+            "reading_b",
+            "radiologist_a",
+            "radiologist_b",
+            "r_x",
+            "r_y",
+            "n_off_a",
+            "n_off_b",
+        ],
+    )
+    summary = pd.DataFrame(
+        [summary_row(pairs[c].to_numpy(), comparison="inter_radiologist", axis=c[-1]) for c in ("r_x", "r_y")]
+    )
     return pairs, summary
 
 
@@ -128,8 +151,16 @@ def model_vs_readers_trajectories(
         if m is None or m.trajectory is None:
             continue
         rx, ry = trajectory_pearson(model_trajectory(m, n_points), reader_trajectory(r, n_points)[0])
-        rows.append({"model": m.model, "image_group": r.image_group, "reading_id": r.reading_id,
-                     "radiologist": r.radiologist, "r_x": rx, "r_y": ry})
+        rows.append(
+            {
+                "model": m.model,
+                "image_group": r.image_group,
+                "reading_id": r.reading_id,
+                "radiologist": r.radiologist,
+                "r_x": rx,
+                "r_y": ry,
+            }
+        )
     return pd.DataFrame(rows, columns=["model", "image_group", "reading_id", "radiologist", "r_x", "r_y"])
 
 
@@ -141,6 +172,10 @@ def radiologist_matrix(pairs: pd.DataFrame, column: str) -> pd.DataFrame:
     p = pairs.dropna(subset=["radiologist_a", "radiologist_b"])
     if p.empty:
         return pd.DataFrame()
-    both = pd.concat([p.rename(columns={"radiologist_a": "a", "radiologist_b": "b"}),
-                      p.rename(columns={"radiologist_a": "b", "radiologist_b": "a"})])
+    both = pd.concat(
+        [
+            p.rename(columns={"radiologist_a": "a", "radiologist_b": "b"}),
+            p.rename(columns={"radiologist_a": "b", "radiologist_b": "a"}),
+        ]
+    )
     return both.groupby(["a", "b"])[column].mean().unstack()

@@ -15,7 +15,6 @@ imageio-ffmpeg, else cv2); the manifest says which, or why not.
 """
 
 from __future__ import annotations
-from typing import Any, cast
 
 import io
 import json
@@ -23,6 +22,7 @@ import logging
 import random
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 from scipy import sparse
@@ -224,7 +224,11 @@ def write_attention_video(
         raise UsageError(f"frame_rule must be 'paper' or 'gazex', got {frame_rule!r}")
     out_dir = Path(out_dir)
     shape = (int(reading.image_height * preset.scale), int(reading.image_width * preset.scale))
-    gray = np.full(shape, 128, dtype=np.uint8) if image is None else downsample_gray(image, round(1 / preset.scale))
+    gray = (
+        np.full(shape, 128, dtype=np.uint8)
+        if image is None
+        else downsample_gray(image, round(1 / preset.scale))
+    )
     if gray.shape != shape:
         raise UsageError(f"{reading.reading_id}: image gives {gray.shape} at 1/4 scale, reading says {shape}")
     wanted = {f.sentence_index: f for f in findings if f.holistic is not None}

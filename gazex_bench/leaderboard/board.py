@@ -54,9 +54,19 @@ def reported_rows() -> dict[str, list[LeaderboardRow]]:
         row["src"].add(rec["source"])
     out: dict[str, list[LeaderboardRow]] = defaultdict(list)
     for (task, model), row in cells.items():
-        out[task].append(LeaderboardRow(
-            model=model, run_id="", kind="reported", n=None, conventions="; ".join(sorted(row["conv"])),
-            date="", source="; ".join(sorted(row["src"])), metrics=row["metrics"], data="published"))
+        out[task].append(
+            LeaderboardRow(
+                model=model,
+                run_id="",
+                kind="reported",
+                n=None,
+                conventions="; ".join(sorted(row["conv"])),
+                date="",
+                source="; ".join(sorted(row["src"])),
+                metrics=row["metrics"],
+                data="published",
+            )
+        )
     return dict(out)
 
 
@@ -72,13 +82,20 @@ def published_table() -> Any:
 def entry_from_run(run: RunSummary, *, kind: str | None = None, source: str | None = None) -> dict[str, Any]:
     """The data-only leaderboard entry for a scored run."""
     return {
-        "task": run.task, "model": run.model, "run_id": run.run_id, "kind": kind or run.kind,
-        "n": run.n_evaluated, "date": run.date, "primary_metric": run.primary_metric,
+        "task": run.task,
+        "model": run.model,
+        "run_id": run.run_id,
+        "kind": kind or run.kind,
+        "n": run.n_evaluated,
+        "date": run.date,
+        "primary_metric": run.primary_metric,
         "conventions": dict(run.conventions),
         "source": source or f"git {(run.git_commit or 'unknown')[:10]}{' (dirty)' if run.git_dirty else ''}",
         "data": "synthetic" if run.synthetic else "real",
         "higher_is_better": dict(run.higher_is_better or {}),
-        "metrics": {k: {kk: v.get(kk) for kk in ("value", "n", "ci_low", "ci_high")} for k, v in run.metrics.items()},
+        "metrics": {
+            k: {kk: v.get(kk) for kk in ("value", "n", "ci_low", "ci_high")} for k, v in run.metrics.items()
+        },
     }
 
 
@@ -122,18 +139,34 @@ def _entry_rows(root: Path) -> dict[str, list[LeaderboardRow]]:
         e = read_json(path)
         check_entry(path, e)
         try:
-            metrics = {metric_slug(k): MetricValue(v.get("value"), v.get("ci_low"), v.get("ci_high"),
-                                                   v.get("n") if isinstance(v.get("n"), int) else None)
-                       for k, v in e["metrics"].items()}
+            metrics = {
+                metric_slug(k): MetricValue(
+                    v.get("value"),
+                    v.get("ci_low"),
+                    v.get("ci_high"),
+                    v.get("n") if isinstance(v.get("n"), int) else None,
+                )
+                for k, v in e["metrics"].items()
+            }
             conv = "; ".join(f"{k}: {v}" for k, v in sorted(e.get("conventions", {}).items()))
             data = e.get("data") if e.get("data") in DATA_KINDS else "real"
             if e["kind"] == "reference":
                 if (e["task"], e["model"], data) in seen:
                     continue
                 seen.add((e["task"], e["model"], data))
-            out[e["task"]].append(LeaderboardRow(
-                model=e["model"], run_id=e["run_id"], kind=e["kind"], n=e.get("n"), conventions=conv,
-                date=e.get("date", ""), source=e.get("source", ""), metrics=metrics, data=data))
+            out[e["task"]].append(
+                LeaderboardRow(
+                    model=e["model"],
+                    run_id=e["run_id"],
+                    kind=e["kind"],
+                    n=e.get("n"),
+                    conventions=conv,
+                    date=e.get("date", ""),
+                    source=e.get("source", ""),
+                    metrics=metrics,
+                    data=data,
+                )
+            )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise DataFormatError(path, f"not a leaderboard entry ({exc})") from None
     return dict(out)
@@ -152,7 +185,7 @@ def _directions(root: Path, task: str, slugs: Sequence[str]) -> dict[str, bool]:
     declared: dict[str, bool] = {}
     for path in sorted((root / "entries" / task).glob("*.json")):
         hib = read_json(path).get("higher_is_better")
-        for k, v in (hib.items() if isinstance(hib, Mapping) else ()):
+        for k, v in hib.items() if isinstance(hib, Mapping) else ():
             declared.setdefault(metric_slug(k), bool(v))
     return {s: declared[s] if s in declared else higher_is_better(s) for s in slugs}
 
@@ -172,9 +205,19 @@ def build(root: Path, *, figures: Mapping[str, Sequence[str]] | None = None) -> 
         shown = [m for m in (metric_slug(h) for h in HEADLINE.get(task, ())) if m in slugs] or slugs
         titles = {s: metric_title(s) for s in shown}
         conv = _task_conventions(ordered)
-        boards.append(TaskBoard(task, task_title(task), ordered, shown, titles, conv,
-                                tuple((figures or {}).get(task, ())), csv_name=f"{safe_slug(task)}.csv",
-                                higher_is_better={s: dirs[s] for s in shown}))
+        boards.append(
+            TaskBoard(
+                task,
+                task_title(task),
+                ordered,
+                shown,
+                titles,
+                conv,
+                tuple((figures or {}).get(task, ())),
+                csv_name=f"{safe_slug(task)}.csv",
+                higher_is_better={s: dirs[s] for s in shown},
+            )
+        )
     written.append(write_page(root / "index.html", boards))
     return written
 

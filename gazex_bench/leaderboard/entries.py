@@ -50,7 +50,9 @@ def check_metrics(path: Path, metrics: Any, prefix: str = "metrics") -> None:
             check_number(path, m.get(key), f"{where}.{key}")
         n = m.get("n")
         if n is not None and (isinstance(n, bool) or not isinstance(n, int) or not 0 <= n < 2**53):
-            raise DataFormatError(path, f"must be a non-negative integer or null, got {n!r}"[:120], field=f"{where}.n")
+            raise DataFormatError(
+                path, f"must be a non-negative integer or null, got {n!r}"[:120], field=f"{where}.n"
+            )
 
 
 def check_entry(path: Path, entry: Any) -> None:

@@ -82,8 +82,9 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _cell(value: float | None, low: float | None, high: float | None, n: int | None = None,
-          row_n: int | None = None) -> str:
+def _cell(
+    value: float | None, low: float | None, high: float | None, n: int | None = None, row_n: int | None = None
+) -> str:
     if value is None:
         return '<td data-v="">&ndash;</td>'
     ci = ""
@@ -100,14 +101,18 @@ def _table(board: TaskBoard, rows: Sequence[LeaderboardRow]) -> str:
     for s in board.metric_slugs:
         hib = dirs.get(s, True)
         arrow = "\u2191" if hib else "\u2193"
-        out.append(f'<th data-hib="{int(hib)}" title="{"higher" if hib else "lower"} is better">'
-                   f"{_e(board.metric_titles.get(s, s))} {arrow}</th>")
+        out.append(
+            f'<th data-hib="{int(hib)}" title="{"higher" if hib else "lower"} is better">'
+            f"{_e(board.metric_titles.get(s, s))} {arrow}</th>"
+        )
     out += ["<th>Source</th>", "<th>Date</th>", "</tr></thead><tbody>"]
     for row in rows:
         out.append(f'<tr class="{_e(row.kind)}">')
         out.append(f'<td class="t" data-v="{_e(row.model)}">{_e(row.model)}</td>')
         out.append(f'<td class="t" data-v="{_e(row.kind)}">{_e(row.kind)}</td>')
-        out.append(f'<td data-v="{_e(row.n if row.n is not None else "")}">{_e(row.n if row.n is not None else "–")}</td>')
+        out.append(
+            f'<td data-v="{_e(row.n if row.n is not None else "")}">{_e(row.n if row.n is not None else "–")}</td>'
+        )
         for slug in board.metric_slugs:
             m = row.metrics.get(slug)
             out.append(_cell(m.value, m.ci_low, m.ci_high, m.n, row.n) if m else '<td data-v="">&ndash;</td>')
@@ -120,7 +125,7 @@ def _table(board: TaskBoard, rows: Sequence[LeaderboardRow]) -> str:
 def render_page(boards: Sequence[TaskBoard], *, title: str = "GazeX Bench leaderboards") -> str:
     """Render the whole leaderboard page as a string."""
     parts = [
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
         "<p>Values are corpus metrics with 95 % CIs in brackets (the method of each run's CI is in its "
@@ -130,9 +135,12 @@ def render_page(boards: Sequence[TaskBoard], *, title: str = "GazeX Bench leader
         "compare them only where the convention matches. Click a column header to sort.</p>",
     ]
     if any(r.data == "synthetic" for b in boards for r in b.rows):
-        parts.insert(3, f'<p class="banner" id="synthetic-banner">{_e(BANNER)}. Rows marked synthetic were '
-                        "measured on the phantom (generated images, reports and gaze); they are ranked only among "
-                        "themselves, apart from published real-data rows.</p>")
+        parts.insert(
+            3,
+            f'<p class="banner" id="synthetic-banner">{_e(BANNER)}. Rows marked synthetic were '
+            "measured on the phantom (generated images, reports and gaze); they are ranked only among "
+            "themselves, apart from published real-data rows.</p>",
+        )
     for board in boards:
         parts.append(f'<h2 id="{_e(board.task)}">{_e(board.title)}</h2>')
         items = "".join(f"<li>{_e(c.strip())}</li>" for c in board.conventions.split("; ") if c.strip())
@@ -140,13 +148,17 @@ def render_page(boards: Sequence[TaskBoard], *, title: str = "GazeX Bench leader
         synthetic = [r for r in board.rows if r.data == "synthetic"]
         others = [r for r in board.rows if r.data != "synthetic"]
         if synthetic:
-            parts.append(f'<p class="banner">{_e(BANNER)}: runs on the phantom</p>' + _table(board, synthetic))
+            parts.append(
+                f'<p class="banner">{_e(BANNER)}: runs on the phantom</p>' + _table(board, synthetic)
+            )
             if others:
-                parts.append('<h3>Published and real-data rows (not ranked with the synthetic rows)</h3>')
+                parts.append("<h3>Published and real-data rows (not ranked with the synthetic rows)</h3>")
         if others:
             parts.append(_table(board, others))
         if board.csv_name:
-            parts.append(f'<p class="conv">All metrics: <a href="{_e(board.csv_name)}">{_e(board.csv_name)}</a></p>')
+            parts.append(
+                f'<p class="conv">All metrics: <a href="{_e(board.csv_name)}">{_e(board.csv_name)}</a></p>'
+            )
         if board.figures:
             links = " · ".join(f'<a href="{_e(f)}">{_e(Path(f).name)}</a>' for f in board.figures)
             parts.append(f"<p>Figures: {links}</p>")

@@ -100,8 +100,9 @@ def columns_for(metric_slugs: Sequence[str]) -> list[str]:
     return cols
 
 
-def sort_rows(rows: Iterable[LeaderboardRow], primary: str | None,
-              higher_is_better: bool = True) -> list[LeaderboardRow]:
+def sort_rows(
+    rows: Iterable[LeaderboardRow], primary: str | None, higher_is_better: bool = True
+) -> list[LeaderboardRow]:
     """Synthetic rows apart (first), then the primary metric best first in its direction
     (descending when ``higher_is_better``, else ascending; missing last), then model, run id."""
     sign = -1.0 if higher_is_better else 1.0
@@ -109,8 +110,13 @@ def sort_rows(rows: Iterable[LeaderboardRow], primary: str | None,
     def key(row: LeaderboardRow) -> tuple[int, int, float, str, str]:
         cell = row.metrics.get(primary) if primary else None
         missing = cell is None or cell.value is None
-        return (int(row.data != "synthetic"), int(missing), sign * cell.value if not missing else 0.0,
-                row.model, row.run_id)
+        return (
+            int(row.data != "synthetic"),
+            int(missing),
+            sign * cell.value if not missing else 0.0,
+            row.model,
+            row.run_id,
+        )
 
     return sorted(rows, key=key)
 
@@ -121,8 +127,16 @@ def write_csv(path: Path, rows: Sequence[LeaderboardRow], metric_slugs: Sequence
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns_for(metric_slugs))
     for row in rows:
-        cells = [formula_safe(row.model), formula_safe(row.run_id), row.kind, _fmt(row.n),
-                 formula_safe(row.conventions), formula_safe(row.date), formula_safe(row.source), row.data]
+        cells = [
+            formula_safe(row.model),
+            formula_safe(row.run_id),
+            row.kind,
+            _fmt(row.n),
+            formula_safe(row.conventions),
+            formula_safe(row.date),
+            formula_safe(row.source),
+            row.data,
+        ]
         for slug in metric_slugs:
             m = row.metrics.get(slug, MetricValue(None))
             cells += [_fmt(m.value), _fmt(m.ci_low), _fmt(m.ci_high)]
@@ -171,8 +185,15 @@ def _row_from_dict(path: Path, i: int, rec: Mapping[str, str], slugs: Sequence[s
     n_text = rec.get("n") or ""
     n = int(_parse_float(path, i, "n", n_text)) if n_text else None
     return LeaderboardRow(
-        model=formula_unquote(rec["model"]), run_id=formula_unquote(rec["run_id"]), kind=rec["kind"], n=n,
-        conventions=formula_unquote(rec["conventions"]), date=formula_unquote(rec["date"]), source=formula_unquote(rec["source"]),
+        model=formula_unquote(rec["model"]),
+        run_id=formula_unquote(rec["run_id"]),
+        kind=rec["kind"],
+        n=n,
+        conventions=formula_unquote(rec["conventions"]),
+        date=formula_unquote(rec["date"]),
+        source=formula_unquote(rec["source"]),
         metrics=metrics,
-        data=rec["data"] if rec.get("data") in DATA_KINDS else ("published" if rec["kind"] == "reported" else "real"),
+        data=rec["data"]
+        if rec.get("data") in DATA_KINDS
+        else ("published" if rec["kind"] == "reported" else "real"),
     )

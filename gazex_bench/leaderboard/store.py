@@ -55,7 +55,9 @@ def safe_target(root: Path, parts: Sequence[str]) -> Path:
             raise UsageError(f"leaderboard path component {part!r} is not a plain name")
         cur = cur / part
         if cur.is_symlink():
-            raise UsageError(f"{cur} is a symbolic link; the leaderboard writes only inside {root} (remove the link)")
+            raise UsageError(
+                f"{cur} is a symbolic link; the leaderboard writes only inside {root} (remove the link)"
+            )
     resolved = cur.resolve()
     if resolved != root and root not in resolved.parents:
         raise UsageError(f"{cur} resolves to {resolved}, outside the leaderboard folder {root}")
@@ -105,8 +107,9 @@ class Transaction:
         """(staged, final) pairs of the entries staged so far."""
         return [(s, f) for s, f in self._moves if f.parent.parent == self.root / "entries"]
 
-    def rebuild_with(self, build: Callable[..., list[Path]],
-                     figures: Mapping[str, Sequence[str]] | None = None) -> list[Path]:
+    def rebuild_with(
+        self, build: Callable[..., list[Path]], figures: Mapping[str, Sequence[str]] | None = None
+    ) -> list[Path]:
         """Rebuild CSVs and page from the existing entries plus the staged ones, into the staging folder.
 
         ``build(root, figures=...)`` writes the files (:func:`gazex_bench.leaderboard.board.build`;
@@ -121,7 +124,9 @@ class Transaction:
         mirror = self.tmp / "mirror"
         entries = self.root / "entries"
         if entries.is_symlink():
-            raise UsageError(f"{entries} is a symbolic link; the leaderboard reads and writes only inside {self.root}")
+            raise UsageError(
+                f"{entries} is a symbolic link; the leaderboard reads and writes only inside {self.root}"
+            )
         for src in sorted(entries.glob("*/*.json")) if entries.is_dir() else []:
             if src.is_symlink() or src.parent.is_symlink():
                 raise UsageError(f"{src} is a symbolic link; entries must be plain files inside {self.root}")
@@ -144,7 +149,9 @@ class Transaction:
         try:
             for staged, final in self._moves:
                 final = safe_target(self.root, final.relative_to(self.root).parts)
-                for parent in reversed([p for p in final.parents if p != self.root and self.root in p.parents]):
+                for parent in reversed(
+                    [p for p in final.parents if p != self.root and self.root in p.parents]
+                ):
                     if not parent.exists():
                         parent.mkdir()
                         made.append(parent)

@@ -30,7 +30,14 @@ from gazex_bench.leaderboard.entries import check_text
 MAX_PREDICTIONS_BYTES = 64 * 1024 * 1024
 MAX_METADATA_BYTES = 64 * 1024
 MAX_NAME_CHARS = 100
-REQUIRED_METADATA: tuple[str, ...] = ("model_name", "task", "parameters", "training_data", "contact", "licence")
+REQUIRED_METADATA: tuple[str, ...] = (
+    "model_name",
+    "task",
+    "parameters",
+    "training_data",
+    "contact",
+    "licence",
+)
 OPTIONAL_METADATA: tuple[str, ...] = ("description", "url")
 ALLOWED_FILES: frozenset[str] = frozenset({"metadata.json", "predictions.jsonl"})
 _PICKLE_MAGIC = (b"\x80", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF", b"MZ")
@@ -84,7 +91,9 @@ def _check_text_file(path: Path, limit: int) -> None:
         raise DataFormatError(path, f"file is {size} bytes; the limit is {limit}")
     head = path.read_bytes()[:4096]
     if head.startswith(_PICKLE_MAGIC) or b"\x00" in head:
-        raise DataFormatError(path, "binary content (pickle/archive/executable) is not accepted; submit JSON text")
+        raise DataFormatError(
+            path, "binary content (pickle/archive/executable) is not accepted; submit JSON text"
+        )
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -95,11 +104,16 @@ def _check_text_file(path: Path, limit: int) -> None:
 def check_directory(directory: Path) -> None:
     """A submission is a directory holding exactly ``metadata.json`` and ``predictions.jsonl``."""
     if not directory.is_dir():
-        raise DataFormatError(directory, "submission must be a directory with metadata.json and predictions.jsonl")
+        raise DataFormatError(
+            directory, "submission must be a directory with metadata.json and predictions.jsonl"
+        )
     names = {p.name for p in directory.iterdir()}
     extra = sorted(names - ALLOWED_FILES)
     if extra:
-        raise DataFormatError(directory / extra[0], "unexpected file in submission (only metadata.json and predictions.jsonl are allowed)")
+        raise DataFormatError(
+            directory / extra[0],
+            "unexpected file in submission (only metadata.json and predictions.jsonl are allowed)",
+        )
     for name in sorted(ALLOWED_FILES - names):
         raise DataFormatError(directory / name, "file not found")
 
@@ -117,7 +131,9 @@ def load_metadata(path: Path, *, task: str | None = None) -> dict[str, Any]:
                 raise DataFormatError(path, "required field missing or empty", field=key)
             check_text(path, value, key)
         elif not is_finite_number(value):
-            raise DataFormatError(path, "required field missing, empty, or not a string/finite number", field=key)
+            raise DataFormatError(
+                path, "required field missing, empty, or not a string/finite number", field=key
+            )
     for key in OPTIONAL_METADATA:
         if key in meta:
             check_text(path, meta[key], key)
@@ -156,7 +172,9 @@ def _check_boxes(path: Path, line: int, boxes: Any, size: tuple[int, int] | None
     for i, box in enumerate(boxes):
         f = f"boxes[{i}]"
         if not isinstance(box, list) or len(box) not in (4, 5) or not all(is_finite_number(v) for v in box):
-            raise DataFormatError(path, "must be [x, y, w, h] or [x, y, w, h, confidence] finite numbers", row=line, field=f)
+            raise DataFormatError(
+                path, "must be [x, y, w, h] or [x, y, w, h, confidence] finite numbers", row=line, field=f
+            )
         x, y, w, h = box[:4]
         if w <= 0 or h <= 0:
             raise DataFormatError(path, "box width and height must be positive", row=line, field=f)
@@ -177,7 +195,9 @@ def load_predictions(path: Path, expect: TaskExpectation) -> dict[str, dict[str,
         if sid in preds:
             raise DataFormatError(path, f"duplicate id {sid!r}", row=line, field="id")
         if sid not in expect.ids:
-            raise DataFormatError(path, f"id {sid!r} is not a test id of task {expect.task}", row=line, field="id")
+            raise DataFormatError(
+                path, f"id {sid!r} is not a test id of task {expect.task}", row=line, field="id"
+            )
         _check_finite(path, line, obj, "")
         if expect.output_field not in obj:
             raise DataFormatError(path, "required output missing", row=line, field=expect.output_field)
@@ -198,7 +218,9 @@ def validate_submission(directory: Path, expect: TaskExpectation) -> Submission:
     check_directory(directory)
     meta = load_metadata(directory / "metadata.json", task=expect.task)
     preds = load_predictions(directory / "predictions.jsonl", expect)
-    return Submission(directory=directory, metadata=meta, predictions=preds, slug=safe_slug(str(meta["model_name"])))
+    return Submission(
+        directory=directory, metadata=meta, predictions=preds, slug=safe_slug(str(meta["model_name"]))
+    )
 
 
 def duplicate_ids(ids: list[str]) -> list[str]:

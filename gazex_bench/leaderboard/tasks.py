@@ -37,7 +37,9 @@ def _task(task_name: str) -> Any:
     return build_task_registry().get(task_name)()
 
 
-def task_expectation(task_name: str, data_root: Path | None, *, source: Path | None = None) -> TaskExpectation:
+def task_expectation(
+    task_name: str, data_root: Path | None, *, source: Path | None = None
+) -> TaskExpectation:
     """What a submission for ``task_name`` must contain, from the task's test split.
 
     Raises:
@@ -47,22 +49,34 @@ def task_expectation(task_name: str, data_root: Path | None, *, source: Path | N
     try:
         task = _task(task_name)
         if task.capability not in OUTPUT_FIELD:
-            raise UsageError(f"task {task_name} does not accept file submissions (capability {task.capability.value})")
+            raise UsageError(
+                f"task {task_name} does not accept file submissions (capability {task.capability.value})"
+            )
     except UsageError as exc:
         if source is None:
             raise
         raise DataFormatError(source, str(exc), field="task") from None
     root = resolve_data_root(data_root)
-    data = load_task_data(task, root.path, split="test", limit=None)  # no test sample: one line, reasons named
-    sizes = {s.sample_id: tuple(s.request.image_size) for s in data.samples if hasattr(s.request, "image_size")}
-    return TaskExpectation(task=task_name, ids=frozenset(s.sample_id for s in data.samples),
-                           image_sizes=sizes, output_field=OUTPUT_FIELD[task.capability])
+    data = load_task_data(
+        task, root.path, split="test", limit=None
+    )  # no test sample: one line, reasons named
+    sizes = {
+        s.sample_id: tuple(s.request.image_size) for s in data.samples if hasattr(s.request, "image_size")
+    }
+    return TaskExpectation(
+        task=task_name,
+        ids=frozenset(s.sample_id for s in data.samples),
+        image_sizes=sizes,
+        output_field=OUTPUT_FIELD[task.capability],
+    )
 
 
 def _adapter_line(sid: str, pred: dict[str, Any], field: str) -> dict[str, Any]:
     if field == "boxes":
-        boxes = [{"box": [b[0], b[1], b[0] + b[2], b[1] + b[3]], "score": b[4] if len(b) == 5 else 1.0}
-                 for b in pred["boxes"]]
+        boxes = [
+            {"box": [b[0], b[1], b[0] + b[2], b[1] + b[3]], "score": b[4] if len(b) == 5 else 1.0}
+            for b in pred["boxes"]
+        ]
         return {"sample_id": sid, "parsed": {"boxes": boxes, "heatmap": None}}
     return {"sample_id": sid, "parsed": pred[field]}
 
@@ -83,14 +97,26 @@ def score_submission(sub: Submission, txn: Any, data_root: Path | None) -> Path:
     except UsageError as exc:
         if "already exists" not in str(exc):
             raise
-        raise UsageError(f"a submission named {sub.slug!r} already exists for {task_name}; rename model_name") from None
+        raise UsageError(
+            f"a submission named {sub.slug!r} already exists for {task_name}; rename model_name"
+        ) from None
     field = OUTPUT_FIELD[_task(task_name).capability]
-    lines = "".join(dumps_jsonl_line(_adapter_line(sid, p, field)) for sid, p in sorted(sub.predictions.items()))
+    lines = "".join(
+        dumps_jsonl_line(_adapter_line(sid, p, field)) for sid, p in sorted(sub.predictions.items())
+    )
     work = txn.tmp / "work"
     atomic_write_text(work / "predictions.jsonl", lines)
-    outcome = run(RunRequest(task=task_name, model="predictions",
-                             model_args={"path": str(work / "predictions.jsonl"), "label": str(sub.metadata["model_name"])},
-                             data_root=data_root, split="test", out=work / "runs", quiet=True))
+    outcome = run(
+        RunRequest(
+            task=task_name,
+            model="predictions",
+            model_args={"path": str(work / "predictions.jsonl"), "label": str(sub.metadata["model_name"])},
+            data_root=data_root,
+            split="test",
+            out=work / "runs",
+            quiet=True,
+        )
+    )
     dest.mkdir(parents=True)
     for name in ("metadata.json", "predictions.jsonl"):
         shutil.copyfile(sub.directory / name, dest / name)
@@ -100,5 +126,8 @@ def score_submission(sub: Submission, txn: Any, data_root: Path | None) -> Path:
 
 def entry_from_run_summary(summary: Any, sub: Submission) -> dict[str, Any]:
     """The leaderboard entry of a scored submission."""
-    return entry_from_run(summary, kind="submission",
-                          source=f"submission {sub.slug} ({json.dumps(str(sub.metadata['contact']))})")
+    return entry_from_run(
+        summary,
+        kind="submission",
+        source=f"submission {sub.slug} ({json.dumps(str(sub.metadata['contact']))})",
+    )

@@ -25,6 +25,7 @@ N_ORDER = 4
 SMALL = 1e-9
 TINY = 1e-15
 
+
 @dataclass(frozen=True)
 class BleuStats:
     """Per-sample BLEU sufficient statistics (N samples).
@@ -46,7 +47,9 @@ class BleuStats:
         return np.column_stack([self.correct, self.guess, self.hyp_len, self.ref_len]).astype(np.float64)
 
 
-def bleu_from_totals(correct: Sequence[float], guess: Sequence[float], hyp_len: float, ref_len: float) -> list[float]:
+def bleu_from_totals(
+    correct: Sequence[float], guess: Sequence[float], hyp_len: float, ref_len: float
+) -> list[float]:
     """BLEU-1..4 from summed statistics, in pycocoevalcap's operation order."""
     bleus = []
     bleu = 1.0
@@ -106,7 +109,9 @@ def compute_bleu_stats(index: NGramIndex) -> BleuStats:
     correct = np.bincount(rows, weights=clipped, minlength=n * N_ORDER).reshape(n, N_ORDER)
     hyp_len = index.lengths[:n]
     guess = np.maximum(0, hyp_len[:, None] - np.arange(N_ORDER)[None, :])
-    return BleuStats(correct.astype(np.int64), guess.astype(np.int64), hyp_len.copy(), closest_ref_lengths(index))
+    return BleuStats(
+        correct.astype(np.int64), guess.astype(np.int64), hyp_len.copy(), closest_ref_lengths(index)
+    )
 
 
 def corpus_bleu(stats: BleuStats) -> list[float]:

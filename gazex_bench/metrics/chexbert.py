@@ -155,7 +155,9 @@ def load_chexbert(checkpoint: Path, tokenizer_dir: Path, device: str = "cpu") ->
         model.load_state_dict(clean_state_dict(raw), strict=True)
     except RuntimeError as exc:
         first = str(exc).splitlines()[0:3]
-        raise DataFormatError(checkpoint, "not a CheXbert checkpoint for this config: " + " ".join(first)) from None
+        raise DataFormatError(
+            checkpoint, "not a CheXbert checkpoint for this config: " + " ".join(first)
+        ) from None
     model.to(device).eval()
     logger.info("loaded CheXbert from %s", checkpoint)
     return model, tokenizer
@@ -173,7 +175,9 @@ class ChexbertLabeler:
 
     metadata: dict[str, str] = {"labeler": LABELER_NAME}
 
-    def __init__(self, checkpoint: Path, tokenizer_dir: Path, device: str = "cpu", batch_size: int = 16) -> None:
+    def __init__(
+        self, checkpoint: Path, tokenizer_dir: Path, device: str = "cpu", batch_size: int = 16
+    ) -> None:
         self.model, self.tokenizer = load_chexbert(checkpoint, tokenizer_dir, device)
         self.device = device
         self.batch_size = batch_size

@@ -57,9 +57,20 @@ LABELER_METADATA: dict[str, str] = {
 }
 
 __all__ = [
-    "LABELER_METADATA", "LABELER_VERSION", "Mention", "ParsedSentence", "aggregate", "classify_mention",
-    "find_mentions", "label_matrix", "label_report", "label_reports", "normalize_report", "report_mentions",
-    "sentence_mentions", "split_sentences",
+    "LABELER_METADATA",
+    "LABELER_VERSION",
+    "Mention",
+    "ParsedSentence",
+    "aggregate",
+    "classify_mention",
+    "find_mentions",
+    "label_matrix",
+    "label_report",
+    "label_reports",
+    "normalize_report",
+    "report_mentions",
+    "sentence_mentions",
+    "split_sentences",
 ]
 
 
@@ -158,6 +169,6 @@ def label_reports(texts: Sequence[str]) -> list[dict[str, float | None]]:
 def label_matrix(texts: Sequence[str]) -> np.ndarray:
     """Labels as a float array ``(n, 14)`` in CHEXPERT_LABELS order, NaN for blank."""
     rows = label_reports(texts)
-    return np.array([[np.nan if r[k] is None else r[k] for k in CHEXPERT_LABELS] for r in rows], dtype=float).reshape(
-        len(rows), len(CHEXPERT_LABELS)
-    )
+    return np.array(
+        [[np.nan if r[k] is None else r[k] for k in CHEXPERT_LABELS] for r in rows], dtype=float
+    ).reshape(len(rows), len(CHEXPERT_LABELS))

@@ -19,10 +19,10 @@ duplicated samples renamed), evaluated for many resamples at once.
 """
 
 from __future__ import annotations
-from typing import cast
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from scipy import sparse

@@ -43,10 +43,10 @@ kept so that bootstrap resampling can recompute every score with
 """
 
 from __future__ import annotations
-from typing import cast
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -63,15 +63,24 @@ MIC5_LABELS: tuple[str, ...] = (
 """The five Miura observations, in RGRG's order."""
 
 CONVENTIONS: tuple[str, ...] = (
-    "mic5-unc-pos", "ex14-pos", "r2gen-mlc", "paper-pos", "paper-pos-13", "paper-multiclass",
+    "mic5-unc-pos",
+    "ex14-pos",
+    "r2gen-mlc",
+    "paper-pos",
+    "paper-pos-13",
+    "paper-multiclass",
 )
 
 NO_FINDING_LABELS: tuple[str, ...] = tuple(name for name in CHEXPERT_LABELS if name != "No Finding")
 """The 13 observations of ``paper-pos-13`` (CheXpert order without No Finding)."""
 
 ZERO_DIVISION: dict[str, float] = {
-    "mic5-unc-pos": 1.0, "ex14-pos": 1.0, "paper-pos": 1.0, "paper-pos-13": 1.0,
-    "r2gen-mlc": 0.0, "paper-multiclass": 0.0,
+    "mic5-unc-pos": 1.0,
+    "ex14-pos": 1.0,
+    "paper-pos": 1.0,
+    "paper-pos-13": 1.0,
+    "r2gen-mlc": 0.0,
+    "paper-multiclass": 0.0,
 }
 """Value of a 0/0 precision, recall or F1 per convention (the empty-set rule, module doc)."""
 
@@ -188,7 +197,9 @@ def clinical_counts(refs: LabelInput, hyps: LabelInput, convention: str) -> Clin
     if convention == "paper-multiclass":
         r, h = _class_masks(ref_m), _class_masks(hyp_m)
         tp, fp, fn = (r & h), (~r & h), (r & ~h)
-        return ClinicalCounts(convention, order, tp.astype(np.int64), fp.astype(np.int64), fn.astype(np.int64))
+        return ClinicalCounts(
+            convention, order, tp.astype(np.int64), fp.astype(np.int64), fn.astype(np.int64)
+        )
     unc_pos = convention == "mic5-unc-pos"
     tp, fp, fn = _binary_counts(binarize(ref_m, unc_pos), binarize(hyp_m, unc_pos))
     return ClinicalCounts(convention, order, tp, fp, fn)
@@ -223,12 +234,16 @@ def _micro(c: ClinicalCounts) -> dict[str, float]:
 
 
 def _macro(c: ClinicalCounts) -> dict[str, float]:
-    p, r, f = prf_from_counts(c.tp.sum(axis=0), c.fp.sum(axis=0), c.fn.sum(axis=0), ZERO_DIVISION[c.convention])
+    p, r, f = prf_from_counts(
+        c.tp.sum(axis=0), c.fp.sum(axis=0), c.fn.sum(axis=0), ZERO_DIVISION[c.convention]
+    )
     return {"precision": float(p.mean()), "recall": float(r.mean()), "f1": float(f.mean())}
 
 
 def _samples(c: ClinicalCounts) -> dict[str, float]:
-    p, r, f = prf_from_counts(c.tp.sum(axis=1), c.fp.sum(axis=1), c.fn.sum(axis=1), ZERO_DIVISION[c.convention])
+    p, r, f = prf_from_counts(
+        c.tp.sum(axis=1), c.fp.sum(axis=1), c.fn.sum(axis=1), ZERO_DIVISION[c.convention]
+    )
     if p.size == 0:
         return {"precision": 0.0, "recall": 0.0, "f1": 0.0}
     return {"precision": float(p.mean()), "recall": float(r.mean()), "f1": float(f.mean())}
@@ -239,7 +254,9 @@ def _multiclass(c: ClinicalCounts) -> dict[str, float]:
     present = (tp + fn + fp) > 0  # class occurs in ref (tp+fn) or hyp (tp+fp)
     p, r, f = prf_from_counts(tp, fp, fn)
     n_present = present.sum(axis=1)
-    per_obs = [np.where(n_present > 0, (m * present).sum(axis=1) / np.maximum(n_present, 1), 0.0) for m in (p, r, f)]
+    per_obs = [
+        np.where(n_present > 0, (m * present).sum(axis=1) / np.maximum(n_present, 1), 0.0) for m in (p, r, f)
+    ]
     total = c.tp.shape[0] * c.tp.shape[1]
     accuracy = float(tp.sum() / total) if total else 0.0
     return {

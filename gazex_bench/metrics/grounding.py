@@ -84,7 +84,9 @@ class GroundingCase:
     sample_id: str | None = None
 
 
-def check_boxes(boxes: np.ndarray, path: str | Path = _MEMORY, row: int | None = None, field_name: str = "boxes") -> np.ndarray:
+def check_boxes(
+    boxes: np.ndarray, path: str | Path = _MEMORY, row: int | None = None, field_name: str = "boxes"
+) -> np.ndarray:
     """Validate ``xywh`` boxes: 2-D ``(n, 4)``, finite, ``w ≥ 0`` and ``h ≥ 0``.
 
     Raises:
@@ -94,7 +96,9 @@ def check_boxes(boxes: np.ndarray, path: str | Path = _MEMORY, row: int | None =
     if arr.size == 0:
         return arr.reshape(0, 4)
     if arr.ndim != 2 or arr.shape[1] != 4:
-        raise DataFormatError(path, f"boxes must be [x, y, w, h] rows, got shape {arr.shape}", row=row, field=field_name)
+        raise DataFormatError(
+            path, f"boxes must be [x, y, w, h] rows, got shape {arr.shape}", row=row, field=field_name
+        )
     if not np.isfinite(arr).all():
         raise DataFormatError(path, "box coordinates must be finite numbers", row=row, field=field_name)
     if (arr[:, 2:] < 0).any():
@@ -238,11 +242,17 @@ def _minmax(heatmap: np.ndarray) -> np.ndarray:
 
 def _check_heatmap(heatmap: np.ndarray, width: int, height: int) -> None:
     if np.shape(heatmap) != (height, width):
-        raise UsageError(f"heat map shape {np.shape(heatmap)} != image (height, width) {(height, width)}; resample first")
+        raise UsageError(
+            f"heat map shape {np.shape(heatmap)} != image (height, width) {(height, width)}; resample first"
+        )
 
 
 def heatmap_iou(
-    heatmap: np.ndarray, gt_xywh: np.ndarray, width: int, height: int, thresholds: Sequence[float] = IOU_THRESHOLDS
+    heatmap: np.ndarray,
+    gt_xywh: np.ndarray,
+    width: int,
+    height: int,
+    thresholds: Sequence[float] = IOU_THRESHOLDS,
 ) -> np.ndarray:
     """IoU of the binarised (min–max normalised, ``> t``) heat map with the merged GT mask."""
     _check_heatmap(heatmap, width, height)

@@ -26,11 +26,11 @@ detection, with each sentence corresponding to a unique class … IoU thresholds
 """
 
 from __future__ import annotations
-from typing import Any, cast
 
 import contextlib
 import io
 from collections.abc import Sequence
+from typing import Any, cast
 
 import numpy as np
 
@@ -146,11 +146,21 @@ def _coco_inputs(
     for i, boxes in enumerate(gt_boxes):
         for b in np.asarray(boxes, dtype=float).reshape(-1, 4):
             area = float(b[2] * b[3])
-            anns.append({"id": len(anns) + 1, "image_id": i + 1, "category_id": i + 1,
-                         "bbox": [float(v) for v in b], "area": area, "iscrowd": 0})
+            anns.append(
+                {
+                    "id": len(anns) + 1,
+                    "image_id": i + 1,
+                    "category_id": i + 1,
+                    "bbox": [float(v) for v in b],
+                    "area": area,
+                    "iscrowd": 0,
+                }
+            )
     for i, (boxes, scores) in enumerate(zip(pred_boxes, pred_scores)):
         for b, s in zip(np.asarray(boxes, dtype=float).reshape(-1, 4), np.asarray(scores, dtype=float)):
-            dets.append({"image_id": i + 1, "category_id": i + 1, "bbox": [float(v) for v in b], "score": float(s)})
+            dets.append(
+                {"image_id": i + 1, "category_id": i + 1, "bbox": [float(v) for v in b], "score": float(s)}
+            )
     return {"images": images, "annotations": anns, "categories": cats}, dets
 
 

@@ -36,9 +36,13 @@ def _box_rows(obj: dict[str, Any], path: Path, lineno: int, arities: tuple[int, 
     for j, box in enumerate(boxes):
         if not isinstance(box, list) or len(box) not in arities:
             want = " or ".join(str(a) for a in arities)
-            raise DataFormatError(path, f"box {j} must be a list of {want} numbers", row=lineno, field="boxes")
+            raise DataFormatError(
+                path, f"box {j} must be a list of {want} numbers", row=lineno, field="boxes"
+            )
         if not all(is_finite_number(v) for v in box):
-            raise DataFormatError(path, f"box {j} has a non-finite or non-numeric value", row=lineno, field="boxes")
+            raise DataFormatError(
+                path, f"box {j} has a non-finite or non-numeric value", row=lineno, field="boxes"
+            )
         rows.append([float(v) for v in box])
     return rows
 
@@ -48,16 +52,22 @@ def _read_refs(path: Path) -> dict[str, tuple[int, GroundingCase]]:
     for lineno, obj in read_jsonl(path):
         sid = _id_of(obj, path, lineno)
         if sid in refs:
-            raise DataFormatError(path, f"duplicate id {sid!r} (first on line {refs[sid][0]})", row=lineno, field="id")
+            raise DataFormatError(
+                path, f"duplicate id {sid!r} (first on line {refs[sid][0]})", row=lineno, field="id"
+            )
         rows = _box_rows(obj, path, lineno, (4,))
         if not rows:
-            raise DataFormatError(path, "a reference phrase needs at least one box", row=lineno, field="boxes")
+            raise DataFormatError(
+                path, "a reference phrase needs at least one box", row=lineno, field="boxes"
+            )
         gt = check_boxes(np.array(rows), path, lineno)
         size = []
         for key in ("width", "height"):
             value = obj.get(key)
             if not is_finite_number(value) or value <= 0 or float(value) != int(value):
-                raise DataFormatError(path, f"'{key}' must be a positive integer (pixels)", row=lineno, field=key)
+                raise DataFormatError(
+                    path, f"'{key}' must be a positive integer (pixels)", row=lineno, field=key
+                )
             size.append(int(value))
         refs[sid] = (lineno, GroundingCase(gt_xywh=gt, width=size[0], height=size[1], sample_id=sid))
     if not refs:
@@ -70,7 +80,9 @@ def _read_preds(path: Path) -> dict[str, tuple[int, np.ndarray, np.ndarray]]:
     for lineno, obj in read_jsonl(path):
         sid = _id_of(obj, path, lineno)
         if sid in preds:
-            raise DataFormatError(path, f"duplicate id {sid!r} (first on line {preds[sid][0]})", row=lineno, field="id")
+            raise DataFormatError(
+                path, f"duplicate id {sid!r} (first on line {preds[sid][0]})", row=lineno, field="id"
+            )
         rows = _box_rows(obj, path, lineno, (4, 5))
         boxes = check_boxes(np.array([r[:4] for r in rows]).reshape(-1, 4), path, lineno)
         scores = np.array([r[4] if len(r) == 5 else 1.0 for r in rows], dtype=float)
@@ -91,7 +103,9 @@ def read_grounding_files(pred_path: Path, ref_path: Path) -> list[GroundingCase]
     extra = [sid for sid in preds if sid not in refs]
     if extra:
         lineno = preds[extra[0]][0]
-        raise DataFormatError(pred_path, f"id {extra[0]!r} is not in the references {ref_path}", row=lineno, field="id")
+        raise DataFormatError(
+            pred_path, f"id {extra[0]!r} is not in the references {ref_path}", row=lineno, field="id"
+        )
     cases = []
     for sid, (ref_line, case) in refs.items():
         if sid not in preds:

@@ -82,7 +82,9 @@ def resolve_meteor(choice: str) -> str | None:
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.replace("|||", "").split(" ")).replace("\n", " ").replace("\r", " ").replace("  ", " ")
+    return (
+        " ".join(text.replace("|||", "").split(" ")).replace("\n", " ").replace("\r", " ").replace("  ", " ")
+    )
 
 
 class _MeteorProcess:
@@ -110,10 +112,13 @@ class _MeteorProcess:
         writer.join()
         return out
 
-    def score(self, hyps: Sequence[str], refs: Sequence[Sequence[str]]) -> tuple[float, list[float], list[str]]:
+    def score(
+        self, hyps: Sequence[str], refs: Sequence[Sequence[str]]
+    ) -> tuple[float, list[float], list[str]]:
         """(corpus, per-sample, per-sample statistics lines)."""
         score_lines = [
-            " ||| ".join(("SCORE", " ||| ".join(_clean(r) for r in rs), _clean(h))) for h, rs in zip(hyps, refs)
+            " ||| ".join(("SCORE", " ||| ".join(_clean(r) for r in rs), _clean(h)))
+            for h, rs in zip(hyps, refs)
         ]
         with self.lock:
             stats = self._exchange(score_lines, len(score_lines))

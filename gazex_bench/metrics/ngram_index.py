@@ -8,10 +8,10 @@ n-gram. Counts per (text, n-gram) come from one ``np.unique`` over
 """
 
 from __future__ import annotations
-from typing import cast
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -61,7 +61,9 @@ def _token_ids(texts: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, 
     return np.asarray(flat, dtype=np.int64), lengths, len(vocab)
 
 
-def build_index(hyp_tokens: Sequence[Sequence[str]], ref_tokens: Sequence[Sequence[Sequence[str]]]) -> NGramIndex:
+def build_index(
+    hyp_tokens: Sequence[Sequence[str]], ref_tokens: Sequence[Sequence[Sequence[str]]]
+) -> NGramIndex:
     """Index all 1..4-grams of hypotheses and references.
 
     Args:
@@ -76,7 +78,9 @@ def build_index(hyp_tokens: Sequence[Sequence[str]], ref_tokens: Sequence[Sequen
     ref_sample = np.repeat(np.arange(n), [len(rs) for rs in ref_tokens]).astype(np.int64)
     tok, lengths, vocab_size = _token_ids(texts)
     text_of = np.repeat(np.arange(len(texts)), lengths)
-    remaining = np.repeat(lengths, lengths) - (np.arange(len(tok)) - np.repeat(np.cumsum(lengths) - lengths, lengths))
+    remaining = np.repeat(lengths, lengths) - (
+        np.arange(len(tok)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    )
     codes, cur, base = [], tok, 0
     orders, texts_e, gids_e = [], [], []
     size = vocab_size

@@ -62,19 +62,53 @@ class MetricSpec:
     family: str
 
 
-def _spec(key: str, title: str, family: str, description: str, *, unit: str = FRACTION,
-          aggregation: str = MEAN, ci: str = BOOTSTRAP, higher: bool = True) -> MetricSpec:
+def _spec(
+    key: str,
+    title: str,
+    family: str,
+    description: str,
+    *,
+    unit: str = FRACTION,
+    aggregation: str = MEAN,
+    ci: str = BOOTSTRAP,
+    higher: bool = True,
+) -> MetricSpec:
     return MetricSpec(key, title, higher, unit, aggregation, ci, description, family)
 
 
 def _nlg() -> list[MetricSpec]:
-    out = [_spec(f"bleu{k}", f"BLEU-{k}", "nlg", f"corpus BLEU-{k}, closest reference length (pycocoevalcap 1.2)",
-                 aggregation=CORPUS) for k in range(1, 5)]
-    out.append(_spec("meteor", "METEOR", "nlg", "METEOR 1.5 (jar) or nltk METEOR (mean of sentence scores)",
-                     aggregation=CORPUS))
-    out.append(_spec("rouge_l", "ROUGE-L", "nlg", "ROUGE-L F (beta 1.2), mean over samples (pycocoevalcap 1.2)"))
-    out.append(_spec("cider_d", "CIDEr-D", "nlg", "CIDEr-D sigma 6, clipped, test-set document frequencies",
-                     unit="score x10 (0..~10)", aggregation=CORPUS))
+    out = [
+        _spec(
+            f"bleu{k}",
+            f"BLEU-{k}",
+            "nlg",
+            f"corpus BLEU-{k}, closest reference length (pycocoevalcap 1.2)",
+            aggregation=CORPUS,
+        )
+        for k in range(1, 5)
+    ]
+    out.append(
+        _spec(
+            "meteor",
+            "METEOR",
+            "nlg",
+            "METEOR 1.5 (jar) or nltk METEOR (mean of sentence scores)",
+            aggregation=CORPUS,
+        )
+    )
+    out.append(
+        _spec("rouge_l", "ROUGE-L", "nlg", "ROUGE-L F (beta 1.2), mean over samples (pycocoevalcap 1.2)")
+    )
+    out.append(
+        _spec(
+            "cider_d",
+            "CIDEr-D",
+            "nlg",
+            "CIDEr-D sigma 6, clipped, test-set document frequencies",
+            unit="score x10 (0..~10)",
+            aggregation=CORPUS,
+        )
+    )
     return out
 
 
@@ -95,9 +129,15 @@ def _clinical() -> list[MetricSpec]:
     for conv in (*CE_CONVENTIONS, CE_MULTICLASS):
         parts = ("precision", "recall", "f1") + (("accuracy",) if conv == CE_MULTICLASS else ())
         for part in parts:
-            out.append(_spec(ce_key(part, conv), f"CE {_CE_TITLES[part]} ({conv})", "clinical",
-                             f"clinical-efficacy {part} under the {conv} label convention (metrics/clinical.py)",
-                             aggregation=CORPUS))
+            out.append(
+                _spec(
+                    ce_key(part, conv),
+                    f"CE {_CE_TITLES[part]} ({conv})",
+                    "clinical",
+                    f"clinical-efficacy {part} under the {conv} label convention (metrics/clinical.py)",
+                    aggregation=CORPUS,
+                )
+            )
     return out
 
 
@@ -106,8 +146,13 @@ VQA_QUESTION_TYPES: tuple[str, ...] = ("abnormality", "presence", "view", "locat
 
 def _vqa() -> list[MetricSpec]:
     out = [_spec("accuracy", "Accuracy", "vqa", "top-1 phrase-match accuracy (metrics/vqa.py)")]
-    out += [_spec(f"accuracy_{t}", f"Accuracy ({t})", "vqa", f"accuracy on {t} questions") for t in VQA_QUESTION_TYPES]
-    out.append(_spec("accuracy_yes_no", "Accuracy (yes/no)", "vqa", "accuracy on questions with a yes/no answer"))
+    out += [
+        _spec(f"accuracy_{t}", f"Accuracy ({t})", "vqa", f"accuracy on {t} questions")
+        for t in VQA_QUESTION_TYPES
+    ]
+    out.append(
+        _spec("accuracy_yes_no", "Accuracy (yes/no)", "vqa", "accuracy on questions with a yes/no answer")
+    )
     return out
 
 
@@ -116,13 +161,31 @@ ACC_THRESHOLDS: tuple[float, ...] = (0.1, 0.3, 0.5)
 
 def _grounding() -> list[MetricSpec]:
     out = [_spec("miou", "mIoU", "grounding", "confidence-thresholded merged-mask IoU, mean over phrases")]
-    out += [_spec(f"acc@{t}", f"Acc@{t}", "grounding", f"top-confidence box IoU >= {t} with some reference box")
-            for t in ACC_THRESHOLDS]
-    out.append(_spec("heatmap_miou", "mIoU (heat map)", "grounding", "thresholded heat map vs merged reference mask"))
-    out.append(_spec("cnr", "CNR", "grounding", "contrast-to-noise ratio of a heat map inside vs outside the box",
-                     unit="ratio >= 0"))
-    out.append(_spec("map", "mAP", "grounding", "AP per phrase over IoU 0.1..0.7, mean over phrases",
-                     aggregation=CORPUS))
+    out += [
+        _spec(f"acc@{t}", f"Acc@{t}", "grounding", f"top-confidence box IoU >= {t} with some reference box")
+        for t in ACC_THRESHOLDS
+    ]
+    out.append(
+        _spec("heatmap_miou", "mIoU (heat map)", "grounding", "thresholded heat map vs merged reference mask")
+    )
+    out.append(
+        _spec(
+            "cnr",
+            "CNR",
+            "grounding",
+            "contrast-to-noise ratio of a heat map inside vs outside the box",
+            unit="ratio >= 0",
+        )
+    )
+    out.append(
+        _spec(
+            "map",
+            "mAP",
+            "grounding",
+            "AP per phrase over IoU 0.1..0.7, mean over phrases",
+            aggregation=CORPUS,
+        )
+    )
     return out
 
 
@@ -131,9 +194,17 @@ def _icc() -> list[MetricSpec]:
     for setting, prefix, suffix in (("2", "", ""), ("1", "s1_", " (setting 1)")):
         for form, title in (("a1", "ICC(A,1)"), ("c1", "ICC(C,1)")):
             for axis in ("x", "y"):
-                out.append(_spec(f"{prefix}icc_{form}_{axis}", f"{title} {axis}{suffix}", "gaze",
-                                 f"{title} of DTW-aligned centroid sequences, {axis}, setting {setting}",
-                                 unit="ICC (-1..1)", aggregation=CORPUS, ci=F_TEST))
+                out.append(
+                    _spec(
+                        f"{prefix}icc_{form}_{axis}",
+                        f"{title} {axis}{suffix}",
+                        "gaze",
+                        f"{title} of DTW-aligned centroid sequences, {axis}, setting {setting}",
+                        unit="ICC (-1..1)",
+                        aggregation=CORPUS,
+                        ci=F_TEST,
+                    )
+                )
     return out
 
 
@@ -142,15 +213,30 @@ def _gaze() -> list[MetricSpec]:
         *_icc(),
         _spec("cosine", "Gaussian-map cosine", "gaze", "cosine of Gaussian box maps, model vs each reading"),
         _spec("centroid_error", "Centroid error", "gaze", "centroid distance / frame diagonal", higher=False),
-        _spec("dtw_error", "DTW error", "gaze", "DTW distance of centroid sequences / frame diagonal", higher=False),
+        _spec(
+            "dtw_error",
+            "DTW error",
+            "gaze",
+            "DTW distance of centroid sequences / frame diagonal",
+            higher=False,
+        ),
         _spec("trajectory_r_x", "Pearson r (x)", "gaze", "Pearson r of x trajectories", unit="r (-1..1)"),
         _spec("trajectory_r_y", "Pearson r (y)", "gaze", "Pearson r of y trajectories", unit="r (-1..1)"),
         _spec("nss", "NSS", "gaze", "normalized scanpath saliency at fixations", unit="z-score"),
         _spec("cc", "CC", "gaze", "Pearson CC of model map vs fixation density", unit="r (-1..1)"),
         _spec("auc_judd", "AUC-Judd", "gaze", "AUC-Judd (Tuebingen convention)"),
-        _spec("kld", "KLD", "gaze", "KL divergence of fixation density from the model map", unit="nats", higher=False),
+        _spec(
+            "kld",
+            "KLD",
+            "gaze",
+            "KL divergence of fixation density from the model map",
+            unit="nats",
+            higher=False,
+        ),
         _spec("sim", "SIM", "gaze", "histogram intersection of the two maps"),
-        _spec("missing_answer_rate", "Missing answers", "gaze", "share of failed or empty answers", higher=False),
+        _spec(
+            "missing_answer_rate", "Missing answers", "gaze", "share of failed or empty answers", higher=False
+        ),
     ]
 
 

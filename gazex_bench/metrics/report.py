@@ -24,12 +24,23 @@ import numpy as np
 from gazex_bench.errors import UsageError
 from gazex_bench.metrics.bleu import BleuStats, bleu_from_matrix, compute_bleu_stats, corpus_bleu
 from gazex_bench.metrics.cider import CiderStats, compute_cider_stats, corpus_cider
-from gazex_bench.metrics.meteor import METEOR_LABELS, METEOR_NLTK, MeteorResult, compute_meteor, resolve_meteor
+from gazex_bench.metrics.meteor import (
+    METEOR_LABELS,
+    METEOR_NLTK,
+    MeteorResult,
+    compute_meteor,
+    resolve_meteor,
+)
 from gazex_bench.metrics.ngram_index import build_index
 from gazex_bench.metrics.registry import NLG_KEYS
 from gazex_bench.metrics.rouge import RougeStats, compute_rouge_stats, corpus_rouge_l
 from gazex_bench.metrics.stats import CI, Reducer, bootstrap_ci, mean_reducer
-from gazex_bench.metrics.text_prep import CONVENTION_DESCRIPTIONS, CONVENTION_R2GEN, check_convention, prepare_pairs
+from gazex_bench.metrics.text_prep import (
+    CONVENTION_DESCRIPTIONS,
+    CONVENTION_R2GEN,
+    check_convention,
+    prepare_pairs,
+)
 
 METRIC_NAMES: tuple[str, ...] = NLG_KEYS
 """``bleu1 bleu2 bleu3 bleu4 meteor rouge_l cider_d`` (declared in :mod:`gazex_bench.metrics.registry`)."""
@@ -169,16 +180,22 @@ def _as_ref_list(key: str, value: str | Sequence[str]) -> list[str]:
     raise UsageError(f"reference for id {key!r} must be a string or a non-empty list of strings")
 
 
-def align(preds: Mapping[str, str], refs: Mapping[str, str | Sequence[str]]) -> tuple[list[str], list[str], list[list[str]]]:
+def align(
+    preds: Mapping[str, str], refs: Mapping[str, str | Sequence[str]]
+) -> tuple[list[str], list[str], list[list[str]]]:
     """Check that both sides have the same ids and string texts; return aligned lists (refs' order)."""
     missing_pred = [k for k in refs if k not in preds]
     missing_ref = [k for k in preds if k not in refs]
     if missing_pred or missing_ref:
         parts = []
         if missing_pred:
-            parts.append(f"{len(missing_pred)} id(s) without prediction: {', '.join(map(str, missing_pred[:5]))}")
+            parts.append(
+                f"{len(missing_pred)} id(s) without prediction: {', '.join(map(str, missing_pred[:5]))}"
+            )
         if missing_ref:
-            parts.append(f"{len(missing_ref)} id(s) without reference: {', '.join(map(str, missing_ref[:5]))}")
+            parts.append(
+                f"{len(missing_ref)} id(s) without reference: {', '.join(map(str, missing_ref[:5]))}"
+            )
         raise UsageError("; ".join(parts))
     ids = list(refs)
     bad = [k for k in ids if not isinstance(preds[k], str)]

@@ -18,11 +18,11 @@ Policies:
 """
 
 from __future__ import annotations
-from typing import cast
 
 import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 

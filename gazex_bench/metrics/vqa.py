@@ -139,7 +139,9 @@ def vqa_accuracy(
     return VqaResult(scores, correct, tuple(question_types), yes_no, ids)
 
 
-def acc_at_k(targets: np.ndarray, scores: np.ndarray, ks: Sequence[int] = (1, 3, 5, 10, 15)) -> dict[str, float]:
+def acc_at_k(
+    targets: np.ndarray, scores: np.ndarray, ks: Sequence[int] = (1, 3, 5, 10, 15)
+) -> dict[str, float]:
     """MMRGL acc@k: pooled recall of gold answers among each question's top-k candidates.
 
     Args:

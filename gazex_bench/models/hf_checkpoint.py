@@ -41,8 +41,10 @@ def check_checkpoint(path: Path) -> str:
     if not model_type:
         raise UsageError(f"hf-vlm: {cfg} has no 'model_type'")
     if not any(f.suffix in WEIGHT_SUFFIXES for f in path.iterdir() if f.is_file()):
-        raise UsageError(f"hf-vlm: {path} has no weights (*.safetensors / *.bin); was the model saved with "
-                         "save_pretrained?")
+        raise UsageError(
+            f"hf-vlm: {path} has no weights (*.safetensors / *.bin); was the model saved with "
+            "save_pretrained?"
+        )
     return str(model_type)
 
 

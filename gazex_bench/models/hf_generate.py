@@ -20,8 +20,16 @@ from gazex_bench.models.types import GenerationSettings, Request
 
 log = logging.getLogger(__name__)
 
-DTYPES = {"auto": "auto", "float32": "float32", "fp32": "float32", "bfloat16": "bfloat16", "bf16": "bfloat16",
-          "float16": "float16", "fp16": "float16", "half": "float16"}
+DTYPES = {
+    "auto": "auto",
+    "float32": "float32",
+    "fp32": "float32",
+    "bfloat16": "bfloat16",
+    "bf16": "bfloat16",
+    "float16": "float16",
+    "fp16": "float16",
+    "half": "float16",
+}
 UNPADDED_FAMILIES = frozenset({"mllama"})
 """Mllama: with left padding, cached generation fails on the cross-attention mask (transformers 5.24:
 ``The size of tensor a (25) must match the size of tensor b (35)``); one request per forward instead."""
@@ -42,7 +50,9 @@ def resolve_device(device: str) -> str:
         return name
     if name == "cuda" or name.startswith("cuda:"):
         if not torch.cuda.is_available():
-            raise UsageError(f"hf-vlm: device={device} but CUDA is not available on this machine (use device=cpu)")
+            raise UsageError(
+                f"hf-vlm: device={device} but CUDA is not available on this machine (use device=cpu)"
+            )
         index = name.partition(":")[2]
         if index and (not index.isdigit() or int(index) >= torch.cuda.device_count()):
             raise UsageError(f"hf-vlm: device={device}: only {torch.cuda.device_count()} CUDA device(s)")
@@ -76,8 +86,17 @@ def load_images(paths: Sequence[Path]) -> list[Any]:
 class TransformersBackend:
     """Model + the checkpoint's processor; ``generate`` returns ``(text, prompt seen)`` per request."""
 
-    def __init__(self, path: Path, *, model_type: str, device: str, dtype: str, pixels: tuple[int | None, int | None],
-                 system: str | None = None, chat_template: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        model_type: str,
+        device: str,
+        dtype: str,
+        pixels: tuple[int | None, int | None],
+        system: str | None = None,
+        chat_template: str | None = None,
+    ) -> None:
         import torch
         from transformers import AutoModelForImageTextToText
 
@@ -86,14 +105,19 @@ class TransformersBackend:
         if chat_template is not None:
             self.processor.chat_template = chat_template
         self.chat = check_chat_template(self.processor, path, model_type)
-        self.processor_info = {"class": type(self.processor).__name__, "chat_template": self.chat,
-                               **apply_pixel_bounds(self.processor, *pixels)}
+        self.processor_info = {
+            "class": type(self.processor).__name__,
+            "chat_template": self.chat,
+            **apply_pixel_bounds(self.processor, *pixels),
+        }
         self.one_by_one = model_type in UNPADDED_FAMILIES
         try:
             self.model = AutoModelForImageTextToText.from_pretrained(path, dtype=getattr(torch, dtype))
         except Exception as exc:  # noqa: BLE001 - any load failure (safetensors, config, OOM) is one line
             text = " ".join(str(exc).split())[:300]
-            raise UsageError(f"hf-vlm: {path}: the model cannot be loaded ({type(exc).__name__}: {text})") from None
+            raise UsageError(
+                f"hf-vlm: {path}: the model cannot be loaded ({type(exc).__name__}: {text})"
+            ) from None
         self.model.to(self.device_name).eval()
 
     def encode(self, requests: Sequence[Request], prompts: Sequence[str]) -> Any:
@@ -101,8 +125,9 @@ class TransformersBackend:
         images = [load_images(r.image_paths) for r in requests]
         return encode(self.processor, images, prompts, chat=self.chat, system=self.system)
 
-    def generate(self, requests: Sequence[Request], prompts: Sequence[str],
-                 settings: GenerationSettings) -> list[tuple[str, str]]:
+    def generate(
+        self, requests: Sequence[Request], prompts: Sequence[str], settings: GenerationSettings
+    ) -> list[tuple[str, str]]:
         """Decode the new tokens of each prompt (special tokens skipped), with the prompt the model saw."""
         if self.one_by_one and len(requests) > 1:
             return [self.generate([r], [p], settings)[0] for r, p in zip(requests, prompts)]

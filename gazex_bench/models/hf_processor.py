@@ -143,8 +143,9 @@ def load_processor(path: Path, model_type: str) -> Any:
     try:
         proc = _image_only(base).from_pretrained(path)
     except _LOAD_ERRORS as exc:
-        raise UsageError(f"{path}: the {base.__name__} cannot be loaded: {first}; "
-                         f"image-only fallback: {_one_line(exc)}") from None
+        raise UsageError(
+            f"{path}: the {base.__name__} cannot be loaded: {first}; image-only fallback: {_one_line(exc)}"
+        ) from None
     return proc
 
 
@@ -161,8 +162,10 @@ def check_chat_template(proc: Any, path: Path, model_type: str) -> bool:
         return True
     if model_type in NO_CHAT_TEMPLATE:
         return False
-    raise UsageError(f"{path}: no chat template (chat_template.json/.jinja or tokenizer_config.json); "
-                     "pass one with --model-arg chat_template=FILE")
+    raise UsageError(
+        f"{path}: no chat template (chat_template.json/.jinja or tokenizer_config.json); "
+        "pass one with --model-arg chat_template=FILE"
+    )
 
 
 def apply_pixel_bounds(proc: Any, min_pixels: int | None, max_pixels: int | None) -> dict[str, Any]:
@@ -174,10 +177,14 @@ def apply_pixel_bounds(proc: Any, min_pixels: int | None, max_pixels: int | None
     ip = proc.image_processor
     size = getattr(ip, "size", None)
     get = (lambda k: size.get(k)) if isinstance(size, dict) else (lambda k: getattr(size, k, None))
-    supported = hasattr(ip, "merge_size") and get("longest_edge") is not None and get("shortest_edge") is not None
+    supported = (
+        hasattr(ip, "merge_size") and get("longest_edge") is not None and get("shortest_edge") is not None
+    )
     if (min_pixels is not None or max_pixels is not None) and not supported:
-        raise UsageError(f"hf-vlm: min_pixels/max_pixels are not supported by {type(ip).__name__} "
-                         "(only area-bounded processors such as Qwen2-VL's); the checkpoint's own size is used")
+        raise UsageError(
+            f"hf-vlm: min_pixels/max_pixels are not supported by {type(ip).__name__} "
+            "(only area-bounded processors such as Qwen2-VL's); the checkpoint's own size is used"
+        )
     if supported and (min_pixels is not None or max_pixels is not None):
         lo = int(min_pixels) if min_pixels is not None else int(get("shortest_edge"))
         hi = int(max_pixels) if max_pixels is not None else int(get("longest_edge"))
@@ -202,22 +209,37 @@ def conversations(images: Sequence[Sequence[Any]], prompts: Sequence[str], syste
     """One user turn per request: its images first, then the text (optionally after a system turn)."""
     out = []
     for ims, text in zip(images, prompts):
-        turn = [{"role": "user", "content": [*({"type": "image", "image": im} for im in ims),
-                                             {"type": "text", "text": text}]}]
+        turn = [
+            {
+                "role": "user",
+                "content": [*({"type": "image", "image": im} for im in ims), {"type": "text", "text": text}],
+            }
+        ]
         if system:
             turn.insert(0, {"role": "system", "content": [{"type": "text", "text": system}]})
         out.append(turn)
     return out
 
 
-def encode(proc: Any, images: Sequence[Sequence[Any]], prompts: Sequence[str], *, chat: bool,
-           system: str | None = None) -> Any:
+def encode(
+    proc: Any,
+    images: Sequence[Sequence[Any]],
+    prompts: Sequence[str],
+    *,
+    chat: bool,
+    system: str | None = None,
+) -> Any:
     """Token ids + pixel tensors for a left-padded batch, exactly as the family's processor builds them."""
     proc.tokenizer.padding_side = "left"
     if chat:
-        return proc.apply_chat_template(conversations(images, prompts, system), add_generation_prompt=True,
-                                        tokenize=True, return_dict=True, return_tensors="pt",
-                                        processor_kwargs={"padding": True})
+        return proc.apply_chat_template(
+            conversations(images, prompts, system),
+            add_generation_prompt=True,
+            tokenize=True,
+            return_dict=True,
+            return_tensors="pt",
+            processor_kwargs={"padding": True},
+        )
     if system:
         raise UsageError("hf-vlm: a system prompt needs a chat template (this family takes a plain prefix)")
     mark = getattr(proc, "image_token", "") or ""  # documented prefix form: one image token per image first

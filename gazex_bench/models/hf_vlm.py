@@ -34,11 +34,22 @@ from gazex_bench.models.hf_checkpoint import check_checkpoint, fingerprint
 from gazex_bench.models.hf_generate import resolve_device, resolve_dtype
 from gazex_bench.models.parsers import COORD_SYSTEMS as COORDS
 from gazex_bench.models.parsers import parse_output
-from gazex_bench.models.prompts import DEFAULT_PROMPTS, PROMPT_TEMPLATE_VERSION, preset_templates, render_prompt
-from gazex_bench.models.types import Capability, GenerationSettings, Request, Response, capability_of, generation_failed
+from gazex_bench.models.prompts import (
+    DEFAULT_PROMPTS,
+    PROMPT_TEMPLATE_VERSION,
+    preset_templates,
+    render_prompt,
+)
+from gazex_bench.models.types import (
+    Capability,
+    GenerationSettings,
+    Request,
+    Response,
+    capability_of,
+    generation_failed,
+)
 
 log = logging.getLogger(__name__)
-
 
 
 def _capabilities(spec: str | Sequence[str] | None) -> frozenset[Capability]:
@@ -48,17 +59,23 @@ def _capabilities(spec: str | Sequence[str] | None) -> frozenset[Capability]:
     try:
         return frozenset(Capability(s.strip()) for s in items if s.strip())
     except ValueError as exc:
-        raise UsageError(f"hf-vlm: capabilities: {exc}; choose from {[c.value for c in Capability]}") from None
+        raise UsageError(
+            f"hf-vlm: capabilities: {exc}; choose from {[c.value for c in Capability]}"
+        ) from None
 
 
-def _number(name: str, value: Any, kind: type, lo: float, hi: float | None = None, lo_open: bool = False) -> Any:
+def _number(
+    name: str, value: Any, kind: type, lo: float, hi: float | None = None, lo_open: bool = False
+) -> Any:
     """``value`` as ``kind`` within ``[lo, hi]`` (``(lo, hi]`` when ``lo_open``), else one UsageError line."""
     try:
         if isinstance(value, bool) or (kind is int and isinstance(value, float) and not value.is_integer()):
             raise ValueError
         out = kind(value)
     except (TypeError, ValueError):
-        raise UsageError(f"hf-vlm: {name} must be {'an integer' if kind is int else 'a number'}, got {value!r}") from None
+        raise UsageError(
+            f"hf-vlm: {name} must be {'an integer' if kind is int else 'a number'}, got {value!r}"
+        ) from None
     if (out <= lo if lo_open else out < lo) or (hi is not None and out > hi):
         bounds = f"{'>' if lo_open else '>='} {lo}" + (f" and <= {hi}" if hi is not None else "")
         raise UsageError(f"hf-vlm: {name} must be {bounds}, got {value!r}")
@@ -85,12 +102,26 @@ class HfVlmOptions:
     templates: dict[str, str]
 
 
-def parse_options(path: str | None = None, device: str = "auto", dtype: str = "auto", max_new_tokens: Any = 128,
-                  batch_size: Any = 4, temperature: Any = 0.0, top_p: Any = 1.0, seed: Any = 0,
-                  min_pixels: Any = None, max_pixels: Any = None, capabilities: str | None = None,
-                  grounding_coords: str = "norm1000", gaze_coords: str = "norm1000", backend: str = "transformers",
-                  preset: str | None = None, system: str | None = None, chat_template: str | None = None,
-                  **prompts: str) -> HfVlmOptions:
+def parse_options(
+    path: str | None = None,
+    device: str = "auto",
+    dtype: str = "auto",
+    max_new_tokens: Any = 128,
+    batch_size: Any = 4,
+    temperature: Any = 0.0,
+    top_p: Any = 1.0,
+    seed: Any = 0,
+    min_pixels: Any = None,
+    max_pixels: Any = None,
+    capabilities: str | None = None,
+    grounding_coords: str = "norm1000",
+    gaze_coords: str = "norm1000",
+    backend: str = "transformers",
+    preset: str | None = None,
+    system: str | None = None,
+    chat_template: str | None = None,
+    **prompts: str,
+) -> HfVlmOptions:
     """Check every model arg (no model is loaded).
 
     Raises:
@@ -101,9 +132,26 @@ def parse_options(path: str | None = None, device: str = "auto", dtype: str = "a
     root = Path(str(path)).expanduser()
     unknown = sorted(k for k in prompts if not k.startswith("prompt_") or k[7:] not in DEFAULT_PROMPTS)
     if unknown:
-        known = ["path", "device", "dtype", "max_new_tokens", "batch_size", "temperature", "top_p", "seed",
-                 "min_pixels", "max_pixels", "capabilities", "grounding_coords", "gaze_coords", "backend", "preset",
-                 "system", "chat_template", *(f"prompt_{k}" for k in DEFAULT_PROMPTS)]
+        known = [
+            "path",
+            "device",
+            "dtype",
+            "max_new_tokens",
+            "batch_size",
+            "temperature",
+            "top_p",
+            "seed",
+            "min_pixels",
+            "max_pixels",
+            "capabilities",
+            "grounding_coords",
+            "gaze_coords",
+            "backend",
+            "preset",
+            "system",
+            "chat_template",
+            *(f"prompt_{k}" for k in DEFAULT_PROMPTS),
+        ]
         raise UsageError(f"hf-vlm: unknown model arg(s) {', '.join(unknown)} (known: {', '.join(known)})")
     model_type = check_checkpoint(root)
     if backend not in ("transformers", "vllm"):
@@ -111,12 +159,17 @@ def parse_options(path: str | None = None, device: str = "auto", dtype: str = "a
     for name, value in (("grounding_coords", grounding_coords), ("gaze_coords", gaze_coords)):
         if value not in COORDS:
             raise UsageError(f"hf-vlm: {name} must be one of {', '.join(COORDS)}, got '{value}'")
-    settings = GenerationSettings(_number("max_new_tokens", max_new_tokens, int, 1),
-                                  _number("temperature", temperature, float, 0.0),
-                                  _number("top_p", top_p, float, 0.0, 1.0, lo_open=True),
-                                  _number("batch_size", batch_size, int, 1), _number("seed", seed, int, 0))
-    pixels = tuple(None if v is None else _number(n, v, int, 1) for n, v in (("min_pixels", min_pixels),
-                                                                             ("max_pixels", max_pixels)))
+    settings = GenerationSettings(
+        _number("max_new_tokens", max_new_tokens, int, 1),
+        _number("temperature", temperature, float, 0.0),
+        _number("top_p", top_p, float, 0.0, 1.0, lo_open=True),
+        _number("batch_size", batch_size, int, 1),
+        _number("seed", seed, int, 0),
+    )
+    pixels = tuple(
+        None if v is None else _number(n, v, int, 1)
+        for n, v in (("min_pixels", min_pixels), ("max_pixels", max_pixels))
+    )
     dev = resolve_device(device) if backend == "transformers" else "vllm"
     templates, preset_system, source = preset_templates(preset)
     templates.update({k[7:]: v for k, v in prompts.items()})
@@ -126,10 +179,22 @@ def parse_options(path: str | None = None, device: str = "auto", dtype: str = "a
         if not f.is_file():
             raise UsageError(f"hf-vlm: chat_template file not found: {f}")
         template_text = f.read_text(encoding="utf-8")
-    return HfVlmOptions(root, model_type, dev, resolve_dtype(dtype, dev) if backend == "transformers" else str(dtype),
-                        settings, _capabilities(capabilities),
-                        {Capability.GROUNDING: grounding_coords, Capability.GAZE: gaze_coords}, pixels,  # type: ignore[arg-type]
-                        backend, preset, source, system if system is not None else preset_system, template_text, templates)
+    return HfVlmOptions(
+        root,
+        model_type,
+        dev,
+        resolve_dtype(dtype, dev) if backend == "transformers" else str(dtype),
+        settings,
+        _capabilities(capabilities),
+        {Capability.GROUNDING: grounding_coords, Capability.GAZE: gaze_coords},
+        pixels,  # type: ignore[arg-type]
+        backend,
+        preset,
+        source,
+        system if system is not None else preset_system,
+        template_text,
+        templates,
+    )
 
 
 class HfVlmAdapter:
@@ -153,32 +218,65 @@ class HfVlmAdapter:
     def run_key(cls, **model_args: Any) -> dict[str, Any]:
         """Checkpoint content fingerprint + resolved dtype/device kind + template version (run id part)."""
         opts = parse_options(**model_args)
-        return {"checkpoint": fingerprint(opts.path), "dtype": opts.dtype, "device": opts.device.partition(":")[0],
-                "generation": opts.settings.to_dict(), "prompt_template_version": PROMPT_TEMPLATE_VERSION}
+        return {
+            "checkpoint": fingerprint(opts.path),
+            "dtype": opts.dtype,
+            "device": opts.device.partition(":")[0],
+            "generation": opts.settings.to_dict(),
+            "prompt_template_version": PROMPT_TEMPLATE_VERSION,
+        }
 
     def _load_backend(self) -> Any:
         o = self.options
         if o.backend == "vllm":
             from gazex_bench.models.vllm_backend import VllmBackend
 
-            return VllmBackend(o.path, model_type=o.model_type, pixels=o.pixels, system=o.system,
-                               chat_template=o.chat_template)
+            return VllmBackend(
+                o.path,
+                model_type=o.model_type,
+                pixels=o.pixels,
+                system=o.system,
+                chat_template=o.chat_template,
+            )
         from gazex_bench.models.hf_generate import TransformersBackend
 
-        return TransformersBackend(o.path, model_type=o.model_type, device=o.device, dtype=o.dtype, pixels=o.pixels,
-                                   system=o.system, chat_template=o.chat_template)
+        return TransformersBackend(
+            o.path,
+            model_type=o.model_type,
+            device=o.device,
+            dtype=o.dtype,
+            pixels=o.pixels,
+            system=o.system,
+            chat_template=o.chat_template,
+        )
 
     def identity(self) -> dict[str, Any]:
         """Checkpoint fingerprint, family, processor, backend, device, dtype, generation, prompts."""
         o = self.options
         return {
-            "adapter": self.name, "path": str(o.path.resolve()), "model_type": o.model_type,
-            "checkpoint": fingerprint(o.path), "backend": o.backend, "device": o.device, "dtype": o.dtype,
-            "generation": self.settings.to_dict(), "processor": getattr(self._backend, "processor_info", None),
-            "overrides": {k: v for k, v in (("min_pixels", o.pixels[0]), ("max_pixels", o.pixels[1]),
-                                            ("chat_template", o.chat_template)) if v is not None},
-            "preset": o.preset, "preset_source": o.preset_source, "system": o.system,
-            "prompt_template_version": PROMPT_TEMPLATE_VERSION, "prompts": self.templates,
+            "adapter": self.name,
+            "path": str(o.path.resolve()),
+            "model_type": o.model_type,
+            "checkpoint": fingerprint(o.path),
+            "backend": o.backend,
+            "device": o.device,
+            "dtype": o.dtype,
+            "generation": self.settings.to_dict(),
+            "processor": getattr(self._backend, "processor_info", None),
+            "overrides": {
+                k: v
+                for k, v in (
+                    ("min_pixels", o.pixels[0]),
+                    ("max_pixels", o.pixels[1]),
+                    ("chat_template", o.chat_template),
+                )
+                if v is not None
+            },
+            "preset": o.preset,
+            "preset_source": o.preset_source,
+            "system": o.system,
+            "prompt_template_version": PROMPT_TEMPLATE_VERSION,
+            "prompts": self.templates,
             "coords": {k.value: v for k, v in self.coords.items()},
         }
 
@@ -186,7 +284,13 @@ class HfVlmAdapter:
         prompts = [render_prompt(r, self.templates) for r in requests]
         try:
             results = self._backend.generate(requests, prompts, self.settings)
-        except (RuntimeError, ValueError, OSError, TypeError, IndexError) as exc:  # one failing batch must not kill the run
+        except (
+            RuntimeError,
+            ValueError,
+            OSError,
+            TypeError,
+            IndexError,
+        ) as exc:  # one failing batch must not kill the run
             log.warning("generation failed for a batch of %d: %s", len(requests), exc)
             reason = "out_of_memory" if "out of memory" in str(exc).lower() else "generation_error"
             msg = f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"

@@ -116,13 +116,17 @@ def parse_gaze(text: str, request: GazeRequest, coords: str = "quarter") -> Gaze
     clusters = []
     for box, cen in found:
         c = cen if cen is not None else ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
-        clusters.append(PredictedCluster((c[0] * sx, c[1] * sy), (box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy)))
+        clusters.append(
+            PredictedCluster((c[0] * sx, c[1] * sy), (box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy))
+        )
     if not clusters:
         clusters = [PredictedCluster((float(x) * sx, float(y) * sy)) for x, y in _POINT.findall(text)]
     return GazePrediction(clusters=tuple(clusters)) if clusters else None
 
 
-def parse_output(capability: Capability, text: str, request: Request, *, coords: str | None = None) -> Parsed | None:
+def parse_output(
+    capability: Capability, text: str, request: Request, *, coords: str | None = None
+) -> Parsed | None:
     """Dispatch to the parser of ``capability`` (``coords`` None → the capability's default)."""
     if capability is Capability.REPORT:
         return parse_report(text)

@@ -60,7 +60,9 @@ class PredictionsAdapter:
         for lineno, obj in read_jsonl(self.path):
             sid = obj.get("sample_id")
             if not isinstance(sid, str) or not sid:
-                raise DataFormatError(self.path, "missing or empty 'sample_id'", row=lineno, field="sample_id")
+                raise DataFormatError(
+                    self.path, "missing or empty 'sample_id'", row=lineno, field="sample_id"
+                )
             if sid in self._rows:
                 raise DataFormatError(
                     self.path, f"duplicate sample_id '{sid}' (first on line {self._rows[sid][0]})", row=lineno
@@ -80,7 +82,12 @@ class PredictionsAdapter:
     def identity(self) -> dict[str, Any]:
         """Adapter name, file path and the file's SHA-256."""
         digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
-        return {"adapter": self.name, "path": str(self.path.resolve()), "sha256": digest, "coords": self.coords}
+        return {
+            "adapter": self.name,
+            "path": str(self.path.resolve()),
+            "sha256": digest,
+            "coords": self.coords,
+        }
 
     def set_references(self, examples: Sequence[Example], stages: Sequence[Any] = ()) -> None:
         """Validate the file against the evaluated ids and the task's aux stages (references unused).
@@ -96,7 +103,9 @@ class PredictionsAdapter:
         expected = [ex.request.sample_id for ex in examples]
         missing = [i for i in expected if i not in self._rows]
         if missing:
-            raise DataFormatError(self.path, f"{len(missing)} evaluated sample(s) missing, e.g. '{missing[0]}'")
+            raise DataFormatError(
+                self.path, f"{len(missing)} evaluated sample(s) missing, e.g. '{missing[0]}'"
+            )
         for ex in examples:
             self._responses[ex.request.sample_id] = self._decode(ex.request)
         asked = set(expected) | self._replay(stages)
@@ -104,7 +113,9 @@ class PredictionsAdapter:
         if extra:
             lineno = self._rows[extra[0]][0]
             raise DataFormatError(
-                self.path, f"{len(extra)} sample id(s) not in the evaluated set, e.g. '{extra[0]}'", row=lineno
+                self.path,
+                f"{len(extra)} sample id(s) not in the evaluated set, e.g. '{extra[0]}'",
+                row=lineno,
             )
 
     def _replay(self, stages: Sequence[Any]) -> set[str]:
@@ -113,18 +124,23 @@ class PredictionsAdapter:
         prior: dict[str, dict[str, Response]] = {}
         for st in stages:
             if self._unavailable:
-                self._unavailable[st.name] = f"an earlier stage is unavailable ({next(iter(self._unavailable))})"
+                self._unavailable[st.name] = (
+                    f"an earlier stage is unavailable ({next(iter(self._unavailable))})"
+                )
                 continue
             reqs = st.requests(prior)
             if reqs and not any(r.sample_id in self._rows for r in reqs):
-                self._unavailable[st.name] = (f"the predictions file has no rows for stage '{st.name}' "
-                                              f"(e.g. '{reqs[0].sample_id}')")
+                self._unavailable[st.name] = (
+                    f"the predictions file has no rows for stage '{st.name}' (e.g. '{reqs[0].sample_id}')"
+                )
                 continue
             gaps = [r for r in reqs if r.sample_id not in self._rows]
             if gaps:
                 hint = f" (finding {gaps[0].finding!r})" if getattr(gaps[0], "finding", None) else ""
-                raise DataFormatError(self.path, f"stage '{st.name}': {len(gaps)} sample(s) missing, "
-                                                 f"e.g. '{gaps[0].sample_id}'{hint}")
+                raise DataFormatError(
+                    self.path,
+                    f"stage '{st.name}': {len(gaps)} sample(s) missing, e.g. '{gaps[0].sample_id}'{hint}",
+                )
             prior[st.name] = {r.sample_id: self._decode(r) for r in reqs}
             self._responses.update(prior[st.name])
             asked |= set(prior[st.name])
@@ -150,7 +166,9 @@ class PredictionsAdapter:
             else:
                 parsed = None
         except ValueError as exc:
-            raise DataFormatError(self.path, str(exc), row=lineno, field=getattr(exc, "field", "parsed")) from None
+            raise DataFormatError(
+                self.path, str(exc), row=lineno, field=getattr(exc, "field", "parsed")
+            ) from None
         if parsed is None and err is None:
             err = "no parsable output"
         return Response(request.sample_id, raw, parsed, err)

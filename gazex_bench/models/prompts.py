@@ -55,42 +55,42 @@ PRESETS: dict[str, dict[str, str]] = {
         "system": "You are an expert radiologist.",
         "report": "Describe this X-ray",
         "source": "google/medgemma-4b-it model card, 'Run model with the pipeline API' example "
-                  "(https://huggingface.co/google/medgemma-4b-it)",
+        "(https://huggingface.co/google/medgemma-4b-it)",
     },
     "llava-rad": {
         "report": "Describe the findings of the chest x-ray.\n",
         "source": "microsoft/LLaVA-Rad README inference example, query '<image>\\nDescribe the findings of the "
-                  "chest x-ray.\\n' (https://github.com/microsoft/LLaVA-Rad); the image placeholder comes from the "
-                  "chat template here",
+        "chest x-ray.\\n' (https://github.com/microsoft/LLaVA-Rad); the image placeholder comes from the "
+        "chat template here",
     },
     "maira-2": {
         "report": "Provide a description of the findings in the radiology study in comparison to the prior "
-                  "frontal image. INDICATION: None. TECHNIQUE: None. COMPARISON: None.",
+        "frontal image. INDICATION: None. TECHNIQUE: None. COMPARISON: None.",
         "source": "microsoft/maira-2 model card / processor format_and_preprocess_reporting_input (findings "
-                  "instruction with INDICATION, TECHNIQUE, COMPARISON sections; https://huggingface.co/microsoft/maira-2)",
+        "instruction with INDICATION, TECHNIQUE, COMPARISON sections; https://huggingface.co/microsoft/maira-2)",
     },
     "chexagent": {
         "report": 'Describe "Findings"',
         "source": "StanfordAIMI/CheXagent-8b model card, step 4 'Generate the Findings section' uses "
-                  "prompt 'Describe \"<anatomy>\"' (https://huggingface.co/StanfordAIMI/CheXagent-8b); here the "
-                  "whole findings section is asked for in the same form",
+        "prompt 'Describe \"<anatomy>\"' (https://huggingface.co/StanfordAIMI/CheXagent-8b); here the "
+        "whole findings section is asked for in the same form",
     },
     "lingshu": {
         "report": "Describe this image.",
         "source": "lingshu-medical-mllm/Lingshu-7B model card, transformers example (Qwen2.5-VL chat template; "
-                  "https://huggingface.co/lingshu-medical-mllm/Lingshu-7B)",
+        "https://huggingface.co/lingshu-medical-mllm/Lingshu-7B)",
     },
     "radfm": {
         "vqa": "{question}",
         "report": "Can you provide a radiology report for this medical image?",
         "source": "chaoyi-wu/RadFM quick demo (question given as plain text after the image; "
-                  "https://github.com/chaoyi-wu/RadFM)",
+        "https://github.com/chaoyi-wu/RadFM)",
     },
     "huatuogpt-vision": {
         "vqa": "{question}",
         "report": "What does the picture show?",
         "source": "FreedomIntelligence/HuatuoGPT-Vision README, 'Chat with HuatuoGPT-Vision' example query "
-                  "(https://github.com/FreedomIntelligence/HuatuoGPT-Vision)",
+        "(https://github.com/FreedomIntelligence/HuatuoGPT-Vision)",
     },
 }
 """Named prompt sets (``--model-arg preset=NAME``): per-capability templates (keys as

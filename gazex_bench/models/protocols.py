@@ -180,9 +180,7 @@ def require(adapter: Any, capability: Capability) -> None:
     if capability not in caps or not callable(getattr(adapter, method, None)):
         have = ", ".join(sorted(c.value for c in caps)) or "none"
         name = getattr(adapter, "name", type(adapter).__name__)
-        raise UsageError(
-            f"model '{name}' cannot do '{capability.value}' (its capabilities: {have})"
-        )
+        raise UsageError(f"model '{name}' cannot do '{capability.value}' (its capabilities: {have})")
 
 
 def call(adapter: Any, capability: Capability, requests: Sequence[Request]) -> list[Response]:
@@ -196,7 +194,5 @@ def call(adapter: Any, capability: Capability, requests: Sequence[Request]) -> l
     _, method = _METHODS[capability]
     responses = list(getattr(adapter, method)(list(requests)))
     if len(responses) != len(requests):
-        raise RuntimeError(
-            f"adapter returned {len(responses)} responses for {len(requests)} requests"
-        )
+        raise RuntimeError(f"adapter returned {len(responses)} responses for {len(requests)} requests")
     return responses

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +29,7 @@ from gazex_bench.errors import UsageError
 from gazex_bench.io import FieldValueError, is_finite_number
 
 
-class Capability(str, Enum):
+class Capability(str, Enum):  # noqa: UP042 - StrEnum changes str() of members, which run records use
     """What an adapter can do; a task asks for exactly one."""
 
     REPORT = "report"
@@ -109,7 +109,7 @@ class GazeRequest:
     finding: str | None = None
 
 
-Request = Union[ReportRequest, VqaRequest, GroundingRequest, GazeRequest]
+Request = ReportRequest | VqaRequest | GroundingRequest | GazeRequest
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ class GazePrediction:
     """Trajectory ``(x, y)`` points in temporal order, quarter-scale pixels."""
 
 
-Parsed = Union[str, Grounding, GazePrediction]
+Parsed = str | Grounding | GazePrediction
 
 
 @dataclass(frozen=True)
@@ -227,18 +227,28 @@ def parsed_from_json(capability: Capability, obj: Any) -> Parsed | None:
         for j, b in enumerate(_list(obj.get("boxes", []), "parsed.boxes")):
             where = f"parsed.boxes[{j}]"
             _object(b, where, '{"box": [xmin, ymin, xmax, ymax], "score": s}')
-            boxes.append(ScoredBox(_finite_tuple(b.get("box"), 4, f"{where}.box"),  # type: ignore[arg-type]
-                                   _finite(b.get("score", 1.0), f"{where}.score")))
+            boxes.append(
+                ScoredBox(
+                    _finite_tuple(b.get("box"), 4, f"{where}.box"),  # type: ignore[arg-type]
+                    _finite(b.get("score", 1.0), f"{where}.score"),
+                )
+            )
         return Grounding(boxes=tuple(boxes), heatmap=_heatmap(obj.get("heatmap")))
     clusters = []
     for j, c in enumerate(_list(obj.get("clusters", []), "parsed.clusters")):
         where = f"parsed.clusters[{j}]"
         _object(c, where, '{"centroid": [x, y], "box": [x0, y0, x1, y1] or null}')
         box = None if c.get("box") is None else _finite_tuple(c.get("box"), 4, f"{where}.box")
-        clusters.append(PredictedCluster(_finite_tuple(c.get("centroid"), 2, f"{where}.centroid"),  # type: ignore[arg-type]
-                                         box))  # type: ignore[arg-type]
-    points = tuple(_finite_tuple(p, 2, f"parsed.points[{j}]")
-                   for j, p in enumerate(_list(obj.get("points", []), "parsed.points")))
+        clusters.append(
+            PredictedCluster(
+                _finite_tuple(c.get("centroid"), 2, f"{where}.centroid"),  # type: ignore[arg-type]
+                box,
+            )
+        )  # type: ignore[arg-type]
+    points = tuple(
+        _finite_tuple(p, 2, f"parsed.points[{j}]")
+        for j, p in enumerate(_list(obj.get("points", []), "parsed.points"))
+    )
     return GazePrediction(clusters=tuple(clusters), points=points)  # type: ignore[arg-type]
 
 
@@ -252,7 +262,11 @@ def _kind(value: Any) -> str:
         return "a number"
     if isinstance(value, str):
         return "a string"
-    return "a list" if isinstance(value, list) else ("an object" if isinstance(value, Mapping) else type(value).__name__)
+    return (
+        "a list"
+        if isinstance(value, list)
+        else ("an object" if isinstance(value, Mapping) else type(value).__name__)
+    )
 
 
 def _object(value: Any, name: str, shape: str = "") -> None:
@@ -286,7 +300,9 @@ def _heatmap(heat: Any) -> np.ndarray | None:
         return None
     name = "parsed.heatmap"
     if not isinstance(heat, list) or not heat or not all(isinstance(r, list) and r for r in heat):
-        raise FieldError(name, f"'{name}' must be a non-empty list of non-empty rows of numbers, got {_kind(heat)}")
+        raise FieldError(
+            name, f"'{name}' must be a non-empty list of non-empty rows of numbers, got {_kind(heat)}"
+        )
     if len({len(r) for r in heat}) != 1:
         raise FieldError(name, f"'{name}' rows differ in length")
     arr = np.array(heat, dtype=object)
@@ -294,7 +310,9 @@ def _heatmap(heat: Any) -> np.ndarray | None:
     if not all(is_finite_number(v) for v in flat):
         i = next(i for i, v in enumerate(flat) if not is_finite_number(v))
         r, c = divmod(i, arr.shape[1])
-        raise FieldError(f"{name}[{r}][{c}]", f"'{name}[{r}][{c}]' must be a finite number, got {_kind(flat[i])}")
+        raise FieldError(
+            f"{name}[{r}][{c}]", f"'{name}[{r}][{c}]' must be a finite number, got {_kind(flat[i])}"
+        )
     return arr.astype(np.float64)
 
 

@@ -84,8 +84,10 @@ def phase_readers(root: Path, phase: int = 2) -> list[Any]:
     from gazex_bench.gaze.preprocess import preprocess_reading
     from gazex_bench.tasks.reflacx_gaze.task import PRESET
 
-    res = read_reflacx(Path(root) / "reflacx-xray-localization" / "1.0.0",
-                       radiologist_map=Path(root) / "phantom_truth" / "radiologists.csv")
+    res = read_reflacx(
+        Path(root) / "reflacx-xray-localization" / "1.0.0",
+        radiologist_map=Path(root) / "phantom_truth" / "radiologists.csv",
+    )
     out = []
     for r in res.records:
         if r.phase != phase or r.discarded or r.fixations is None:
@@ -104,17 +106,26 @@ def quick_measures(readers: list[Any]) -> dict[str, float]:
     cos = cosine_pairs(readers, {})
     cos = cos[cos["category"] == "ALL"]
     per_pair = _pair_means(cos.rename(columns={"rater_a": "ra", "rater_b": "rb"}), "ra", "rb", ["cosine"])
-    return {"pearson_x": float(np.nanmean(pairs["r_x"])), "pearson_y": float(np.nanmean(pairs["r_y"])),
-            "cosine_mean": float(cos["cosine"].mean()), "cosine_best_pair": float(per_pair["cosine"].max()),
-            "images": float(len({r.image_group for r in readers})), "readings": float(len(readers))}
+    return {
+        "pearson_x": float(np.nanmean(pairs["r_x"])),
+        "pearson_y": float(np.nanmean(pairs["r_y"])),
+        "cosine_mean": float(cos["cosine"].mean()),
+        "cosine_best_pair": float(per_pair["cosine"].max()),
+        "images": float(len({r.image_group for r in readers})),
+        "readings": float(len(readers)),
+    }
 
 
 def _pair_means(pairs: pd.DataFrame, a: str, b: str, cols: list[str]) -> pd.DataFrame:
     p = pairs.dropna(subset=[a, b])
     key = [tuple(sorted(x)) for x in zip(p[a], p[b])]
     p = p.assign(pair=[f"{x}-{y}" for x, y in key])
-    return p.groupby("pair", sort=True)[cols].agg(["mean", "size"]).pipe(
-        lambda t: pd.DataFrame({**{c: t[(c, "mean")] for c in cols}, "n": t[(cols[0], "size")]})).reset_index()
+    return (
+        p.groupby("pair", sort=True)[cols]
+        .agg(["mean", "size"])
+        .pipe(lambda t: pd.DataFrame({**{c: t[(c, "mean")] for c in cols}, "n": t[(cols[0], "size")]}))
+        .reset_index()
+    )
 
 
 def _pair_ci(per_image: pd.DataFrame, col: str, pair: str) -> dict[str, Any]:
@@ -128,24 +139,46 @@ def calibrate(readers: list[Any], truth_categories: dict[str, int] | None = None
 
     res = run_gaze_alignment(readers, (), config=AlignmentConfig(run_saliency=False))
     t = res.tables
-    cal = Calibration(images=len({r.image_group for r in readers}), readings=len(readers),
-                      categories=dict(truth_categories or {}))
+    cal = Calibration(
+        images=len({r.image_group for r in readers}),
+        readings=len(readers),
+        categories=dict(truth_categories or {}),
+    )
     traj = t["trajectory_pairs"]
     for ax in ("x", "y"):
-        cal.rows.append({"measure": f"trajectory_pearson_{ax}", "paper": PAPER_PEARSON[ax],
-                         **summary_row(traj[f"r_{ax}"].to_numpy())})
+        cal.rows.append(
+            {
+                "measure": f"trajectory_pearson_{ax}",
+                "paper": PAPER_PEARSON[ax],
+                **summary_row(traj[f"r_{ax}"].to_numpy()),
+            }
+        )
     cal.pearson_pairs = _pair_means(traj, "radiologist_a", "radiologist_b", ["r_x", "r_y"])
     cos = t["cosine_pairs"]
     cos = cos[(cos["comparison"] == "inter_radiologist") & (cos["category"] == "ALL")]
-    cal.rows.append({"measure": "cosine_mean", "paper": PAPER_COSINE_MEAN, **summary_row(cos["cosine"].to_numpy())})
-    cal.cosine_pairs = _pair_means(cos.rename(columns={"rater_a": "ra", "rater_b": "rb"}), "ra", "rb", ["cosine"])
+    cal.rows.append(
+        {"measure": "cosine_mean", "paper": PAPER_COSINE_MEAN, **summary_row(cos["cosine"].to_numpy())}
+    )
+    cal.cosine_pairs = _pair_means(
+        cos.rename(columns={"rater_a": "ra", "rater_b": "rb"}), "ra", "rb", ["cosine"]
+    )
     best = cal.cosine_pairs.sort_values(["cosine", "pair"], ascending=[False, True]).iloc[0]
     keyed = cos.assign(pair=["-".join(sorted(p)) for p in zip(cos["rater_a"], cos["rater_b"])])
-    cal.rows.append({"measure": f"cosine_best_pair ({best['pair']})", "paper": PAPER_COSINE_BEST,
-                     **_pair_ci(keyed, "cosine", str(best["pair"]))})
+    cal.rows.append(
+        {
+            "measure": f"cosine_best_pair ({best['pair']})",
+            "paper": PAPER_COSINE_BEST,
+            **_pair_ci(keyed, "cosine", str(best["pair"])),
+        }
+    )
     worst = cal.cosine_pairs.sort_values("cosine").iloc[0]
-    cal.rows.append({"measure": f"cosine_worst_pair ({worst['pair']})", "paper": float("nan"),
-                     **_pair_ci(keyed, "cosine", str(worst["pair"]))})
+    cal.rows.append(
+        {
+            "measure": f"cosine_worst_pair ({worst['pair']})",
+            "paper": float("nan"),
+            **_pair_ci(keyed, "cosine", str(worst["pair"])),
+        }
+    )
     _dwell_rows(cal, t)
     _icc_rows(cal, t)
     return cal
@@ -160,7 +193,9 @@ def _dwell_rows(cal: Calibration, t: dict[str, pd.DataFrame]) -> None:
     cal.dwell4 = o4["mean"].to_numpy(float)
     top4 = sorted((np.argsort(cal.dwell4)[::-1][:4] + 1).tolist())
     shares = per_reading[list(CENTRAL_CELLS)].sum(axis=1).to_numpy()
-    cal.rows.append({"measure": f"dwell_central_share (top-4 cells {top4})", "paper": float("nan"), **summary_row(shares)})
+    cal.rows.append(
+        {"measure": f"dwell_central_share (top-4 cells {top4})", "paper": float("nan"), **summary_row(shares)}
+    )
     if "dwell_by_radiologist" in t:
         b = t["dwell_by_radiologist"]
         b = b[b["grid"] == 4]
@@ -173,9 +208,17 @@ def _icc_rows(cal: Calibration, t: dict[str, pd.DataFrame]) -> None:
         return
     sub = icc[(icc["comparison"] == "inter_radiologist") & (icc["Type"] == "ICC(A,1)")]
     for _, r in sub.iterrows():
-        cal.rows.append({"measure": f"icc_A1_{r['axis']} (DTW path steps)", "paper": float("nan"), "mean": float(r["ICC"]),
-                         "ci_low": float(r["ci_low"]), "ci_high": float(r["ci_high"]), "n": int(r["n_targets"]),
-                         "n_nan": 0})
+        cal.rows.append(
+            {
+                "measure": f"icc_A1_{r['axis']} (DTW path steps)",
+                "paper": float("nan"),
+                "mean": float(r["ICC"]),
+                "ci_low": float(r["ci_low"]),
+                "ci_high": float(r["ci_high"]),
+                "n": int(r["n_targets"]),
+                "n_nan": 0,
+            }
+        )
 
 
 def phase_categories(root: Path, phase: int = 2) -> dict[str, int]:
@@ -203,21 +246,35 @@ def _fmt(v: float) -> str:
 
 def markdown(cal: Calibration) -> str:
     """The calibration table (phantom vs paper) and per-pair tables as markdown."""
-    lines = [f"{cal.images} images, {cal.readings} readings.", "",
-             "| measure | phantom mean | 95% CI (bootstrap) | n | paper |", "|---|---|---|---|---|"]
+    lines = [
+        f"{cal.images} images, {cal.readings} readings.",
+        "",
+        "| measure | phantom mean | 95% CI (bootstrap) | n | paper |",
+        "|---|---|---|---|---|",
+    ]
     for r in cal.rows:
-        lines.append(f"| {r['measure']} | {_fmt(r['mean'])} | [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}] | {r['n']} "
-                     f"| {_fmt(r['paper'])} |")
+        lines.append(
+            f"| {r['measure']} | {_fmt(r['mean'])} | [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}] | {r['n']} "
+            f"| {_fmt(r['paper'])} |"
+        )
     lines += ["", "| pair | Pearson x | Pearson y | cosine | images |", "|---|---|---|---|---|"]
     cos = dict(zip(cal.cosine_pairs["pair"], cal.cosine_pairs["cosine"]))
     for _, p in cal.pearson_pairs.iterrows():
-        lines.append(f"| {p['pair']} | {p['r_x']:.3f} | {p['r_y']:.3f} | {_fmt(cos.get(p['pair'], float('nan')))} "
-                     f"| {int(p['n'])} |")
-    lines += ["", "4x4 mean dwell fraction (cells 1..16 row-major): "
-              + ", ".join(f"{i + 1}:{v:.3f}" for i, v in enumerate(cal.dwell4))]
+        lines.append(
+            f"| {p['pair']} | {p['r_x']:.3f} | {p['r_y']:.3f} | {_fmt(cos.get(p['pair'], float('nan')))} "
+            f"| {int(p['n'])} |"
+        )
+    lines += [
+        "",
+        "4x4 mean dwell fraction (cells 1..16 row-major): "
+        + ", ".join(f"{i + 1}:{v:.3f}" for i, v in enumerate(cal.dwell4)),
+    ]
     if cal.categories:
-        lines += ["", "Images per CheXpert category (truth): "
-                  + ", ".join(f"{k} {v}" for k, v in cal.categories.items())]
+        lines += [
+            "",
+            "Images per CheXpert category (truth): "
+            + ", ".join(f"{k} {v}" for k, v in cal.categories.items()),
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -58,10 +58,17 @@ class Study:
     def truth(self) -> TruthImage:
         """Public truth record of the frontal image."""
         return TruthImage(
-            image_id=self.dicom_id, dataset="mimic-cxr", subject_id=self.subject_id, study_id=self.study_id,
-            width=self.anatomy.width, height=self.anatomy.height, view=self.view, split=self.split,
+            image_id=self.dicom_id,
+            dataset="mimic-cxr",
+            subject_id=self.subject_id,
+            study_id=self.study_id,
+            width=self.anatomy.width,
+            height=self.anatomy.height,
+            view=self.view,
+            split=self.split,
             findings=tuple(f.to_truth(fid) for f, fid in zip(self.findings, self.finding_ids)),
-            chest_box=self.anatomy.chest_box(), regions=regions(self.anatomy),
+            chest_box=self.anatomy.chest_box(),
+            regions=regions(self.anatomy),
         )
 
 
@@ -83,12 +90,33 @@ def build_study(seed: int, k: int) -> Study:
         view = "AP"
     has_lat = rng.random() < (0.6 if view == "PA" else 0.15)
     sex = str(rng.choice(["man", "woman"]))
-    plan = plan_report(list(findings), rng, has_findings_section=bool(rng.random() >= NO_FINDINGS_SECTION_FRACTION))
+    plan = plan_report(
+        list(findings), rng, has_findings_section=bool(rng.random() >= NO_FINDINGS_SECTION_FRACTION)
+    )
     text = mimic_report(plan, view, sex, rng)
-    date = int(21000101 + 10000 * int(rng.integers(0, 90)) + 100 * int(rng.integers(0, 12)) + int(rng.integers(0, 28)))
+    date = int(
+        21000101
+        + 10000 * int(rng.integers(0, 90))
+        + 100 * int(rng.integers(0, 12))
+        + int(rng.integers(0, 28))
+    )
     tod = f"{int(rng.integers(0, 24)):02d}{int(rng.integers(0, 60)):02d}{int(rng.integers(0, 60)):02d}.{int(rng.integers(0, 1000)):03d}"
-    return Study(k, subject, study, dicom, lateral if has_lat else None, view, _split(rng), sex, date, tod,
-                 an, tuple(findings), plan, text)
+    return Study(
+        k,
+        subject,
+        study,
+        dicom,
+        lateral if has_lat else None,
+        view,
+        _split(rng),
+        sex,
+        date,
+        tod,
+        an,
+        tuple(findings),
+        plan,
+        text,
+    )
 
 
 def render_study(seed: int, st: Study) -> tuple[np.ndarray, np.ndarray | None]:
@@ -122,10 +150,17 @@ class IuCase:
     def truth(self) -> TruthImage:
         """Truth record of the frontal view (``0.png``)."""
         return TruthImage(
-            image_id=self.uid, dataset="iu-xray", subject_id=self.uid, study_id=self.uid, width=self.anatomy.width,
-            height=self.anatomy.height, view="PA", split=self.split,
+            image_id=self.uid,
+            dataset="iu-xray",
+            subject_id=self.uid,
+            study_id=self.uid,
+            width=self.anatomy.width,
+            height=self.anatomy.height,
+            view="PA",
+            split=self.split,
             findings=tuple(f.to_truth(fid) for f, fid in zip(self.findings, self.finding_ids)),
-            chest_box=self.anatomy.chest_box(), regions=regions(self.anatomy),
+            chest_box=self.anatomy.chest_box(),
+            regions=regions(self.anatomy),
         )
 
 
@@ -145,4 +180,6 @@ def render_iu(seed: int, case: IuCase) -> tuple[np.ndarray, np.ndarray]:
     """Pixels of ``0.png`` (frontal) and ``1.png`` (lateral)."""
     rng = entity_rng(seed, "iu-pixels", case.index)
     front = render_frontal(case.anatomy, list(case.findings), rng)
-    return front, render_lateral(case.anatomy.width, case.anatomy.height, [f.kind for f in case.findings], rng)
+    return front, render_lateral(
+        case.anatomy.width, case.anatomy.height, [f.kind for f in case.findings], rng
+    )

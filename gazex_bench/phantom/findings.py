@@ -29,10 +29,14 @@ DESCRIPTORS: dict[str, tuple[str, ...]] = {
     "support_device": ("endotracheal tube", "central venous catheter", "nasogastric tube", "pacemaker"),
 }
 ZONES: dict[str, tuple[str, ...]] = {
-    "pleural_effusion": ("lower",), "consolidation": ("upper", "middle", "lower"),
-    "pneumonia": ("middle", "lower"), "lung_opacity": ("upper", "middle", "lower"),
-    "atelectasis": ("middle", "lower"), "pneumothorax": ("upper",),
-    "nodule": ("upper", "middle", "lower"), "mass": ("upper", "middle"),
+    "pleural_effusion": ("lower",),
+    "consolidation": ("upper", "middle", "lower"),
+    "pneumonia": ("middle", "lower"),
+    "lung_opacity": ("upper", "middle", "lower"),
+    "atelectasis": ("middle", "lower"),
+    "pneumothorax": ("upper",),
+    "nodule": ("upper", "middle", "lower"),
+    "mass": ("upper", "middle"),
 }
 
 
@@ -54,9 +58,17 @@ class FindingSpec:
     def to_truth(self, finding_id: str) -> TruthFinding:
         """Public truth record of this finding."""
         return TruthFinding(
-            finding_id=finding_id, kind=self.kind, chexpert=KINDS[self.kind].chexpert, side=self.side,
-            zone=self.zone, severity=self.severity, descriptor=self.descriptor, hedged=self.hedged,
-            box=self.box, center=(round(self.center[0], 2), round(self.center[1], 2)), extra_boxes=self.extra_boxes,
+            finding_id=finding_id,
+            kind=self.kind,
+            chexpert=KINDS[self.kind].chexpert,
+            side=self.side,
+            zone=self.zone,
+            severity=self.severity,
+            descriptor=self.descriptor,
+            hedged=self.hedged,
+            box=self.box,
+            center=(round(self.center[0], 2), round(self.center[1], 2)),
+            extra_boxes=self.extra_boxes,
         )
 
 
@@ -81,7 +93,9 @@ def _lung_side_geom(an: Anatomy, side: str, zone: str) -> tuple[float, float, fl
     return x0, x1, y0, y1
 
 
-def _blob(an: Anatomy, rng: np.random.Generator, side: str, zone: str, scale: float) -> tuple[float, float, float, float]:
+def _blob(
+    an: Anatomy, rng: np.random.Generator, side: str, zone: str, scale: float
+) -> tuple[float, float, float, float]:
     """Centre and radii of a parenchymal blob inside a lung zone."""
     x0, x1, y0, y1 = _lung_side_geom(an, side, zone)
     lw = abs(x1 - x0)
@@ -97,15 +111,25 @@ def _lung_clip(an: Anatomy, side: str, box: tuple[float, float, float, float]) -
     return clip_box((max(box[0], lb[0]), max(box[1], lb[1]), min(box[2], lb[2]), min(box[3], lb[3])), an)
 
 
-def _parenchymal(kind: str, an: Anatomy, rng: np.random.Generator, side: str, zone: str, sev: int) -> tuple[BoxInt, tuple[float, float], dict[str, float]]:
+def _parenchymal(
+    kind: str, an: Anatomy, rng: np.random.Generator, side: str, zone: str, sev: int
+) -> tuple[BoxInt, tuple[float, float], dict[str, float]]:
     if kind in ("nodule", "mass"):
         x0, x1, y0, y1 = _lung_side_geom(an, side, zone)
         lw = abs(x1 - x0)
         cx = (x0 + x1) / 2 + rng.uniform(-0.2, 0.2) * lw
         cy = rng.uniform(y0 + 0.25 * (y1 - y0), y1 - 0.25 * (y1 - y0))
-        r = an.width * (rng.uniform(0.010, 0.016) if kind == "nodule" else rng.uniform(0.035, 0.05)) * (1 + 0.15 * sev)
+        r = (
+            an.width
+            * (rng.uniform(0.010, 0.016) if kind == "nodule" else rng.uniform(0.035, 0.05))
+            * (1 + 0.15 * sev)
+        )
         half = r * (1.0 if kind == "nodule" else 1.2) + 2.5  # lobulated mass edge + soft rim
-        return clip_box((cx - half, cy - half, cx + half, cy + half), an), (cx, cy), {"cx": cx, "cy": cy, "r": r}
+        return (
+            clip_box((cx - half, cy - half, cx + half, cy + half), an),
+            (cx, cy),
+            {"cx": cx, "cy": cy, "r": r},
+        )
     if kind == "atelectasis":
         x0, x1, y0, y1 = _lung_side_geom(an, side, zone)
         lw = abs(x1 - x0)
@@ -120,22 +144,37 @@ def _parenchymal(kind: str, an: Anatomy, rng: np.random.Generator, side: str, zo
         return _lung_clip(an, side, (cx - hx, cy - hy, cx + hx, cy + hy)), (cx, cy), p
     scale = {"consolidation": 1.0, "pneumonia": 1.05, "lung_opacity": 1.25}[kind] * (0.85 + 0.15 * sev)
     cx, cy, rx, ry = _blob(an, rng, side, zone, scale)
-    p = {"cx": cx, "cy": cy, "rx": rx, "ry": ry, "amp": 0.16 + 0.05 * sev if kind != "lung_opacity" else 0.09 + 0.03 * sev}
+    p = {
+        "cx": cx,
+        "cy": cy,
+        "rx": rx,
+        "ry": ry,
+        "amp": 0.16 + 0.05 * sev if kind != "lung_opacity" else 0.09 + 0.03 * sev,
+    }
     return _lung_clip(an, side, (cx - rx, cy - ry, cx + rx, cy + ry)), (cx, cy), p
 
 
-def _effusion(an: Anatomy, rng: np.random.Generator, side: str, sev: int) -> tuple[BoxInt, tuple[float, float], dict[str, float]]:
+def _effusion(
+    an: Anatomy, rng: np.random.Generator, side: str, sev: int
+) -> tuple[BoxInt, tuple[float, float], dict[str, float]]:
     x0, x1 = an.lung_x_range(side)
     base = an.dome_y(side) + an.dome_depth
     lung_h = base - an.apex_y
     level = base - lung_h * (0.16 + 0.13 * sev) * rng.uniform(0.9, 1.1)
     rise = an.height * rng.uniform(0.03, 0.05)
-    p = {"level": level, "rise": rise, "x_med": x1 if side == "right" else x0, "x_lat": x0 if side == "right" else x1}
+    p = {
+        "level": level,
+        "rise": rise,
+        "x_med": x1 if side == "right" else x0,
+        "x_lat": x0 if side == "right" else x1,
+    }
     box = clip_box((min(x0, x1), level - rise, max(x0, x1), base), an)
     return box, ((x0 + x1) / 2, (level + base) / 2 + rise * 0.3), p
 
 
-def _pneumothorax(an: Anatomy, rng: np.random.Generator, side: str, sev: int) -> tuple[BoxInt, tuple[float, float], dict[str, float]]:
+def _pneumothorax(
+    an: Anatomy, rng: np.random.Generator, side: str, sev: int
+) -> tuple[BoxInt, tuple[float, float], dict[str, float]]:
     x0, x1 = an.lung_x_range(side)
     lat = x0 if side == "right" else x1
     gap = an.width * (0.025 + 0.022 * sev) * rng.uniform(0.9, 1.15)
@@ -147,7 +186,9 @@ def _pneumothorax(an: Anatomy, rng: np.random.Generator, side: str, sev: int) ->
     return box, ((xa + xb) / 2, (an.apex_y + y_end) / 2), p
 
 
-def _edema(an: Anatomy, rng: np.random.Generator, sev: int) -> tuple[BoxInt, tuple[float, float], dict[str, float], tuple[BoxInt, ...]]:
+def _edema(
+    an: Anatomy, rng: np.random.Generator, sev: int
+) -> tuple[BoxInt, tuple[float, float], dict[str, float], tuple[BoxInt, ...]]:
     boxes = []
     for side in ("right", "left"):
         x0, x1 = an.lung_x_range(side)
@@ -165,7 +206,9 @@ def _edema(an: Anatomy, rng: np.random.Generator, sev: int) -> tuple[BoxInt, tup
     return union, centre, p, tuple(boxes)
 
 
-def _device(an: Anatomy, rng: np.random.Generator, descriptor: str) -> tuple[str, BoxInt, tuple[float, float], dict[str, float]]:
+def _device(
+    an: Anatomy, rng: np.random.Generator, descriptor: str
+) -> tuple[str, BoxInt, tuple[float, float], dict[str, float]]:
     h, w = an.height, an.width
     if descriptor == "endotracheal tube":
         tip = an.carina_y - h * rng.uniform(0.04, 0.08)
@@ -182,16 +225,30 @@ def _device(an: Anatomy, rng: np.random.Generator, descriptor: str) -> tuple[str
         entry_x = an.cx + sgn * w * rng.uniform(0.09, 0.13)
         tip = (an.cx - w * 0.02 * (1 if side == "right" else -0.3), an.carina_y + h * rng.uniform(0.02, 0.06))
         box = clip_box((min(entry_x, tip[0]) - 4, 0, max(entry_x, tip[0]) + 4, tip[1] + 4), an)
-        return side, box, ((entry_x + tip[0]) / 2, tip[1] / 2), {"entry_x": entry_x, "tip_x": tip[0], "tip_y": tip[1]}
+        return (
+            side,
+            box,
+            ((entry_x + tip[0]) / 2, tip[1] / 2),
+            {"entry_x": entry_x, "tip_x": tip[0], "tip_y": tip[1]},
+        )
     gx = an.cx + an.body_half * rng.uniform(0.55, 0.7)
     gy = an.apex_y + h * rng.uniform(0.03, 0.07)
     gw, gh = w * rng.uniform(0.06, 0.08), h * rng.uniform(0.04, 0.055)
-    box = clip_box((an.heart_cx - an.heart_rx * 0.5 - 4, gy - gh / 2 - 4, gx + gw / 2 + 4, an.heart_cy + an.heart_ry * 0.5 + 4), an)
+    box = clip_box(
+        (
+            an.heart_cx - an.heart_rx * 0.5 - 4,
+            gy - gh / 2 - 4,
+            gx + gw / 2 + 4,
+            an.heart_cy + an.heart_ry * 0.5 + 4,
+        ),
+        an,
+    )
     return "left", box, (gx, gy), {"gx": gx, "gy": gy, "gw": gw, "gh": gh}
 
 
-def finding_geometry(kind: str, an: Anatomy, rng: np.random.Generator, sev: int, desc: str,
-              side: str) -> tuple[Anatomy, str, str, BoxInt, tuple[float, float], dict[str, float], tuple[BoxInt, ...]]:
+def finding_geometry(
+    kind: str, an: Anatomy, rng: np.random.Generator, sev: int, desc: str, side: str
+) -> tuple[Anatomy, str, str, BoxInt, tuple[float, float], dict[str, float], tuple[BoxInt, ...]]:
     """Where a finding of ``kind`` lies on ``an``: ``(anatomy, side, zone, box, centre, params, extra_boxes)``.
 
     Cardiomegaly returns an anatomy with an enlarged heart; every other kind returns ``an`` unchanged.
@@ -216,7 +273,15 @@ def finding_geometry(kind: str, an: Anatomy, rng: np.random.Generator, sev: int,
     else:
         zone = str(rng.choice(ZONES[kind]))
         box, centre, params = _parenchymal(kind, an, rng, side, zone, sev)
-    return an, side, zone, box, (float(centre[0]), float(centre[1])), {k: float(v) for k, v in params.items()}, extra
+    return (
+        an,
+        side,
+        zone,
+        box,
+        (float(centre[0]), float(centre[1])),
+        {k: float(v) for k, v in params.items()},
+        extra,
+    )
 
 
 def sample_findings(rng: np.random.Generator, an: Anatomy) -> tuple[Anatomy, list[FindingSpec]]:
@@ -236,7 +301,9 @@ def sample_findings(rng: np.random.Generator, an: Anatomy) -> tuple[Anatomy, lis
     return an, specs
 
 
-def decoy_findings(findings: tuple[FindingSpec, ...], an: Anatomy, rng: np.random.Generator) -> tuple[FindingSpec, ...]:
+def decoy_findings(
+    findings: tuple[FindingSpec, ...], an: Anatomy, rng: np.random.Generator
+) -> tuple[FindingSpec, ...]:
     """One decoy per finding: a finding drawn afresh from the phantom's finding distribution on ``an``.
 
     The decoy's kind, severity, side and geometry come from the same distribution as real
@@ -267,6 +334,18 @@ def decoy_findings(findings: tuple[FindingSpec, ...], an: Anatomy, rng: np.rando
             side, zone, params, extra = "midline", "lower", {}, ()
         else:
             _, side, zone, box, centre, params, extra = finding_geometry(kind, an, rng, sev, desc, side)
-        out.append(FindingSpec(kind, side, zone, SEVERITIES[sev], desc, False, box,
-                               (float(centre[0]), float(centre[1])), params, extra))
+        out.append(
+            FindingSpec(
+                kind,
+                side,
+                zone,
+                SEVERITIES[sev],
+                desc,
+                False,
+                box,
+                (float(centre[0]), float(centre[1])),
+                params,
+                extra,
+            )
+        )
     return tuple(out)

@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gazex_bench.phantom.styles import IMAGE_AREA_X0, PIXEL_PITCH_CM, REGION_WEIGHT, SCREEN_H, SCREEN_W, RadStyle
+from gazex_bench.phantom.styles import (
+    IMAGE_AREA_X0,
+    PIXEL_PITCH_CM,
+    REGION_WEIGHT,
+    SCREEN_H,
+    SCREEN_W,
+    RadStyle,
+)
 
 BoxInt = tuple[int, int, int, int]
 SURVEY_FIXATION_S = 0.8
@@ -76,12 +83,14 @@ class GazeSimulator:
         self._log_median = math.log(style.fix_median_s)
         self.schedule = self.tl.t
         """Time (s) at which the current survey stop is planned to end."""
-        self._period = style.fix_median_s * math.exp(style.fix_sigma ** 2 / 2) + 0.05
+        self._period = style.fix_median_s * math.exp(style.fix_sigma**2 / 2) + 0.05
 
     def _dur(self) -> float:
         return min(1.6, max(0.08, float(self.rng.lognormal(self._log_median, self.style.fix_sigma))))
 
-    def fixate(self, box: BoxInt, target: str, zoom: BoxInt | None = None, spread: float | None = None) -> None:
+    def fixate(
+        self, box: BoxInt, target: str, zoom: BoxInt | None = None, spread: float | None = None
+    ) -> None:
         """Append one fixation around the centre of ``box`` (clipped to it)."""
         s = self.style.spread if spread is None else spread
         x0, y0, x1, y1 = box
@@ -99,12 +108,21 @@ class GazeSimulator:
         end = start + self._dur()
         tl = self.tl
         tl.t_start.append(start), tl.t_end.append(end), tl.x.append(x), tl.y.append(y)
-        tl.target.append(target), tl.zoom_box.append(zoom), tl.blink_before.append(blink and bool(tl.t_end[:-1]))
+        (
+            tl.target.append(target),
+            tl.zoom_box.append(zoom),
+            tl.blink_before.append(blink and bool(tl.t_end[:-1])),
+        )
         tl.t = end
 
     def glance_off_image(self) -> None:
         """A fixation on the report window left of the image (negative image x)."""
-        self._append(-float(self.rng.uniform(15, 0.15 * self.w)), float(self.rng.uniform(0.2, 0.8) * self.h), "off_image", None)
+        self._append(
+            -float(self.rng.uniform(15, 0.15 * self.w)),
+            float(self.rng.uniform(0.2, 0.8) * self.h),
+            "off_image",
+            None,
+        )
 
     def visit(self, box: BoxInt, name: str) -> None:
         """Survey one stop of the sweep until the reader's schedule says to move on.
@@ -120,7 +138,9 @@ class GazeSimulator:
         gain = self.style.region_gain.get(name, 1.0)
         seconds = self.style.survey_per_region * REGION_WEIGHT.get(name, 1.0) * gain * SURVEY_FIXATION_S
         t0 = self.tl.t
-        self.schedule = max(self.schedule, t0 - self._period) + seconds * float(self.rng.lognormal(0.0, SURVEY_TIME_SIGMA))
+        self.schedule = max(self.schedule, t0 - self._period) + seconds * float(
+            self.rng.lognormal(0.0, SURVEY_TIME_SIGMA)
+        )
         span = max(self.schedule - t0, 1e-3)
         x0, y0, x1, y1 = box
         band = (y1 - y0) * 0.3
@@ -129,13 +149,23 @@ class GazeSimulator:
             frac = min(1.0, (self.tl.t - t0 + self._period / 2) / span)
             yk = y0 + (y1 - y0) * frac
             xk = (x0 + x1) / 2 + sweep * (frac - 0.5) * (x1 - x0) * 0.6
-            sub = (round(max(x0, xk - half)), round(max(y0, yk - band)), round(min(x1, xk + half)), round(min(y1, yk + band)))
+            sub = (
+                round(max(x0, xk - half)),
+                round(max(y0, yk - band)),
+                round(min(x1, xk + half)),
+                round(min(y1, yk + band)),
+            )
             self.fixate(sub, name)
             if self.tl.t + self._period / 2 >= self.schedule:
                 break
 
-    def attend(self, boxes: list[tuple[BoxInt, str]], seconds: float, zoom: BoxInt | None = None,
-               compare: tuple[BoxInt, str] | None = None) -> None:
+    def attend(
+        self,
+        boxes: list[tuple[BoxInt, str]],
+        seconds: float,
+        zoom: BoxInt | None = None,
+        compare: tuple[BoxInt, str] | None = None,
+    ) -> None:
         """Fixate the targets in turn (an equal share of the time each) until ``seconds`` have passed.
 
         With ``compare`` given, after every third fixation on the target or later a fixation is a
@@ -210,11 +240,17 @@ def fixation_columns(sim: GazeSimulator, distance_cm: float) -> dict[str, np.nda
         ww[k:], wl[k:] = round(float(rng.uniform(0.7, 0.9)), 5), round(float(rng.uniform(0.42, 0.55)), 5)
     pupil = 1.0 + 0.06 * np.sin(t / 5.0 + rng.uniform(0, 6.28)) + rng.normal(0, 0.02, n) + rng.normal(0, 0.05)
     return {
-        "timestamp_start_fixation": np.round(t, 3), "timestamp_end_fixation": np.round(np.asarray(tl.t_end), 3),
-        "x_position": np.rint(tl.x).astype(np.int64), "y_position": np.rint(tl.y).astype(np.int64),
+        "timestamp_start_fixation": np.round(t, 3),
+        "timestamp_end_fixation": np.round(np.asarray(tl.t_end), 3),
+        "x_position": np.rint(tl.x).astype(np.int64),
+        "y_position": np.rint(tl.y).astype(np.int64),
         "pupil_area_normalized": np.round(pupil, 3),
-        "angular_resolution_x_pixels_per_degree": ppd, "angular_resolution_y_pixels_per_degree": ppd.copy(),
-        "window_width": ww, "window_level": wl, "shown": shown, "screen": screen,
+        "angular_resolution_x_pixels_per_degree": ppd,
+        "angular_resolution_y_pixels_per_degree": ppd.copy(),
+        "window_width": ww,
+        "window_level": wl,
+        "shown": shown,
+        "screen": screen,
     }
 
 

@@ -27,7 +27,13 @@ from gazex_bench.phantom.readings import GAZE_SIGNALS, assign_readings, run_read
 from gazex_bench.phantom.spec import KINDS, SIZES, SizeSpec
 from gazex_bench.phantom.splits import balance_splits
 from gazex_bench.phantom.truth import PhantomTruth, TruthImage, TruthReading, TruthSample, write_truth
-from gazex_bench.phantom.write_mimic import png_bytes, write_r2gen, write_report, write_study_images, write_tables
+from gazex_bench.phantom.write_mimic import (
+    png_bytes,
+    write_r2gen,
+    write_report,
+    write_study_images,
+    write_tables,
+)
 from gazex_bench.phantom.write_others import write_iu, write_mscxr, write_vqa
 from gazex_bench.phantom.write_reflacx import write_metadata
 
@@ -70,11 +76,15 @@ def _iu_job(seed: int, k: int) -> tuple[str, tuple[bytes, bytes]]:
     return case.uid, (png_bytes(front), png_bytes(lat))
 
 
-def _reading_job(seed: int, root: Path, hz: float, gaze_signal: str, key: Any) -> tuple[list[object], TruthReading, int]:
+def _reading_job(
+    seed: int, root: Path, hz: float, gaze_signal: str, key: Any
+) -> tuple[list[object], TruthReading, int]:
     return run_reading(seed, root, key, hz, gaze_signal)
 
 
-def _mimic(root: Path, seed: int, studies: list[Study], images: bool, workers: int, counts: dict[str, int]) -> None:
+def _mimic(
+    root: Path, seed: int, studies: list[Study], images: bool, workers: int, counts: dict[str, int]
+) -> None:
     if images:
         counts["mimic_images"] = sum(_pmap(partial(_image_job, seed, root), range(len(studies)), workers))
     for st in studies:
@@ -85,9 +95,21 @@ def _mimic(root: Path, seed: int, studies: list[Study], images: bool, workers: i
     counts["reports_without_findings"] = sum(not s.plan.has_findings_section for s in studies)
 
 
-def _reflacx(root: Path, seed: int, spec: SizeSpec, studies: list[Study], workers: int, counts: dict[str, int],
-             gaze_signal: str, phases: tuple[int, ...]) -> dict[str, TruthReading]:
-    keys = [replace(k, split=studies[k.study_index].split) for k in assign_readings(seed, spec) if k.phase in phases]
+def _reflacx(
+    root: Path,
+    seed: int,
+    spec: SizeSpec,
+    studies: list[Study],
+    workers: int,
+    counts: dict[str, int],
+    gaze_signal: str,
+    phases: tuple[int, ...],
+) -> dict[str, TruthReading]:
+    keys = [
+        replace(k, split=studies[k.study_index].split)
+        for k in assign_readings(seed, spec)
+        if k.phase in phases
+    ]
     results = _pmap(partial(_reading_job, seed, root, spec.gaze_hz, gaze_signal), keys, workers)
     meta: dict[int, list[list[object]]] = {}
     for key, (row, _, _) in zip(keys, results):
@@ -102,7 +124,9 @@ def _reflacx(root: Path, seed: int, spec: SizeSpec, studies: list[Study], worker
 def balanced_iu_cases(seed: int, spec: SizeSpec) -> list[IuCase]:
     """The IU cases of the size, splits balanced (:mod:`~gazex_bench.phantom.splits`)."""
     cases = [build_iu(seed, k) for k in range(spec.iu_samples)]
-    splits = balance_splits([c.split for c in cases], {"iu-report": [True] * len(cases)}, ("test", "train", "val"))
+    splits = balance_splits(
+        [c.split for c in cases], {"iu-report": [True] * len(cases)}, ("test", "train", "val")
+    )
     return [c if c.split == sp else replace(c, split=sp) for c, sp in zip(cases, splits)]
 
 
@@ -116,16 +140,32 @@ def _iu(root: Path, seed: int, spec: SizeSpec, images: bool, workers: int) -> li
 def _truth_samples(studies: list[Study], cases: list[Any]) -> dict[str, TruthSample]:
     out = {}
     for st in studies:
-        out[f"mimic-cxr/{st.dicom_id}"] = TruthSample("mimic-cxr", st.dicom_id, (st.dicom_id,), st.finding_ids,
-                                                      tuple(f.kind for f in st.findings), st.plan.has_findings_section)
+        out[f"mimic-cxr/{st.dicom_id}"] = TruthSample(
+            "mimic-cxr",
+            st.dicom_id,
+            (st.dicom_id,),
+            st.finding_ids,
+            tuple(f.kind for f in st.findings),
+            st.plan.has_findings_section,
+        )
     for c in cases:
-        out[f"iu-xray/{c.uid}"] = TruthSample("iu-xray", c.uid, (c.uid,), c.finding_ids, tuple(f.kind for f in c.findings))
+        out[f"iu-xray/{c.uid}"] = TruthSample(
+            "iu-xray", c.uid, (c.uid,), c.finding_ids, tuple(f.kind for f in c.findings)
+        )
     return out
 
 
-def generate_phantom(out: str | Path, *, seed: int = 0, size: str = "small", images: bool = True,
-                     parts: tuple[str, ...] = PARTS, workers: int | None = None,
-                     gaze_signal: str = "informative", reflacx_phases: tuple[int, ...] = (1, 2, 3)) -> PhantomSummary:
+def generate_phantom(
+    out: str | Path,
+    *,
+    seed: int = 0,
+    size: str = "small",
+    images: bool = True,
+    parts: tuple[str, ...] = PARTS,
+    workers: int | None = None,
+    gaze_signal: str = "informative",
+    reflacx_phases: tuple[int, ...] = (1, 2, 3),
+) -> PhantomSummary:
     """Write the phantom datasets and their truth under ``out``.
 
     Args:
@@ -162,7 +202,10 @@ def generate_phantom(out: str | Path, *, seed: int = 0, size: str = "small", ima
     secs["plan"] = time.perf_counter() - t
     stages: list[tuple[str, Callable[[], Any]]] = [
         ("mimic", lambda: _mimic(root, seed, studies, images, workers, counts)),
-        ("reflacx", lambda: _reflacx(root, seed, spec, studies, workers, counts, gaze_signal, reflacx_phases)),
+        (
+            "reflacx",
+            lambda: _reflacx(root, seed, spec, studies, workers, counts, gaze_signal, reflacx_phases),
+        ),
         ("iu", lambda: _iu(root, seed, spec, images, workers)),
         ("vqa", lambda: counts.__setitem__("vqa_rows", write_vqa(root, seed, studies))),
         ("ms-cxr", lambda: counts.__setitem__("ms_cxr_rows", write_mscxr(root, seed, studies))),
@@ -199,7 +242,9 @@ def balanced_studies(seed: int, spec: SizeSpec) -> list[Study]:
     Built whatever ``parts`` asks for, so the REFLACX ``split`` column never depends on it.
     """
     studies = [build_study(seed, k) for k in range(spec.mimic_studies)]
-    splits = balance_splits([st.split for st in studies], mimic_requirements(studies), ("test", "train", "validate"))
+    splits = balance_splits(
+        [st.split for st in studies], mimic_requirements(studies), ("test", "train", "validate")
+    )
     return [st if st.split == sp else replace(st, split=sp) for st, sp in zip(studies, splits)]
 
 
@@ -213,7 +258,9 @@ def _check(size: str, parts: tuple[str, ...]) -> SizeSpec:
     return SIZES[size]
 
 
-def _run_stages(stages: list[tuple[str, Callable[[], Any]]], parts: tuple[str, ...], secs: dict[str, float]) -> dict[str, Any]:
+def _run_stages(
+    stages: list[tuple[str, Callable[[], Any]]], parts: tuple[str, ...], secs: dict[str, float]
+) -> dict[str, Any]:
     """Run the stages named in ``parts`` in order, timing each (seconds into ``secs``)."""
     results: dict[str, Any] = {}
     for name, fn in stages:
@@ -225,9 +272,18 @@ def _run_stages(stages: list[tuple[str, Callable[[], Any]]], parts: tuple[str, .
     return results
 
 
-def _write_all_truth(root: Path, seed: int, size: str, studies: list[Study], cases: list[Any],
-                     readings: dict[str, TruthReading], gaze_signal: str) -> None:
+def _write_all_truth(
+    root: Path,
+    seed: int,
+    size: str,
+    studies: list[Study],
+    cases: list[Any],
+    readings: dict[str, TruthReading],
+    gaze_signal: str,
+) -> None:
     """Write ``phantom_truth/`` for the studies, IU cases and readings generated."""
     images_truth: dict[str, TruthImage] = {st.dicom_id: st.truth() for st in studies}
     images_truth.update({c.uid: c.truth() for c in cases})
-    write_truth(root, PhantomTruth(seed, size, images_truth, readings, _truth_samples(studies, cases), gaze_signal))
+    write_truth(
+        root, PhantomTruth(seed, size, images_truth, readings, _truth_samples(studies, cases), gaze_signal)
+    )

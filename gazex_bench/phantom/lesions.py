@@ -28,7 +28,7 @@ def _blob(c: Canvas, f: FindingSpec) -> None:
         return
     tex = np.clip(0.8 + 0.25 * c.noise(5.0), 0.4, 1.2)
     bronch = np.clip(np.abs(c.noise(2.0)) / 0.25, 0.45, 1.0)
-    b = np.exp(-(d2 ** 2)) * tex * bronch
+    b = np.exp(-(d2**2)) * tex * bronch
     c.img += p["amp"] * 1.35 * b * lung
     c.marks *= 1 - 0.6 * np.clip(b, 0, 1) * lung
 
@@ -39,7 +39,11 @@ def _disc(c: Canvas, f: FindingSpec) -> None:
     r = p["r"]
     if f.kind == "mass":
         theta = np.arctan2(dy, dx)
-        r = r * (1 + 0.12 * np.cos(3 * theta + p["cx"]) + (0.06 * np.cos(9 * theta) if f.descriptor == "spiculated" else 0))
+        r = r * (
+            1
+            + 0.12 * np.cos(3 * theta + p["cx"])
+            + (0.06 * np.cos(9 * theta) if f.descriptor == "spiculated" else 0)
+        )
     amp = 0.3 if f.descriptor == "calcified" else 0.22
     c.img += amp * sig(r - np.sqrt(dx * dx + dy * dy), 0.8) * (0.9 + 0.1 * c.noise(3.0))
 
@@ -57,7 +61,7 @@ def _band(c: Canvas, f: FindingSpec) -> None:
 def _effusion(c: Canvas, f: FindingSpec) -> None:
     p = f.params
     t = np.clip((c.x - p["x_med"]) / (p["x_lat"] - p["x_med"]), 0.0, 1.2)
-    meniscus = p["level"] - p["rise"] * t ** 2
+    meniscus = p["level"] - p["rise"] * t**2
     fluid = sig(c.y - meniscus, 3.0) * np.clip(c.lungs[f.side] * 1.3, 0, 1)
     depth = np.clip((c.y - meniscus) / (c.an.height * 0.08), 0, 1)
     c.img += fluid * (0.62 - c.img) * (0.55 + 0.4 * depth)
@@ -89,7 +93,9 @@ def _edema(c: Canvas, f: FindingSpec) -> None:
         x0, x1 = an.lung_x_range(side)
         hx = x1 if side == "right" else x0
         hy = an.carina_y + (an.dome_y(side) - an.carina_y) * 0.35
-        d2 = ((c.x - hx) / (abs(x1 - x0) * p["spread"])) ** 2 + ((c.y - hy) / ((an.dome_y(side) - an.apex_y) * 0.45)) ** 2
+        d2 = ((c.x - hx) / (abs(x1 - x0) * p["spread"])) ** 2 + (
+            (c.y - hy) / ((an.dome_y(side) - an.apex_y) * 0.45)
+        ) ** 2
         haze += np.exp(-d2) * c.lungs[side]
     c.img += p["amp"] * haze * np.clip(0.85 + 0.2 * c.noise(4.0), 0.5, 1.3)
     c.marks *= 1 + 0.6 * haze
@@ -107,11 +113,13 @@ def _polyline(c: Canvas, pts: list[tuple[float, float]], width: float, amp: floa
     c.img += amp * sig(width / 2 - dist, 0.5)
 
 
-def _curve(p0: tuple[float, float], p1: tuple[float, float], p2: tuple[float, float], n: int = 12) -> list[tuple[float, float]]:
+def _curve(
+    p0: tuple[float, float], p1: tuple[float, float], p2: tuple[float, float], n: int = 12
+) -> list[tuple[float, float]]:
     """Quadratic Bezier through control point ``p1``, sampled at ``n`` points."""
     t = np.linspace(0, 1, n)
-    xs = (1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * p1[0] + t ** 2 * p2[0]
-    ys = (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * p1[1] + t ** 2 * p2[1]
+    xs = (1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * p1[0] + t**2 * p2[0]
+    ys = (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * p1[1] + t**2 * p2[1]
     return list(zip(xs.tolist(), ys.tolist()))
 
 
@@ -122,11 +130,21 @@ def _device(c: Canvas, f: FindingSpec) -> None:
         _polyline(c, [(an.cx + 2, 0.0), (an.cx, p["tip"])], w * 0.014, 0.16)
         _polyline(c, [(an.cx + 2 - w * 0.006, 0.0), (an.cx - w * 0.006, p["tip"])], w * 0.003, 0.25)
     elif f.descriptor == "nasogastric tube":
-        pts = _curve((an.cx - w * 0.01, 0.0), (an.cx + w * 0.01, an.dome_left_y * 0.9), (an.cx + w * 0.03, an.dome_left_y))
-        pts += _curve(pts[-1], (p["tip_x"] - w * 0.02, an.dome_left_y + an.height * 0.08), (p["tip_x"], p["tip_y"]))[1:]
+        pts = _curve(
+            (an.cx - w * 0.01, 0.0),
+            (an.cx + w * 0.01, an.dome_left_y * 0.9),
+            (an.cx + w * 0.03, an.dome_left_y),
+        )
+        pts += _curve(
+            pts[-1], (p["tip_x"] - w * 0.02, an.dome_left_y + an.height * 0.08), (p["tip_x"], p["tip_y"])
+        )[1:]
         _polyline(c, pts, w * 0.006, 0.3)
     elif f.descriptor == "central venous catheter":
-        pts = _curve((p["entry_x"], 0.0), (p["entry_x"], an.apex_y + an.height * 0.06), ((p["entry_x"] + p["tip_x"]) / 2, an.carina_y - an.height * 0.05))
+        pts = _curve(
+            (p["entry_x"], 0.0),
+            (p["entry_x"], an.apex_y + an.height * 0.06),
+            ((p["entry_x"] + p["tip_x"]) / 2, an.carina_y - an.height * 0.05),
+        )
         pts += _curve(pts[-1], (p["tip_x"], an.carina_y - an.height * 0.02), (p["tip_x"], p["tip_y"]))[1:]
         _polyline(c, pts, w * 0.005, 0.3)
     else:

@@ -25,7 +25,9 @@ SEV_WORDS: dict[str, tuple[str, str, str]] = {
 }
 _ADVERB = {"mild": "mildly", "moderate": "moderately", "severe": "markedly"}
 _SEV_INDEX = {"mild": 0, "moderate": 1, "severe": 2}
-PARENCHYMAL = frozenset({"consolidation", "pneumonia", "lung_opacity", "atelectasis", "nodule", "mass", "edema"})
+PARENCHYMAL = frozenset(
+    {"consolidation", "pneumonia", "lung_opacity", "atelectasis", "nodule", "mass", "edema"}
+)
 LUNG_REGIONS = tuple(f"{s}_{z}_lung" for z in ("upper", "middle", "lower") for s in ("right", "left"))
 
 
@@ -62,7 +64,11 @@ def location_phrase(f: FindingSpec, rng: np.random.Generator) -> str:
 
 def _pick(rng: np.random.Generator, options: tuple[str, ...], bias: int) -> str:
     """Choose a variant; ``bias`` (radiologist style) shifts the preferred one."""
-    i = (int(rng.integers(0, len(options))) + bias) % len(options) if rng.random() < 0.6 else bias % len(options)
+    i = (
+        (int(rng.integers(0, len(options))) + bias) % len(options)
+        if rng.random() < 0.6
+        else bias % len(options)
+    )
     return options[i]
 
 
@@ -71,54 +77,103 @@ def _positive(f: FindingSpec, rng: np.random.Generator, bias: int) -> tuple[str,
     loc = location_phrase(f, rng)
     k = f.kind
     if k == "pleural_effusion":
-        return (f"{w} {s} pleural effusion", f"there is a {w} {s} pleural effusion", f"{w} {d} {s} pleural effusion",
-                f"{w} {s} pleural effusion is present")
+        return (
+            f"{w} {s} pleural effusion",
+            f"there is a {w} {s} pleural effusion",
+            f"{w} {d} {s} pleural effusion",
+            f"{w} {s} pleural effusion is present",
+        )
     if k == "cardiomegaly":
         a = _ADVERB[f.severity]
-        return (f"the heart is {a} enlarged", f"{w} cardiomegaly", f"the cardiac silhouette is {a} enlarged",
-                f"{w} enlargement of the cardiac silhouette")
+        return (
+            f"the heart is {a} enlarged",
+            f"{w} cardiomegaly",
+            f"the cardiac silhouette is {a} enlarged",
+            f"{w} enlargement of the cardiac silhouette",
+        )
     if k == "consolidation":
-        return (f"{d} consolidation in the {loc}", f"there is {w} {d} consolidation in the {loc}", f"{loc} consolidation")
+        return (
+            f"{d} consolidation in the {loc}",
+            f"there is {w} {d} consolidation in the {loc}",
+            f"{loc} consolidation",
+        )
     if k == "pneumonia":
         return (f"{loc} pneumonia", f"findings consistent with {loc} pneumonia", f"{d} {loc} pneumonia")
     if k == "lung_opacity":
         return (f"{d} opacity in the {loc}", f"there is a {w} {d} opacity at the {loc}", f"{w} {loc} opacity")
     if k == "atelectasis":
-        return (f"{d} atelectasis in the {loc}", f"{w} {d} atelectasis at the {loc}", f"{loc} {d} atelectasis")
+        return (
+            f"{d} atelectasis in the {loc}",
+            f"{w} {d} atelectasis at the {loc}",
+            f"{loc} {d} atelectasis",
+        )
     if k == "pneumothorax":
-        return (f"{w} {s} {d} pneumothorax", f"there is a {w} {s} pneumothorax", f"{w} {s} pneumothorax is seen")
+        return (
+            f"{w} {s} {d} pneumothorax",
+            f"there is a {w} {s} pneumothorax",
+            f"{w} {s} pneumothorax is seen",
+        )
     if k in ("nodule", "mass"):
-        return (f"{w} {d} {k} in the {loc}", f"there is a {w} {k} projecting over the {loc}", f"{w} {loc} {k}")
+        return (
+            f"{w} {d} {k} in the {loc}",
+            f"there is a {w} {k} projecting over the {loc}",
+            f"{w} {loc} {k}",
+        )
     if k == "edema":
-        return (f"{w} pulmonary edema", f"{w} {d} pulmonary edema", f"findings consistent with {w} pulmonary edema")
+        return (
+            f"{w} pulmonary edema",
+            f"{w} {d} pulmonary edema",
+            f"findings consistent with {w} pulmonary edema",
+        )
     return _device_phrases(f, rng)
 
 
 def _device_phrases(f: FindingSpec, rng: np.random.Generator) -> tuple[str, ...]:
     n = int(rng.integers(3, 7))
     if f.descriptor == "endotracheal tube":
-        return (f"endotracheal tube terminates {n} cm above the carina", "an endotracheal tube is in standard position",
-                f"endotracheal tube in place, tip {n} cm above the carina")
+        return (
+            f"endotracheal tube terminates {n} cm above the carina",
+            "an endotracheal tube is in standard position",
+            f"endotracheal tube in place, tip {n} cm above the carina",
+        )
     if f.descriptor == "central venous catheter":
-        return (f"{f.side} internal jugular central venous catheter terminates in the svc",
-                f"{f.side} ij central line with tip in the mid svc", f"{f.side} central venous catheter, tip in the svc")
+        return (
+            f"{f.side} internal jugular central venous catheter terminates in the svc",
+            f"{f.side} ij central line with tip in the mid svc",
+            f"{f.side} central venous catheter, tip in the svc",
+        )
     if f.descriptor == "nasogastric tube":
-        return ("nasogastric tube courses below the diaphragm into the stomach", "enteric tube in the stomach",
-                "nasogastric tube tip in the stomach")
-    return ("left chest wall pacemaker with leads in the right atrium and right ventricle",
-            "pacemaker device in the left chest, leads intact", "left chest wall pacemaker")
+        return (
+            "nasogastric tube courses below the diaphragm into the stomach",
+            "enteric tube in the stomach",
+            "nasogastric tube tip in the stomach",
+        )
+    return (
+        "left chest wall pacemaker with leads in the right atrium and right ventricle",
+        "pacemaker device in the left chest, leads intact",
+        "left chest wall pacemaker",
+    )
 
 
 def _hedged(f: FindingSpec, rng: np.random.Generator) -> tuple[str, ...]:
     w, loc, k = severity_word(f), location_phrase(f, rng), f.kind
-    noun = {"pleural_effusion": f"{w} {f.side} pleural effusion", "cardiomegaly": f"{w} cardiomegaly",
-            "consolidation": f"consolidation in the {loc}", "pneumonia": f"{loc} pneumonia",
-            "lung_opacity": f"{f.descriptor} opacity in the {loc}", "atelectasis": f"atelectasis in the {loc}",
-            "pneumothorax": f"{w} {f.side} apical pneumothorax", "nodule": f"nodule in the {loc}",
-            "mass": f"mass in the {loc}", "edema": f"{w} pulmonary edema"}[k]
-    alt = {"pneumonia": f"{loc} opacity may represent pneumonia",
-           "pleural_effusion": f"blunting of the {f.side} costophrenic angle may represent a {w} effusion",
-           "atelectasis": f"{loc} opacity may represent atelectasis"}.get(k, f"{noun} cannot be excluded")
+    noun = {
+        "pleural_effusion": f"{w} {f.side} pleural effusion",
+        "cardiomegaly": f"{w} cardiomegaly",
+        "consolidation": f"consolidation in the {loc}",
+        "pneumonia": f"{loc} pneumonia",
+        "lung_opacity": f"{f.descriptor} opacity in the {loc}",
+        "atelectasis": f"atelectasis in the {loc}",
+        "pneumothorax": f"{w} {f.side} apical pneumothorax",
+        "nodule": f"nodule in the {loc}",
+        "mass": f"mass in the {loc}",
+        "edema": f"{w} pulmonary edema",
+    }[k]
+    alt = {
+        "pneumonia": f"{loc} opacity may represent pneumonia",
+        "pleural_effusion": f"blunting of the {f.side} costophrenic angle may represent a {w} effusion",
+        "atelectasis": f"{loc} opacity may represent atelectasis",
+    }.get(k, f"{noun} cannot be excluded")
     return (f"possible {noun}", alt)
 
 
@@ -131,24 +186,60 @@ def finding_statement(f: FindingSpec, index: int, rng: np.random.Generator, bias
 
 # (text variants, CheXpert categories negated, kinds whose presence forbids it, regions looked at)
 NEGATIVES: tuple[tuple[tuple[str, ...], tuple[str, ...], frozenset[str], tuple[str, ...]], ...] = (
-    (("no pneumothorax", "there is no pneumothorax", "no evidence of pneumothorax"), ("Pneumothorax",),
-     frozenset({"pneumothorax"}), ("right_upper_lung", "left_upper_lung")),
-    (("no pleural effusion", "there is no pleural effusion", "no pleural effusions"), ("Pleural Effusion",),
-     frozenset({"pleural_effusion"}), ("right_costophrenic_angle", "left_costophrenic_angle")),
-    (("no focal consolidation", "there is no focal consolidation"), ("Consolidation",),
-     frozenset({"consolidation", "pneumonia"}), LUNG_REGIONS),
-    (("the lungs are clear", "lungs are clear bilaterally"), ("Lung Opacity", "Consolidation", "Edema"),
-     PARENCHYMAL, LUNG_REGIONS),
-    (("heart size is normal", "the heart is normal in size"), ("Cardiomegaly",), frozenset({"cardiomegaly"}), ("heart",)),
-    (("the cardiomediastinal silhouette is within normal limits", "normal cardiomediastinal silhouette"),
-     ("Cardiomegaly", "Enlarged Cardiomediastinum"), frozenset({"cardiomegaly"}), ("heart", "mediastinum")),
-    (("no pulmonary edema", "there is no pulmonary edema"), ("Edema",), frozenset({"edema"}), ("right_hilum", "left_hilum")),
-    (("no acute osseous abnormality", "osseous structures are intact"), ("Fracture",), frozenset(),
-     ("right_shoulder", "left_shoulder", "spine")),
+    (
+        ("no pneumothorax", "there is no pneumothorax", "no evidence of pneumothorax"),
+        ("Pneumothorax",),
+        frozenset({"pneumothorax"}),
+        ("right_upper_lung", "left_upper_lung"),
+    ),
+    (
+        ("no pleural effusion", "there is no pleural effusion", "no pleural effusions"),
+        ("Pleural Effusion",),
+        frozenset({"pleural_effusion"}),
+        ("right_costophrenic_angle", "left_costophrenic_angle"),
+    ),
+    (
+        ("no focal consolidation", "there is no focal consolidation"),
+        ("Consolidation",),
+        frozenset({"consolidation", "pneumonia"}),
+        LUNG_REGIONS,
+    ),
+    (
+        ("the lungs are clear", "lungs are clear bilaterally"),
+        ("Lung Opacity", "Consolidation", "Edema"),
+        PARENCHYMAL,
+        LUNG_REGIONS,
+    ),
+    (
+        ("heart size is normal", "the heart is normal in size"),
+        ("Cardiomegaly",),
+        frozenset({"cardiomegaly"}),
+        ("heart",),
+    ),
+    (
+        ("the cardiomediastinal silhouette is within normal limits", "normal cardiomediastinal silhouette"),
+        ("Cardiomegaly", "Enlarged Cardiomediastinum"),
+        frozenset({"cardiomegaly"}),
+        ("heart", "mediastinum"),
+    ),
+    (
+        ("no pulmonary edema", "there is no pulmonary edema"),
+        ("Edema",),
+        frozenset({"edema"}),
+        ("right_hilum", "left_hilum"),
+    ),
+    (
+        ("no acute osseous abnormality", "osseous structures are intact"),
+        ("Fracture",),
+        frozenset(),
+        ("right_shoulder", "left_shoulder", "spine"),
+    ),
 )
 
 
-def negative_statements(kinds: set[str], rng: np.random.Generator, n_max: int, bias: int = 0) -> list[Statement]:
+def negative_statements(
+    kinds: set[str], rng: np.random.Generator, n_max: int, bias: int = 0
+) -> list[Statement]:
     """Up to ``n_max`` normal statements compatible with the kinds present (never contradicting them)."""
     ok = [i for i, (_, _, forbid, _) in enumerate(NEGATIVES) if not (forbid & kinds)]
     if not ok:

@@ -12,14 +12,27 @@ import numpy as np
 from gazex_bench.phantom.anatomy import BoxInt, regions
 from gazex_bench.phantom.entities import Study
 from gazex_bench.phantom.findings import FindingSpec
-from gazex_bench.phantom.gaze_sim import GazeSimulator, SimReading, SimSentence, fixation_columns, zoom_box_for
+from gazex_bench.phantom.gaze_sim import (
+    GazeSimulator,
+    SimReading,
+    SimSentence,
+    fixation_columns,
+    zoom_box_for,
+)
 from gazex_bench.phantom.phrases import Statement, finding_statement, negative_statements
 from gazex_bench.phantom.scan import plan_stops, reading_order
 from gazex_bench.phantom.spec import KINDS
 from gazex_bench.phantom.styles import RadStyle
 
-_OVERVIEW = ("right_middle_lung", "left_middle_lung", "heart", "right_lower_lung", "left_lower_lung", "right_upper_lung",
-             "left_upper_lung")
+_OVERVIEW = (
+    "right_middle_lung",
+    "left_middle_lung",
+    "heart",
+    "right_lower_lung",
+    "left_lower_lung",
+    "right_upper_lung",
+    "left_upper_lung",
+)
 """Regions of the whole-chest overview, cycled in this order."""
 NEGATIVE_GAZE_SHARE = 0.45
 """Gaze time before a normal statement, as a share of ``pre_mention_s`` (its regions in turn);
@@ -29,10 +42,27 @@ NEGATIVE_MAX_REGIONS = 2
 statements) or the spine (bones): gaze sweeping all six lung zones at every dictation point would
 break the shared route (calibration run: sweeping every region instead of only the stop's region
 lowered the small phantom's trajectory Pearson x from 0.55 to 0.46, other settings equal)."""
-_REGION_ORDER = ("trachea", "right_shoulder", "right_upper_lung", "right_middle_lung", "right_hilum", "right_lower_lung",
-                 "right_hemidiaphragm", "right_costophrenic_angle", "mediastinum", "spine", "heart", "upper_abdomen",
-                 "left_shoulder", "left_upper_lung", "left_middle_lung", "left_hilum", "left_lower_lung",
-                 "left_hemidiaphragm", "left_costophrenic_angle")
+_REGION_ORDER = (
+    "trachea",
+    "right_shoulder",
+    "right_upper_lung",
+    "right_middle_lung",
+    "right_hilum",
+    "right_lower_lung",
+    "right_hemidiaphragm",
+    "right_costophrenic_angle",
+    "mediastinum",
+    "spine",
+    "heart",
+    "upper_abdomen",
+    "left_shoulder",
+    "left_upper_lung",
+    "left_middle_lung",
+    "left_hilum",
+    "left_lower_lung",
+    "left_hemidiaphragm",
+    "left_costophrenic_angle",
+)
 """Order in which a normal statement's regions are looked at: patient right side top to bottom, midline, then left."""
 _SEVERITY_WEIGHT = {"mild": 0.35, "moderate": 0.65, "severe": 1.0}
 _SMALL = frozenset({"nodule", "pneumothorax", "atelectasis"})
@@ -62,8 +92,9 @@ class ReadingSim:
     chest_box: BoxInt
 
 
-def plan_dictation(st: Study, style: RadStyle, rng: np.random.Generator,
-                   image_rng: np.random.Generator) -> tuple[list[Statement], tuple[int, ...]]:
+def plan_dictation(
+    st: Study, style: RadStyle, rng: np.random.Generator, image_rng: np.random.Generator
+) -> tuple[list[Statement], tuple[int, ...]]:
     """Sentences this radiologist dictates (findings, then normal statements), and which findings they report.
 
     The dictation order is decided by the sweep (:func:`~gazex_bench.phantom.scan.plan_stops`).
@@ -89,10 +120,17 @@ def _jitter_box(box: BoxInt, rng: np.random.Generator, w: int, h: int, amount: f
     cy = (box[1] + box[3]) / 2 + rng.normal(0, amount * bh)
     x0, x1 = cx - bw * s / 2, cx + bw * s / 2
     y0, y1 = cy - bh * s / 2, cy + bh * s / 2
-    return (int(max(0, round(x0))), int(max(0, round(y0))), int(min(w - 1, round(x1))), int(min(h - 1, round(y1))))
+    return (
+        int(max(0, round(x0))),
+        int(max(0, round(y0))),
+        int(min(w - 1, round(x1))),
+        int(min(h - 1, round(y1))),
+    )
 
 
-def labels_and_ellipses(st: Study, reported: tuple[int, ...], rng: np.random.Generator) -> tuple[dict[str, int], tuple[Ellipse, ...]]:
+def labels_and_ellipses(
+    st: Study, reported: tuple[int, ...], rng: np.random.Generator
+) -> tuple[dict[str, int], tuple[Ellipse, ...]]:
     """Certainty per kind and the ellipses drawn for the reported findings."""
     w, h = st.anatomy.width, st.anatomy.height
     cert: dict[str, int] = {}
@@ -136,10 +174,14 @@ def _mirror(f: FindingSpec, st: Study) -> tuple[BoxInt, str] | None:
     x0, y0, x1, y1 = f.box
     cx, w = st.anatomy.cx, st.anatomy.width
     a, b = int(max(0, round(2 * cx - x1))), int(min(w - 1, round(2 * cx - x0)))
-    return ((a, y0, b, y1), "compare_right_lung" if f.side == "left" else "compare_left_lung") if b > a else None
+    return (
+        ((a, y0, b, y1), "compare_right_lung" if f.side == "left" else "compare_left_lung") if b > a else None
+    )
 
 
-def _sentence_targets(st: Study, stmt: Statement, reg: dict[str, BoxInt], here: str, decoy: bool) -> list[tuple[BoxInt, str]]:
+def _sentence_targets(
+    st: Study, stmt: Statement, reg: dict[str, BoxInt], here: str, decoy: bool
+) -> list[tuple[BoxInt, str]]:
     """A finding's box(es) (its decoy's when ``decoy``); for a normal statement the regions it is about."""
     if stmt.finding_index is not None:
         return _finding_targets(st, stmt.finding_index, decoy)
@@ -150,8 +192,15 @@ def _sentence_targets(st: Study, stmt: Statement, reg: dict[str, BoxInt], here: 
     return [(reg[r], r) for r in names]
 
 
-def _dictate(sim: GazeSimulator, st: Study, stmt: Statement, reg: dict[str, BoxInt], here: str,
-             speech_end: float, decoy: bool = False) -> SimSentence:
+def _dictate(
+    sim: GazeSimulator,
+    st: Study,
+    stmt: Statement,
+    reg: dict[str, BoxInt],
+    here: str,
+    speech_end: float,
+    decoy: bool = False,
+) -> SimSentence:
     """Gaze on the statement's target (at stop ``here``), then speak it (never before ``speech_end``).
 
     ``st`` is the study as gaze sees it (its findings are decoys when ``decoy``).
@@ -194,7 +243,9 @@ def _early_looks(sim: GazeSimulator, st: Study, decoy: bool) -> None:
     for i in ranked:
         sal = salience(st.findings[i], st)
         if rng.random() < min(1.0, style.salience_gain * sal):
-            sim.attend(_finding_targets(st, i, decoy), style.early_look_s * sal * float(rng.uniform(0.8, 1.2)))
+            sim.attend(
+                _finding_targets(st, i, decoy), style.early_look_s * sal * float(rng.uniform(0.8, 1.2))
+            )
 
 
 def _revisits(sim: GazeSimulator, st: Study, reported: tuple[int, ...], decoy: bool) -> None:
@@ -204,8 +255,14 @@ def _revisits(sim: GazeSimulator, st: Study, reported: tuple[int, ...], decoy: b
             sim.attend(_finding_targets(st, i, decoy), float(sim.rng.uniform(0.4, 0.9)))
 
 
-def simulate_reading(st: Study, style: RadStyle, rng: np.random.Generator, image_rng: np.random.Generator,
-                     discarded: bool, decoys: tuple[FindingSpec, ...] | None = None) -> ReadingSim:
+def simulate_reading(
+    st: Study,
+    style: RadStyle,
+    rng: np.random.Generator,
+    image_rng: np.random.Generator,
+    discarded: bool,
+    decoys: tuple[FindingSpec, ...] | None = None,
+) -> ReadingSim:
     """Simulate one reading of ``st`` by ``style`` (gaze omitted when ``discarded``).
 
     The reader sweeps the regions in :func:`~gazex_bench.phantom.scan.reading_order` and
@@ -249,7 +306,13 @@ def simulate_reading(st: Study, style: RadStyle, rng: np.random.Generator, image
     if rng.random() < 0.3:
         sim.glance_off_image()
     cols = fixation_columns(sim, style.view_distance_cm)
-    return ReadingSim(SimReading(cols, tuple(sim.tl.target), tuple(sentences), np.asarray(sim.tl.blink_before)), reported, cert, ells, chest)
+    return ReadingSim(
+        SimReading(cols, tuple(sim.tl.target), tuple(sentences), np.asarray(sim.tl.blink_before)),
+        reported,
+        cert,
+        ells,
+        chest,
+    )
 
 
 def reflacx_labels(phase: int) -> tuple[str, ...]:

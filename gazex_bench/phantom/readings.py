@@ -44,8 +44,15 @@ def assign_readings(seed: int, spec: SizeSpec) -> list[ReadingKey]:
     """All readings of a phantom size in a fixed order (phase, image, radiologist)."""
     keys: list[ReadingKey] = []
     offset = 0
-    for phase, n_img, n_disc in ((1, spec.phase1_images, spec.phase1_discarded), (2, spec.phase2_images, spec.phase2_discarded)):
-        drop = set(entity_rng(seed, "discard", phase).choice(n_img * 5, size=min(n_disc, n_img * 5), replace=False).tolist())
+    for phase, n_img, n_disc in (
+        (1, spec.phase1_images, spec.phase1_discarded),
+        (2, spec.phase2_images, spec.phase2_discarded),
+    ):
+        drop = set(
+            entity_rng(seed, "discard", phase)
+            .choice(n_img * 5, size=min(n_disc, n_img * 5), replace=False)
+            .tolist()
+        )
         for i in range(n_img):
             trial = i + 2 if phase == 1 else i + 1
             used: set[int] = set()
@@ -54,7 +61,9 @@ def assign_readings(seed: int, spec: SizeSpec) -> list[ReadingKey]:
                 while r in used:
                     r = (r + 1) % 1_000_000
                 used.add(r)
-                keys.append(ReadingKey(f"P{phase}{trial:02d}R{r:06d}", phase, offset + i, i, j, i * 5 + j in drop))
+                keys.append(
+                    ReadingKey(f"P{phase}{trial:02d}R{r:06d}", phase, offset + i, i, j, i * 5 + j in drop)
+                )
         offset += n_img
     for i in range(spec.phase3_images):
         rng = entity_rng(seed, "reading-id", 3, i, 0)
@@ -81,13 +90,20 @@ def simulate_key(seed: int, key: ReadingKey, gaze_signal: str = "informative") -
     decoys = None
     if gaze_signal == "decoupled":
         decoys = decoy_findings(st.findings, st.anatomy, entity_rng(seed, "decoy", key.study_index))
-    sim = simulate_reading(st, STYLES[key.radiologist], rng, entity_rng(seed, "image-dictation", key.study_index),
-                           key.discarded, decoys)
+    sim = simulate_reading(
+        st,
+        STYLES[key.radiologist],
+        rng,
+        entity_rng(seed, "image-dictation", key.study_index),
+        key.discarded,
+        decoys,
+    )
     return st, sim
 
 
-def run_reading(seed: int, root: Path, key: ReadingKey, hz: float,
-                gaze_signal: str = "informative") -> tuple[list[object], TruthReading, int]:
+def run_reading(
+    seed: int, root: Path, key: ReadingKey, hz: float, gaze_signal: str = "informative"
+) -> tuple[list[object], TruthReading, int]:
     """Simulate (:func:`simulate_key`) and write one reading; returns its metadata row, truth and gaze sample count."""
     st, sim = simulate_key(seed, key, gaze_signal)
     row = ReadingRow(key.reading_id, key.phase, key.radiologist, key.discarded, st, sim)
@@ -95,9 +111,13 @@ def run_reading(seed: int, root: Path, key: ReadingKey, hz: float,
     sents: tuple[TruthSentence, ...] = ()
     targets: tuple[str, ...] = ()
     if sim.sim is not None:
-        sents = tuple(TruthSentence(i, s.text, s.finding_id, s.words[0][1], s.words[-1][2])
-                      for i, s in enumerate(sim.sim.sentences))
+        sents = tuple(
+            TruthSentence(i, s.text, s.finding_id, s.words[0][1], s.words[-1][2])
+            for i, s in enumerate(sim.sim.sentences)
+        )
         targets = sim.sim.targets
     missed = tuple(fid for i, fid in enumerate(st.finding_ids) if i not in sim.reported)
-    truth = TruthReading(key.reading_id, key.radiologist, st.dicom_id, key.phase, key.discarded, sents, targets, missed)
+    truth = TruthReading(
+        key.reading_id, key.radiologist, st.dicom_id, key.phase, key.discarded, sents, targets, missed
+    )
     return metadata_row(row), truth, n

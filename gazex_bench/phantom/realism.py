@@ -41,8 +41,12 @@ def central_dwell(readings: list[ReflacxReading]) -> dict[str, float]:
     share = grids[:, list(CENTRAL_4X4)].sum(1) / np.maximum(grids.sum(1), 1e-9)
     mean = grids.sum(0) / grids.sum()
     top4 = set(np.argsort(mean)[::-1][:4].tolist())
-    return {"central_share_mean": float(share.mean()), "central_share_min": float(share.min()),
-            "central_top4": float(top4 == set(CENTRAL_4X4)), "n_readings": float(len(grids))}
+    return {
+        "central_share_mean": float(share.mean()),
+        "central_share_min": float(share.min()),
+        "central_top4": float(top4 == set(CENTRAL_4X4)),
+        "n_readings": float(len(grids)),
+    }
 
 
 def _in_box(x: np.ndarray, y: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> np.ndarray:
@@ -52,7 +56,9 @@ def _in_box(x: np.ndarray, y: np.ndarray, boxes: list[tuple[int, int, int, int]]
     return inside
 
 
-def pre_mention_in_box(readings: list[ReflacxReading], truth: PhantomTruth, window_s: float = 2.5) -> dict[str, float]:
+def pre_mention_in_box(
+    readings: list[ReflacxReading], truth: PhantomTruth, window_s: float = 2.5
+) -> dict[str, float]:
     """Fraction of fixations starting in ``[t_mention - window_s, t_mention)`` that fall in the finding's box."""
     findings = truth.findings_by_id()
     hits = total = 0
@@ -73,8 +79,11 @@ def pre_mention_in_box(readings: list[ReflacxReading], truth: PhantomTruth, wind
             hits += int(inside.sum())
             total += int(sel.sum())
             per_sentence.append(inside.mean())
-    return {"in_box_fraction": hits / max(total, 1), "sentences": float(len(per_sentence)),
-            "median_sentence_fraction": float(np.median(per_sentence)) if per_sentence else float("nan")}
+    return {
+        "in_box_fraction": hits / max(total, 1),
+        "sentences": float(len(per_sentence)),
+        "median_sentence_fraction": float(np.median(per_sentence)) if per_sentence else float("nan"),
+    }
 
 
 def _pairwise_pearson(vectors: list[np.ndarray]) -> list[float]:
@@ -90,7 +99,9 @@ def _resample(reading: ReflacxReading, n: int = 100) -> tuple[np.ndarray, np.nda
     assert fx is not None
     t = (fx.t_start_s - fx.t_start_s[0]) / max(fx.t_start_s[-1] - fx.t_start_s[0], 1e-9)
     grid = np.linspace(0, 1, n)
-    return np.interp(grid, t, fx.x_px / reading.image_width), np.interp(grid, t, fx.y_px / reading.image_height)
+    return np.interp(grid, t, fx.x_px / reading.image_width), np.interp(
+        grid, t, fx.y_px / reading.image_height
+    )
 
 
 def inter_reader(readings: list[ReflacxReading], n: int = 4) -> dict[str, float]:
@@ -113,11 +124,14 @@ def inter_reader(readings: list[ReflacxReading], n: int = 4) -> dict[str, float]
         py += _pairwise_pearson([t[1] for t in traj])
     diff = _pairwise_pearson(firsts)
     nan = float("nan")
-    return {"same_image_grid_r": float(np.mean(same)) if same else nan,
-            "same_image_grid_r_max": float(np.max(same)) if same else nan,
-            "different_image_grid_r": float(np.mean(diff)) if diff else nan,
-            "trajectory_r_x": float(np.mean(px)) if px else nan, "trajectory_r_y": float(np.mean(py)) if py else nan,
-            "images": float(len(groups))}
+    return {
+        "same_image_grid_r": float(np.mean(same)) if same else nan,
+        "same_image_grid_r_max": float(np.max(same)) if same else nan,
+        "different_image_grid_r": float(np.mean(diff)) if diff else nan,
+        "trajectory_r_x": float(np.mean(px)) if px else nan,
+        "trajectory_r_y": float(np.mean(py)) if py else nan,
+        "images": float(len(groups)),
+    }
 
 
 def measure(root: Path) -> dict[str, float]:

@@ -80,7 +80,9 @@ class Canvas:
         """A canvas over the pixels of ``box`` (inclusive, image px) whose arrays are views of this one."""
         cols, rows = slice(box[0], box[2] + 1), slice(box[1], box[3] + 1)
         x, y = self.x[:, cols], self.y[rows, :]
-        return Canvas(self.an, x, y, self.img[rows, cols], self.marks[rows, cols], lung_masks(self.an, x, y), self.rng)
+        return Canvas(
+            self.an, x, y, self.img[rows, cols], self.marks[rows, cols], lung_masks(self.an, x, y), self.rng
+        )
 
 
 def dome_y_curve(an: Anatomy, x: np.ndarray, side: str) -> np.ndarray:
@@ -103,7 +105,9 @@ def _lung_mask(an: Anatomy, x: np.ndarray, y: np.ndarray, side: str) -> np.ndarr
     x_apex = med - sgn * hw * 0.35
     apex = an.apex_y + 0.5 * an.height * 0.16 * ((x - x_apex) / hw) ** 2
     dome_curve = dome_y_curve(an, x, side)
-    return (sig(y - apex) * sig(dome_curve - y) * sig(sgn * (x - x_lat)) * sig(sgn * (med - x))).astype(np.float32)
+    return (sig(y - apex) * sig(dome_curve - y) * sig(sgn * (x - x_lat)) * sig(sgn * (med - x))).astype(
+        np.float32
+    )
 
 
 def lung_masks(an: Anatomy, x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
@@ -135,7 +139,7 @@ def _ribs(an: Anatomy, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     in_span = sig(u - 0.12, 0.02) * sig(1.08 - u, 0.02)
     out = np.zeros((y.shape[0], x.shape[1]), np.float32)
     for shape, amp, width, span in (
-        (-spacing * 1.1 * np.sin(np.pi * uu * 0.75) + spacing * 2.2 * uu ** 2, 0.05, thick, in_span),
+        (-spacing * 1.1 * np.sin(np.pi * uu * 0.75) + spacing * 2.2 * uu**2, 0.05, thick, in_span),
         (spacing * 2.4 - spacing * 2.2 * uu, 0.022, thick * 1.3, sig(u - 0.35, 0.03) * sig(1.0 - u, 0.03)),
     ):
         k = (y - an.apex_y - shape) / spacing - an.rib_phase
@@ -161,7 +165,12 @@ def _mediastinum(c: Canvas) -> None:
     c.img -= 0.13 * trachea
     for sgn in (-1.0, 1.0):
         d = np.abs((y - an.carina_y) - 0.8 * sgn * (x - an.cx))
-        c.img -= 0.07 * sig(an.trachea_half * 0.8 - d, 1.0) * sig(y - an.carina_y, 1.0) * sig(an.carina_y + an.height * 0.05 - y, 2.0)
+        c.img -= (
+            0.07
+            * sig(an.trachea_half * 0.8 - d, 1.0)
+            * sig(y - an.carina_y, 1.0)
+            * sig(an.carina_y + an.height * 0.05 - y, 2.0)
+        )
 
 
 def heart_mask(an: Anatomy, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -185,8 +194,12 @@ def _aortic_knob(an: Anatomy, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     top = an.carina_y - an.height * 0.06
     ped = sig(an.mediastinum_half * 0.9 - np.abs(x - an.cx - an.mediastinum_half * 0.1), 2.0)
     ped = ped * sig(y - top, 4.0) * sig(an.heart_cy - y, 4.0)
-    d = ((x - (an.cx + an.mediastinum_half * 0.85)) / (an.width * 0.035)) ** 2 + ((y - (top + an.height * 0.02)) / (an.height * 0.03)) ** 2
+    d = ((x - (an.cx + an.mediastinum_half * 0.85)) / (an.width * 0.035)) ** 2 + (
+        (y - (top + an.height * 0.02)) / (an.height * 0.03)
+    ) ** 2
     return np.maximum(0.75 * ped, 0.9 * sig((1 - d) * 4, 1.0))
+
+
 def _heart_and_abdomen(c: Canvas) -> None:
     """Heart, aortic knob and the upper abdomen below the domes (less dense than the heart)."""
     an, x, y = c.an, c.x, c.y
@@ -196,7 +209,9 @@ def _heart_and_abdomen(c: Canvas) -> None:
     below = np.clip((y - dome) / (an.height * 0.25), 0.0, 1.0)
     abd = sig(y - dome, 2.5) * sig(an.body_half * (1 - 0.1 * below) - np.abs(x - an.cx), 3.0)
     c.img += abd * (0.44 - 0.1 * below - c.img) * 0.75
-    gas = ((x - (an.cx + an.half_thorax * 0.45)) / (an.width * 0.06)) ** 2 + ((y - (an.dome_left_y + an.height * 0.05)) / (an.height * 0.03)) ** 2
+    gas = ((x - (an.cx + an.half_thorax * 0.45)) / (an.width * 0.06)) ** 2 + (
+        (y - (an.dome_left_y + an.height * 0.05)) / (an.height * 0.03)
+    ) ** 2
     c.img -= 0.1 * sig((1 - gas) * 6, 1.0) * (c.rng.random() < 0.7)
 
 
@@ -210,7 +225,9 @@ def _markings(c: Canvas) -> None:
         hy = an.carina_y + (an.dome_y(side) - an.carina_y) * 0.3
         dist = np.sqrt((c.x - hx) ** 2 + (c.y - hy) ** 2)
         weight = np.exp(-dist / (0.22 * an.width))
-        c.marks += c.lungs[side] * ((0.02 + 0.12 * weight) * vessels + 0.09 * np.exp(-((dist / (0.045 * an.width)) ** 2)))
+        c.marks += c.lungs[side] * (
+            (0.02 + 0.12 * weight) * vessels + 0.09 * np.exp(-((dist / (0.045 * an.width)) ** 2))
+        )
 
 
 def new_canvas(an: Anatomy, rng: np.random.Generator) -> Canvas:
@@ -223,7 +240,9 @@ def new_canvas(an: Anatomy, rng: np.random.Generator) -> Canvas:
     _mediastinum(c)
     _heart_and_abdomen(c)
     below = sig(y - (max(an.dome_right_y, an.dome_left_y) + an.dome_depth * 1.2), 6.0)
-    c.img += _ribs(an, x, y) * (0.6 + 0.4 * (raw["right"] + raw["left"])) * (1 - 0.8 * below) + _clavicles(an, x, y)
+    c.img += _ribs(an, x, y) * (0.6 + 0.4 * (raw["right"] + raw["left"])) * (1 - 0.8 * below) + _clavicles(
+        an, x, y
+    )
     _markings(c)
     up = upsample2(np.stack([c.img, c.marks]))
     fx, fy = pixel_grid(an.width, an.height)
@@ -234,7 +253,9 @@ def finish(c: Canvas) -> np.ndarray:
     """Apply exposure, quantum noise and detector blur; return ``uint8`` pixels."""
     contrast, bright, gamma = c.an.exposure
     img = c.img + c.marks
-    img = np.clip((img - 0.45) * np.float32(contrast) + np.float32(0.45 + bright), 0.0, 1.0) ** np.float32(gamma)
+    img = np.clip((img - 0.45) * np.float32(contrast) + np.float32(0.45 + bright), 0.0, 1.0) ** np.float32(
+        gamma
+    )
     img += c.rng.standard_normal(img.shape, dtype=np.float32) * np.float32(0.012)
     img = gaussian_filter(img, 0.6)
     return np.clip(img * 255.0 + 0.5, 0, 255).astype(np.uint8)
@@ -261,9 +282,13 @@ def render_lateral(width: int, height: int, kinds: list[str], rng: np.random.Gen
     spine_x = cx + 0.3 * w
     vert = sig(np.cos(2 * np.pi * y / (0.06 * h)) + 0.6, 0.15)
     img = img + 0.16 * sig(0.045 * w - np.abs(x - spine_x), 2.0) * vert * sig(y - 0.12 * h, 3)
-    img = img + 0.12 * sig(0.012 * w - np.abs(x - (cx - 0.33 * w + 0.05 * (y / h) * w)), 1.0) * sig(y - 0.18 * h, 3) * sig(0.62 * h - y, 3)
+    img = img + 0.12 * sig(0.012 * w - np.abs(x - (cx - 0.33 * w + 0.05 * (y / h) * w)), 1.0) * sig(
+        y - 0.18 * h, 3
+    ) * sig(0.62 * h - y, 3)
     hr = 1.3 if "cardiomegaly" in kinds else 1.0
-    heart = sig((1 - ((x - (cx - 0.08 * w)) / (0.16 * w * hr)) ** 2 - ((y - 0.56 * h) / (0.13 * h)) ** 2) * 20, 1.0)
+    heart = sig(
+        (1 - ((x - (cx - 0.08 * w)) / (0.16 * w * hr)) ** 2 - ((y - 0.56 * h) / (0.13 * h)) ** 2) * 20, 1.0
+    )
     img = img + heart * (0.6 - img) * 0.8
     dome = 0.7 * h + 0.06 * h * ((x - cx) / (0.4 * w)) ** 2
     img = img + sig(y - dome, 2.5) * body * (0.5 - img) * 0.8

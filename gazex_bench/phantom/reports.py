@@ -16,8 +16,15 @@ from gazex_bench.phantom.findings import FindingSpec
 from gazex_bench.phantom.phrases import Statement, finding_statement, merge_labels, negative_statements
 
 _INDICATIONS = (
-    "with cough and fever", "with shortness of breath", "with chest pain", "status post intubation",
-    "with hypoxia", "with fever", "evaluate for pneumonia", "with history of chf", "preoperative evaluation",
+    "with cough and fever",
+    "with shortness of breath",
+    "with chest pain",
+    "status post intubation",
+    "with hypoxia",
+    "with fever",
+    "evaluate for pneumonia",
+    "with history of chf",
+    "preoperative evaluation",
     "with new line placement",
 )
 
@@ -38,20 +45,33 @@ def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
-def plan_report(findings: list[FindingSpec], rng: np.random.Generator, has_findings_section: bool) -> ReportPlan:
+def plan_report(
+    findings: list[FindingSpec], rng: np.random.Generator, has_findings_section: bool
+) -> ReportPlan:
     """Order finding sentences (devices first) and add normal statements; derive labels."""
     kinds = {f.kind for f in findings}
     order = sorted(range(len(findings)), key=lambda i: (findings[i].kind != "support_device", i))
     stmts = [finding_statement(findings[i], i, rng) for i in order]
     stmts += negative_statements(kinds, rng, int(rng.integers(2, 5)))
-    real = [s for s in stmts if s.finding_index is not None and findings[s.finding_index].kind != "support_device"]
+    real = [
+        s for s in stmts if s.finding_index is not None and findings[s.finding_index].kind != "support_device"
+    ]
     if real:
         impression = tuple(sentence_case(s.text) for s in real[:3])
         if rng.random() < 0.5:
             impression += ("Otherwise, no acute cardiopulmonary process.",) if len(real) == 1 else ()
     else:
-        impression = (str(rng.choice(["No acute cardiopulmonary process.", "No acute intrathoracic process.",
-                                      "No evidence of acute cardiopulmonary disease."])),)
+        impression = (
+            str(
+                rng.choice(
+                    [
+                        "No acute cardiopulmonary process.",
+                        "No acute intrathoracic process.",
+                        "No evidence of acute cardiopulmonary disease.",
+                    ]
+                )
+            ),
+        )
     return ReportPlan(tuple(stmts), impression, merge_labels(stmts, kinds), has_findings_section)
 
 
@@ -73,7 +93,12 @@ def mimic_report(plan: ReportPlan, view: str, sex: str, rng: np.random.Generator
         indication += "  // ___"
     comparison = str(rng.choice(["___", "None.", "Chest radiograph from ___."]))
     lines = [" " * 33 + "FINAL REPORT"]
-    for name, value in (("EXAMINATION", exam), ("INDICATION", indication), ("TECHNIQUE", tech), ("COMPARISON", comparison)):
+    for name, value in (
+        ("EXAMINATION", exam),
+        ("INDICATION", indication),
+        ("TECHNIQUE", tech),
+        ("COMPARISON", comparison),
+    ):
         lines += _wrap(f"{name}:  {value}") + [" "]
     if plan.has_findings_section:
         lines += [" FINDINGS: ", " "] + _wrap(findings_text(plan)) + [" "]
@@ -82,9 +107,14 @@ def mimic_report(plan: ReportPlan, view: str, sex: str, rng: np.random.Generator
 
 
 _IU_NORMALS = (
-    "The heart is normal in size.", "The mediastinum is unremarkable.", "The lungs are clear.",
-    "Heart size and pulmonary vascularity appear within normal limits.", "No pneumothorax or pleural effusion.",
-    "No focal airspace disease.", "There are no XXXX of a pleural effusion.", "The osseous structures are intact.",
+    "The heart is normal in size.",
+    "The mediastinum is unremarkable.",
+    "The lungs are clear.",
+    "Heart size and pulmonary vascularity appear within normal limits.",
+    "No pneumothorax or pleural effusion.",
+    "No focal airspace disease.",
+    "There are no XXXX of a pleural effusion.",
+    "The osseous structures are intact.",
 )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
 GAZE_HEADER = (
     "timestamp_sample,x_position,y_position,pupil_area_normalized,angular_resolution_x_pixels_per_degree,"
     "angular_resolution_y_pixels_per_degree,window_width,window_level,xmin_shown_from_image,ymin_shown_from_image,"
@@ -20,7 +19,9 @@ GAZE_HEADER = (
 )
 
 
-def gaze_samples(fix: dict[str, np.ndarray], blink_before: np.ndarray, hz: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def gaze_samples(
+    fix: dict[str, np.ndarray], blink_before: np.ndarray, hz: float, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     """Sample the gaze signal of one reading.
 
     Args:
@@ -52,8 +53,14 @@ def gaze_samples(fix: dict[str, np.ndarray], blink_before: np.ndarray, hz: float
     blink = (~inside) & blink_before[nxt] & (t > te0[idx]) & ~before
     state = np.where(inside | before, idx, nxt)
     pupil = fix["pupil_area_normalized"][state] + rng.normal(0, 0.005, n)
-    return {"t": np.round(t, 3), "x": np.rint(x), "y": np.rint(y), "pupil": np.round(pupil, 3),
-            "idx": state, "valid": ~blink}
+    return {
+        "t": np.round(t, 3),
+        "x": np.rint(x),
+        "y": np.rint(y),
+        "pupil": np.round(pupil, 3),
+        "idx": state,
+        "valid": ~blink,
+    }
 
 
 def gaze_csv(fix: dict[str, np.ndarray], s: dict[str, np.ndarray]) -> str:

@@ -28,10 +28,24 @@ PERIPHERAL = frozenset({"spine", "upper_abdomen", "right_shoulder", "left_should
 """Stops a reader may skip (thoroughness)."""
 SWAP_PROB = 0.05
 """Probability that a reading swaps one pair of neighbouring stops of its route."""
-_SWAPPABLE = frozenset({"right_upper_lung", "left_upper_lung", "right_middle_lung", "left_middle_lung",
-                        "right_lower_lung", "left_lower_lung", "right_hilum", "left_hilum", "heart", "mediastinum",
-                        "right_hemidiaphragm", "right_costophrenic_angle", "left_hemidiaphragm",
-                        "left_costophrenic_angle"})
+_SWAPPABLE = frozenset(
+    {
+        "right_upper_lung",
+        "left_upper_lung",
+        "right_middle_lung",
+        "left_middle_lung",
+        "right_lower_lung",
+        "left_lower_lung",
+        "right_hilum",
+        "left_hilum",
+        "heart",
+        "mediastinum",
+        "right_hemidiaphragm",
+        "right_costophrenic_angle",
+        "left_hemidiaphragm",
+        "left_costophrenic_angle",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -80,8 +94,13 @@ def _negative_stop(stmt: Statement, order: list[str]) -> int:
     return max(seen) if seen else len(order) - 1
 
 
-def plan_stops(stmts: list[Statement], findings: tuple[FindingSpec, ...], order: list[str],
-               reg: dict[str, BoxInt], style: RadStyle) -> list[Stop]:
+def plan_stops(
+    stmts: list[Statement],
+    findings: tuple[FindingSpec, ...],
+    order: list[str],
+    reg: dict[str, BoxInt],
+    style: RadStyle,
+) -> list[Stop]:
     """Attach every statement to a stop of ``order`` (findings before normal statements at a stop).
 
     The ``salience`` style dictates its first severe finding (if any) at the
@@ -90,8 +109,11 @@ def plan_stops(stmts: list[Statement], findings: tuple[FindingSpec, ...], order:
     at: list[list[tuple[int, int]]] = [[] for _ in order]
     first = None
     if style.dictation_order == "salience":
-        ranked = [(("mild", "moderate", "severe").index(findings[s.finding_index].severity), -i)
-                  for i, s in enumerate(stmts) if s.finding_index is not None]
+        ranked = [
+            (("mild", "moderate", "severe").index(findings[s.finding_index].severity), -i)
+            for i, s in enumerate(stmts)
+            if s.finding_index is not None
+        ]
         if ranked and max(ranked)[0] == 2:
             first = -max(ranked)[1]
     for i, s in enumerate(stmts):

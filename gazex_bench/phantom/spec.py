@@ -83,23 +83,45 @@ class KindInfo:
 
 
 KINDS: dict[str, KindInfo] = {
-    "pleural_effusion": KindInfo("Pleural Effusion", "Pleural effusion", "Pleural abnormality", "pleural effusion", "Pleural Effusion"),
-    "cardiomegaly": KindInfo("Cardiomegaly", "Enlarged cardiac silhouette", "Enlarged cardiac silhouette", "cardiomegaly", "Cardiomegaly"),
-    "consolidation": KindInfo("Consolidation", "Consolidation", "Consolidation", "consolidation", "Consolidation"),
+    "pleural_effusion": KindInfo(
+        "Pleural Effusion", "Pleural effusion", "Pleural abnormality", "pleural effusion", "Pleural Effusion"
+    ),
+    "cardiomegaly": KindInfo(
+        "Cardiomegaly",
+        "Enlarged cardiac silhouette",
+        "Enlarged cardiac silhouette",
+        "cardiomegaly",
+        "Cardiomegaly",
+    ),
+    "consolidation": KindInfo(
+        "Consolidation", "Consolidation", "Consolidation", "consolidation", "Consolidation"
+    ),
     "pneumonia": KindInfo("Pneumonia", "Consolidation", "Consolidation", "pneumonia", "Pneumonia"),
-    "lung_opacity": KindInfo("Lung Opacity", "Groundglass opacity", "Groundglass opacity", "lung opacity", "Lung Opacity"),
+    "lung_opacity": KindInfo(
+        "Lung Opacity", "Groundglass opacity", "Groundglass opacity", "lung opacity", "Lung Opacity"
+    ),
     "atelectasis": KindInfo("Atelectasis", "Atelectasis", "Atelectasis", "atelectasis", "Atelectasis"),
     "pneumothorax": KindInfo("Pneumothorax", "Pneumothorax", "Pneumothorax", "pneumothorax", "Pneumothorax"),
     "nodule": KindInfo("Lung Lesion", "Nodule", "Lung nodule or mass", "nodule", None),
     "mass": KindInfo("Lung Lesion", "Mass", "Lung nodule or mass", "mass", None),
     "edema": KindInfo("Edema", "Pulmonary edema", "Pulmonary edema", "edema", "Edema"),
-    "support_device": KindInfo("Support Devices", "Support devices", "Support devices", "support device", None),
+    "support_device": KindInfo(
+        "Support Devices", "Support devices", "Support devices", "support device", None
+    ),
 }
 
 KIND_WEIGHTS: dict[str, float] = {
-    "pleural_effusion": 0.17, "cardiomegaly": 0.12, "consolidation": 0.08, "pneumonia": 0.06,
-    "lung_opacity": 0.10, "atelectasis": 0.12, "pneumothorax": 0.06, "nodule": 0.07, "mass": 0.03,
-    "edema": 0.07, "support_device": 0.12,
+    "pleural_effusion": 0.17,
+    "cardiomegaly": 0.12,
+    "consolidation": 0.08,
+    "pneumonia": 0.06,
+    "lung_opacity": 0.10,
+    "atelectasis": 0.12,
+    "pneumothorax": 0.06,
+    "nodule": 0.07,
+    "mass": 0.03,
+    "edema": 0.07,
+    "support_device": 0.12,
 }
 """Relative frequency of each kind among abnormal images."""
 
@@ -110,15 +132,42 @@ NO_FINDINGS_SECTION_FRACTION = 0.15
 """Share of MIMIC reports written without a FINDINGS section (impression only)."""
 
 REFLACX_P1_LABELS: tuple[str, ...] = (
-    "Airway wall thickening", "Atelectasis", "Consolidation", "Emphysema", "Enlarged cardiac silhouette",
-    "Fibrosis", "Fracture", "Groundglass opacity", "Mass", "Nodule", "Other", "Pleural effusion",
-    "Pleural thickening", "Pneumothorax", "Pulmonary edema", "Quality issue", "Support devices", "Wide mediastinum",
+    "Airway wall thickening",
+    "Atelectasis",
+    "Consolidation",
+    "Emphysema",
+    "Enlarged cardiac silhouette",
+    "Fibrosis",
+    "Fracture",
+    "Groundglass opacity",
+    "Mass",
+    "Nodule",
+    "Other",
+    "Pleural effusion",
+    "Pleural thickening",
+    "Pneumothorax",
+    "Pulmonary edema",
+    "Quality issue",
+    "Support devices",
+    "Wide mediastinum",
 )
 REFLACX_P23_LABELS: tuple[str, ...] = (
-    "Abnormal mediastinal contour", "Acute fracture", "Atelectasis", "Consolidation",
-    "Enlarged cardiac silhouette", "Enlarged hilum", "Groundglass opacity", "Hiatal hernia",
-    "High lung volume / emphysema", "Interstitial lung disease", "Lung nodule or mass", "Other",
-    "Pleural abnormality", "Pneumothorax", "Pulmonary edema", "Support devices",
+    "Abnormal mediastinal contour",
+    "Acute fracture",
+    "Atelectasis",
+    "Consolidation",
+    "Enlarged cardiac silhouette",
+    "Enlarged hilum",
+    "Groundglass opacity",
+    "Hiatal hernia",
+    "High lung volume / emphysema",
+    "Interstitial lung disease",
+    "Lung nodule or mass",
+    "Other",
+    "Pleural abnormality",
+    "Pneumothorax",
+    "Pulmonary edema",
+    "Support devices",
 )
 REFLACX_BOOL_LABELS = frozenset({"Support devices", "Quality issue"})
 
@@ -138,7 +187,9 @@ def entity_rng(seed: int, domain: str, *keys: int) -> np.random.Generator:
     Returns:
         A PCG64 generator depending only on ``(seed, domain, keys)``.
     """
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), _domain_key(domain), *map(int, keys)])))
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence([int(seed), _domain_key(domain), *map(int, keys)]))
+    )
 
 
 def spread_id(base: int, index: int, stride: int, rng: np.random.Generator) -> int:

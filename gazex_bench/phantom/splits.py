@@ -27,8 +27,15 @@ def _counts(splits: list[str], mask: Sequence[bool], names: Sequence[str]) -> di
     return {s: sum(1 for sp, ok in zip(splits, mask) if ok and sp == s) for s in names}
 
 
-def _donor(splits: list[str], masks: Sequence[Sequence[bool]], mask: Sequence[bool], names: Sequence[str],
-           target: str, minimum: int, locked: set[int]) -> int | None:
+def _donor(
+    splits: list[str],
+    masks: Sequence[Sequence[bool]],
+    mask: Sequence[bool],
+    names: Sequence[str],
+    target: str,
+    minimum: int,
+    locked: set[int],
+) -> int | None:
     """An entity that can move to ``target`` without dropping any requirement of its split below ``minimum``."""
     counts = _counts(splits, mask, names)
     for src in sorted((s for s in names if s != target), key=lambda s: (-counts[s], names.index(s))):
@@ -40,8 +47,12 @@ def _donor(splits: list[str], masks: Sequence[Sequence[bool]], mask: Sequence[bo
     return None
 
 
-def balance_splits(splits: Sequence[str], requirements: dict[str, Sequence[bool]], names: Sequence[str],
-                   minimum: int = MIN_PER_SPLIT) -> list[str]:
+def balance_splits(
+    splits: Sequence[str],
+    requirements: dict[str, Sequence[bool]],
+    names: Sequence[str],
+    minimum: int = MIN_PER_SPLIT,
+) -> list[str]:
     """Splits after moving entities so each requirement has ``minimum`` entities in every split.
 
     Args:
@@ -62,8 +73,13 @@ def balance_splits(splits: Sequence[str], requirements: dict[str, Sequence[bool]
             while _counts(out, mask, names)[target] < minimum:
                 i = _donor(out, masks, mask, names, target, minimum, locked)
                 if i is None:
-                    log.warning("phantom splits: only %d %r entities in split %r (wanted %d)",
-                                _counts(out, mask, names)[target], req, target, minimum)
+                    log.warning(
+                        "phantom splits: only %d %r entities in split %r (wanted %d)",
+                        _counts(out, mask, names)[target],
+                        req,
+                        target,
+                        minimum,
+                    )
                     break
                 out[i] = target
                 locked.add(i)

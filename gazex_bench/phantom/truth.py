@@ -171,18 +171,31 @@ class PhantomTruth:
 
 def _finding_to_json(f: TruthFinding) -> dict[str, Any]:
     return {
-        "finding_id": f.finding_id, "kind": f.kind, "chexpert": f.chexpert, "side": f.side,
-        "zone": f.zone, "severity": f.severity, "descriptor": f.descriptor, "hedged": f.hedged,
-        "box": list(f.box), "center": [round(f.center[0], 2), round(f.center[1], 2)],
+        "finding_id": f.finding_id,
+        "kind": f.kind,
+        "chexpert": f.chexpert,
+        "side": f.side,
+        "zone": f.zone,
+        "severity": f.severity,
+        "descriptor": f.descriptor,
+        "hedged": f.hedged,
+        "box": list(f.box),
+        "center": [round(f.center[0], 2), round(f.center[1], 2)],
         "extra_boxes": [list(b) for b in f.extra_boxes],
     }
 
 
 def _image_to_json(im: TruthImage) -> dict[str, Any]:
     return {
-        "image_id": im.image_id, "dataset": im.dataset, "subject_id": im.subject_id,
-        "study_id": im.study_id, "width": im.width, "height": im.height, "view": im.view,
-        "split": im.split, "chest_box": list(im.chest_box),
+        "image_id": im.image_id,
+        "dataset": im.dataset,
+        "subject_id": im.subject_id,
+        "study_id": im.study_id,
+        "width": im.width,
+        "height": im.height,
+        "view": im.view,
+        "split": im.split,
+        "chest_box": list(im.chest_box),
         "regions": {k: list(v) for k, v in sorted(im.regions.items())},
         "findings": [_finding_to_json(f) for f in im.findings],
     }
@@ -190,8 +203,11 @@ def _image_to_json(im: TruthImage) -> dict[str, Any]:
 
 def _reading_to_json(r: TruthReading) -> dict[str, Any]:
     return {
-        "reading_id": r.reading_id, "radiologist": r.radiologist, "dicom_id": r.dicom_id,
-        "phase": r.phase, "discarded": r.discarded,
+        "reading_id": r.reading_id,
+        "radiologist": r.radiologist,
+        "dicom_id": r.dicom_id,
+        "phase": r.phase,
+        "discarded": r.discarded,
         "sentences": [[s.index, s.text, s.finding_id, s.t_start_s, s.t_end_s] for s in r.sentences],
         "fixation_targets": list(r.fixation_targets),
         "missed_finding_ids": list(r.missed_finding_ids),
@@ -200,8 +216,11 @@ def _reading_to_json(r: TruthReading) -> dict[str, Any]:
 
 def _sample_to_json(s: TruthSample) -> dict[str, Any]:
     return {
-        "dataset": s.dataset, "sample_id": s.sample_id, "image_ids": list(s.image_ids),
-        "finding_ids": list(s.finding_ids), "kinds": list(s.kinds),
+        "dataset": s.dataset,
+        "sample_id": s.sample_id,
+        "image_ids": list(s.image_ids),
+        "finding_ids": list(s.finding_ids),
+        "kinds": list(s.kinds),
         "has_findings_section": s.has_findings_section,
     }
 
@@ -212,18 +231,31 @@ def _box(v: Any) -> BoxInt:
 
 def _finding_from_json(d: Mapping[str, Any]) -> TruthFinding:
     return TruthFinding(
-        finding_id=d["finding_id"], kind=d["kind"], chexpert=d["chexpert"], side=d["side"],
-        zone=d["zone"], severity=d["severity"], descriptor=d["descriptor"], hedged=bool(d["hedged"]),
-        box=_box(d["box"]), center=(float(d["center"][0]), float(d["center"][1])),
+        finding_id=d["finding_id"],
+        kind=d["kind"],
+        chexpert=d["chexpert"],
+        side=d["side"],
+        zone=d["zone"],
+        severity=d["severity"],
+        descriptor=d["descriptor"],
+        hedged=bool(d["hedged"]),
+        box=_box(d["box"]),
+        center=(float(d["center"][0]), float(d["center"][1])),
         extra_boxes=tuple(_box(b) for b in d.get("extra_boxes", [])),
     )
 
 
 def _image_from_json(d: Mapping[str, Any]) -> TruthImage:
     return TruthImage(
-        image_id=d["image_id"], dataset=d["dataset"], subject_id=d["subject_id"],
-        study_id=d["study_id"], width=int(d["width"]), height=int(d["height"]), view=d["view"],
-        split=d["split"], chest_box=_box(d["chest_box"]),
+        image_id=d["image_id"],
+        dataset=d["dataset"],
+        subject_id=d["subject_id"],
+        study_id=d["study_id"],
+        width=int(d["width"]),
+        height=int(d["height"]),
+        view=d["view"],
+        split=d["split"],
+        chest_box=_box(d["chest_box"]),
         regions={k: _box(v) for k, v in d.get("regions", {}).items()},
         findings=tuple(_finding_from_json(f) for f in d["findings"]),
     )
@@ -235,8 +267,12 @@ def _reading_from_json(d: Mapping[str, Any]) -> TruthReading:
         for s in d["sentences"]
     )
     return TruthReading(
-        reading_id=d["reading_id"], radiologist=d["radiologist"], dicom_id=d["dicom_id"],
-        phase=int(d["phase"]), discarded=bool(d["discarded"]), sentences=sents,
+        reading_id=d["reading_id"],
+        radiologist=d["radiologist"],
+        dicom_id=d["dicom_id"],
+        phase=int(d["phase"]),
+        discarded=bool(d["discarded"]),
+        sentences=sents,
         fixation_targets=tuple(d["fixation_targets"]),
         missed_finding_ids=tuple(d.get("missed_finding_ids", [])),
     )
@@ -244,8 +280,11 @@ def _reading_from_json(d: Mapping[str, Any]) -> TruthReading:
 
 def _sample_from_json(d: Mapping[str, Any]) -> TruthSample:
     return TruthSample(
-        dataset=d["dataset"], sample_id=d["sample_id"], image_ids=tuple(d["image_ids"]),
-        finding_ids=tuple(d["finding_ids"]), kinds=tuple(d["kinds"]),
+        dataset=d["dataset"],
+        sample_id=d["sample_id"],
+        image_ids=tuple(d["image_ids"]),
+        finding_ids=tuple(d["finding_ids"]),
+        kinds=tuple(d["kinds"]),
         has_findings_section=bool(d.get("has_findings_section", True)),
     )
 
@@ -253,7 +292,10 @@ def _sample_from_json(d: Mapping[str, Any]) -> TruthSample:
 def truth_to_json(truth: PhantomTruth) -> str:
     """Serialise to compact, key-sorted JSON text (deterministic bytes)."""
     obj = {
-        "format": TRUTH_FORMAT, "version": TRUTH_VERSION, "seed": truth.seed, "size": truth.size,
+        "format": TRUTH_FORMAT,
+        "version": TRUTH_VERSION,
+        "seed": truth.seed,
+        "size": truth.size,
         "gaze_signal": truth.gaze_signal,
         "images": [_image_to_json(truth.images[k]) for k in sorted(truth.images)],
         "readings": [_reading_to_json(truth.readings[k]) for k in sorted(truth.readings)],
@@ -274,7 +316,9 @@ def write_truth(root: str | Path, truth: PhantomTruth) -> Path:
     """
     tdir = Path(root) / TRUTH_DIR
     atomic_write_text(tdir / TRUTH_FILE, truth_to_json(truth))
-    lines = ["reading_id,radiologist"] + [f"{k},{truth.readings[k].radiologist}" for k in sorted(truth.readings)]
+    lines = ["reading_id,radiologist"] + [
+        f"{k},{truth.readings[k].radiologist}" for k in sorted(truth.readings)
+    ]
     atomic_write_text(tdir / RADIOLOGISTS_FILE, "\n".join(lines) + "\n")
     return tdir
 
@@ -313,5 +357,11 @@ def load_truth(root: str | Path) -> PhantomTruth:
     signal = obj.get("gaze_signal", "informative")
     if signal not in ("informative", "decoupled"):
         raise DataFormatError(p, f"unknown gaze signal {signal!r}", field="gaze_signal")
-    return PhantomTruth(seed=int(obj["seed"]), size=str(obj["size"]), images=images, readings=readings, samples=samples,
-                        gaze_signal=signal)
+    return PhantomTruth(
+        seed=int(obj["seed"]),
+        size=str(obj["size"]),
+        images=images,
+        readings=readings,
+        samples=samples,
+        gaze_signal=signal,
+    )

@@ -24,9 +24,20 @@ from gazex_bench.phantom.reports import findings_text
 JPG_DIR = Path("mimic-cxr-jpg") / "2.1.0"
 REPORTS_DIR = Path("mimic-cxr") / "2.0.0"
 R2GEN_MIMIC = Path("mimic_cxr") / "annotation.json"
-META_COLUMNS = ("dicom_id", "subject_id", "study_id", "PerformedProcedureStepDescription", "ViewPosition", "Rows",
-                "Columns", "StudyDate", "StudyTime", "ProcedureCodeSequence_CodeMeaning", "ViewCodeSequence_CodeMeaning",
-                "PatientOrientationCodeSequence_CodeMeaning")
+META_COLUMNS = (
+    "dicom_id",
+    "subject_id",
+    "study_id",
+    "PerformedProcedureStepDescription",
+    "ViewPosition",
+    "Rows",
+    "Columns",
+    "StudyDate",
+    "StudyTime",
+    "ProcedureCodeSequence_CodeMeaning",
+    "ViewCodeSequence_CodeMeaning",
+    "PatientOrientationCodeSequence_CodeMeaning",
+)
 
 
 def jpeg_bytes(pixels: np.ndarray) -> bytes:
@@ -57,7 +68,9 @@ def write_study_images(root: Path, st: Study, front: np.ndarray, lateral: np.nda
 
 def write_report(root: Path, st: Study) -> None:
     """Write the raw report ``files/pXX/p<subject>/s<study>.txt``."""
-    path = root / REPORTS_DIR / "files" / f"p{st.subject_id[:2]}" / f"p{st.subject_id}" / f"s{st.study_id}.txt"
+    path = (
+        root / REPORTS_DIR / "files" / f"p{st.subject_id[:2]}" / f"p{st.subject_id}" / f"s{st.study_id}.txt"
+    )
     atomic_write_bytes(path, st.report_text.encode("utf-8"))
 
 
@@ -66,10 +79,39 @@ def _meta_rows(st: Study) -> list[list[object]]:
     orient = "Erect" if st.view == "PA" else "Recumbent"
     front_code = "postero-anterior" if st.view == "PA" else "antero-posterior"
     w, h = st.anatomy.width, st.anatomy.height
-    rows = [[st.dicom_id, st.subject_id, st.study_id, desc, st.view, h, w, st.study_date, st.study_time, desc, front_code, orient]]
+    rows = [
+        [
+            st.dicom_id,
+            st.subject_id,
+            st.study_id,
+            desc,
+            st.view,
+            h,
+            w,
+            st.study_date,
+            st.study_time,
+            desc,
+            front_code,
+            orient,
+        ]
+    ]
     if st.lateral_dicom_id:
-        rows.append([st.lateral_dicom_id, st.subject_id, st.study_id, desc, "LATERAL", h, w, st.study_date, st.study_time,
-                     desc, "lateral", orient])
+        rows.append(
+            [
+                st.lateral_dicom_id,
+                st.subject_id,
+                st.study_id,
+                desc,
+                "LATERAL",
+                h,
+                w,
+                st.study_date,
+                st.study_time,
+                desc,
+                "lateral",
+                orient,
+            ]
+        )
     return rows
 
 
@@ -90,10 +132,19 @@ def write_tables(root: Path, studies: list[Study]) -> None:
     split = [[r[0], st.study_id, st.subject_id, st.split] for st in studies for r in _meta_rows(st)]
     base = root / JPG_DIR
     atomic_write_bytes(base / "mimic-cxr-2.0.0-metadata.csv.gz", _gz(csv_text(META_COLUMNS, meta)))
-    atomic_write_bytes(base / "mimic-cxr-2.0.0-split.csv.gz", _gz(csv_text(["dicom_id", "study_id", "subject_id", "split"], split)))
+    atomic_write_bytes(
+        base / "mimic-cxr-2.0.0-split.csv.gz",
+        _gz(csv_text(["dicom_id", "study_id", "subject_id", "split"], split)),
+    )
     header = ["subject_id", "study_id", *CHEXPERT_LABELS]
-    atomic_write_bytes(base / "mimic-cxr-2.0.0-chexpert.csv.gz", _gz(csv_text(header, [_label_row(s, False) for s in studies])))
-    atomic_write_bytes(base / "mimic-cxr-2.0.0-negbio.csv", csv_text(header, [_label_row(s, True) for s in studies]).encode("utf-8"))
+    atomic_write_bytes(
+        base / "mimic-cxr-2.0.0-chexpert.csv.gz",
+        _gz(csv_text(header, [_label_row(s, False) for s in studies])),
+    )
+    atomic_write_bytes(
+        base / "mimic-cxr-2.0.0-negbio.csv",
+        csv_text(header, [_label_row(s, True) for s in studies]).encode("utf-8"),
+    )
 
 
 def write_r2gen(root: Path, studies: list[Study]) -> int:
@@ -103,7 +154,15 @@ def write_r2gen(root: Path, studies: list[Study]) -> int:
         if not st.plan.has_findings_section:
             continue
         split = R2GEN_SPLIT[st.split]
-        ann[split].append({"id": st.dicom_id, "study_id": int(st.study_id), "subject_id": int(st.subject_id),
-                           "report": findings_text(st.plan), "image_path": [st.jpg_rel], "split": split})
+        ann[split].append(
+            {
+                "id": st.dicom_id,
+                "study_id": int(st.study_id),
+                "subject_id": int(st.subject_id),
+                "report": findings_text(st.plan),
+                "image_path": [st.jpg_rel],
+                "split": split,
+            }
+        )
     atomic_write_bytes(root / R2GEN_MIMIC, json.dumps(ann, ensure_ascii=False).encode("utf-8"))
     return sum(len(v) for v in ann.values())

@@ -13,8 +13,8 @@ import numpy as np
 
 from gazex_bench.data.records import MS_CXR_CATEGORIES
 from gazex_bench.io import atomic_write_bytes
-from gazex_bench.phantom.entities import R2GEN_SPLIT, IuCase, Study
 from gazex_bench.phantom.csvfmt import csv_text
+from gazex_bench.phantom.entities import R2GEN_SPLIT, IuCase, Study
 from gazex_bench.phantom.findings import FindingSpec
 from gazex_bench.phantom.phrases import finding_statement, severity_word
 from gazex_bench.phantom.spec import KINDS, entity_rng
@@ -23,7 +23,19 @@ IU_DIR = Path("iu_xray")
 VQA_FILE = Path("medical-cxr-vqa-dataset") / "1.0.0" / "medical-cxr-vqa-questions.csv"
 MSCXR_DIR = Path("ms-cxr") / "1.1.0"
 VQA_COLUMNS = ("study_id", "subject_id", "dicom_id", "question_type", "question", "answer", "split")
-MSCXR_COLUMNS = ("dicom_id", "category_name", "label_text", "path", "x", "y", "w", "h", "image_width", "image_height", "split")
+MSCXR_COLUMNS = (
+    "dicom_id",
+    "category_name",
+    "label_text",
+    "path",
+    "x",
+    "y",
+    "w",
+    "h",
+    "image_width",
+    "image_height",
+    "split",
+)
 _ZONE_WORD = {"upper": "upper lung", "middle": "mid lung", "lower": "lower lung"}
 
 
@@ -31,8 +43,14 @@ def write_iu(root: Path, cases: list[IuCase], images: dict[str, tuple[bytes, byt
     """Write ``iu_xray/annotation.json`` and (if given) ``images/<id>/{0,1}.png``."""
     ann: dict[str, list[dict[str, object]]] = {"train": [], "val": [], "test": []}
     for c in cases:
-        ann[c.split].append({"id": c.uid, "report": c.report, "image_path": [f"{c.uid}/0.png", f"{c.uid}/1.png"],
-                             "split": c.split})
+        ann[c.split].append(
+            {
+                "id": c.uid,
+                "report": c.report,
+                "image_path": [f"{c.uid}/0.png", f"{c.uid}/1.png"],
+                "split": c.split,
+            }
+        )
         if images is not None:
             front, lat = images[c.uid]
             atomic_write_bytes(root / IU_DIR / "images" / c.uid / "0.png", front)
@@ -51,24 +69,46 @@ def vqa_questions(st: Study, rng: np.random.Generator) -> list[tuple[str, str, s
     """(question_type, question, answer) triples of one study from the six templates."""
     fs = [f for f in st.findings if f.kind != "support_device"]
     names = [KINDS[f.kind].vqa for f in fs]
-    q: list[tuple[str, str, str]] = [("abnormality", "is there evidence of any abnormalities in this image?", "yes" if fs else "no")]
+    q: list[tuple[str, str, str]] = [
+        ("abnormality", "is there evidence of any abnormalities in this image?", "yes" if fs else "no")
+    ]
     other_view = "AP" if st.view == "PA" else "PA"
     asked = str(rng.choice([st.view, other_view]))
-    q += [("view", "which view is this image taken?", f"{st.view} view"),
-          ("view", f"is this {asked} view?", "yes" if asked == st.view else "no")]
-    absent = [k for k in ("pleural_effusion", "pneumothorax", "edema", "cardiomegaly", "atelectasis") if k not in {f.kind for f in fs}]
+    q += [
+        ("view", "which view is this image taken?", f"{st.view} view"),
+        ("view", f"is this {asked} view?", "yes" if asked == st.view else "no"),
+    ]
+    absent = [
+        k
+        for k in ("pleural_effusion", "pneumothorax", "edema", "cardiomegaly", "atelectasis")
+        if k not in {f.kind for f in fs}
+    ]
     if absent:
-        q.append(("presence", f"is there evidence of {KINDS[str(rng.choice(absent))].vqa} in this image?", "no"))
+        q.append(
+            ("presence", f"is there evidence of {KINDS[str(rng.choice(absent))].vqa} in this image?", "no")
+        )
     if not fs:
         return q
     q.append(("abnormality", "what abnormalities are seen in this image?", ", ".join(names)))
     for f, x in zip(fs, names):
-        q.append(("presence", str(rng.choice([f"is there {x}?", f"is there evidence of {x} in this image?"])), "yes"))
+        q.append(
+            (
+                "presence",
+                str(rng.choice([f"is there {x}?", f"is there evidence of {x} in this image?"])),
+                "yes",
+            )
+        )
         q.append(("level", f"what level is the {x}?", severity_word(f)))
         q.append(("type", f"what type is the {x}?", f.descriptor))
         if f.side in ("left", "right"):
             loc = f"{f.side} {_ZONE_WORD.get(f.zone, 'mid lung')}"
-            q.append(("location", str(rng.choice([f"where in the image is the {x} located?", f"where is the {x}?"])), location_answer(f)))
+            q.append(
+                (
+                    "location",
+                    str(rng.choice([f"where in the image is the {x} located?", f"where is the {x}?"])),
+                    location_answer(f),
+                )
+            )
             q.append(("location", f"is the {x} located on the left side or right side?", f"{f.side} side"))
             q.append(("presence", f"is there {x} in the {loc} area?", "yes"))
             if sum(1 for g in fs if g.side == f.side and g.zone == f.zone) == 1:
@@ -103,26 +143,63 @@ def mscxr_rows(seed: int, studies: list[Study]) -> list[list[object]]:
             text = finding_statement(f, i, rng).text
             text = text[:1].upper() + text[1:]
             for b in f.extra_boxes or (f.box,):
-                rows.append([st.dicom_id, cat, text, path, b[0], b[1], b[2] - b[0], b[3] - b[1], st.anatomy.width,
-                             st.anatomy.height, R2GEN_SPLIT[st.split]])
+                rows.append(
+                    [
+                        st.dicom_id,
+                        cat,
+                        text,
+                        path,
+                        b[0],
+                        b[1],
+                        b[2] - b[0],
+                        b[3] - b[1],
+                        st.anatomy.width,
+                        st.anatomy.height,
+                        R2GEN_SPLIT[st.split],
+                    ]
+                )
     return rows
 
 
 def write_mscxr(root: Path, seed: int, studies: list[Study]) -> int:
     """Write ``MS_CXR_Local_Alignment_v1.1.0.{csv,json}``; returns the number of box rows."""
     rows = mscxr_rows(seed, studies)
-    atomic_write_bytes(root / MSCXR_DIR / "MS_CXR_Local_Alignment_v1.1.0.csv", csv_text(MSCXR_COLUMNS, rows).encode("utf-8"))
+    atomic_write_bytes(
+        root / MSCXR_DIR / "MS_CXR_Local_Alignment_v1.1.0.csv", csv_text(MSCXR_COLUMNS, rows).encode("utf-8")
+    )
     cats = {name: i + 1 for i, name in enumerate(MS_CXR_CATEGORIES)}
     images: dict[str, dict[str, object]] = {}
     anns = []
     for r in rows:
         dicom, cat, text, path, x, y, w, h, iw, ih, _split = r
         if dicom not in images:
-            images[str(dicom)] = {"id": len(images) + 1, "file_name": f"{dicom}.jpg", "width": iw, "height": ih, "path": path}
-        anns.append({"id": len(anns) + 1, "image_id": images[str(dicom)]["id"], "category_id": cats[str(cat)],
-                     "bbox": [x, y, w, h], "area": int(w) * int(h), "iscrowd": 0, "width": iw, "height": ih,
-                     "label_text": text})
-    coco = {"images": list(images.values()), "annotations": anns,
-            "categories": [{"id": i, "name": n} for n, i in cats.items()]}
-    atomic_write_bytes(root / MSCXR_DIR / "MS_CXR_Local_Alignment_v1.1.0.json", json.dumps(coco, ensure_ascii=False).encode("utf-8"))
+            images[str(dicom)] = {
+                "id": len(images) + 1,
+                "file_name": f"{dicom}.jpg",
+                "width": iw,
+                "height": ih,
+                "path": path,
+            }
+        anns.append(
+            {
+                "id": len(anns) + 1,
+                "image_id": images[str(dicom)]["id"],
+                "category_id": cats[str(cat)],
+                "bbox": [x, y, w, h],
+                "area": int(w) * int(h),
+                "iscrowd": 0,
+                "width": iw,
+                "height": ih,
+                "label_text": text,
+            }
+        )
+    coco = {
+        "images": list(images.values()),
+        "annotations": anns,
+        "categories": [{"id": i, "name": n} for n, i in cats.items()],
+    }
+    atomic_write_bytes(
+        root / MSCXR_DIR / "MS_CXR_Local_Alignment_v1.1.0.json",
+        json.dumps(coco, ensure_ascii=False).encode("utf-8"),
+    )
     return len(rows)

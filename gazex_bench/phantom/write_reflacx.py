@@ -72,14 +72,32 @@ def label_values(row: ReadingRow) -> list[object]:
 def metadata_row(row: ReadingRow) -> list[object]:
     """One ``metadata_phase_<p>.csv`` row of a reading."""
     st = row.study
-    return [row.reading_id, st.split, row.discarded, dcm_image_path(st), st.dicom_id, st.subject_id,
-            st.anatomy.width, st.anatomy.height, *label_values(row)]
+    return [
+        row.reading_id,
+        st.split,
+        row.discarded,
+        dcm_image_path(st),
+        st.dicom_id,
+        st.subject_id,
+        st.anatomy.width,
+        st.anatomy.height,
+        *label_values(row),
+    ]
 
 
 def metadata_csv(rows: list[list[object]], phase: int) -> bytes:
     """``metadata_phase_<p>.csv`` from :func:`metadata_row` rows: sorted by id (phases 1-2) or image (phase 3)."""
-    header = ["id", "split", "eye_tracking_data_discarded", "image", "dicom_id", "subject_id",
-              "image_size_x", "image_size_y", *reflacx_labels(phase)]
+    header = [
+        "id",
+        "split",
+        "eye_tracking_data_discarded",
+        "image",
+        "dicom_id",
+        "subject_id",
+        "image_size_x",
+        "image_size_y",
+        *reflacx_labels(phase),
+    ]
     key = (lambda r: str(r[0])) if phase in (1, 2) else (lambda r: (str(r[3]), str(r[0])))
     return _crlf(csv_text(header, sorted(rows, key=key)))
 
@@ -95,8 +113,17 @@ def _ellipses_csv(row: ReadingRow) -> bytes:
 
 def _fixations_csv(fix: dict[str, np.ndarray]) -> bytes:
     geo = [",".join(map(str, g)) for g in np.concatenate([fix["shown"], fix["screen"]], axis=1).tolist()]
-    names = ["timestamp_start_fixation", "timestamp_end_fixation", "x_position", "y_position", "pupil_area_normalized",
-             "angular_resolution_x_pixels_per_degree", "angular_resolution_y_pixels_per_degree", "window_width", "window_level"]
+    names = [
+        "timestamp_start_fixation",
+        "timestamp_end_fixation",
+        "x_position",
+        "y_position",
+        "pupil_area_normalized",
+        "angular_resolution_x_pixels_per_degree",
+        "angular_resolution_y_pixels_per_degree",
+        "window_width",
+        "window_level",
+    ]
     cols = [fix[n].tolist() for n in names] + [geo]
     rows = format_rows("%r,%r,%d,%d,%r,%d,%d,%r,%r,%s", cols)
     return _crlf(FIX_HEADER + "\n" + "\n".join(rows) + "\n")
@@ -137,8 +164,10 @@ def write_folder(folder: Path, files: dict[str, bytes]) -> None:
 def write_reading(root: Path, row: ReadingRow, hz: float, rng: np.random.Generator) -> int:
     """Write one reading's ``main_data/<id>/`` and ``gaze_data/<id>/`` folders; returns the gaze sample count."""
     b = row.sim.chest_box
-    main = {"chest_bounding_box.csv": _crlf(f"xmin,ymin,xmax,ymax\n{b[0]},{b[1]},{b[2]},{b[3]}\n"),
-            "anomaly_location_ellipses.csv": _ellipses_csv(row)}
+    main = {
+        "chest_bounding_box.csv": _crlf(f"xmin,ymin,xmax,ymax\n{b[0]},{b[1]},{b[2]},{b[3]}\n"),
+        "anomaly_location_ellipses.csv": _ellipses_csv(row),
+    }
     gaze: dict[str, bytes] = {}
     n = 0
     if not row.discarded and row.sim.sim is not None:
@@ -156,4 +185,7 @@ def write_reading(root: Path, row: ReadingRow, hz: float, rng: np.random.Generat
 def write_metadata(root: Path, rows: dict[int, list[list[object]]]) -> None:
     """Write the three ``metadata_phase_<p>.csv`` files from per-phase metadata rows."""
     for phase in (1, 2, 3):
-        atomic_write_bytes(root / REFLACX_DIR / "main_data" / f"metadata_phase_{phase}.csv", metadata_csv(rows.get(phase, []), phase))
+        atomic_write_bytes(
+            root / REFLACX_DIR / "main_data" / f"metadata_phase_{phase}.csv",
+            metadata_csv(rows.get(phase, []), phase),
+        )

@@ -86,25 +86,44 @@ def run(
     split = req.split or task.default_split
     data = load_task_data(task, root.path, split=split, limit=req.limit)
     spec = RunSpec(
-        task=req.task, model=req.model, model_args=model_args, split=split,
-        limit=req.limit, data_root=str(root.path), data_kind=root.kind,
-        data_fingerprint=data.content_sha256(root.path), phantom=root.phantom, seed=req.seed,
-        model_key=_model_key(factory, model_args), task_args=dict(req.task_args), label=label,
+        task=req.task,
+        model=req.model,
+        model_args=model_args,
+        split=split,
+        limit=req.limit,
+        data_root=str(root.path),
+        data_kind=root.kind,
+        data_fingerprint=data.content_sha256(root.path),
+        phantom=root.phantom,
+        seed=req.seed,
+        model_key=_model_key(factory, model_args),
+        task_args=dict(req.task_args),
+        label=label,
         location_args=adapter_hints(factory).location_args,
     )
     allowed_failures(req.max_failures, 1)  # a bad value fails before any model is loaded
     run_dir = req.out / (req.run_id or spec.run_id())
     sharded = req.shard is not None and req.shard.count > 1
-    lock_name = f"{LOCK}.{req.shard.filename()[len('predictions.'):-len('.jsonl')]}" if sharded else LOCK  # type: ignore[union-attr]
+    lock_name = f"{LOCK}.{req.shard.filename()[len('predictions.') : -len('.jsonl')]}" if sharded else LOCK  # type: ignore[union-attr]
     with run_lock(run_dir, name=lock_name, wait=req.wait):  # one process per run directory (or shard)
         write_or_check_spec(run_dir, spec)
         stats = predict(
-            task, data, lambda: create_adapter(req.model, adapters, **model_args), run_dir,
-            shard=req.shard, quiet=req.quiet,
+            task,
+            data,
+            lambda: create_adapter(req.model, adapters, **model_args),
+            run_dir,
+            shard=req.shard,
+            quiet=req.quiet,
         )
         if not sharded:
-            record = score_run(run_dir, task, options=req.score, data=data, command=req.command,
-                               max_failures=req.max_failures)
+            record = score_run(
+                run_dir,
+                task,
+                options=req.score,
+                data=data,
+                command=req.command,
+                max_failures=req.max_failures,
+            )
             return RunOutcome(run_dir, stats, record)
     group = distributed.launched(req.shard)
     if group:  # accelerate/torchrun: every shard done before anyone checks or merges
@@ -113,8 +132,14 @@ def run(
     check_failures(load_predictions(shard_file, task.capability), stats.n_total, req.max_failures, shard_file)
     if group and req.shard.index == 0:  # type: ignore[union-attr]
         with run_lock(run_dir, wait=True):
-            record = score_run(run_dir, task, options=req.score, data=data, command=req.command,
-                               max_failures=req.max_failures)
+            record = score_run(
+                run_dir,
+                task,
+                options=req.score,
+                data=data,
+                command=req.command,
+                max_failures=req.max_failures,
+            )
         return RunOutcome(run_dir, stats, record)
     return RunOutcome(run_dir, stats, None)
 

@@ -67,13 +67,20 @@ def _clean(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(float(x)) else float(x)
 
 
-def _paired(fa: Corpus, fb: Corpus, n: int, n_boot: int, seed: int, level: float,
-            groups: list[str] | None) -> dict[str, float | None]:
+def _paired(
+    fa: Corpus, fb: Corpus, n: int, n_boot: int, seed: int, level: float, groups: list[str] | None
+) -> dict[str, float | None]:
     """a, b, diff (b − a) and the paired-bootstrap CI / p on the same resample weights."""
     ones = np.ones((n, 1))
     a, b = float(fa(ones)[0]), float(fb(ones)[0])
-    out: dict[str, float | None] = {"a": _clean(a), "b": _clean(b), "diff": _clean(b - a),
-                                    "ci_low": None, "ci_high": None, "p_boot": None}
+    out: dict[str, float | None] = {
+        "a": _clean(a),
+        "b": _clean(b),
+        "diff": _clean(b - a),
+        "ci_low": None,
+        "ci_high": None,
+        "p_boot": None,
+    }
     if n_boot <= 0 or n < 2:
         return out
     w = resample_weights(n, n_boot, seed, groups)
@@ -100,8 +107,10 @@ def wilcoxon_method() -> str:
     """
     import scipy
 
-    return (f"scipy.stats.wilcoxon(method='auto', zero_method='wilcox', two-sided), scipy {scipy.__version__}: "
-            "exact for n <= 50, permutation over sign flips for n <= 50 with ties/zeros, normal approximation above")
+    return (
+        f"scipy.stats.wilcoxon(method='auto', zero_method='wilcox', two-sided), scipy {scipy.__version__}: "
+        "exact for n <= 50, permutation over sign flips for n <= 50 with ties/zeros, normal approximation above"
+    )
 
 
 def _wilcoxon(a: np.ndarray, b: np.ndarray) -> float | None:
@@ -119,15 +128,22 @@ def check_budgets(rec_a: Mapping[str, Any], rec_b: Mapping[str, Any], force: boo
     ta, tb = rec_a.get("training"), rec_b.get("training")
     diff = budget_difference(ta, tb)
     if diff and not force:
-        raise UsageError(f"refusing to compare fine-tuned runs with different downstream budgets ({'; '.join(diff)}); "
-                         "pass --force to compare anyway")
-    return {"regime_a": (ta or {}).get("label"), "regime_b": (tb or {}).get("label"),
-            "same_budget": None if not ((ta or {}).get("budget") and (tb or {}).get("budget")) else not diff,
-            "differences": diff, "forced": bool(diff and force)}
+        raise UsageError(
+            f"refusing to compare fine-tuned runs with different downstream budgets ({'; '.join(diff)}); "
+            "pass --force to compare anyway"
+        )
+    return {
+        "regime_a": (ta or {}).get("label"),
+        "regime_b": (tb or {}).get("label"),
+        "same_budget": None if not ((ta or {}).get("budget") and (tb or {}).get("budget")) else not diff,
+        "differences": diff,
+        "forced": bool(diff and force),
+    }
 
 
-def compare_runs(run_a: Path, run_b: Path, *, n_boot: int = 1000, seed: int = 0,
-                 level: float = 0.95, force: bool = False) -> dict[str, Any]:
+def compare_runs(
+    run_a: Path, run_b: Path, *, n_boot: int = 1000, seed: int = 0, level: float = 0.95, force: bool = False
+) -> dict[str, Any]:
     """The comparison record (module doc).
 
     Args:
@@ -169,12 +185,25 @@ def compare_runs(run_a: Path, run_b: Path, *, n_boot: int = 1000, seed: int = 0,
     _, adj = holm([math.nan if metrics[m]["p_boot"] is None else metrics[m]["p_boot"] for m in order])
     for m, p in zip(order, adj):
         metrics[m]["p_holm"] = _clean(p)
-    return {"run_a": str(run_a), "run_b": str(run_b), "model_a": _label(rec_a), "model_b": _label(rec_b),
-            "task": task, "n": len(shared), "n_boot": n_boot, "seed": seed, "level": level,
-            "budget_check": budget_check, "wilcoxon_method": wilcoxon_method(), "metrics": metrics}
+    return {
+        "run_a": str(run_a),
+        "run_b": str(run_b),
+        "model_a": _label(rec_a),
+        "model_b": _label(rec_b),
+        "task": task,
+        "n": len(shared),
+        "n_boot": n_boot,
+        "seed": seed,
+        "level": level,
+        "budget_check": budget_check,
+        "wilcoxon_method": wilcoxon_method(),
+        "metrics": metrics,
+    }
 
 
-def _corpus(run_a: Path, run_b: Path, shared: list[str]) -> tuple[dict[str, Corpus], dict[str, Corpus], list[str] | None]:
+def _corpus(
+    run_a: Path, run_b: Path, shared: list[str]
+) -> tuple[dict[str, Corpus], dict[str, Corpus], list[str] | None]:
     """Corpus-metric functions of both runs on ``shared`` (empty for tasks without them) and groups."""
     spec_a = read_spec(run_a)
     task = get_task(spec_a.task, task_args=spec_a.task_args)
@@ -188,7 +217,9 @@ def _corpus(run_a: Path, run_b: Path, shared: list[str]) -> tuple[dict[str, Corp
         rec = read_run_record(run)
         ckpt = (rec.get("scoring") or {}).get("chexbert_checkpoint")
         opts = ScoreOptions(chexbert_checkpoint=Path(ckpt) if ckpt else None)
-        out.append((task.corpus_functions(data, {k: r.response for k, r in preds.items()}, shared, opts), data))
+        out.append(
+            (task.corpus_functions(data, {k: r.response for k, r in preds.items()}, shared, opts), data)
+        )
     by_id = {s.sample_id: s for s in out[0][1].samples}
     groups = [str(by_id[s].group or s) if s in by_id else s for s in shared]
     return out[0][0], out[1][0], groups if len(set(groups)) < len(groups) else None

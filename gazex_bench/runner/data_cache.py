@@ -102,7 +102,14 @@ def cache_key(task: Task, data_root: Path, split: str, limit: int | None) -> str
         p = Path(str(value)).expanduser()
         if isinstance(value, (str, os.PathLike)) and p.is_file():
             files[name] = [str(p.resolve()), *_stat(p)]
-    item = {"task": f"{type(task).__module__}.{type(task).__qualname__}", "name": task.name,
-            "args": task.task_args, "files": files, "split": split, "limit": limit,
-            "root": str(Path(data_root).resolve()), "fingerprint": root_fingerprint(data_root)}
+    item = {
+        "task": f"{type(task).__module__}.{type(task).__qualname__}",
+        "name": task.name,
+        "args": task.task_args,
+        "files": files,
+        "split": split,
+        "limit": limit,
+        "root": str(Path(data_root).resolve()),
+        "fingerprint": root_fingerprint(data_root),
+    }
     return hashlib.sha256(json.dumps(item, sort_keys=True, default=str).encode("utf-8")).hexdigest()

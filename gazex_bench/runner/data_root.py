@@ -79,8 +79,7 @@ def _generate_phantom(root: Path) -> None:
         from gazex_bench.phantom.generate import generate_phantom
     except ImportError as exc:
         raise UsageError(
-            f"no --data-root given and the phantom generator is unavailable ({exc}); "
-            "pass --data-root DIR"
+            f"no --data-root given and the phantom generator is unavailable ({exc}); pass --data-root DIR"
         ) from None
     log.warning("generating the default %s phantom under %s (once)", DEFAULT_PHANTOM_SIZE, root)
     generate_phantom(root, size=DEFAULT_PHANTOM_SIZE, seed=DEFAULT_PHANTOM_SEED)

@@ -20,8 +20,10 @@ def list_tasks() -> list[str]:
         except UsageError as exc:
             out.append(f"{name:<20} (unavailable: {exc})")
             continue
-        out.append(f"{name:<20} needs {t.capability.value:<9} data {t.dataset:<10} "
-                   f"primary {t.primary_metric:<16} {t.description}")
+        out.append(
+            f"{name:<20} needs {t.capability.value:<9} data {t.dataset:<10} "
+            f"primary {t.primary_metric:<16} {t.description}"
+        )
         for opt, help_text in t.task_options.items():
             out.append(f"{'':<20} --task-arg {opt}=...  {help_text}")
     return out

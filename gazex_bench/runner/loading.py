@@ -44,8 +44,10 @@ def _load(task: Task, data_root: Path, *, split: str, limit: int | None) -> Task
 
 def _nothing_left(task: Task, root: Path, split: str, data: TaskData, problems: ImageProblems) -> str:
     reasons = ", ".join(f"{k} {v}" for k, v in sorted(data.dropped.items(), key=lambda kv: -kv[1])) or "none"
-    msg = (f"task {task.name}: no sample to evaluate in split '{split}' under {root} "
-           f"({data.n_source} in the split; dropped: {reasons})")
+    msg = (
+        f"task {task.name}: no sample to evaluate in split '{split}' under {root} "
+        f"({data.n_source} in the split; dropped: {reasons})"
+    )
     for reason, what in (("no_image", "not found"), ("bad_image", "do not decode")):
         files = sorted(problems.files.get(reason, {}))
         if files:

@@ -30,7 +30,9 @@ POLL_S = 0.5
 
 
 @contextlib.contextmanager
-def run_lock(run_dir: Path, *, name: str = LOCK, wait: bool = False, timeout_s: float | None = None) -> Iterator[Path]:
+def run_lock(
+    run_dir: Path, *, name: str = LOCK, wait: bool = False, timeout_s: float | None = None
+) -> Iterator[Path]:
     """Hold the lock of ``run_dir`` for the ``with`` block (created if missing, removed after).
 
     Args:
@@ -80,8 +82,11 @@ def _same_file(fd: int, path: Path) -> bool:
 
 
 def _write_owner(fd: int) -> None:
-    owner = {"pid": os.getpid(), "host": socket.gethostname(),
-             "since": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    owner = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
     os.ftruncate(fd, 0)
     os.pwrite(fd, (json.dumps(owner, sort_keys=True) + "\n").encode(), 0)
 

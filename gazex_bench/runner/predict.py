@@ -33,6 +33,7 @@ from gazex_bench.models.protocols import (
     call,
     require,
 )
+from gazex_bench.models.types import Capability, Request
 from gazex_bench.runner.records import (
     PREDICTIONS,
     PredictionRecord,
@@ -44,7 +45,6 @@ from gazex_bench.runner.records import (
     sha256_text,
 )
 from gazex_bench.runner.spec import MODEL
-from gazex_bench.models.types import Capability, Request
 from gazex_bench.tasks.base import AuxStage, Task, TaskData
 from gazex_bench.tasks.common import progress
 
@@ -98,7 +98,9 @@ def predict(
     done = drop_failures(path, task.capability)
     todo = [s for s in samples if s.sample_id not in done]
     lazy = _LazyAdapter(make_adapter, task, data, run_dir)
-    n_err = _predict_requests(lazy, task.capability, [s.request for s in todo], path, f"predict {task.name}", quiet)
+    n_err = _predict_requests(
+        lazy, task.capability, [s.request for s in todo], path, f"predict {task.name}", quiet
+    )
     for stage_err in _predict_aux(lazy, task, data, run_dir, shard, quiet):
         n_err += stage_err
     n_failed = len(failures(load_predictions(path, task.capability)))
@@ -130,7 +132,9 @@ def allowed_failures(spec: str | int | None, n: int) -> int:
             raise ValueError
         return count
     except ValueError:
-        raise UsageError(f"--max-failures must be 'all', a count >= 0 or a percentage like 10%, got '{text}'") from None
+        raise UsageError(
+            f"--max-failures must be 'all', a count >= 0 or a percentage like 10%, got '{text}'"
+        ) from None
 
 
 def check_failures(records: dict[str, PredictionRecord], n: int, spec: str | int | None, where: Path) -> None:
@@ -190,7 +194,11 @@ def _predict_aux(
     errors = []
     for i, stage in enumerate(task.aux_stages(data)):
         base = run_dir / f"predictions.{stage.name}.jsonl"
-        path = base if shard is None else run_dir / f"predictions.{stage.name}.{shard.filename()[len('predictions.'):]}"
+        path = (
+            base
+            if shard is None
+            else run_dir / f"predictions.{stage.name}.{shard.filename()[len('predictions.') :]}"
+        )
         marker = base.with_suffix(".unavailable")
         prior[stage.name] = {}
         if marker.is_file():
@@ -259,10 +267,10 @@ def _run_batch(
     out: list[PredictionRecord] = []
     for request, resp in zip(chunk, responses):
         if resp.sample_id != request.sample_id:
-            raise RuntimeError(
-                f"adapter answered '{resp.sample_id}' for request '{request.sample_id}'"
-            )
-        out.append(PredictionRecord(request.sample_id, resp, prompt_sha256(request, resp), gen_sha, round(per, 6)))
+            raise RuntimeError(f"adapter answered '{resp.sample_id}' for request '{request.sample_id}'")
+        out.append(
+            PredictionRecord(request.sample_id, resp, prompt_sha256(request, resp), gen_sha, round(per, 6))
+        )
     return out
 
 

@@ -165,8 +165,12 @@ def record_from_json(
     latency = obj.get("latency_s")
     failure = obj.get("failure")
     if failure is not None and (parsed is not None or not obj.get("error")):
-        raise DataFormatError(path, "a 'failure' line must have 'parsed' null and an 'error' message",
-                              row=lineno, field="failure")
+        raise DataFormatError(
+            path,
+            "a 'failure' line must have 'parsed' null and an 'error' message",
+            row=lineno,
+            field="failure",
+        )
     response = Response(sid, obj.get("raw"), parsed, obj.get("error"), failure=failure)
     return PredictionRecord(
         sample_id=sid,
@@ -216,9 +220,7 @@ def check_ids(
     extra = sorted(found_set - expected_set)
     missing = [i for i in expected if i not in found_set]
     if extra:
-        raise DataFormatError(
-            path, f"{len(extra)} sample id(s) not in the evaluated set, e.g. '{extra[0]}'"
-        )
+        raise DataFormatError(path, f"{len(extra)} sample id(s) not in the evaluated set, e.g. '{extra[0]}'")
     if missing and not allow_missing:
         raise DataFormatError(
             path,

@@ -40,21 +40,48 @@ def training_block(identity: Mapping[str, Any] | None, task: str) -> dict[str, A
     lineage = [e for e in record["lineage"] if isinstance(e, Mapping)]
     trained = [e for e in lineage if e.get("kind") == "train"]
     on_task = [e for e in trained if task in (e.get("tasks") or [])]
-    compact = [{"stage": e.get("stage"), "kind": e.get("kind"), "name": e.get("name"), "steps": _steps(e),
-                "tasks": list(e.get("tasks") or []), "objectives": dict(e.get("objectives") or {}),
-                "samples_seen": (e.get("budget") or {}).get("samples_seen"),
-                "wall_seconds": e.get("wall_seconds"), "seed": e.get("seed"),
-                "config_sha256": e.get("config_sha256"),
-                "fingerprint": (e.get("fingerprint") or {}).get("sha256")} for e in lineage]
+    compact = [
+        {
+            "stage": e.get("stage"),
+            "kind": e.get("kind"),
+            "name": e.get("name"),
+            "steps": _steps(e),
+            "tasks": list(e.get("tasks") or []),
+            "objectives": dict(e.get("objectives") or {}),
+            "samples_seen": (e.get("budget") or {}).get("samples_seen"),
+            "wall_seconds": e.get("wall_seconds"),
+            "seed": e.get("seed"),
+            "config_sha256": e.get("config_sha256"),
+            "fingerprint": (e.get("fingerprint") or {}).get("sha256"),
+        }
+        for e in lineage
+    ]
     total = sum(_steps(e) for e in trained)
     if not on_task:
-        label = f"zero-shot ({total} training steps, none on this task's data)" if trained else "zero-shot (untrained)"
-        return {"regime": "zero-shot", "label": label, "stage": None, "steps": 0, "budget": None, "lineage": compact}
+        label = (
+            f"zero-shot ({total} training steps, none on this task's data)"
+            if trained
+            else "zero-shot (untrained)"
+        )
+        return {
+            "regime": "zero-shot",
+            "label": label,
+            "stage": None,
+            "steps": 0,
+            "budget": None,
+            "lineage": compact,
+        }
     last = on_task[-1]
     regime = STAGE_NAMES.get(last.get("stage"), "trained")
     label = f"{regime} (stage {last.get('stage')}, {_steps(last)} steps)"
-    return {"regime": regime, "label": label, "stage": last.get("stage"), "steps": _steps(last),
-            "budget": dict(last.get("budget") or {}), "lineage": compact}
+    return {
+        "regime": regime,
+        "label": label,
+        "stage": last.get("stage"),
+        "steps": _steps(last),
+        "budget": dict(last.get("budget") or {}),
+        "lineage": compact,
+    }
 
 
 def budget_difference(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> list[str]:
@@ -65,4 +92,6 @@ def budget_difference(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) 
     if not a or not b or a.get("regime") != "fine-tuned" or b.get("regime") != "fine-tuned":
         return []
     ba, bb = a.get("budget") or {}, b.get("budget") or {}
-    return [f"{k} {ba.get(k)!r} vs {bb.get(k)!r}" for k in sorted(set(ba) | set(bb)) if ba.get(k) != bb.get(k)]
+    return [
+        f"{k} {ba.get(k)!r} vs {bb.get(k)!r}" for k in sorted(set(ba) | set(bb)) if ba.get(k) != bb.get(k)
+    ]

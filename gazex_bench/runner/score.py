@@ -10,18 +10,39 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
-from dataclasses import replace
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from gazex_bench.errors import UsageError
-from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line, formula_safe_cell, read_json
+from gazex_bench.io import (
+    atomic_write_json,
+    atomic_write_text,
+    dumps_jsonl_line,
+    formula_safe_cell,
+    read_json,
+)
 from gazex_bench.runner.loading import load_task_data
 from gazex_bench.runner.predict import check_failures, merge_shards
-from gazex_bench.runner.records import PredictionRecord, check_ids, errors_by_reason, failures, load_predictions
+from gazex_bench.runner.records import (
+    PredictionRecord,
+    check_ids,
+    errors_by_reason,
+    failures,
+    load_predictions,
+)
 from gazex_bench.runner.regime import training_block
-from gazex_bench.runner.spec import MODEL, RUN, SCHEMA_VERSION, SCORES, RunSpec, git_info, package_version, read_spec
+from gazex_bench.runner.spec import (
+    MODEL,
+    RUN,
+    SCHEMA_VERSION,
+    SCORES,
+    RunSpec,
+    git_info,
+    package_version,
+    read_spec,
+)
 from gazex_bench.tasks.base import ScoreOptions, ScoreResult, Task, TaskData
 
 RUN_SCHEMA_DOC = "docs/harness.md#runjson"
@@ -34,8 +55,10 @@ def load_run_data(run_dir: Path, spec: RunSpec, task: Task) -> TaskData:
         UsageError: the data under the recorded root changed since the run.
     """
     if not Path(spec.data_root).is_dir():
-        raise UsageError(f"the data root of run {run_dir.name}, {spec.data_root}, is not a directory; "
-                         "if the data moved: gazex-bench score --run DIR --data-root NEW_LOCATION")
+        raise UsageError(
+            f"the data root of run {run_dir.name}, {spec.data_root}, is not a directory; "
+            "if the data moved: gazex-bench score --run DIR --data-root NEW_LOCATION"
+        )
     data = load_task_data(task, Path(spec.data_root), split=spec.split, limit=spec.limit)
     if spec.data_fingerprint and data.content_sha256(Path(spec.data_root)) != spec.data_fingerprint:
         raise UsageError(
@@ -46,8 +69,13 @@ def load_run_data(run_dir: Path, spec: RunSpec, task: Task) -> TaskData:
 
 
 def score_run(
-    run_dir: Path, task: Task, *, options: ScoreOptions, data: TaskData | None = None,
-    command: list[str] | None = None, max_failures: str | int | None = None,
+    run_dir: Path,
+    task: Task,
+    *,
+    options: ScoreOptions,
+    data: TaskData | None = None,
+    command: list[str] | None = None,
+    max_failures: str | int | None = None,
 ) -> dict[str, Any]:
     """Score a run directory's predictions and write scores.jsonl and run.json.
 
@@ -76,7 +104,9 @@ def score_run(
     result = task.score(data, {k: r.response for k, r in preds.items()}, options)
     _write_scores(run_dir / SCORES, data, preds, result)
     for name, table in sorted(result.tables.items()):
-        atomic_write_text(run_dir / "tables" / f"{name}.csv", table.map(formula_safe_cell).to_csv(index=False))
+        atomic_write_text(
+            run_dir / "tables" / f"{name}.csv", table.map(formula_safe_cell).to_csv(index=False)
+        )
     record = build_run_record(run_dir, spec, task, data, all_preds, result, options, command)
     atomic_write_json(run_dir / RUN, record)
     return record
@@ -130,13 +160,20 @@ def _write_scores(
     for s in data.samples:
         values = {k: _clean(v) for k, v in sorted(result.per_sample.get(s.sample_id, {}).items())}
         err = preds[s.sample_id].response.error
-        lines.append(dumps_jsonl_line({"sample_id": s.sample_id, "error": err is not None, "metrics": values}))
+        lines.append(
+            dumps_jsonl_line({"sample_id": s.sample_id, "error": err is not None, "metrics": values})
+        )
     atomic_write_text(path, "".join(lines))
 
 
 def build_run_record(
-    run_dir: Path, spec: RunSpec, task: Task, data: TaskData,
-    preds: Mapping[str, PredictionRecord], result: ScoreResult, options: ScoreOptions,
+    run_dir: Path,
+    spec: RunSpec,
+    task: Task,
+    data: TaskData,
+    preds: Mapping[str, PredictionRecord],
+    result: ScoreResult,
+    options: ScoreOptions,
     command: list[str] | None,
 ) -> dict[str, Any]:
     """Assemble run.json (schema in docs/harness.md)."""
@@ -148,7 +185,7 @@ def build_run_record(
         "run_id": run_dir.name,
         "gazex_bench_version": package_version(),
         "git": git_info(),
-        "scored_at_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "scored_at_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": command,
         "task": {**task.describe(), "args": dict(spec.task_args)},
         "dataset": _dataset_block(spec, data),
@@ -170,8 +207,10 @@ def build_run_record(
         },
         "primary_metric": task.primary_metric,
         "metrics": {k: v.to_dict() for k, v in sorted(result.metrics.items())},
-        "reference_rows": {row: {k: v.to_dict() for k, v in sorted(ms.items())}
-                           for row, ms in sorted(result.reference_rows.items())},
+        "reference_rows": {
+            row: {k: v.to_dict() for k, v in sorted(ms.items())}
+            for row, ms in sorted(result.reference_rows.items())
+        },
         "analysis_status": dict(sorted(result.status.items())),
     }
 

@@ -145,7 +145,10 @@ def git_info(start: Path | None = None) -> dict[str, Any]:
             return {"commit": None, "dirty": None}
         status = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=cwd, capture_output=True, text=True, timeout=20,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=20,
         )
         dirty = bool(status.stdout.strip()) if status.returncode == 0 else None
         return {"commit": commit.stdout.strip(), "dirty": dirty}

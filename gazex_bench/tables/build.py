@@ -74,7 +74,9 @@ def _cell(m: dict | None, row_n: int | None = None, flag: bool = False) -> str:
 
 def _flagged(r: RunSummary, metric: str, dirs: dict[str, bool]) -> bool:
     """Whether ``r`` is not above some null on ``metric`` (see :func:`nulls.not_above_null`)."""
-    return any(not_above_null(metric, d, dirs) for k, d in r.metrics.items() if k.startswith(f"{metric}{SEP}"))
+    return any(
+        not_above_null(metric, d, dirs) for k, d in r.metrics.items() if k.startswith(f"{metric}{SEP}")
+    )
 
 
 def null_table(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[str]:
@@ -83,16 +85,22 @@ def null_table(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[str]:
     nulls = list(dict.fromkeys(k.split(SEP)[1] for r in runs for k in r.metrics if SEP in k))
     if not nulls:
         return []
-    lines = ["", "#### Model minus null (paired difference [95 % CI]; ⚠ = not above the null in the metric's direction)",
-             "", "| model | null | " + " | ".join(metric_title(m) for m in metrics) + " |",
-             "|---|---|" + "---|" * len(metrics)]
+    lines = [
+        "",
+        "#### Model minus null (paired difference [95 % CI]; ⚠ = not above the null in the metric's direction)",
+        "",
+        "| model | null | " + " | ".join(metric_title(m) for m in metrics) + " |",
+        "|---|---|" + "---|" * len(metrics),
+    ]
     for r in runs:
         for null in nulls:
             cells = [r.metrics.get(f"{m}{SEP}{null}") for m in metrics]
             if not any(cells):
                 continue
-            shown = [_cell(c, None if c is None else c.get("n"), bool(c) and not_above_null(m, c, dirs))
-                     for m, c in zip(metrics, cells)]
+            shown = [
+                _cell(c, None if c is None else c.get("n"), bool(c) and not_above_null(m, c, dirs))
+                for m, c in zip(metrics, cells)
+            ]
             lines.append(f"| {r.model.replace('|', chr(92) + '|')} | {null} | " + " | ".join(shown) + " |")
     return lines
 
@@ -133,13 +141,20 @@ def to_csv(runs: Sequence[RunSummary], metrics: Sequence[str], extra: Sequence[s
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     cols = list(metrics) + [m for m in extra if m not in metrics]
-    w.writerow(["model", "kind", "regime", "run_id", "labeler"] + [f"{m}{s}" for m in cols for s in CSV_SUFFIXES])
+    w.writerow(
+        ["model", "kind", "regime", "run_id", "labeler"] + [f"{m}{s}" for m in cols for s in CSV_SUFFIXES]
+    )
     for r in runs:
         cells: list[object] = [r.model, r.kind, r.regime or "", r.run_id, labeler(r)]
         for m in cols:
             d = r.metrics.get(m) or {}
-            cells += [d.get("value", ""), d.get("ci_low", ""), d.get("ci_high", ""), d.get("n", ""),
-                      d.get("ci_method", "") if d.get("value") is not None else ""]
+            cells += [
+                d.get("value", ""),
+                d.get("ci_low", ""),
+                d.get("ci_high", ""),
+                d.get("n", ""),
+                d.get("ci_method", "") if d.get("value") is not None else "",
+            ]
         w.writerow(["" if c is None else formula_safe_cell(c) for c in cells])
     return buf.getvalue()
 
@@ -149,8 +164,10 @@ def _conventions(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[str
     for r in runs:
         conv.update({k: v for k, v in r.conventions.items() if k in metrics})
     dirs = directions(runs)
-    return [f"{metric_title(k)} (`{k}`, {'higher' if higher_is_better(k, dirs) else 'lower'} is better): {v}"
-            for k, v in conv.items()]
+    return [
+        f"{metric_title(k)} (`{k}`, {'higher' if higher_is_better(k, dirs) else 'lower'} is better): {v}"
+        for k, v in conv.items()
+    ]
 
 
 def ci_methods_used(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[str]:
@@ -163,7 +180,9 @@ def ci_methods_used(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[
             d = r.metrics.get(m) or {}
             if d.get("value") is None:
                 continue
-            method = re.sub(r";.*$", "", str(d.get("ci_method") or "none (no CI: n too small or not resampled)"))
+            method = re.sub(
+                r";.*$", "", str(d.get("ci_method") or "none (no CI: n too small or not resampled)")
+            )
             if metric_title(m) not in used.setdefault(method, []):
                 used[method].append(metric_title(m))
     return [f"{method}: {', '.join(titles)}" for method, titles in used.items()]
@@ -177,20 +196,29 @@ def _notes(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[str]:
             out.append(f"{r.model} ({r.kind}): every metric missing - {why}")
     labelers = sorted({labeler(r) for r in runs if labeler(r)})
     if labelers:
-        out.insert(0, "clinical-efficacy labeler: " + "; ".join(
-            f"{lab} ({', '.join(r.model for r in runs if labeler(r) == lab)})" for lab in labelers))
+        out.insert(
+            0,
+            "clinical-efficacy labeler: "
+            + "; ".join(
+                f"{lab} ({', '.join(r.model for r in runs if labeler(r) == lab)})" for lab in labelers
+            ),
+        )
     return out
 
 
-def to_markdown(task: str, runs: Sequence[RunSummary], metrics: Sequence[str], notes: Sequence[str] = ()) -> str:
+def to_markdown(
+    task: str, runs: Sequence[RunSummary], metrics: Sequence[str], notes: Sequence[str] = ()
+) -> str:
     """Markdown table: conventions, directions, CI methods used and notes; cells ``value [low, high] (n=..)``."""
     lines = [f"### {task}", ""]
     if any(r.synthetic for r in runs):
         lines += ["**Synthetic data (phantom) - not comparable with published results.**", ""]
     lines += [f"- {c}" for c in _conventions(runs, metrics)]
-    lines += ["- cells: corpus value [95 % CI]; n = evaluated samples of the row, (n=..) where a metric's own n differs",
-              "- regime (trained models): fine-tuned (stage 2 on this task's data) / pretrained (stage 1 trained on it, "
-              "e.g. FVP for gaze) / zero-shot (never trained on this task's data), with the deciding stage's steps"]
+    lines += [
+        "- cells: corpus value [95 % CI]; n = evaluated samples of the row, (n=..) where a metric's own n differs",
+        "- regime (trained models): fine-tuned (stage 2 on this task's data) / pretrained (stage 1 trained on it, "
+        "e.g. FVP for gaze) / zero-shot (never trained on this task's data), with the deciding stage's steps",
+    ]
     lines += [f"- CI method {c}" for c in ci_methods_used(runs, metrics)]
     lines += [f"- {c}" for c in [*_notes(runs, metrics), *notes]]
     lines += ["- ⚠: the model row is not above a null row on this metric (table below)", ""]
@@ -198,17 +226,36 @@ def to_markdown(task: str, runs: Sequence[RunSummary], metrics: Sequence[str], n
     lines.append("|---|---|---|---|" + "---|" * len(metrics))
     dirs = directions(runs)
     for r in runs:
-        row = [r.model.replace("|", "\\|"), r.kind, r.regime or "–",
-               str(r.n_evaluated if r.n_evaluated is not None else "–")]
-        lines.append("| " + " | ".join(row + [_cell(r.metrics.get(m), r.n_evaluated, _flagged(r, m, dirs))
-                                            for m in metrics]) + " |")
+        row = [
+            r.model.replace("|", "\\|"),
+            r.kind,
+            r.regime or "–",
+            str(r.n_evaluated if r.n_evaluated is not None else "–"),
+        ]
+        lines.append(
+            "| "
+            + " | ".join(
+                row + [_cell(r.metrics.get(m), r.n_evaluated, _flagged(r, m, dirs)) for m in metrics]
+            )
+            + " |"
+        )
     lines += null_table(runs, metrics)
     return "\n".join(lines) + "\n"
 
 
 def _tex(text: str) -> str:
-    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("_", r"\_"), ("#", r"\#"),
-                 ("$", r"\$"), ("{", r"\{"), ("}", r"\}"), ("~", r"\~{}"), ("^", r"\^{}")):
+    for a, b in (
+        ("\\", r"\textbackslash{}"),
+        ("&", r"\&"),
+        ("%", r"\%"),
+        ("_", r"\_"),
+        ("#", r"\#"),
+        ("$", r"\$"),
+        ("{", r"\{"),
+        ("}", r"\}"),
+        ("~", r"\~{}"),
+        ("^", r"\^{}"),
+    ):
         text = text.replace(a, b)
     return text
 
@@ -216,22 +263,40 @@ def _tex(text: str) -> str:
 def to_latex(task: str, runs: Sequence[RunSummary], metrics: Sequence[str]) -> str:
     """A booktabs LaTeX table; conventions in a comment header and the caption."""
     out = [f"% {c}" for c in _conventions(runs, metrics)]
-    out += [f"% CI method {c}" for c in ci_methods_used(runs, metrics)] + [f"% {c}" for c in _notes(runs, metrics)]
-    out += [r"\begin{table}[t]\centering\small", r"\begin{tabular}{l l l r " + "c " * len(metrics) + "}", r"\toprule"]
-    out.append(" & ".join(["Model", "Kind", "Regime", "n"] + [_tex(metric_title(m)) for m in metrics]) + r" \\")
+    out += [f"% CI method {c}" for c in ci_methods_used(runs, metrics)] + [
+        f"% {c}" for c in _notes(runs, metrics)
+    ]
+    out += [
+        r"\begin{table}[t]\centering\small",
+        r"\begin{tabular}{l l l r " + "c " * len(metrics) + "}",
+        r"\toprule",
+    ]
+    out.append(
+        " & ".join(["Model", "Kind", "Regime", "n"] + [_tex(metric_title(m)) for m in metrics]) + r" \\"
+    )
     out.append(r"\midrule")
     for r in runs:
         cells = [_tex(r.model), r.kind, _tex(r.regime or "--"), str(r.n_evaluated or "–")]
         flags = [_flagged(r, m, directions(runs)) for m in metrics]
-        cells += [_tex(_cell(r.metrics.get(m), r.n_evaluated, f)).replace("–", "--").replace("⚠", r"$^\dagger$")
-                  for m, f in zip(metrics, flags)]
+        cells += [
+            _tex(_cell(r.metrics.get(m), r.n_evaluated, f)).replace("–", "--").replace("⚠", r"$^\dagger$")
+            for m, f in zip(metrics, flags)
+        ]
         out.append(" & ".join(cells) + r" \\")
-    out += [r"\bottomrule", r"\end{tabular}",
-            rf"\caption{{{_tex(task)}: corpus metrics with 95\% CIs (methods: "
-            rf"{_tex('; '.join(ci_methods_used(runs, metrics)))}); (n=..) where a metric's n differs from the row's; "
-            r"$\dagger$ not above a null row."
-            + (r" Synthetic (phantom) data, not comparable with published results." if any(r.synthetic for r in runs)
-               else "") + "}", r"\end{table}"]
+    out += [
+        r"\bottomrule",
+        r"\end{tabular}",
+        rf"\caption{{{_tex(task)}: corpus metrics with 95\% CIs (methods: "
+        rf"{_tex('; '.join(ci_methods_used(runs, metrics)))}); (n=..) where a metric's n differs from the row's; "
+        r"$\dagger$ not above a null row."
+        + (
+            r" Synthetic (phantom) data, not comparable with published results."
+            if any(r.synthetic for r in runs)
+            else ""
+        )
+        + "}",
+        r"\end{table}",
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -250,7 +315,9 @@ def write_tables(runs: Sequence[RunSummary], out_dir: Path, *, with_nulls: bool 
         task_runs = _sorted(task_runs)
         metrics = _metric_order(task_runs)
         shown = [m for m in HEADLINE.get(task, ()) if m in metrics] or metrics
-        task_runs, diff_cols, notes = add_null_differences(task_runs, shown) if with_nulls else (task_runs, [], [])
+        task_runs, diff_cols, notes = (
+            add_null_differences(task_runs, shown) if with_nulls else (task_runs, [], [])
+        )
         written.append(atomic_write_text(out_dir / f"{task}.csv", to_csv(task_runs, metrics, diff_cols)))
         md = to_markdown(task, task_runs, shown, notes)
         if len(shown) < len(metrics):

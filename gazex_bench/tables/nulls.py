@@ -68,10 +68,15 @@ def not_above_null(metric: str, diff: Mapping[str, Any], declared: Mapping[str, 
     return (bound if bound is not None else v) >= 0
 
 
-def _paired(null: RunSummary, model: RunSummary, metrics: Sequence[str]) -> tuple[dict[str, dict], str | None]:
+def _paired(
+    null: RunSummary, model: RunSummary, metrics: Sequence[str]
+) -> tuple[dict[str, dict], str | None]:
     scoring = (model.raw or {}).get("scoring") or {}
-    n_boot, seed, level = int(scoring.get("n_boot", 1000)), int((model.raw or {}).get("seeds", {}).get("bootstrap", 0)), \
-        float(scoring.get("ci_level", 0.95))
+    n_boot, seed, level = (
+        int(scoring.get("n_boot", 1000)),
+        int((model.raw or {}).get("seeds", {}).get("bootstrap", 0)),
+        float(scoring.get("ci_level", 0.95)),
+    )
     try:
         rec = compare_runs(null.run_dir, model.run_dir, n_boot=n_boot, seed=seed, level=level)
     except (UsageError, DataFormatError, OSError, KeyError, ValueError) as exc:
@@ -81,8 +86,14 @@ def _paired(null: RunSummary, model: RunSummary, metrics: Sequence[str]) -> tupl
         res = (rec.get("metrics") or {}).get(m)
         if res and res.get("diff") is not None:
             method = f"paired-{res.get('kind', 'mean')}-bootstrap(n_boot={n_boot},seed={seed},level={level}) vs {null.model}"
-            out[m] = {"value": res["diff"], "ci_low": res.get("ci_low"), "ci_high": res.get("ci_high"),
-                      "n": res.get("n"), "ci_method": method, "p_holm": res.get("p_holm")}
+            out[m] = {
+                "value": res["diff"],
+                "ci_low": res.get("ci_low"),
+                "ci_high": res.get("ci_high"),
+                "n": res.get("n"),
+                "ci_method": method,
+                "p_holm": res.get("p_holm"),
+            }
     return out, None
 
 
@@ -91,8 +102,13 @@ def _value_only(ref: RunSummary, model: RunSummary, metrics: Sequence[str]) -> d
     for m in metrics:
         a, b = (ref.metrics.get(m) or {}).get("value"), (model.metrics.get(m) or {}).get("value")
         if a is not None and b is not None:
-            out[m] = {"value": b - a, "ci_low": None, "ci_high": None, "n": (model.metrics[m] or {}).get("n"),
-                      "ci_method": "value difference (reference row has no per-sample values)"}
+            out[m] = {
+                "value": b - a,
+                "ci_low": None,
+                "ci_high": None,
+                "n": (model.metrics[m] or {}).get("n"),
+                "ci_method": "value difference (reference row has no per-sample values)",
+            }
     return out
 
 
@@ -109,7 +125,9 @@ def _reference_nulls(model: RunSummary, rows: Sequence[RunSummary]) -> list[tupl
     return out
 
 
-def add_null_differences(rows: Sequence[RunSummary], metrics: Sequence[str]) -> tuple[list[RunSummary], list[str], list[str]]:
+def add_null_differences(
+    rows: Sequence[RunSummary], metrics: Sequence[str]
+) -> tuple[list[RunSummary], list[str], list[str]]:
     """Rows with ``<metric>__minus__<null>`` metrics added to model rows; the diff columns; notes.
 
     Args:
@@ -119,8 +137,11 @@ def add_null_differences(rows: Sequence[RunSummary], metrics: Sequence[str]) -> 
     if not rows:
         return [], [], []
     task = rows[0].task
-    nulls = [next(r for r in rows if r.adapter == name and r.kind == "baseline")
-             for name in NULLS.get(task, ()) if any(r.adapter == name and r.kind == "baseline" for r in rows)]
+    nulls = [
+        next(r for r in rows if r.adapter == name and r.kind == "baseline")
+        for name in NULLS.get(task, ())
+        if any(r.adapter == name and r.kind == "baseline" for r in rows)
+    ]
     out, cols, notes = [], [], []
     for r in rows:
         if r.kind not in ("run", "submission"):
@@ -137,7 +158,9 @@ def add_null_differences(rows: Sequence[RunSummary], metrics: Sequence[str]) -> 
         cols += [k for k in extra if k not in cols]
         out.append(dataclasses.replace(r, metrics={**r.metrics, **extra}))
     if not nulls:
-        notes.append(f"no null run for {task} (expected one of: {', '.join(NULLS.get(task, ())) or 'none defined'})")
+        notes.append(
+            f"no null run for {task} (expected one of: {', '.join(NULLS.get(task, ())) or 'none defined'})"
+        )
     return out, _ordered(cols, metrics), notes
 
 

@@ -18,7 +18,6 @@ from gazex_bench.io import read_json
 from gazex_bench.tasks.registry import reference_baselines
 
 
-
 @dataclass(frozen=True)
 class RunSummary:
     """The parts of one ``run.json`` that tables and figures use."""
@@ -79,14 +78,21 @@ def load_run(run_dir: Path) -> RunSummary:
         git = rec.get("git") or {}
         dataset = rec.get("dataset") or {}
         return RunSummary(
-            run_dir=Path(run_dir), run_id=str(rec.get("run_id", Path(run_dir).name)), task=str(task["name"]),
-            model=_label(model), adapter=str(model.get("adapter")),
+            run_dir=Path(run_dir),
+            run_id=str(rec.get("run_id", Path(run_dir).name)),
+            task=str(task["name"]),
+            model=_label(model),
+            adapter=str(model.get("adapter")),
             kind="baseline" if model.get("adapter") in _baselines(task) else "run",
             primary_metric=str(rec.get("primary_metric") or task.get("primary_metric") or ""),
-            conventions=dict(task.get("metric_conventions") or {}), metrics=dict(rec.get("metrics") or {}),
-            n_evaluated=dataset.get("n_evaluated"), dropped=dict(dataset.get("dropped") or {}),
-            git_commit=git.get("commit"), git_dirty=git.get("dirty"),
-            date=str(rec.get("scored_at_utc", ""))[:10], raw=rec,
+            conventions=dict(task.get("metric_conventions") or {}),
+            metrics=dict(rec.get("metrics") or {}),
+            n_evaluated=dataset.get("n_evaluated"),
+            dropped=dict(dataset.get("dropped") or {}),
+            git_commit=git.get("commit"),
+            git_dirty=git.get("dirty"),
+            date=str(rec.get("scored_at_utc", ""))[:10],
+            raw=rec,
             reference_rows=dict(rec.get("reference_rows") or {}),
             regime=(rec.get("training") or {}).get("label"),
             higher_is_better=dict(task.get("higher_is_better") or {}),
@@ -113,15 +119,28 @@ def find_runs(paths: Iterable[Path]) -> list[RunSummary]:
 def metrics_table(runs: Iterable[RunSummary]) -> pd.DataFrame:
     """Long table ``task, model, kind, run_id, metric, value, ci_low, ci_high, n``."""
     rows = [
-        dict(task=r.task, model=r.model, kind=r.kind, run_id=r.run_id, metric=name,
-             value=m.get("value"), ci_low=m.get("ci_low"), ci_high=m.get("ci_high"), n=m.get("n"))
-        for r in runs for name, m in r.metrics.items()
+        dict(
+            task=r.task,
+            model=r.model,
+            kind=r.kind,
+            run_id=r.run_id,
+            metric=name,
+            value=m.get("value"),
+            ci_low=m.get("ci_low"),
+            ci_high=m.get("ci_high"),
+            n=m.get("n"),
+        )
+        for r in runs
+        for name, m in r.metrics.items()
     ]
     cols = ["task", "model", "kind", "run_id", "metric", "value", "ci_low", "ci_high", "n"]
     return pd.DataFrame(rows, columns=cols).astype({"value": float, "ci_low": float, "ci_high": float})
 
 
-_REFERENCE_LABELS = {"inter-radiologist": "inter-radiologist (ceiling)", "center-bias": "center-bias prior (null)"}
+_REFERENCE_LABELS = {
+    "inter-radiologist": "inter-radiologist (ceiling)",
+    "center-bias": "center-bias prior (null)",
+}
 
 
 def expand_reference_rows(runs: Iterable[RunSummary]) -> list[RunSummary]:
@@ -140,12 +159,25 @@ def expand_reference_rows(runs: Iterable[RunSummary]) -> list[RunSummary]:
         for name, metrics in (r.reference_rows or {}).items():
             if name.startswith("shuffled") and r.kind == "baseline" and r.adapter != "oracle":
                 continue  # a baseline's shuffled null adds nothing a reader can use; the model rows keep theirs
-            label = f"{name} null ({r.model})" if name.startswith("shuffled") else _REFERENCE_LABELS.get(name, name)
+            label = (
+                f"{name} null ({r.model})"
+                if name.startswith("shuffled")
+                else _REFERENCE_LABELS.get(name, name)
+            )
             if (r.task, label) in seen:
                 continue
             seen.add((r.task, label))
-            out.append(dataclasses.replace(r, model=label, kind="reference", metrics=dict(metrics),
-                                           reference_rows={}, run_id=f"{r.run_id}#{name}", regime=None))
+            out.append(
+                dataclasses.replace(
+                    r,
+                    model=label,
+                    kind="reference",
+                    metrics=dict(metrics),
+                    reference_rows={},
+                    run_id=f"{r.run_id}#{name}",
+                    regime=None,
+                )
+            )
     return out
 
 

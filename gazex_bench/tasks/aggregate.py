@@ -21,8 +21,10 @@ from gazex_bench.tasks.base import MetricValue, ScoreOptions
 def ci_method(options: ScoreOptions, groups: Sequence[str] | None) -> str:
     """The ``ci_method`` string for these options."""
     unit = "sample" if groups is None else "cluster"
-    return (f"percentile-bootstrap(unit={unit},n_boot={options.n_boot},"
-            f"seed={options.seed},level={options.ci_level})")
+    return (
+        f"percentile-bootstrap(unit={unit},n_boot={options.n_boot},"
+        f"seed={options.seed},level={options.ci_level})"
+    )
 
 
 def bootstrap_statistic(
@@ -43,8 +45,14 @@ def bootstrap_statistic(
         return MetricValue(float("nan"), 0)
     if options.n_boot <= 0 or n < 2:
         return MetricValue(float(statistic(np.arange(n))), n)
-    ci = bootstrap_statistic_ci(statistic, n, options.n_boot, options.seed, options.ci_level,
-                                list(groups) if groups is not None else None)
+    ci = bootstrap_statistic_ci(
+        statistic,
+        n,
+        options.n_boot,
+        options.seed,
+        options.ci_level,
+        list(groups) if groups is not None else None,
+    )
     low, high = (None, None) if math.isnan(ci.low) else (ci.low, ci.high)
     return MetricValue(ci.value, n, low, high, ci_method(options, groups))
 

@@ -246,9 +246,7 @@ class Task(abc.ABC):
         """
 
     @abc.abstractmethod
-    def score(
-        self, data: TaskData, responses: Mapping[str, Response], options: ScoreOptions
-    ) -> ScoreResult:
+    def score(self, data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
         """Score one response per evaluated sample (keys = sample ids)."""
 
     def describe(self) -> dict[str, Any]:

@@ -49,7 +49,9 @@ def select_split(
     out = [r for r in records if get_split(r) in wanted]
     if not out:
         present = sorted(Counter(str(get_split(r)) for r in records))
-        raise UsageError(f"{dataset} has no '{split}' split (present: {', '.join(present) or 'none'}; or --split all)")
+        raise UsageError(
+            f"{dataset} has no '{split}' split (present: {', '.join(present) or 'none'}; or --split all)"
+        )
     return out
 
 

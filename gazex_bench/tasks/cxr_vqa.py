@@ -25,7 +25,9 @@ from gazex_bench.tasks.common import (
     train_records,
 )
 
-VQA_CONVENTION = "top1-phrase-match@gazex-bench-v1 (metrics/vqa.py: split on ',' and 'and', normalise, any overlap)"
+VQA_CONVENTION = (
+    "top1-phrase-match@gazex-bench-v1 (metrics/vqa.py: split on ',' and 'and', normalise, any overlap)"
+)
 
 
 class CxrVqaTask(Task):
@@ -34,8 +36,16 @@ class CxrVqaTask(Task):
     name = "cxr-vqa"
     title = "Medical-CXR-VQA"
     description = "Medical-CXR-VQA: answer questions about MIMIC-CXR frontal images"
-    headline_metrics = ("accuracy", "accuracy_abnormality", "accuracy_presence", "accuracy_location",
-                        "accuracy_level", "accuracy_type", "accuracy_view", "accuracy_yes_no")
+    headline_metrics = (
+        "accuracy",
+        "accuracy_abnormality",
+        "accuracy_presence",
+        "accuracy_location",
+        "accuracy_level",
+        "accuracy_type",
+        "accuracy_view",
+        "accuracy_yes_no",
+    )
     reference_baselines = ("oracle", "random", "majority-answer")
     capability = Capability.VQA
     dataset = "vqa"
@@ -43,8 +53,10 @@ class CxrVqaTask(Task):
     primary_metric = "accuracy"
     metric_conventions = {
         "accuracy": VQA_CONVENTION,
-        **{f"accuracy_{t}": VQA_CONVENTION + f", question_type={t}" for t in
-           ("abnormality", "presence", "view", "location", "level", "type")},
+        **{
+            f"accuracy_{t}": VQA_CONVENTION + f", question_type={t}"
+            for t in ("abnormality", "presence", "view", "location", "level", "type")
+        },
         "accuracy_yes_no": VQA_CONVENTION + ", reference answer yes/no",
     }
 
@@ -57,10 +69,19 @@ class CxrVqaTask(Task):
         chosen = select_split(result.records, split, lambda r: r.split, "Medical-CXR-VQA")
         dropped: dict[str, int] = {}
         samples = take_samples(chosen, _sample, lambda r: missing_image([r.image_path]), limit, dropped)
-        train = [_sample(r) for r in train_records(result.records, lambda r: r.split)
-                 if missing_image([r.image_path]) is None]
-        return TaskData(tuple(samples), tuple(train), "medical-cxr-vqa", split, len(chosen),
-                        merge_counts(result.skipped, dropped))
+        train = [
+            _sample(r)
+            for r in train_records(result.records, lambda r: r.split)
+            if missing_image([r.image_path]) is None
+        ]
+        return TaskData(
+            tuple(samples),
+            tuple(train),
+            "medical-cxr-vqa",
+            split,
+            len(chosen),
+            merge_counts(result.skipped, dropped),
+        )
 
     def score(self, data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
         """Per-question correctness (0/1) and accuracies with study-clustered CIs."""
@@ -87,5 +108,10 @@ def _text(resp: Response) -> str:
 
 def _sample(r: object) -> TaskSample:
     request = VqaRequest(r.sample_id, (Path(r.image_path),), r.question)  # type: ignore[attr-defined]
-    return TaskSample(r.sample_id, request, r.answer, group=r.study_id,  # type: ignore[attr-defined]
-                      meta={"question_type": r.question_type})  # type: ignore[attr-defined]
+    return TaskSample(
+        r.sample_id,
+        request,
+        r.answer,
+        group=r.study_id,  # type: ignore[attr-defined]
+        meta={"question_type": r.question_type},
+    )  # type: ignore[attr-defined]

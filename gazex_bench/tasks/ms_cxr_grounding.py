@@ -58,7 +58,7 @@ class MsCxrGroundingTask(Task):
         "heatmap_miou": "metrics/grounding.py: min-max map > t, t=0.1..0.5 vs merged GT mask (BioViL)",
         "cnr": "metrics/grounding.py: |mean(A)-mean(~A)|/sqrt(var(A)+var(~A)) per GT box (BioViL)",
         "map": "metrics/grounding_ap.py: pycocotools-equivalent AP per phrase (own category, all boxes ranked "
-               "by confidence), mean over IoU 0.1..0.7, mean over phrases; CI: bootstrap over phrases",
+        "by confidence), mean over IoU 0.1..0.7, mean over phrases; CI: bootstrap over phrases",
     }
 
     def load(self, data_root: Path, *, split: str | None, limit: int | None) -> TaskData:
@@ -70,8 +70,9 @@ class MsCxrGroundingTask(Task):
         dropped: dict[str, int] = {}
         samples = take_samples(chosen, _sample, lambda r: missing_image([r.image_path]), limit, dropped)
         train = [_sample(r) for r in train_records(result.records, lambda r: r.split)]
-        return TaskData(tuple(samples), tuple(train), "ms-cxr", split, len(chosen),
-                        merge_counts(result.skipped, dropped))
+        return TaskData(
+            tuple(samples), tuple(train), "ms-cxr", split, len(chosen), merge_counts(result.skipped, dropped)
+        )
 
     def score(self, data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
         """Per-phrase IoU / hits (boxes) or heat-map IoU / CNR, means with CIs."""
@@ -116,7 +117,9 @@ def _add_ap(data: TaskData, responses: Mapping[str, Response], per: dict[str, di
 def _xywh(boxes: tuple[ScoredBox, ...]) -> tuple[np.ndarray, np.ndarray]:
     if not boxes:
         return np.zeros((0, 4)), np.zeros(0)
-    arr = np.array([[b.box[0], b.box[1], b.box[2] - b.box[0], b.box[3] - b.box[1]] for b in boxes], dtype=float)
+    arr = np.array(
+        [[b.box[0], b.box[1], b.box[2] - b.box[0], b.box[3] - b.box[1]] for b in boxes], dtype=float
+    )
     return arr, np.array([b.score for b in boxes], dtype=float)
 
 
@@ -146,7 +149,9 @@ def _resize(heatmap: np.ndarray, width: int, height: int) -> np.ndarray:
         return arr.astype(float)
     from PIL import Image
 
-    return np.asarray(Image.fromarray(arr, mode="F").resize((width, height), Image.Resampling.BILINEAR), dtype=float)
+    return np.asarray(
+        Image.fromarray(arr, mode="F").resize((width, height), Image.Resampling.BILINEAR), dtype=float
+    )
 
 
 def _sample(r: object) -> TaskSample:
@@ -154,5 +159,10 @@ def _sample(r: object) -> TaskSample:
     size = (int(r.image_width), int(r.image_height))  # type: ignore[attr-defined]
     path = Path(r.image_path) if r.image_path is not None else Path()  # type: ignore[attr-defined]
     request = GroundingRequest(r.sample_id, (path,), r.label_text, size)  # type: ignore[attr-defined]
-    return TaskSample(r.sample_id, request, Grounding(boxes=boxes), group=r.dicom_id,  # type: ignore[attr-defined]
-                      meta={"category": r.category})  # type: ignore[attr-defined]
+    return TaskSample(
+        r.sample_id,
+        request,
+        Grounding(boxes=boxes),
+        group=r.dicom_id,  # type: ignore[attr-defined]
+        meta={"category": r.category},
+    )  # type: ignore[attr-defined]

@@ -31,7 +31,9 @@ def build_task_registry(extra: dict[str, Any] | None = None) -> Registry[Any]:
     return reg
 
 
-def get_task(name: str, registry: Registry[Any] | None = None, task_args: dict[str, Any] | None = None) -> Task:
+def get_task(
+    name: str, registry: Registry[Any] | None = None, task_args: dict[str, Any] | None = None
+) -> Task:
     """Instantiate task ``name`` with its ``--task-arg`` options.
 
     Raises:

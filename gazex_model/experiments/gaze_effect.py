@@ -39,13 +39,17 @@ from gazex_bench.io import atomic_write_json, atomic_write_text
 logger = logging.getLogger(__name__)
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 SIGNALS = ("informative", "decoupled")
-TASKS = {"grounding": ("ms-cxr-grounding", "miou", "tiny-downstream-grounding.yaml"),
-         "report": ("mimic-report", "ce_f1_paper_pos", "tiny-downstream-report.yaml")}
+TASKS = {
+    "grounding": ("ms-cxr-grounding", "miou", "tiny-downstream-grounding.yaml"),
+    "report": ("mimic-report", "ce_f1_paper_pos", "tiny-downstream-report.yaml"),
+}
 """Downstream task -> (harness task, per-sample metric, stage-2 config)."""
 MODELS = ("gazex-informative", "gazex-decoupled", "no-gaze")
-COMPARISONS = (("positive control", "gazex-informative", "no-gaze"),
-               ("negative control", "gazex-decoupled", "no-gaze"),
-               ("gaze signal", "gazex-informative", "gazex-decoupled"))
+COMPARISONS = (
+    ("positive control", "gazex-informative", "no-gaze"),
+    ("negative control", "gazex-decoupled", "no-gaze"),
+    ("gaze signal", "gazex-informative", "gazex-decoupled"),
+)
 """(name, A, B): the paired difference A minus B."""
 
 
@@ -67,14 +71,24 @@ def plan_seed(runs: Path, seed: int, s1: int, s2: int) -> dict[str, list[dict[st
     """Training jobs of one seed per data root (``informative`` also holds the no-gaze model)."""
     common = [f"seed={seed}", "save_every=0", "num_threads=1"]  # 1 thread: the CPU is shared
     jobs: dict[str, list[dict[str, Any]]] = {sig: [] for sig in SIGNALS}
-    starts = {"gazex-informative": ("informative", "tiny.yaml"), "gazex-decoupled": ("decoupled", "tiny.yaml"),
-              "no-gaze": ("informative", "tiny-no-gaze.yaml")}
+    starts = {
+        "gazex-informative": ("informative", "tiny.yaml"),
+        "gazex-decoupled": ("decoupled", "tiny.yaml"),
+        "no-gaze": ("informative", "tiny-no-gaze.yaml"),
+    }
     for model, (sig, cfg) in starts.items():
         s1_out = runs / f"seed{seed}" / model / "stage1"
-        jobs[sig].append({"config": str(CONFIGS / cfg), "out": str(s1_out), "set": [*common, f"max_steps={s1}"]})
+        jobs[sig].append(
+            {"config": str(CONFIGS / cfg), "out": str(s1_out), "set": [*common, f"max_steps={s1}"]}
+        )
         for task, (_, _, cfg2) in TASKS.items():
-            jobs[sig].append({"config": str(CONFIGS / cfg2), "out": str(runs / f"seed{seed}" / model / task),
-                              "set": [*common, f"max_steps={s2}", f"model.init_from={s1_out}"]})
+            jobs[sig].append(
+                {
+                    "config": str(CONFIGS / cfg2),
+                    "out": str(runs / f"seed{seed}" / model / task),
+                    "set": [*common, f"max_steps={s2}", f"model.init_from={s1_out}"],
+                }
+            )
     return jobs
 
 
@@ -82,13 +96,23 @@ def score_run(root: Path, run_dir: Path, task: str, metric: str, limit: int, out
     """Per-sample ``metric`` of a trained run on ``task`` (harness run; failures score as the task scores them)."""
     from gazex_bench.io import read_jsonl
     from gazex_bench.models.registry import build_adapter_registry
-    from gazex_bench.runner.api import RunRequest, run as run_task
+    from gazex_bench.runner.api import RunRequest
+    from gazex_bench.runner.api import run as run_task
 
     reg = build_adapter_registry([("gazex", "gazex_model.adapter:GazeXAdapter", "gaze_effect")])
-    req = RunRequest(task=task, model="gazex", model_args={"path": str(run_dir), "device": "cpu"}, data_root=root,
-                     limit=limit, out=out, quiet=True)
+    req = RunRequest(
+        task=task,
+        model="gazex",
+        model_args={"path": str(run_dir), "device": "cpu"},
+        data_root=root,
+        limit=limit,
+        out=out,
+        quiet=True,
+    )
     rd = run_task(req, adapters=reg).run_dir
-    vals = {str(o["sample_id"]): (o.get("metrics") or {}).get(metric) for _, o in read_jsonl(rd / "scores.jsonl")}
+    vals = {
+        str(o["sample_id"]): (o.get("metrics") or {}).get(metric) for _, o in read_jsonl(rd / "scores.jsonl")
+    }
     return {k: float(v) if v is not None else 0.0 for k, v in vals.items()}
 
 
@@ -112,7 +136,9 @@ def fmt_p(p: float, b: int) -> str:
     return f"p = {p:.3f}" if p >= 0.001 else f"p = {p:.1e}"
 
 
-def compare(scores: dict[str, dict[int, dict[str, float]]], clusters: dict[str, str], b: int) -> list[dict[str, Any]]:
+def compare(
+    scores: dict[str, dict[int, dict[str, float]]], clusters: dict[str, str], b: int
+) -> list[dict[str, Any]]:
     """Paired image-cluster bootstrap (seeds stacked) for every comparison; raw p floored at 1/B."""
     from gazex_bench.metrics.stats import bootstrap_ci, mean_reducer, paired_bootstrap
 
@@ -124,14 +150,27 @@ def compare(scores: dict[str, dict[int, dict[str, float]]], clusters: dict[str, 
     out = []
     for name, a, bb in COMPARISONS:
         pr = paired_bootstrap(stacked[a], stacked[bb], mean_reducer, n_resamples=b, seed=1, clusters=cl)
-        out.append({"comparison": name, "a": a, "b": bb, "diff": pr.diff.value, "ci95": [pr.diff.low, pr.diff.high],
-                    "p_raw": floor_p(pr.p_value, b), "n_rows": len(rows), "n_images": len(set(cl)),
-                    "method": pr.diff.method})
+        out.append(
+            {
+                "comparison": name,
+                "a": a,
+                "b": bb,
+                "diff": pr.diff.value,
+                "ci95": [pr.diff.low, pr.diff.high],
+                "p_raw": floor_p(pr.p_value, b),
+                "n_rows": len(rows),
+                "n_images": len(set(cl)),
+                "method": pr.diff.method,
+            }
+        )
     means = {}
     for m, v in stacked.items():
         ci = bootstrap_ci(v, mean_reducer, n_resamples=b, seed=0, clusters=cl)
-        means[m] = {"mean": ci.value, "ci95": [ci.low, ci.high],
-                    "per_seed": {str(s): float(np.mean([scores[m][s][i] for i in ids])) for s in seeds}}
+        means[m] = {
+            "mean": ci.value,
+            "ci95": [ci.low, ci.high],
+            "per_seed": {str(s): float(np.mean([scores[m][s][i] for i in ids])) for s in seeds},
+        }
     return [{"means": means}, *out]
 
 
@@ -154,9 +193,11 @@ def sentence(task: str, metric: str, c: dict[str, Any], b: int) -> str:
         what = f"`{c['a']}` is worse than `{c['b']}`"
     else:
         what = f"no difference between `{c['a']}` and `{c['b']}` is shown"
-    return (f"{c['comparison'].capitalize()}, {task} ({metric}): {what} — difference {c['diff']:+.4f}, "
-            f"95 % CI [{lo:+.4f}, {hi:+.4f}], Holm-adjusted {fmt_p(c['p_holm'], b)} "
-            f"({c['n_rows']} rows = test samples x seeds, on {c['n_images']} images).")
+    return (
+        f"{c['comparison'].capitalize()}, {task} ({metric}): {what} — difference {c['diff']:+.4f}, "
+        f"95 % CI [{lo:+.4f}, {hi:+.4f}], Holm-adjusted {fmt_p(c['p_holm'], b)} "
+        f"({c['n_rows']} rows = test samples x seeds, on {c['n_images']} images)."
+    )
 
 
 def controls_check(results: dict[str, list[dict[str, Any]]]) -> str:
@@ -164,47 +205,79 @@ def controls_check(results: dict[str, list[dict[str, Any]]]) -> str:
     neg = {t: c for t, r in results.items() for c in r[1:] if c["comparison"] == "negative control"}
     bad = [t for t, c in neg.items() if c["ci95"][0] > 0 or c["ci95"][1] < 0]
     if not bad:
-        return ("Negative control: on every task the 95 % CI of decoupled-gaze GazeX minus no-gaze contains 0, "
-                "as it must when the gaze carries no finding location.")
+        return (
+            "Negative control: on every task the 95 % CI of decoupled-gaze GazeX minus no-gaze contains 0, "
+            "as it must when the gaze carries no finding location."
+        )
     zero = [t for t in bad if results[t][0]["means"]["no-gaze"]["mean"] == 0.0]
-    why = (f" On {', '.join(zero)} the no-gaze model scores exactly 0 in every seed (no usable answer), so the "
-           "difference there measures the answer format that stage 1 taught (FVP targets are coordinate lists), "
-           "not where the gaze points." if zero else "")
-    return ("**Negative control FAILED** on " + ", ".join(bad) + "." + why + " Decoupled-gaze GazeX differs from the no-gaze "
-            "model although its gaze carries no finding location, so the comparison also measures something other "
-            "than the gaze signal (e.g. the stage-1 objectives' non-gaze content); read the positive control against "
-            "the `gaze signal` row instead.")
+    why = (
+        f" On {', '.join(zero)} the no-gaze model scores exactly 0 in every seed (no usable answer), so the "
+        "difference there measures the answer format that stage 1 taught (FVP targets are coordinate lists), "
+        "not where the gaze points."
+        if zero
+        else ""
+    )
+    return (
+        "**Negative control FAILED** on "
+        + ", ".join(bad)
+        + "."
+        + why
+        + " Decoupled-gaze GazeX differs from the no-gaze "
+        "model although its gaze carries no finding location, so the comparison also measures something other "
+        "than the gaze signal (e.g. the stage-1 objectives' non-gaze content); read the positive control against "
+        "the `gaze signal` row instead."
+    )
 
 
 def write_report(results: dict[str, list[dict[str, Any]]], meta: dict[str, Any], path: Path, b: int) -> None:
     """Markdown report: design, per-model means, comparisons, computed conclusions."""
-    lines = ["# Known-truth experiment: gaze pretraining on the phantom (positive and negative control)", "",
-             f"Generated by `{meta['command']}` (every number below is from that run; wall time "
-             f"{meta['seconds'] / 60:.1f} min on a shared 2-core CPU).", "",
-             "Design: two small phantoms differing only in the gaze (`gazex-bench phantom --gaze-signal "
-             "informative|decoupled`; every other file byte-identical). GazeX stage 1 (`configs/tiny.yaml`, FVP + GTM + "
-             f"SDA, {meta['stage1_steps']} steps) on each; the equal-budget no-gaze model gets the same stage-1 steps "
-             "on the same images and report text with image -> report targets only (`configs/tiny-no-gaze.yaml`). "
-             f"Every model then gets the same stage 2 per task (`configs/tiny-downstream-{{grounding,report}}.yaml`, "
-             f"LoRA, {meta['stage2_steps']} steps). Training seeds: {', '.join(map(str, meta['seeds']))}.", "",
-             f"Scoring: the harness on the first {meta['limit']} test samples of each task (`ms-cxr-grounding`: "
-             "per-phrase merged-mask mIoU, failed answers score 0; `mimic-report`: example-based CE F1 `paper-pos` "
-             "with the rule labeler, per report). Statistics: paired percentile bootstrap "
-             f"(`gazex_bench.metrics.stats.paired_bootstrap`, B = {b}, seed 1) with the image as resampling unit; the "
-             "rows of all seeds are stacked and an image brings its rows of every seed, so each estimate pools the "
-             "seeds (seed-to-seed spread enters only through the per-seed means shown). Two-sided p-values floored at "
-             f"1/B (`p < 1/{b}` = no resample crossed 0) and Holm-adjusted over all "
-             f"{sum(len(r) - 1 for r in results.values())} comparisons.", ""]
+    lines = [
+        "# Known-truth experiment: gaze pretraining on the phantom (positive and negative control)",
+        "",
+        f"Generated by `{meta['command']}` (every number below is from that run; wall time "
+        f"{meta['seconds'] / 60:.1f} min on a shared 2-core CPU).",
+        "",
+        "Design: two small phantoms differing only in the gaze (`gazex-bench phantom --gaze-signal "
+        "informative|decoupled`; every other file byte-identical). GazeX stage 1 (`configs/tiny.yaml`, FVP + GTM + "
+        f"SDA, {meta['stage1_steps']} steps) on each; the equal-budget no-gaze model gets the same stage-1 steps "
+        "on the same images and report text with image -> report targets only (`configs/tiny-no-gaze.yaml`). "
+        f"Every model then gets the same stage 2 per task (`configs/tiny-downstream-{{grounding,report}}.yaml`, "
+        f"LoRA, {meta['stage2_steps']} steps). Training seeds: {', '.join(map(str, meta['seeds']))}.",
+        "",
+        f"Scoring: the harness on the first {meta['limit']} test samples of each task (`ms-cxr-grounding`: "
+        "per-phrase merged-mask mIoU, failed answers score 0; `mimic-report`: example-based CE F1 `paper-pos` "
+        "with the rule labeler, per report). Statistics: paired percentile bootstrap "
+        f"(`gazex_bench.metrics.stats.paired_bootstrap`, B = {b}, seed 1) with the image as resampling unit; the "
+        "rows of all seeds are stacked and an image brings its rows of every seed, so each estimate pools the "
+        "seeds (seed-to-seed spread enters only through the per-seed means shown). Two-sided p-values floored at "
+        f"1/B (`p < 1/{b}` = no resample crossed 0) and Holm-adjusted over all "
+        f"{sum(len(r) - 1 for r in results.values())} comparisons.",
+        "",
+    ]
     for task, res in results.items():
         _, metric, _ = TASKS[task]
-        lines += [f"## {task} ({metric})", "", "| model | pooled mean | 95 % CI | per seed |", "|---|---|---|---|"]
+        lines += [
+            f"## {task} ({metric})",
+            "",
+            "| model | pooled mean | 95 % CI | per seed |",
+            "|---|---|---|---|",
+        ]
         for m, v in res[0]["means"].items():
-            lines.append(f"| {m} | {v['mean']:.4f} | [{v['ci95'][0]:.4f}, {v['ci95'][1]:.4f}] | "
-                         + ", ".join(f"{x:.4f}" for x in v["per_seed"].values()) + " |")
-        lines += ["", "| comparison | A - B | diff | 95 % CI | p (raw) | p (Holm) |", "|---|---|---|---|---|---|"]
+            lines.append(
+                f"| {m} | {v['mean']:.4f} | [{v['ci95'][0]:.4f}, {v['ci95'][1]:.4f}] | "
+                + ", ".join(f"{x:.4f}" for x in v["per_seed"].values())
+                + " |"
+            )
+        lines += [
+            "",
+            "| comparison | A - B | diff | 95 % CI | p (raw) | p (Holm) |",
+            "|---|---|---|---|---|---|",
+        ]
         for c in res[1:]:
-            lines.append(f"| {c['comparison']} | {c['a']} - {c['b']} | {c['diff']:+.4f} | "
-                         f"[{c['ci95'][0]:+.4f}, {c['ci95'][1]:+.4f}] | {fmt_p(c['p_raw'], b)} | {fmt_p(c['p_holm'], b)} |")
+            lines.append(
+                f"| {c['comparison']} | {c['a']} - {c['b']} | {c['diff']:+.4f} | "
+                f"[{c['ci95'][0]:+.4f}, {c['ci95'][1]:+.4f}] | {fmt_p(c['p_raw'], b)} | {fmt_p(c['p_holm'], b)} |"
+            )
         lines.append("")
     lines += ["## Conclusions (computed from the tables)", ""]
     lines += [f"- {sentence(t, TASKS[t][1], c, b)}" for t, r in results.items() for c in r[1:]]
@@ -233,12 +306,31 @@ def run_experiment(args: argparse.Namespace, command: str) -> dict[str, Any]:
     results: dict[str, list[dict[str, Any]]] = {}
     for task, (htask, metric, _) in TASKS.items():
         clusters = image_of(roots["informative"], htask, args.limit)
-        scores = {m: {s: score_run(roots["informative"], runs / f"seed{s}" / m / task, htask, metric, args.limit,
-                                   runs / "scored") for s in seeds} for m in MODELS}
+        scores = {
+            m: {
+                s: score_run(
+                    roots["informative"],
+                    runs / f"seed{s}" / m / task,
+                    htask,
+                    metric,
+                    args.limit,
+                    runs / "scored",
+                )
+                for s in seeds
+            }
+            for m in MODELS
+        }
         results[task] = compare(scores, clusters, args.boot)
     adjust(results, args.boot)
-    meta = {"command": command, "seeds": seeds, "stage1_steps": args.stage1_steps, "stage2_steps": args.stage2_steps,
-            "limit": args.limit, "boot": args.boot, "seconds": time.perf_counter() - t0}
+    meta = {
+        "command": command,
+        "seeds": seeds,
+        "stage1_steps": args.stage1_steps,
+        "stage2_steps": args.stage2_steps,
+        "limit": args.limit,
+        "boot": args.boot,
+        "seconds": time.perf_counter() - t0,
+    }
     return {"meta": meta, "results": results}
 
 
@@ -246,7 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point (see the module docstring)."""
     import sys
 
-    ap = argparse.ArgumentParser(prog="python -m gazex_model.experiments.gaze_effect", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(
+        prog="python -m gazex_model.experiments.gaze_effect", description=__doc__.splitlines()[0]
+    )
     ap.add_argument("--runs", default="runs/gaze_effect")
     ap.add_argument("--reports", default="reports/model")
     ap.add_argument("--seeds", default="0,1,2")
@@ -254,7 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stage2-steps", type=int, default=100)
     ap.add_argument("--limit", type=int, default=48, help="test samples scored per task")
     ap.add_argument("--boot", type=int, default=2000, help="bootstrap resamples B")
-    ap.add_argument("--score-only", action="store_true", help="score runs already trained in --runs (no training)")
+    ap.add_argument(
+        "--score-only", action="store_true", help="score runs already trained in --runs (no training)"
+    )
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from transformers.utils import logging as hf_logging
@@ -262,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     hf_logging.disable_progress_bar()
     hf_logging.set_verbosity_error()
     command = "python -m gazex_model.experiments.gaze_effect" + "".join(
-        f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
+        f" {a}" for a in (argv if argv is not None else sys.argv[1:])
+    )
     rec = run_experiment(args, command)
     atomic_write_json(Path(args.reports) / "gaze_effect.json", rec)
     write_report(rec["results"], rec["meta"], Path(args.reports) / "gaze_effect.md", args.boot)

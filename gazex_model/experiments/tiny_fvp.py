@@ -75,8 +75,15 @@ def centroid_errors(model: Any, samples: list[Any]) -> tuple[np.ndarray, int, in
     return np.array(errs), fails, complete
 
 
-def train_variants(root: str, runs: Path, pools: Any, steps: int | None, reuse: bool,
-                   overrides: list[str] | None = None, variants: tuple[str, ...] = VARIANTS) -> dict[str, dict[str, Any]]:
+def train_variants(
+    root: str,
+    runs: Path,
+    pools: Any,
+    steps: int | None,
+    reuse: bool,
+    overrides: list[str] | None = None,
+    variants: tuple[str, ...] = VARIANTS,
+) -> dict[str, dict[str, Any]]:
     """Train (or reuse) each variant (``overrides``: ``KEY=VALUE`` for every variant); return timing info."""
     from gazex_model.config import load_config
     from gazex_model.data import corpus_of
@@ -85,10 +92,17 @@ def train_variants(root: str, runs: Path, pools: Any, steps: int | None, reuse: 
     info: dict[str, dict[str, Any]] = {}
     corpus = corpus_of(pools.train) + corpus_of(pools.test)
     for name in variants:
-        over = [*(overrides or []), *([f"max_steps={steps}"] if steps is not None and name != "tiny-zero-shot" else [])]
+        over = [
+            *(overrides or []),
+            *([f"max_steps={steps}"] if steps is not None and name != "tiny-zero-shot" else []),
+        ]
         cfg = load_config(CONFIGS / f"{name}.yaml", over)
         out = runs / cfg.name
-        if reuse and (out / "run_info.json").is_file() and json.loads((out / "run_info.json").read_text()).get("seconds"):
+        if (
+            reuse
+            and (out / "run_info.json").is_file()
+            and json.loads((out / "run_info.json").read_text()).get("seconds")
+        ):
             logger.info("reusing %s", out)
         else:
             import shutil
@@ -96,9 +110,14 @@ def train_variants(root: str, runs: Path, pools: Any, steps: int | None, reuse: 
             shutil.rmtree(out, ignore_errors=True)
             train(cfg, out, TrainData(pools.train, corpus, {"root": root, "counts": pools.counts}))
         ri = json.loads((out / "run_info.json").read_text())
-        info[name] = {"run_dir": str(out), "steps": ri.get("steps"), "seconds": ri.get("seconds"),
-                      "step_seconds_median": ri.get("step_seconds_median"), "threads": cfg.num_threads,
-                      "generation": cfg.generation}  # decode with the config's settings (also for --reuse)
+        info[name] = {
+            "run_dir": str(out),
+            "steps": ri.get("steps"),
+            "seconds": ri.get("seconds"),
+            "step_seconds_median": ri.get("step_seconds_median"),
+            "threads": cfg.num_threads,
+            "generation": cfg.generation,
+        }  # decode with the config's settings (also for --reuse)
     return info
 
 
@@ -115,8 +134,12 @@ def validation_pools(pools: Any, folds: int = 5) -> Any:
 
     train = {k: [s for s in v if not held(s)] for k, v in pools.train.items()}
     val = {k: [s for s in v if held(s)] for k, v in pools.train.items()}
-    counts = {**pools.counts, "train": {k: len(v) for k, v in train.items()}, "test": {k: len(v) for k, v in val.items()},
-              "note": f"validation fold: training readings with crc32(id) % {folds} == 0"}
+    counts = {
+        **pools.counts,
+        "train": {k: len(v) for k, v in train.items()},
+        "test": {k: len(v) for k, v in val.items()},
+        "note": f"validation fold: training readings with crc32(id) % {folds} == 0",
+    }
     return dataclasses.replace(pools, train=train, test=val, counts=counts)
 
 
@@ -144,8 +167,12 @@ def loss_figure(run_dir: Path, out: Path) -> None:
         s, v = np.array(pts).T
         ax.scatter(s, v, s=4, alpha=0.25, color=color)
         ax.plot(s, trailing_mean(v, 25), color=color, label=k.upper())
-    ax.set(xlabel="optimiser step", ylabel="cross-entropy (target tokens)", yscale="log",
-           title="tiny GazeX on the small phantom: loss per objective")
+    ax.set(
+        xlabel="optimiser step",
+        ylabel="cross-entropy (target tokens)",
+        yscale="log",
+        title="tiny GazeX on the small phantom: loss per objective",
+    )
     ax.legend()
     fig.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -167,19 +194,31 @@ def evaluate(info: dict[str, dict[str, Any]], test: list[Any], train_fvp: list[A
     errs: dict[str, np.ndarray] = {}
     clusters = clusters_of(test)
     runs, alt = dict(info), None
-    if "tiny" in info and info["tiny"].get("generation") is not None:  # the other decoding of the same weights
+    if (
+        "tiny" in info and info["tiny"].get("generation") is not None
+    ):  # the other decoding of the same weights
         g = info["tiny"]["generation"]
         alt, k = ("tiny-greedy", 0) if g.fvp_mbr_samples > 1 else (f"tiny-mbr{MBR_ALT}", MBR_ALT)
-        runs = {"tiny": info["tiny"], alt: {**info["tiny"], "generation": replace(g, fvp_mbr_samples=k)},
-                **{n: v for n, v in info.items() if n != "tiny"}}
+        runs = {
+            "tiny": info["tiny"],
+            alt: {**info["tiny"], "generation": replace(g, fvp_mbr_samples=k)},
+            **{n: v for n, v in info.items() if n != "tiny"},
+        }
     for name, ri in runs.items():
         t = time.perf_counter()
         model = GazeXModel(ri["run_dir"], device="cpu", generation=ri.get("generation"))
         e, fails, complete = centroid_errors(model, test)
         errs[name] = e
-        res[name] = {"mean_px": float(e.mean()), "ci95": mean_ci(e, clusters), "parse_failures": fails,
-                     "well_formed": complete, "n": len(e), "eval_seconds": time.perf_counter() - t,
-                     **{k: v for k, v in ri.items() if k != "generation"}, "generation": asdict(model.generation)}
+        res[name] = {
+            "mean_px": float(e.mean()),
+            "ci95": mean_ci(e, clusters),
+            "parse_failures": fails,
+            "well_formed": complete,
+            "n": len(e),
+            "eval_seconds": time.perf_counter() - t,
+            **{k: v for k, v in ri.items() if k != "generation"},
+            "generation": asdict(model.generation),
+        }
     for name, e in reference_errors(test, train_fvp).items():
         errs[name] = e
         res[name] = {"mean_px": float(e.mean()), "ci95": mean_ci(e, clusters), "n": len(e)}
@@ -187,9 +226,15 @@ def evaluate(info: dict[str, dict[str, Any]], test: list[Any], train_fvp: list[A
 
     for mine in [k for k in ("tiny", alt) if k in errs]:
         for other in [k for k in errs if k != mine and not (mine == alt and k == "tiny")]:
-            pr = paired_bootstrap(errs[other], errs[mine], mean_reducer, n_resamples=N_BOOT, seed=1, clusters=clusters)
-            res[f"diff_{other}_minus_{mine}"] = {"mean_px": pr.diff.value, "ci95": [pr.diff.low, pr.diff.high],
-                                                 "p": pr.p_value, "n": pr.diff.n}
+            pr = paired_bootstrap(
+                errs[other], errs[mine], mean_reducer, n_resamples=N_BOOT, seed=1, clusters=clusters
+            )
+            res[f"diff_{other}_minus_{mine}"] = {
+                "mean_px": pr.diff.value,
+                "ci95": [pr.diff.low, pr.diff.high],
+                "p": pr.p_value,
+                "n": pr.diff.n,
+            }
     return res
 
 
@@ -207,9 +252,11 @@ def reference_errors(test: list[Any], train_fvp: list[Any]) -> dict[str, np.ndar
         by_sent.setdefault(s.meta["sentence"], []).append(s.meta["holistic_centroid"])
     sent = np.array([np.mean(by_sent.get(s.meta["sentence"], [mean_c]), axis=0) for s in test], float)
     qc = np.array([[s.meta["quarter_hw"][1] / 2.0, s.meta["quarter_hw"][0] / 2.0] for s in test])
-    return {"train-mean-centroid": np.linalg.norm(gt - mean_c, axis=1),
-            "train-sentence-mean-centroid": np.linalg.norm(gt - sent, axis=1),
-            "image-centre": np.linalg.norm(gt - qc, axis=1)}
+    return {
+        "train-mean-centroid": np.linalg.norm(gt - mean_c, axis=1),
+        "train-sentence-mean-centroid": np.linalg.norm(gt - sent, axis=1),
+        "image-centre": np.linalg.norm(gt - qc, axis=1),
+    }
 
 
 def extra_runs(items: list[str]) -> dict[str, dict[str, Any]]:
@@ -218,8 +265,13 @@ def extra_runs(items: list[str]) -> dict[str, dict[str, Any]]:
     for item in items:
         name, _, path = item.partition("=")
         ri = json.loads((Path(path) / "run_info.json").read_text())
-        out[name] = {"run_dir": path, "steps": ri.get("steps"), "seconds": ri.get("seconds"),
-                     "step_seconds_median": ri.get("step_seconds_median"), "threads": None}
+        out[name] = {
+            "run_dir": path,
+            "steps": ri.get("steps"),
+            "seconds": ri.get("seconds"),
+            "step_seconds_median": ri.get("step_seconds_median"),
+            "threads": None,
+        }
     return out
 
 
@@ -231,12 +283,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reports", default="reports/model")
     ap.add_argument("--steps", type=int, default=None, help="override max_steps of the trained variants")
     ap.add_argument("--reuse", action="store_true", help="reuse finished runs in --runs")
-    ap.add_argument("--extra", action="append", default=[], metavar="NAME=RUN_DIR", help="also score this run")
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="config override for the pools and every variant (e.g. data.coord_format=fixed3)")
-    ap.add_argument("--only", default=",".join(VARIANTS), help="comma-separated variants to train/score (tiny first)")
-    ap.add_argument("--seeds", default="0", help="comma-separated training seeds (each trains every variant again)")
-    ap.add_argument("--val-fold", action="store_true", help="score on a fold of the training readings, not the test split")
+    ap.add_argument(
+        "--extra", action="append", default=[], metavar="NAME=RUN_DIR", help="also score this run"
+    )
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="config override for the pools and every variant (e.g. data.coord_format=fixed3)",
+    )
+    ap.add_argument(
+        "--only", default=",".join(VARIANTS), help="comma-separated variants to train/score (tiny first)"
+    )
+    ap.add_argument(
+        "--seeds", default="0", help="comma-separated training seeds (each trains every variant again)"
+    )
+    ap.add_argument(
+        "--val-fold", action="store_true", help="score on a fold of the training readings, not the test split"
+    )
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from transformers.utils import logging as hf_logging
@@ -254,16 +319,27 @@ def main(argv: list[str] | None = None) -> int:
     seeds = [int(x) for x in args.seeds.split(",")]
     per_seed: dict[int, dict[str, Any]] = {}
     for seed in seeds:  # each seed trains and scores every variant in runs/seed<k>/
-        info = train_variants(root, Path(args.runs) / f"seed{seed}", pools, args.steps, args.reuse,
-                              [*args.set, f"seed={seed}"], tuple(args.only.split(",")))
+        info = train_variants(
+            root,
+            Path(args.runs) / f"seed{seed}",
+            pools,
+            args.steps,
+            args.reuse,
+            [*args.set, f"seed={seed}"],
+            tuple(args.only.split(",")),
+        )
         if seed == seeds[0]:
             info.update(extra_runs(args.extra))
             loss_figure(Path(info["tiny"]["run_dir"]), Path(args.reports) / "loss_curves.png")
         per_seed[seed] = evaluate(info, pools.test["fvp"], pools.train["fvp"])
         logger.info("seed %d: %s", seed, {k: round(v["mean_px"], 2) for k, v in per_seed[seed].items()})
-    command = "python -m gazex_model.experiments.tiny_fvp" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
-    atomic_write_json(Path(args.reports) / "fvp_eval.json", {"command": command, "seeds": {str(k): v for k, v in per_seed.items()},
-                                                             "counts": pools.counts})
+    command = "python -m gazex_model.experiments.tiny_fvp" + "".join(
+        f" {a}" for a in (argv if argv is not None else sys.argv[1:])
+    )
+    atomic_write_json(
+        Path(args.reports) / "fvp_eval.json",
+        {"command": command, "seeds": {str(k): v for k, v in per_seed.items()}, "counts": pools.counts},
+    )
     write_report(per_seed, pools.counts, Path(args.reports) / "fvp_eval.md", command)
     return 0
 

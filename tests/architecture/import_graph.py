@@ -55,7 +55,9 @@ def _targets(node: ast.AST, source: str, is_pkg: bool, known: set[str]) -> list[
         names = [f"{mod}.{a.name}" if f"{mod}.{a.name}" in known else mod for a in node.names]
     else:
         return []
-    return sorted({n for n in names if n == PACKAGE or n.startswith(PACKAGE + ".") or n.startswith("gazex_model")})
+    return sorted(
+        {n for n in names if n == PACKAGE or n.startswith(PACKAGE + ".") or n.startswith("gazex_model")}
+    )
 
 
 def _functions_lines(tree: ast.AST) -> set[int]:

@@ -10,11 +10,25 @@ from __future__ import annotations
 
 from import_graph import cycles, graph, imports
 
-LOWER = ("gazex_bench.errors", "gazex_bench.io", "gazex_bench.images", "gazex_bench.metrics",
-         "gazex_bench.gaze", "gazex_bench.data")
+LOWER = (
+    "gazex_bench.errors",
+    "gazex_bench.io",
+    "gazex_bench.images",
+    "gazex_bench.metrics",
+    "gazex_bench.gaze",
+    "gazex_bench.data",
+)
 """Modules and packages of the lower layers (metrics, gaze analyses, dataset readers, shared helpers)."""
-HIGHER = ("gazex_bench.tasks", "gazex_bench.runner", "gazex_bench.tables", "gazex_bench.figures",
-          "gazex_bench.leaderboard", "gazex_bench.cli", "gazex_bench.demo", "gazex_bench.models")
+HIGHER = (
+    "gazex_bench.tasks",
+    "gazex_bench.runner",
+    "gazex_bench.tables",
+    "gazex_bench.figures",
+    "gazex_bench.leaderboard",
+    "gazex_bench.cli",
+    "gazex_bench.demo",
+    "gazex_bench.models",
+)
 """Packages built on the lower layers; a lower module importing one of them is a layering error."""
 
 KNOWN_CYCLES: dict[frozenset[str], str] = {}
@@ -46,8 +60,11 @@ def test_gazex_bench_never_imports_gazex_model() -> None:
 
 
 def test_lower_layers_do_not_import_higher_ones() -> None:
-    bad = [f"{e.source}:{e.lineno} -> {e.target}" for e in imports()
-           if _within(e.source, LOWER) and _within(e.target, HIGHER)]
+    bad = [
+        f"{e.source}:{e.lineno} -> {e.target}"
+        for e in imports()
+        if _within(e.source, LOWER) and _within(e.target, HIGHER)
+    ]
     assert not bad, "lower layer imports a higher one:\n" + "\n".join(bad)
 
 
@@ -55,7 +72,8 @@ def test_function_level_project_imports_stay_under_the_ceiling() -> None:
     statements = {(e.source, e.lineno) for e in imports() if e.in_function}
     assert len(statements) <= MAX_FUNCTION_IMPORTS, (
         f"{len(statements)} project imports inside functions (ceiling {MAX_FUNCTION_IMPORTS}); "
-        "import at module top, or comment the reason on the import line")
+        "import at module top, or comment the reason on the import line"
+    )
 
 
 def test_the_graph_sees_function_level_imports() -> None:

@@ -18,7 +18,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runner"))  # tests
 from fake_task import FakeVqaTask, write_fake_dataset  # type: ignore[import-not-found]  # noqa: E402
 
 from gazex_bench.metrics.registry import (  # noqa: E402
-    BOOTSTRAP, MEAN, MetricSpec, metric_title, register_metric, unregister_metric,
+    BOOTSTRAP,
+    MEAN,
+    MetricSpec,
+    register_metric,
+    unregister_metric,
 )
 from gazex_bench.models.baselines.common import Baseline, text_response  # noqa: E402
 from gazex_bench.models.registry import build_adapter_registry  # noqa: E402
@@ -31,8 +35,16 @@ from gazex_bench.tasks.base import ScoreOptions, ScoreResult, TaskData  # noqa: 
 from gazex_bench.tasks.registry import build_task_registry  # noqa: E402
 
 OPTS = ScoreOptions(n_boot=50, meteor="none")
-TOY = MetricSpec("toy_answer_length", "Answer length (toy)", False, "characters", MEAN, BOOTSTRAP,
-                 "characters in the model's answer (recipe test)", "vqa")
+TOY = MetricSpec(
+    "toy_answer_length",
+    "Answer length (toy)",
+    False,
+    "characters",
+    MEAN,
+    BOOTSTRAP,
+    "characters in the model's answer (recipe test)",
+    "vqa",
+)
 
 
 class ToyTask(FakeVqaTask):
@@ -75,16 +87,26 @@ def test_toy_metric_task_and_adapter_reach_a_table(toy_metric: MetricSpec, tmp_p
     adapters = build_adapter_registry(extra=[("always-yes", f"{__name__}:AlwaysYesAdapter", "test")])
     values = {}
     for model in ("always-yes", "oracle"):
-        res = run(RunRequest(task="toy-vqa", model=model, data_root=root, out=tmp_path / "runs", quiet=True,
-                             score=OPTS), tasks=tasks, adapters=adapters)
+        res = run(
+            RunRequest(
+                task="toy-vqa", model=model, data_root=root, out=tmp_path / "runs", quiet=True, score=OPTS
+            ),
+            tasks=tasks,
+            adapters=adapters,
+        )
         values[model] = {k: res.record["metrics"][k]["value"] for k in ("accuracy", TOY.key)}
     # test ids 1,2,4,5,7,8,10,11 (i % 3 != 0); answer "yes" when i is odd: 1,5,7,11 -> 4/8 = 0.5 for always-yes;
     # answer lengths: always-yes 3 each; oracle 4 x "yes" (3) + 4 x "no" (2) = 20 / 8 = 2.5
-    assert values == {"always-yes": {"accuracy": 0.5, TOY.key: 3.0}, "oracle": {"accuracy": 1.0, TOY.key: 2.5}}
+    assert values == {
+        "always-yes": {"accuracy": 0.5, TOY.key: 3.0},
+        "oracle": {"accuracy": 1.0, TOY.key: 2.5},
+    }
     runs = find_runs([tmp_path / "runs"])
     assert {r.model: r.kind for r in runs} == {"always-yes": "run", "oracle": "baseline"}  # declared baseline
     paths = write_tables(runs, tmp_path / "tables")
     md = next(p for p in paths if p.suffix == ".md").read_text()
-    assert "Answer length (toy) (`toy_answer_length`, lower is better)" in md  # title + direction from the spec
+    assert (
+        "Answer length (toy) (`toy_answer_length`, lower is better)" in md
+    )  # title + direction from the spec
     csv = next(p for p in paths if p.suffix == ".csv").read_text()
     assert TOY.key in csv.splitlines()[0]

@@ -22,7 +22,9 @@ def phantom(tiny_phantom: Path) -> Path:
 
 def _gb(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(FIXTURE), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-m", "gazex_bench", *args], capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "gazex_bench", *args], capture_output=True, text=True, env=env
+    )
 
 
 def test_thirdparty_adapter_is_listed_and_runs(phantom: Path, tmp_path: Path) -> None:
@@ -30,8 +32,24 @@ def test_thirdparty_adapter_is_listed_and_runs(phantom: Path, tmp_path: Path) ->
     assert listed.returncode == 0
     line = next(ln for ln in listed.stdout.splitlines() if "thirdparty-echo" in ln)
     assert "entry-point:gazex-thirdparty-echo" in line and "vqa" in line
-    ran = _gb("run", "--task", "cxr-vqa", "--model", "thirdparty-echo", "--data-root", str(phantom),
-              "--split", "all", "--limit", "10", "--out", str(tmp_path), "--n-boot", "10", "--quiet")
+    ran = _gb(
+        "run",
+        "--task",
+        "cxr-vqa",
+        "--model",
+        "thirdparty-echo",
+        "--data-root",
+        str(phantom),
+        "--split",
+        "all",
+        "--limit",
+        "10",
+        "--out",
+        str(tmp_path),
+        "--n-boot",
+        "10",
+        "--quiet",
+    )
     assert ran.returncode == 0, ran.stderr
     (rec,) = [json.loads(p.read_text()) for p in tmp_path.glob("*/run.json")]
     assert rec["model"]["adapter"] == "thirdparty-echo" and rec["dataset"]["n_evaluated"] == 10
@@ -45,8 +63,19 @@ def test_ls_lists_tasks_adapters_metrics(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_score_and_compare(phantom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    common = ["--task", "cxr-vqa", "--data-root", str(phantom), "--split", "all", "--out", str(tmp_path),
-              "--n-boot", "20", "--quiet"]
+    common = [
+        "--task",
+        "cxr-vqa",
+        "--data-root",
+        str(phantom),
+        "--split",
+        "all",
+        "--out",
+        str(tmp_path),
+        "--n-boot",
+        "20",
+        "--quiet",
+    ]
     assert main(["run", "--model", "random", *common]) == 0
     assert main(["run", "--model", "majority-answer", *common]) == 0
     capsys.readouterr()
@@ -74,8 +103,24 @@ def test_score_and_compare(phantom: Path, tmp_path: Path, capsys: pytest.Capture
 
 
 def test_run_id_flag_and_conflict(phantom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    base = ["run", "--task", "cxr-vqa", "--data-root", str(phantom), "--split", "all", "--limit", "3",
-            "--out", str(tmp_path), "--run-id", "mine", "--n-boot", "5", "--quiet"]
+    base = [
+        "run",
+        "--task",
+        "cxr-vqa",
+        "--data-root",
+        str(phantom),
+        "--split",
+        "all",
+        "--limit",
+        "3",
+        "--out",
+        str(tmp_path),
+        "--run-id",
+        "mine",
+        "--n-boot",
+        "5",
+        "--quiet",
+    ]
     assert main([*base, "--model", "oracle"]) == 0
     assert (tmp_path / "mine" / "run.json").is_file()
     assert main([*base, "--model", "random"]) == 2

@@ -34,7 +34,9 @@ def test_unbalanced_quote_is_caught_at_its_row() -> None:
 
 def test_typed_cells_and_errors() -> None:
     t = parse_table(P, "n,f,b\n3.0,,True\n-1,2.5,false\n")
-    assert t.integer(0, "n") == 3 and t.number(0, "f", allow_empty=True) is None and t.boolean(1, "b") is False
+    assert (
+        t.integer(0, "n") == 3 and t.number(0, "f", allow_empty=True) is None and t.boolean(1, "b") is False
+    )
     np.testing.assert_array_equal(t.floats("f", allow_empty=True), [np.nan, 2.5])
     with pytest.raises(DataFormatError, match=r"t.csv, row 2, field 'n': value -1 out of range \[0, inf\]"):
         t.integer(1, "n", lo=0)

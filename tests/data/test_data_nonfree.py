@@ -19,7 +19,9 @@ from gazex_bench.data.reflacx import image_groups, read_reflacx
 
 pytestmark = [
     pytest.mark.nonfree,
-    pytest.mark.skipif(not os.environ.get("GAZEX_DATA_ROOT"), reason="needs GAZEX_DATA_ROOT (real REFLACX data)"),
+    pytest.mark.skipif(
+        not os.environ.get("GAZEX_DATA_ROOT"), reason="needs GAZEX_DATA_ROOT (real REFLACX data)"
+    ),
 ]
 
 

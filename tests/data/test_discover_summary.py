@@ -72,12 +72,20 @@ def test_summarize_counts() -> None:
     assert s["mimic"]["images_per_split"] == {"test": 2, "train": 1, "validate": 1}
     assert s["iu"]["reports_per_split"] == {"test": 1, "train": 2, "val": 1}
     assert s["vqa"]["qa_pairs_per_question_type"]["view"] == 2
-    assert s["ms_cxr"]["boxes_per_category"] == {"Cardiomegaly": 1, "Consolidation": 3, "Lung Opacity": 1, "Pleural Effusion": 2}
+    assert s["ms_cxr"]["boxes_per_category"] == {
+        "Cardiomegaly": 1,
+        "Consolidation": 3,
+        "Lung Opacity": 1,
+        "Pleural Effusion": 2,
+    }
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "gazex_bench", "data", "summary", *args], capture_output=True, text=True, cwd=REPO
+        [sys.executable, "-m", "gazex_bench", "data", "summary", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
     )
 
 

@@ -32,7 +32,10 @@ def test_iu_kaggle_counts_empty_findings() -> None:
     assert res.skipped == {"empty_findings": 1}
     r = res.records[0]
     assert r.split == "unsplit" and r.report.startswith("The cardiac silhouette")
-    assert [p.name for p in r.image_paths] == ["1_IM-0001-4001.dcm.png", "1_IM-0001-3001.dcm.png"]  # frontal first
+    assert [p.name for p in r.image_paths] == [
+        "1_IM-0001-4001.dcm.png",
+        "1_IM-0001-3001.dcm.png",
+    ]  # frontal first
     assert r.image_paths[0].parent == DATA / "chest-xrays-indiana-university/images/images_normalized"
 
 
@@ -44,7 +47,9 @@ def test_vqa_both_file_names(tmp_path: Path) -> None:
     assert r.sample_id == f"55000001/{short_hash('what abnormalities are seen in this image?')}"
     assert (r.answer, r.split, r.image_path) == ("cardiomegaly, edema, pleural effusion", "train", None)
     # README spelling, generator column order, no dicom_id / split
-    lines = (DATA / "medical-cxr-vqa-dataset/1.0.0/medical-cxr-vqa-questions.csv").read_text().splitlines()[:3]
+    lines = (
+        (DATA / "medical-cxr-vqa-dataset/1.0.0/medical-cxr-vqa-questions.csv").read_text().splitlines()[:3]
+    )
     (tmp_path / "medical_cxr_vqa_questions.csv").write_text(
         "study_id,subject_id,question_type,question,answer\n"
         + "".join(f"{c[1]},{c[0]},{c[4]},{c[3]},{c[5]}\n" for c in (ln.split(",") for ln in lines[1:]))
@@ -56,7 +61,9 @@ def test_vqa_both_file_names(tmp_path: Path) -> None:
 
 
 def test_vqa_image_path() -> None:
-    res = read_cxr_vqa(DATA / "medical-cxr-vqa-dataset/1.0.0/medical-cxr-vqa-questions.csv", jpg_root=Path("/j"))
+    res = read_cxr_vqa(
+        DATA / "medical-cxr-vqa-dataset/1.0.0/medical-cxr-vqa-questions.csv", jpg_root=Path("/j")
+    )
     assert res.records[0].image_path == Path(
         "/j/files/p10/p10000032/s50414267/02aa804e-bde0afdd-112c0b34-7bc16630-4e384014.jpg"
     )
@@ -68,9 +75,16 @@ def test_ms_cxr_v110_groups_boxes() -> None:
         ("Pleural Effusion", 2, "train"), ("Cardiomegaly", 1, "train"), ("Consolidation", 3, "test"), ("Lung Opacity", 1, "val"),
     ]  # fmt: skip
     three = res.records[2]
-    assert three.boxes_xywh == ((300.0, 1700.0, 500.0, 420.0), (820.0, 1910.0, 260.0, 300.0), (400.0, 2250.0, 380.0, 310.0))
+    assert three.boxes_xywh == (
+        (300.0, 1700.0, 500.0, 420.0),
+        (820.0, 1910.0, 260.0, 300.0),
+        (400.0, 2250.0, 380.0, 310.0),
+    )
     assert (three.image_width, three.image_height) == (2544, 3056)
-    assert three.sample_id == f"0a1b2c3d-11111111-22222222-33333333-44444444/{short_hash('right lower lobe consolidation')}"
+    assert (
+        three.sample_id
+        == f"0a1b2c3d-11111111-22222222-33333333-44444444/{short_hash('right lower lobe consolidation')}"
+    )
     assert res.stats["boxes"] == 7
 
 
@@ -91,7 +105,11 @@ def test_ms_cxr_coco_matches_csv() -> None:
     csv = {p.sample_id: p for p in read_ms_cxr(DATA / "ms-cxr/1.1.0").records}
     assert len(coco) == 2
     for p in coco.records:
-        assert (p.boxes_xywh, p.category, p.path) == (csv[p.sample_id].boxes_xywh, csv[p.sample_id].category, csv[p.sample_id].path)
+        assert (p.boxes_xywh, p.category, p.path) == (
+            csv[p.sample_id].boxes_xywh,
+            csv[p.sample_id].category,
+            csv[p.sample_id].path,
+        )
 
 
 def test_box_rules() -> None:

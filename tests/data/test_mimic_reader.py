@@ -29,7 +29,9 @@ def test_r2gen_annotation() -> None:
     r = res.records[1]
     assert r.sample_id == "02aa804e-bde0afdd-112c0b34-7bc16630-4e384014"
     assert (r.study_id, r.subject_id, r.dataset) == ("50414267", "10000032", "mimic-cxr")
-    assert r.image_paths == (JPG / "files/p10/p10000032/s50414267/02aa804e-bde0afdd-112c0b34-7bc16630-4e384014.jpg",)
+    assert r.image_paths == (
+        JPG / "files/p10/p10000032/s50414267/02aa804e-bde0afdd-112c0b34-7bc16630-4e384014.jpg",
+    )
     with pytest.raises(UsageError):
         read_r2gen_annotation(DATA / "mimic_cxr" / "annotation.json", "mimic", JPG)
 
@@ -40,7 +42,9 @@ def test_raw_reports_sections() -> None:
     assert res.stats == {"no_findings": 1}
     first = res.records[0]
     assert first.subject_id == "10000032"
-    assert first.findings.startswith("There is no focal consolidation, pleural effusion or pneumothorax. Bilateral")
+    assert first.findings.startswith(
+        "There is no focal consolidation, pleural effusion or pneumothorax. Bilateral"
+    )
     assert first.impression == "No acute cardiopulmonary process."
     assert first.sections["indication"] == "___F with new onset ascites // eval for infection"
     no_findings = res.records[1]
@@ -89,7 +93,9 @@ def test_gz_tables_and_jpg_paths(tmp_path: Path) -> None:
     # split csv with a different column order: read by name
     split_gz = root / "mimic-cxr-2.0.0-split.csv.gz"
     lines = gzip.decompress(split_gz.read_bytes()).decode().splitlines()
-    reordered = [",".join([c.split(",")[3], c.split(",")[0], c.split(",")[2], c.split(",")[1]]) for c in lines]
+    reordered = [
+        ",".join([c.split(",")[3], c.split(",")[0], c.split(",")[2], c.split(",")[1]]) for c in lines
+    ]
     split_gz.write_bytes(gzip.compress(("\n".join(reordered) + "\n").encode()))
     jpg = mimic_jpg_path(root, "10000032", "50414267", "02aa804e-bde0afdd-112c0b34-7bc16630-4e384014")
     jpg.parent.mkdir(parents=True)

@@ -33,7 +33,12 @@ def test_fixture_really_uses_crlf() -> None:
 
 
 def test_counts(result) -> None:
-    assert [r.reading_id for r in result.records] == ["P102R108387", "P102R224466", "P300R169761", "P300R081391"]
+    assert [r.reading_id for r in result.records] == [
+        "P102R108387",
+        "P102R224466",
+        "P300R169761",
+        "P300R081391",
+    ]
     assert result.stats["phase_1"] == 2 and result.stats["phase_3"] == 2
     assert result.stats["discarded"] == 1
     assert result.stats["fixations"] == 4 + 2 + 3
@@ -52,7 +57,9 @@ def test_metadata_fields(result) -> None:
     assert r.other == ()  # empty Other column
     assert _by_id(result, "P102R224466").other == ("granuloma", "scoliosis")
     p3 = _by_id(result, "P300R169761")
-    assert set(p3.flags) == {"Support devices"} and len(p3.certainty) == 14  # 16 labels - Other - Support devices
+    assert (
+        set(p3.flags) == {"Support devices"} and len(p3.certainty) == 14
+    )  # 16 labels - Other - Support devices
 
 
 def test_per_reading_files(result) -> None:
@@ -115,7 +122,12 @@ def test_lf_line_endings_read_the_same(tmp_path: Path, result) -> None:
         f.write_bytes(f.read_bytes().replace(b"\r\n", b"\n"))
     lf = read_reflacx(copy)
     for a, b in zip(result.records, lf.records):
-        assert (a.reading_id, a.sentences, a.certainty, a.other) == (b.reading_id, b.sentences, b.certainty, b.other)
+        assert (a.reading_id, a.sentences, a.certainty, a.other) == (
+            b.reading_id,
+            b.sentences,
+            b.certainty,
+            b.other,
+        )
         if a.fixations is not None:
             np.testing.assert_array_equal(a.fixations.x_px, b.fixations.x_px)
 

@@ -31,8 +31,18 @@ def _metric_rows() -> pd.DataFrame:
         ):
             for i, m in enumerate(metrics):
                 v = base + 0.02 * i
-                rows.append(dict(task=task, model=model, kind="run", metric=m, value=v,
-                                 ci_low=v - 0.03, ci_high=v + 0.03, n=50))
+                rows.append(
+                    dict(
+                        task=task,
+                        model=model,
+                        kind="run",
+                        metric=m,
+                        value=v,
+                        ci_low=v - 0.03,
+                        ci_high=v + 0.03,
+                        n=50,
+                    )
+                )
     return pd.DataFrame(rows)
 
 
@@ -42,32 +52,80 @@ def test_fig2(tmp_path: Path) -> None:
 
 def test_fig3(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
-    dwell = pd.DataFrame([dict(grid=n, row=r, col=c, dwell=rng.random() / n**2)
-                          for n in (4, 6, 8) for r in range(n) for c in range(n)])
+    dwell = pd.DataFrame(
+        [
+            dict(grid=n, row=r, col=c, dwell=rng.random() / n**2)
+            for n in (4, 6, 8)
+            for r in range(n)
+            for c in range(n)
+        ]
+    )
     raters = ["rad1", "rad2", "rad3"]
-    pearson = pd.DataFrame([dict(axis=a, rater_a=x, rater_b=y, r=rng.uniform(0.3, 0.8))
-                            for a in "xy" for i, x in enumerate(raters) for y in raters[i + 1:]])
-    cats = pd.DataFrame([dict(category=c, cell=k, dwell=rng.random()) for c in ("Edema", "Pneumothorax")
-                         for k in range(1, 17)])
-    disp = pd.DataFrame([dict(t=t, rater=r, dispersion=20 + 5 * t) for r in raters for t in np.linspace(0, 1, 10)])
+    pearson = pd.DataFrame(
+        [
+            dict(axis=a, rater_a=x, rater_b=y, r=rng.uniform(0.3, 0.8))
+            for a in "xy"
+            for i, x in enumerate(raters)
+            for y in raters[i + 1 :]
+        ]
+    )
+    cats = pd.DataFrame(
+        [
+            dict(category=c, cell=k, dwell=rng.random())
+            for c in ("Edema", "Pneumothorax")
+            for k in range(1, 17)
+        ]
+    )
+    disp = pd.DataFrame(
+        [dict(t=t, rater=r, dispersion=20 + 5 * t) for r in raters for t in np.linspace(0, 1, 10)]
+    )
     _ok(fig3.render(dwell, pearson, cats, disp, tmp_path))
 
 
 def test_fig4_fig6_fig7c(tmp_path: Path) -> None:
     rng = np.random.default_rng(1)
-    pairs = pd.DataFrame([dict(setting=s, axis=a, model_value=v + rng.normal(0, 5), rad_value=v)
-                          for s in (1, 2) for a in "xy" for v in rng.uniform(10, 120, 30)])
-    icc = pd.DataFrame([dict(setting=s, axis=a, form=f, value=0.6, ci_low=0.4, ci_high=0.75, n=30)
-                        for s in (1, 2) for a in "xy" for f in ("ICC(A,1)", "ICC(C,1)")])
+    pairs = pd.DataFrame(
+        [
+            dict(setting=s, axis=a, model_value=v + rng.normal(0, 5), rad_value=v)
+            for s in (1, 2)
+            for a in "xy"
+            for v in rng.uniform(10, 120, 30)
+        ]
+    )
+    icc = pd.DataFrame(
+        [
+            dict(setting=s, axis=a, form=f, value=0.6, ci_low=0.4, ci_high=0.75, n=30)
+            for s in (1, 2)
+            for a in "xy"
+            for f in ("ICC(A,1)", "ICC(C,1)")
+        ]
+    )
     raters = ["rad1", "rad2", "gazex"]
-    cos = pd.DataFrame([dict(rater_a=a, rater_b=b, cosine=0.9) for i, a in enumerate(raters) for b in raters[i + 1:]])
-    cat = pd.DataFrame([dict(category=c, rater=r, cosine=0.8, ci_low=0.7, ci_high=0.9)
-                        for c in ("Edema", "Atelectasis") for r in raters])
+    cos = pd.DataFrame(
+        [dict(rater_a=a, rater_b=b, cosine=0.9) for i, a in enumerate(raters) for b in raters[i + 1 :]]
+    )
+    cat = pd.DataFrame(
+        [
+            dict(category=c, rater=r, cosine=0.8, ci_low=0.7, ci_high=0.9)
+            for c in ("Edema", "Atelectasis")
+            for r in raters
+        ]
+    )
     _ok(fig4.render(pairs, icc, cos, cat, tmp_path))
-    per_cat = pd.DataFrame([dict(variant=v, category=c, precision=0.5, recall=0.6, f1=0.55)
-                            for v in ("gazex", "no-fvp") for c in ("Edema", "Atelectasis", "Cardiomegaly")])
-    overall = pd.DataFrame([dict(variant=v, metric=m, value=0.3, ci_low=0.25, ci_high=0.35)
-                            for v in ("gazex", "no-fvp") for m in ("BLEU-4", "F1")])
+    per_cat = pd.DataFrame(
+        [
+            dict(variant=v, category=c, precision=0.5, recall=0.6, f1=0.55)
+            for v in ("gazex", "no-fvp")
+            for c in ("Edema", "Atelectasis", "Cardiomegaly")
+        ]
+    )
+    overall = pd.DataFrame(
+        [
+            dict(variant=v, metric=m, value=0.3, ci_low=0.25, ci_high=0.35)
+            for v in ("gazex", "no-fvp")
+            for m in ("BLEU-4", "F1")
+        ]
+    )
     tests = pd.DataFrame([dict(variant="no-fvp", metric=m, p_holm=0.03) for m in ("BLEU-4", "F1")])
     _ok(fig6.render(per_cat, overall, tests, tmp_path))
     counts = pd.DataFrame([dict(source=s, TP=5, FN=2, FP=1, n_images=4) for s in ("rad1", "rad2", "gazex")])

@@ -27,8 +27,18 @@ def test_all_tables_and_baseline_rows(data) -> None:  # noqa: ANN001
     readers, models = data
     res = run_gaze_alignment(readers, models)
     t = res.tables
-    for name in ("dwell", "dwell_correlation", "dispersion", "trajectory_summary", "icc", "icc_per_unit",
-                 "cosine_summary", "cosine_matrix", "saliency_summary", "majority_summary"):
+    for name in (
+        "dwell",
+        "dwell_correlation",
+        "dispersion",
+        "trajectory_summary",
+        "icc",
+        "icc_per_unit",
+        "cosine_summary",
+        "cosine_matrix",
+        "saliency_summary",
+        "majority_summary",
+    ):
         assert len(t[name]) > 0, name
     assert {"inter_radiologist", "model:toy", "shuffled:toy"} <= set(t["icc"]["comparison"])
     assert {"center_bias", "inter_radiologist", "model:toy"} <= set(t["saliency_summary"]["comparison"])
@@ -57,8 +67,9 @@ def test_pooled_icc_equals_manual_pooling(data) -> None:  # noqa: ANN001
 def test_single_unit_hand() -> None:
     # Model (0,0),(10,10) vs radiologist (0,0),(10,10),(10,10): path 3 steps -> x ratings
     # [[0,0],[10,10],[10,10]] -> identical raters -> ICC(A,1) = ICC(C,1) = 1.
-    u = SequenceUnit("u", "P101", "r", None, None, np.array([[0, 0], [10, 10.0]]),
-                     np.array([[0, 0], [10, 10], [10, 10.0]]))
+    u = SequenceUnit(
+        "u", "P101", "r", None, None, np.array([[0, 0], [10, 10.0]]), np.array([[0, 0], [10, 10], [10, 10.0]])
+    )
     pooled, _ = dtw_icc([u], comparison="c", setting="given")
     assert (pooled["n_targets"] == 3).all() and np.allclose(pooled["ICC"], 1.0)
 

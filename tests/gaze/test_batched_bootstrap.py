@@ -31,14 +31,18 @@ def test_many_equals_single_calls_exactly(monkeypatch) -> None:
     got = bootstrap_mean_ci_many(samples, n_boot=200, seed=3)
     for x, g in zip(samples, got):
         want = _reference_loop(np.asarray(x, float), 200, 3)
-        np.testing.assert_array_equal(np.array(g, float), np.array(bootstrap_mean_ci(x, n_boot=200, seed=3), float))
+        np.testing.assert_array_equal(
+            np.array(g, float), np.array(bootstrap_mean_ci(x, n_boot=200, seed=3), float)
+        )
         np.testing.assert_array_equal(np.array(g, float), np.array(want, float))  # NaN == NaN here
 
 
 def _dwell_summary_reference(table: pd.DataFrame) -> pd.DataFrame:
     keys = ["radiologist", "grid", "cell", "row", "col"]
-    rows = [summary_row(sub["dwell_frac"].to_numpy(), **dict(zip(keys, key)))
-            for key, sub in table.groupby(keys, sort=True, dropna=False)]
+    rows = [
+        summary_row(sub["dwell_frac"].to_numpy(), **dict(zip(keys, key)))
+        for key, sub in table.groupby(keys, sort=True, dropna=False)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -48,8 +52,19 @@ def test_dwell_summary_equals_per_group_loop() -> None:
     for i in range(9):
         frac = rng.random(4)
         frac[rng.random(4) < 0.2] = np.nan
-        parts.append(pd.DataFrame({"reading_id": f"r{i}", "image_group": f"g{i % 3}", "radiologist": f"R{i % 2}",
-                                   "grid": 2, "cell": [1, 2, 3, 4], "row": [0, 0, 1, 1], "col": [0, 1, 0, 1],
-                                   "dwell_frac": frac}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "reading_id": f"r{i}",
+                    "image_group": f"g{i % 3}",
+                    "radiologist": f"R{i % 2}",
+                    "grid": 2,
+                    "cell": [1, 2, 3, 4],
+                    "row": [0, 0, 1, 1],
+                    "col": [0, 1, 0, 1],
+                    "dwell_frac": frac,
+                }
+            )
+        )
     table = pd.concat(parts, ignore_index=True).sample(frac=1.0, random_state=0)  # shuffled row order
     pd.testing.assert_frame_equal(dwell_summary(table, by="radiologist"), _dwell_summary_reference(table))

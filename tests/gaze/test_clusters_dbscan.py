@@ -62,7 +62,9 @@ def test_grid_dbscan_border_and_noise_points_match_sklearn() -> None:
 def _two_groups(first: tuple[float, float], second: tuple[float, float]) -> GazePoints:
     # 5 fixations around each centre (quarter-scale px), the `first` group earlier in time.
     rng = np.random.default_rng(1)
-    xy = np.vstack([np.array(first) + rng.normal(0, 1.5, (5, 2)), np.array(second) + rng.normal(0, 1.5, (5, 2))])
+    xy = np.vstack(
+        [np.array(first) + rng.normal(0, 1.5, (5, 2)), np.array(second) + rng.normal(0, 1.5, (5, 2))]
+    )
     t = np.arange(10, dtype=float) * 0.2
     return GazePoints(xy, np.full((10, 2), 6.0), t, np.ones(10))
 

@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from gazex_bench.gaze.dwell import (
-    dispersion_over_time, dwell_grid, dwell_summary, dwell_table, grid_cells, inter_reader_dwell_correlation,
+    dispersion_over_time,
+    dwell_grid,
+    dwell_summary,
+    dwell_table,
+    grid_cells,
+    inter_reader_dwell_correlation,
 )
 from gazex_bench.gaze.inputs import ReaderGaze
 
@@ -43,7 +48,9 @@ def test_dwell_table_fraction_and_correlation() -> None:
     b = _reader("P101R000002", [10.0, 90.0], [10.0, 70.0], [1.0, 2.0])
     t = dwell_table([a, b], (4,))
     fa = t[t.reading_id == a.reading_id].set_index("cell")["dwell_frac"]
-    assert fa[1] == 0.1 and fa[16] == 0.2 and fa[6] == 0.3 and fa[11] == 0.4 and fa.sum() == pytest.approx(1.0)
+    assert (
+        fa[1] == 0.1 and fa[16] == 0.2 and fa[6] == 0.3 and fa[11] == 0.4 and fa.sum() == pytest.approx(1.0)
+    )
     assert t[t.reading_id == a.reading_id]["n_off_image"].iloc[0] == 3
     pairs, summ = inter_reader_dwell_correlation(t)
     ga = fa.sort_index().to_numpy()

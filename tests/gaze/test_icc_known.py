@@ -19,8 +19,10 @@ SF_LO = [-0.13, 0.02, 0.34, -0.88, 0.07, 0.68]
 SF_HI = [0.72, 0.76, 0.95, 0.91, 0.93, 0.99]
 
 # (b) real-statistics.com wine data = pingouin ``read_dataset("icc")``, 8 wines x 4 judges.
-WINE = np.array([[1, 1, 3, 6, 6, 7, 8, 9], [2, 3, 8, 4, 5, 5, 7, 9],
-                 [0, 3, 1, 3, 5, 6, 7, 9], [1, 2, 4, 3, 6, 2, 9, 8]], float).T
+WINE = np.array(
+    [[1, 1, 3, 6, 6, 7, 8, 9], [2, 3, 8, 4, 5, 5, 7, 9], [0, 3, 1, 3, 5, 6, 7, 9], [1, 2, 4, 3, 6, 2, 9, 8]],
+    float,
+).T
 WINE_ICC = [0.727521, 0.727689, 0.729487, 0.914384, 0.914450, 0.915159]
 
 
@@ -33,7 +35,9 @@ def test_shrout_fleiss_all_six_forms() -> None:
 def test_shrout_fleiss_f_tests_and_cis() -> None:
     t = icc_table(SF)
     # F(1) = MSB/MSW = 11.2417/6.2639 = 1.7947, df (5, 18); F(A)=F(C) = MSB/MSE = 11.0272, df (5, 15).
-    np.testing.assert_allclose(t["F"], [1.794678, 11.027248, 11.027248, 1.794678, 11.027248, 11.027248], atol=1e-6)
+    np.testing.assert_allclose(
+        t["F"], [1.794678, 11.027248, 11.027248, 1.794678, 11.027248, 11.027248], atol=1e-6
+    )
     assert list(t["df1"]) == [5] * 6 and list(t["df2"]) == [18, 15, 15, 18, 15, 15]
     np.testing.assert_allclose(t["pval"].iloc[:2], [0.16477, 0.000135], atol=5e-6)
     np.testing.assert_allclose(t["ci_low"].round(2), SF_LO, atol=1e-9)
@@ -107,7 +111,11 @@ def test_package_import_is_light() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, gazex_bench.gaze as g; g.icc([[1, 2], [2, 3], [4, 4]]);"
-            "print('torch' in sys.modules, 'pandas' in sys.modules, callable(g.icc))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    code = (
+        "import sys, gazex_bench.gaze as g; g.icc([[1, 2], [2, 3], [4, 4]]);"
+        "print('torch' in sys.modules, 'pandas' in sys.modules, callable(g.icc))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert out == ["False", "False", "True"]

@@ -12,7 +12,12 @@ def test_hand_example() -> None:
     per, summ = majority_vote_table(readings, {"m": {"P101": {"A", "E"}}})
     got = {r.source: (r.TP, r.FN, r.FP) for r in per.itertuples()}
     # r1: TP 2; r2: TP A, FN B, FP C; r3: TP B, FN A, FP D; model: TP A, FN B, FP E.
-    assert got == {"Radiologist_1": (2, 0, 0), "Radiologist_2": (1, 1, 1), "Radiologist_3": (1, 1, 1), "model:m": (1, 1, 1)}
+    assert got == {
+        "Radiologist_1": (2, 0, 0),
+        "Radiologist_2": (1, 1, 1),
+        "Radiologist_3": (1, 1, 1),
+        "model:m": (1, 1, 1),
+    }
     s = summ.set_index("source")
     assert s.loc["model:m", "precision"] == 0.5 and s.loc["Radiologist_1", "f1"] == 1.0
 

@@ -16,7 +16,9 @@ from gazex_bench.gaze.video import load_manifest
 @pytest.fixture(scope="module")
 def phantom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("phantom")
-    assert cli_main(["phantom", "--out", str(root), "--size", "tiny", "--parts", "reflacx", "--no-images"]) == 0
+    assert (
+        cli_main(["phantom", "--out", str(root), "--size", "tiny", "--parts", "reflacx", "--no-images"]) == 0
+    )
     return root
 
 
@@ -31,7 +33,10 @@ def test_primary_cluster_centroid_in_true_box(phantom: Path) -> None:
     truth = load_truth(phantom)
     by_id = truth.findings_by_id()
     readings = read_reflacx(phantom / "reflacx-xray-localization" / "1.0.0").records
-    recs = {(f.reading_id, f.sentence_index): f for f in preprocess_dataset(readings, "paper", keep_empty=True).records}
+    recs = {
+        (f.reading_id, f.sentence_index): f
+        for f in preprocess_dataset(readings, "paper", keep_empty=True).records
+    }
     n = hits = 0
     for rid, r in truth.readings.items():
         for s in r.sentences:
@@ -59,4 +64,7 @@ def test_cli_preprocess_writes_jsonl_summary_and_videos(phantom: Path, tmp_path:
 
 
 def test_cli_rejects_unknown_preset(phantom: Path, tmp_path: Path) -> None:
-    assert cli_main(["gaze", "preprocess", "--data-root", str(phantom), "--preset", "x", "--out", str(tmp_path)]) == 2
+    assert (
+        cli_main(["gaze", "preprocess", "--data-root", str(phantom), "--preset", "x", "--out", str(tmp_path)])
+        == 2
+    )

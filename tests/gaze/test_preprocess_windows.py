@@ -40,7 +40,11 @@ def test_gazex_window_runs_from_2_s_before_start_to_sentence_end() -> None:
 
 def test_off_image_fixations_are_counted_not_drawn() -> None:
     # 800x800 image -> 200x200 quarter map; x = 805 px -> 201.25 > 200: off image.
-    rows = [(19.0, 19.2, 400.0, 400.0, 60.0), (19.2, 19.4, 805.0, 400.0, 60.0), (19.4, 19.6, 400.0, -3.0, 60.0)]
+    rows = [
+        (19.0, 19.2, 400.0, 400.0, 60.0),
+        (19.2, 19.4, 805.0, 400.0, 60.0),
+        (19.4, 19.6, 400.0, -3.0, 60.0),
+    ]
     reading = make_reading(make_fixations(rows), [make_sentence(0, "left effusion .", MENTION, 21.0)])
     (f,) = preprocess_reading(reading, PAPER)
     assert (f.n_points, f.n_off_image) == (1, 2)
@@ -64,7 +68,9 @@ def test_percentile_trimming_drops_outliers_gazex() -> None:
     g = make_samples(t, x, np.full(x.size, 400.0), 60.0)
     (f,) = preprocess_reading(_reading_with_fixation_at(0.0), GAZEX_CODE, gaze=g)
     assert f.n_points == 100
-    (u,) = preprocess_reading(_reading_with_fixation_at(0.0), get_preset("gazex-code", percentile_trim=None), gaze=g)
+    (u,) = preprocess_reading(
+        _reading_with_fixation_at(0.0), get_preset("gazex-code", percentile_trim=None), gaze=g
+    )
     assert u.n_points == 106
 
 
@@ -95,7 +101,9 @@ def test_dataset_skip_counts_workers_and_determinism() -> None:
 
 def test_abnormal_sentence_filter() -> None:
     assert is_normal_statement("no pneumothorax .") and is_normal_statement("heart size is normal .")
-    assert not is_normal_statement("left effusion .") and not is_normal_statement("nodule in the right lung .")
+    assert not is_normal_statement("left effusion .") and not is_normal_statement(
+        "nodule in the right lung ."
+    )
     res = preprocess_dataset(_dataset(), PAPER, sentences="abnormal")
     assert res.skipped["sentence:filtered_normal"] == 12
     assert {f.sentence for f in res.records} == {"left effusion ."}

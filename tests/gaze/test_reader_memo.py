@@ -24,13 +24,17 @@ def test_same_readers_reuse_dwell_tables_changed_readers_recompute(monkeypatch: 
     monkeypatch.setattr(alignment, "_READER_MEMO", [])
     cfg = AlignmentConfig(run_saliency=False)
     first = run_gaze_alignment(readers, models, config=cfg)
-    second = run_gaze_alignment(list(readers), models[:1], config=cfg)  # same reader objects, another model set
+    second = run_gaze_alignment(
+        list(readers), models[:1], config=cfg
+    )  # same reader objects, another model set
     assert len(calls) == 1
     for name in ("dwell", "dwell_overall", "dwell_by_image", "dwell_correlation", "dispersion"):
         pd.testing.assert_frame_equal(first.tables[name], second.tables[name])
         assert first.tables[name] is not second.tables[name]  # callers get copies
     run_gaze_alignment(readers[:-1], models, config=cfg)  # another reader set -> recomputed
-    run_gaze_alignment(readers, models, config=AlignmentConfig(run_saliency=False, grid_sizes=(2,)))  # other grid
+    run_gaze_alignment(
+        readers, models, config=AlignmentConfig(run_saliency=False, grid_sizes=(2,))
+    )  # other grid
     assert len(calls) == 3
     monkeypatch.setattr(alignment, "_READER_MEMO", [])
     fresh = run_gaze_alignment(readers, models, config=cfg)
@@ -53,6 +57,6 @@ def test_saliency_reader_rows_reused_and_table_unchanged(monkeypatch: pytest.Mon
     pd.testing.assert_frame_equal(sum1, sum2)
     # per reading: center bias, inter-radiologist, then the model (the order before the memo)
     first = per1[per1["reading_id"] == per1["reading_id"].iloc[0]]["comparison"].tolist()
-    assert first == ["center_bias", "inter_radiologist", "model:toy"][:len(first)]
+    assert first == ["center_bias", "inter_radiologist", "model:toy"][: len(first)]
     baselines.saliency_table(readers[:-1], models)
     assert len(calls) == 2

@@ -7,7 +7,14 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from gazex_bench.gaze.saliency import (
-    auc_judd, auc_judd_mit, auc_shuffled, cc, fixation_density, kld, nss, sim,
+    auc_judd,
+    auc_judd_mit,
+    auc_shuffled,
+    cc,
+    fixation_density,
+    kld,
+    nss,
+    sim,
 )
 
 S = np.arange(9.0).reshape(3, 3)  # [[0,1,2],[3,4,5],[6,7,8]]
@@ -70,7 +77,9 @@ def test_shuffled_auc_hand() -> None:
     # Positive 8 vs negatives {0, 4, 8} (other images' fixations): (1 + 1 + 0.5) / 3.
     other = np.array([[0.1, 0.1], [1.5, 1.5], [2.2, 2.9]])
     assert auc_shuffled(S, np.array([[2.5, 2.5]]), other) == pytest.approx(2.5 / 3, abs=1e-12)
-    assert auc_shuffled(S, FIX, other, n_negatives=2, seed=1) == auc_shuffled(S, FIX, other, n_negatives=2, seed=1)
+    assert auc_shuffled(S, FIX, other, n_negatives=2, seed=1) == auc_shuffled(
+        S, FIX, other, n_negatives=2, seed=1
+    )
 
 
 def test_fixation_density_sums_to_one_and_peaks_at_fixation() -> None:

@@ -13,7 +13,13 @@ from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.gaze.heatmap import CroppedMap
 from gazex_bench.gaze.preprocess import preprocess_reading
 from gazex_bench.gaze.presets import GAZEX_CODE
-from gazex_bench.gaze.video import downsample_gray, load_manifest, render_frame, shuffled_frames, write_attention_video
+from gazex_bench.gaze.video import (
+    downsample_gray,
+    load_manifest,
+    render_frame,
+    shuffled_frames,
+    write_attention_video,
+)
 
 
 def _reading() -> object:

@@ -10,18 +10,43 @@ import pytest
 
 from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.leaderboard.html import TaskBoard, render_page
-from gazex_bench.leaderboard.schema import LeaderboardRow, MetricValue, metric_slug, read_csv, sort_rows, write_csv
+from gazex_bench.leaderboard.schema import (
+    LeaderboardRow,
+    MetricValue,
+    metric_slug,
+    read_csv,
+    sort_rows,
+    write_csv,
+)
 from gazex_bench.leaderboard.submission import TaskExpectation, inside, safe_slug, validate_submission
 
-EXPECT = TaskExpectation(task="ms-cxr-grounding", ids=frozenset({"a", "b"}),
-                         image_sizes={"a": (100, 80), "b": (100, 80)}, output_field="boxes")
-META = {"model_name": "My Model", "task": "ms-cxr-grounding", "parameters": "2B",
-        "training_data": "MIMIC-CXR", "contact": "me@example.org", "licence": "CC-BY-4.0"}
+EXPECT = TaskExpectation(
+    task="ms-cxr-grounding",
+    ids=frozenset({"a", "b"}),
+    image_sizes={"a": (100, 80), "b": (100, 80)},
+    output_field="boxes",
+)
+META = {
+    "model_name": "My Model",
+    "task": "ms-cxr-grounding",
+    "parameters": "2B",
+    "training_data": "MIMIC-CXR",
+    "contact": "me@example.org",
+    "licence": "CC-BY-4.0",
+}
 
 
 def _row(model: str, value: float | None) -> LeaderboardRow:
-    return LeaderboardRow(model=model, run_id=f"r-{model}", kind="run", n=10, conventions="c",
-                          date="2026-11-23", source="abc", metrics={"miou": MetricValue(value, None, None)})
+    return LeaderboardRow(
+        model=model,
+        run_id=f"r-{model}",
+        kind="run",
+        n=10,
+        conventions="c",
+        date="2026-11-23",
+        source="abc",
+        metrics={"miou": MetricValue(value, None, None)},
+    )
 
 
 def test_metric_slug() -> None:

@@ -19,8 +19,14 @@ def _make(tmp_path: Path, root: Path, name: str = "Box <b>model</b>") -> Path:
     exp = task_expectation("ms-cxr-grounding", root)
     d = tmp_path / "sub"
     d.mkdir()
-    meta = {"model_name": name, "task": "ms-cxr-grounding", "parameters": "1M",
-            "training_data": "none", "contact": "a@b.c", "licence": "CC0"}
+    meta = {
+        "model_name": name,
+        "task": "ms-cxr-grounding",
+        "parameters": "1M",
+        "training_data": "none",
+        "contact": "a@b.c",
+        "licence": "CC0",
+    }
     (d / "metadata.json").write_text(json.dumps(meta))
     lines = []
     for sid in sorted(exp.ids):
@@ -44,8 +50,9 @@ def test_valid_submission_appears_in_csv_and_page(tmp_path: Path, tiny_phantom: 
     rows, slugs = read_csv(lb / "ms-cxr-grounding.csv")
     mine = [r for r in rows if r.kind == "submission"]
     assert [r.model for r in mine] == ["Box <b>model</b>"] and "miou" in slugs
-    assert mine[0].metrics["miou"].value is not None and mine[0].n == len(task_expectation(
-        "ms-cxr-grounding", tiny_phantom).ids)
+    assert mine[0].metrics["miou"].value is not None and mine[0].n == len(
+        task_expectation("ms-cxr-grounding", tiny_phantom).ids
+    )
     assert "Box &lt;b&gt;model&lt;/b&gt;" in (lb / "index.html").read_text()
     assert (lb / "submissions" / "ms-cxr-grounding" / "Box-b-model-b" / "predictions.jsonl").is_file()
 
@@ -59,7 +66,9 @@ def test_cli_rejects_bad_submission_in_one_line(tmp_path: Path, tiny_phantom: Pa
     assert len(proc.stderr.strip().splitlines()) == 1 and "duplicate id" in proc.stderr
 
 
-def test_oversized_predictions_rejected(tmp_path: Path, tiny_phantom: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_oversized_predictions_rejected(
+    tmp_path: Path, tiny_phantom: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     d = _make(tmp_path, tiny_phantom)
     monkeypatch.setattr(sub_mod, "MAX_PREDICTIONS_BYTES", 10)
     exp = task_expectation("ms-cxr-grounding", tiny_phantom)

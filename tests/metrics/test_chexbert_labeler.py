@@ -13,11 +13,13 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
+from chexbert_kit import checkpoint as _checkpoint  # noqa: E402 - after importorskip on purpose
+from chexbert_kit import tokenizer_dir as _tokenizer_dir  # noqa: E402 - after importorskip on purpose
+
 from gazex_bench.data.records import CHEXPERT_LABELS  # noqa: E402
 from gazex_bench.errors import DataFormatError, GazexError  # noqa: E402
 from gazex_bench.metrics import chexbert  # noqa: E402
 
-from chexbert_kit import VOCAB, checkpoint as _checkpoint, tokenizer_dir as _tokenizer_dir  # noqa: E402
 
 def test_load_and_label_tiny_model(tmp_path: Path) -> None:
     tok = _tokenizer_dir(tmp_path)

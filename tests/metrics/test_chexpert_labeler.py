@@ -26,9 +26,20 @@ from gazex_bench.metrics.chexpert_labeler import (
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "chexpert_sentences.tsv"
 ABBR = {
-    "ECM": "Enlarged Cardiomediastinum", "CM": "Cardiomegaly", "LO": "Lung Opacity", "LL": "Lung Lesion",
-    "ED": "Edema", "CO": "Consolidation", "PNA": "Pneumonia", "ATL": "Atelectasis", "PTX": "Pneumothorax",
-    "EFF": "Pleural Effusion", "PO": "Pleural Other", "FX": "Fracture", "SD": "Support Devices", "NF": "No Finding",
+    "ECM": "Enlarged Cardiomediastinum",
+    "CM": "Cardiomegaly",
+    "LO": "Lung Opacity",
+    "LL": "Lung Lesion",
+    "ED": "Edema",
+    "CO": "Consolidation",
+    "PNA": "Pneumonia",
+    "ATL": "Atelectasis",
+    "PTX": "Pneumothorax",
+    "EFF": "Pleural Effusion",
+    "PO": "Pleural Other",
+    "FX": "Fracture",
+    "SD": "Support Devices",
+    "NF": "No Finding",
 }
 
 
@@ -68,7 +79,9 @@ def test_sentence_agreement_per_observation() -> None:
         for k in CHEXPERT_LABELS:
             per_obs[k] += got[k] == expected[k]
         if got != expected:
-            misses.append((sentence, {k: (expected[k], got[k]) for k in CHEXPERT_LABELS if got[k] != expected[k]}))
+            misses.append(
+                (sentence, {k: (expected[k], got[k]) for k in CHEXPERT_LABELS if got[k] != expected[k]})
+            )
     n = len(rows)
     print(f"\ngazex-rules vs hand labels: {exact}/{n} sentences exactly right ({exact / n:.1%})")
     for k in CHEXPERT_LABELS:

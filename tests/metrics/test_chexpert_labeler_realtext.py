@@ -62,7 +62,9 @@ def test_mesh_comparison_thresholds() -> None:
     reports = [r for r in read_iu_mesh(FIX / "iu_reports_mesh.tsv.gz") if r.findings.strip()]
     assert len(reports) == 3337
     scores = compare_with_mesh(reports, label_reports)
-    print("\n" + "\n".join(f"  {s.cls:<18s} P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f}" for s in scores))
+    print(
+        "\n" + "\n".join(f"  {s.cls:<18s} P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f}" for s in scores)
+    )
     assert macro_f1(scores) >= 0.82
     assert min(s.f1 for s in scores) >= 0.70
 
@@ -71,16 +73,25 @@ def test_mesh_arithmetic_known_answer() -> None:
     # 4 reports, stub labeler. Cardiomegaly: MeSH positive in r1, r2; called in r1, r3 -> TP 1, FP 1, FN 1
     # -> P = 1/2, R = 1/2, F1 = 2*1/(2*1+1+1) = 0.5. No Finding: MeSH 'normal' only r4; called r4 -> F1 1.
     reps = [
-        IuReport("1", ("Cardiomegaly",), "a", ""), IuReport("2", ("Cardiomegaly", "Opacity"), "b", ""),
-        IuReport("3", ("Calcinosis",), "c", ""), IuReport("4", ("normal",), "d", ""),
+        IuReport("1", ("Cardiomegaly",), "a", ""),
+        IuReport("2", ("Cardiomegaly", "Opacity"), "b", ""),
+        IuReport("3", ("Calcinosis",), "c", ""),
+        IuReport("4", ("normal",), "d", ""),
     ]
-    calls = {"a": {"Cardiomegaly": 1.0}, "b": {"Cardiomegaly": -1.0}, "c": {"Cardiomegaly": 1.0}, "d": {"No Finding": 1.0}}
+    calls = {
+        "a": {"Cardiomegaly": 1.0},
+        "b": {"Cardiomegaly": -1.0},
+        "c": {"Cardiomegaly": 1.0},
+        "d": {"No Finding": 1.0},
+    }
     scores = {s.cls: s for s in compare_with_mesh(reps, lambda ts: [calls[t] for t in ts])}
     cm = scores["Cardiomegaly"]
     assert (cm.tp, cm.fp, cm.fn) == (1, 1, 1) and cm.f1 == 0.5 and cm.precision == 0.5
     assert scores["No Finding"].f1 == 1.0
     # u-ones: r2's -1 counts as a call -> TP 2, FP 1, FN 0 -> F1 = 4/5
-    ones = {s.cls: s for s in compare_with_mesh(reps, lambda ts: [calls[t] for t in ts], uncertain_positive=True)}
+    ones = {
+        s.cls: s for s in compare_with_mesh(reps, lambda ts: [calls[t] for t in ts], uncertain_positive=True)
+    }
     assert ones["Cardiomegaly"].f1 == pytest.approx(0.8)
     assert mesh_truth(reps[1])["Lung Opacity"] and not mesh_truth(reps[2])["No Finding"]
     assert math.isnan(ClassScore("x", 0, 0, 0).f1)
@@ -100,18 +111,31 @@ def test_bad_fixture_files_name_the_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [  # the error patterns named in issue #18 (IU wording, "XXXX" = de-identification)
-        ("The heart, pulmonary XXXX and mediastinum are within normal limits.", {"Cardiomegaly": 0.0, "Enlarged Cardiomediastinum": 0.0}),
-        ("The cardiomediastinal silhouette is within normal limits for size and contour.", {"Enlarged Cardiomediastinum": 0.0}),
+        (
+            "The heart, pulmonary XXXX and mediastinum are within normal limits.",
+            {"Cardiomegaly": 0.0, "Enlarged Cardiomediastinum": 0.0},
+        ),
+        (
+            "The cardiomediastinal silhouette is within normal limits for size and contour.",
+            {"Enlarged Cardiomediastinum": 0.0},
+        ),
         ("Normal size and configuration of the cardiac silhouette.", {"Cardiomegaly": 0.0}),
-        ("No visible pneumothorax, focal airspace opacity, or pleural effusion.",
-         {"Pneumothorax": 0.0, "Lung Opacity": 0.0, "Pleural Effusion": 0.0}),
-        ("No focal consolidation, large pleural effusion or pneumothorax.",
-         {"Consolidation": 0.0, "Pleural Effusion": 0.0, "Pneumothorax": 0.0}),
+        (
+            "No visible pneumothorax, focal airspace opacity, or pleural effusion.",
+            {"Pneumothorax": 0.0, "Lung Opacity": 0.0, "Pleural Effusion": 0.0},
+        ),
+        (
+            "No focal consolidation, large pleural effusion or pneumothorax.",
+            {"Consolidation": 0.0, "Pleural Effusion": 0.0, "Pneumothorax": 0.0},
+        ),
         ("Pleural effusion is questionably present.", {"Pleural Effusion": -1.0}),
         ("Question patchy opacity left base.", {"Lung Opacity": -1.0}),
         ("Less likely consolidation.", {"Consolidation": -1.0}),
         ("Right lower lobe infiltrate versus bronchovascular crowding.", {"Lung Opacity": -1.0}),
-        ("Mild streaky opacity lateral right lung, atelectasis versus scarring.", {"Lung Opacity": 1.0, "Atelectasis": -1.0}),
+        (
+            "Mild streaky opacity lateral right lung, atelectasis versus scarring.",
+            {"Lung Opacity": 1.0, "Atelectasis": -1.0},
+        ),
         ("Small right effusion, pneumonia is not excluded.", {"Pleural Effusion": 1.0, "Pneumonia": -1.0}),
         ("The cardiomediastinal silhouette is stable and normal.", {"Enlarged Cardiomediastinum": 0.0}),
         ("Heart size is near the upper limits of normal.", {"Cardiomegaly": 0.0}),

@@ -50,7 +50,9 @@ def test_ex14_known_answer() -> None:
     # mean over reports: P=(.5+1)/2=.75, R=.75, F1=.75
     refs = [{"Cardiomegaly": 1.0, "Pleural Effusion": 1.0}, {}]
     hyps = [{"Cardiomegaly": 1.0, "Edema": 1.0, "Pleural Effusion": -1.0}, {}]
-    assert clinical_scores(refs, hyps, "ex14-pos") == pytest.approx({"precision": 0.75, "recall": 0.75, "f1": 0.75})
+    assert clinical_scores(refs, hyps, "ex14-pos") == pytest.approx(
+        {"precision": 0.75, "recall": 0.75, "f1": 0.75}
+    )
     assert clinical_scores(refs, hyps, "paper-pos") == clinical_scores(refs, hyps, "ex14-pos")
 
 
@@ -63,9 +65,12 @@ def test_paper_pos_13_leaves_no_finding_out() -> None:
     #   paper-pos: fp=1, fn=2 -> 0;  paper-pos-13: fp=1 (EFF), fn=1 (SD) -> F1 0, P 0, R 0
     refs = [{"No Finding": 1.0}, {"Pleural Effusion": 1.0}, {"No Finding": 1.0, "Support Devices": 1.0}]
     hyps = [{"No Finding": 1.0}, {"No Finding": 1.0}, {"Pleural Effusion": 1.0}]
-    assert clinical_scores(refs, hyps, "paper-pos") == pytest.approx({"precision": 1 / 3, "recall": 1 / 3, "f1": 1 / 3})
+    assert clinical_scores(refs, hyps, "paper-pos") == pytest.approx(
+        {"precision": 1 / 3, "recall": 1 / 3, "f1": 1 / 3}
+    )
     assert clinical_scores(refs, hyps, "paper-pos-13") == pytest.approx(
-        {"precision": (1 + 1 + 0) / 3, "recall": 1 / 3, "f1": 1 / 3})
+        {"precision": (1 + 1 + 0) / 3, "recall": 1 / 3, "f1": 1 / 3}
+    )
 
 
 def test_r2gen_known_answer() -> None:
@@ -120,7 +125,9 @@ def test_sklearn_parity_binary(seed: int) -> None:
     m = clinical_scores(ref, hyp, "r2gen-mlc")
     for avg in ("micro", "macro"):
         pa, ra, fa, _ = prfs(yt, yp, average=avg, zero_division=0)
-        assert (m[f"{avg}_precision"], m[f"{avg}_recall"], m[f"{avg}_f1"]) == pytest.approx((pa, ra, fa), abs=1e-6)
+        assert (m[f"{avg}_precision"], m[f"{avg}_recall"], m[f"{avg}_f1"]) == pytest.approx(
+            (pa, ra, fa), abs=1e-6
+        )
 
 
 @pytest.mark.parametrize("seed", [3, 4])
@@ -129,7 +136,9 @@ def test_sklearn_parity_multiclass(seed: int) -> None:
     ref, hyp = _random_labels(rng, 40), _random_labels(rng, 40)
     ref[:, 5] = np.nan  # one observation blank everywhere in refs: only present classes count
     enc = lambda a: np.where(np.isnan(a), 9, a).astype(int)  # noqa: E731
-    per = np.array([prfs(enc(ref[:, j]), enc(hyp[:, j]), average="macro", zero_division=0)[:3] for j in range(14)])
+    per = np.array(
+        [prfs(enc(ref[:, j]), enc(hyp[:, j]), average="macro", zero_division=0)[:3] for j in range(14)]
+    )
     s = clinical_scores(ref, hyp, "paper-multiclass")
     assert (s["precision"], s["recall"], s["f1"]) == pytest.approx(tuple(per.mean(axis=0)), abs=1e-6)
 
@@ -152,7 +161,9 @@ def test_edge_cases_and_errors() -> None:
     empty = np.full((3, 14), np.nan)
     # no positive anywhere: 0/0 everywhere -> empty-set rule 1.0 (a report scored against itself)
     assert clinical_scores(empty, empty, "mic5-unc-pos") == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
-    assert clinical_scores(empty, empty, "r2gen-mlc")["micro_f1"] == 0.0  # R2Gen compute_mlc keeps zero_division=0
+    assert (
+        clinical_scores(empty, empty, "r2gen-mlc")["micro_f1"] == 0.0
+    )  # R2Gen compute_mlc keeps zero_division=0
     with pytest.raises(UsageError, match="unknown CE convention"):
         clinical_scores(same, same, "bogus")
     with pytest.raises(UsageError, match="hypothesis rows"):

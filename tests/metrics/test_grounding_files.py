@@ -17,7 +17,9 @@ REF = [
 
 
 def _write(path: Path, rows: list) -> Path:
-    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    path.write_text(
+        "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8"
+    )
     return path
 
 
@@ -47,7 +49,10 @@ def test_scores_keys_and_values(tmp_path: Path) -> None:
         ([{"id": "a", "boxes": [[1, 2, 3, "x"]]}, {"id": "b", "boxes": []}], "non-finite or non-numeric"),
         (['{"id": "a", "boxes": [[1, 2, 3, NaN]]}', {"id": "b", "boxes": []}], "not valid JSON"),
         ([{"id": "a", "boxes": []}], "no prediction for reference id 'b'"),
-        ([{"id": "a", "boxes": []}, {"id": "b", "boxes": []}, {"id": "z", "boxes": []}], "not in the references"),
+        (
+            [{"id": "a", "boxes": []}, {"id": "b", "boxes": []}, {"id": "z", "boxes": []}],
+            "not in the references",
+        ),
         ([{"id": "a", "boxes": []}, {"id": "a", "boxes": []}], "duplicate id"),
         ([{"boxes": []}], "missing 'id'"),
     ],

@@ -25,7 +25,13 @@ from gazex_bench.metrics.grounding_ap import average_precision, average_precisio
 
 
 def _case(gt: list, pred: list, scores: list, w: int = 100, h: int = 100) -> GroundingCase:
-    return GroundingCase(np.array(gt, float).reshape(-1, 4), w, h, np.array(pred, float).reshape(-1, 4), np.array(scores, float))
+    return GroundingCase(
+        np.array(gt, float).reshape(-1, 4),
+        w,
+        h,
+        np.array(pred, float).reshape(-1, 4),
+        np.array(scores, float),
+    )
 
 
 def test_identical_prediction() -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from gazex_bench.metrics.registry import (
-    METRICS, NLG_KEYS, MetricSpec, get_metric, higher_is_better, metric_title, register_metric, unregister_metric,
+    METRICS,
+    NLG_KEYS,
+    MetricSpec,
+    get_metric,
+    higher_is_better,
+    metric_title,
+    register_metric,
+    unregister_metric,
 )
 from gazex_bench.metrics.report import METRIC_NAMES
 from gazex_bench.tasks.registry import BUILTIN_TASKS, build_task_registry
@@ -21,8 +28,15 @@ def test_every_reported_metric_is_declared(task: str) -> None:
 
 def test_titles_and_directions_known_answers() -> None:
     # titles as printed in the paper's tables; errors and missing-answer rates are lower-is-better
-    assert [metric_title(k) for k in NLG_KEYS] == ["BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "METEOR", "ROUGE-L",
-                                                    "CIDEr-D"]
+    assert [metric_title(k) for k in NLG_KEYS] == [
+        "BLEU-1",
+        "BLEU-2",
+        "BLEU-3",
+        "BLEU-4",
+        "METEOR",
+        "ROUGE-L",
+        "CIDEr-D",
+    ]
     assert metric_title("ce_f1_mic5_unc_pos") == "CE F1 (mic5-unc-pos)"
     assert metric_title("s1_icc_a1_x") == "ICC(A,1) x (setting 1)"
     assert metric_title("acc@0.5") == metric_title("acc_0_5") == "Acc@0.5"  # leaderboard slug form too

@@ -19,8 +19,13 @@ def _write(path: Path, rows: list[str]) -> Path:
 
 @pytest.fixture()
 def files(tmp_path: Path) -> tuple[Path, Path]:
-    pred = _write(tmp_path / "p.jsonl", ['{"id": "a", "text": "Heart is enlarged."}', '{"id": "b", "text": "Clear."}'])
-    ref = _write(tmp_path / "r.jsonl", ['{"id": "a", "text": "The heart is enlarged."}', '{"id": "b", "text": ["Clear.", "Lungs clear."]}'])
+    pred = _write(
+        tmp_path / "p.jsonl", ['{"id": "a", "text": "Heart is enlarged."}', '{"id": "b", "text": "Clear."}']
+    )
+    ref = _write(
+        tmp_path / "r.jsonl",
+        ['{"id": "a", "text": "The heart is enlarged."}', '{"id": "b", "text": ["Clear.", "Lungs clear."]}'],
+    )
     return pred, ref
 
 
@@ -31,14 +36,33 @@ def test_json_has_exactly_the_metric_keys(files, capsys) -> None:  # noqa: ANN00
     assert rc == 0 and list(out) == KEYS
     from gazex_bench.metrics.report import score_reports
 
-    direct = score_reports({"a": "Heart is enlarged.", "b": "Clear."},
-                           {"a": "The heart is enlarged.", "b": ["Clear.", "Lungs clear."]}, meteor="nltk")
+    direct = score_reports(
+        {"a": "Heart is enlarged.", "b": "Clear."},
+        {"a": "The heart is enlarged.", "b": ["Clear.", "Lungs clear."]},
+        meteor="nltk",
+    )
     assert out == pytest.approx(direct.values)
 
 
 def test_table_mode_names_conventions(files, capsys) -> None:  # noqa: ANN001
     pred, ref = files
-    assert main(["metrics", "report", "--pred", str(pred), "--ref", str(ref), "--meteor", "none", "--convention", "coco"]) == 0
+    assert (
+        main(
+            [
+                "metrics",
+                "report",
+                "--pred",
+                str(pred),
+                "--ref",
+                str(ref),
+                "--meteor",
+                "none",
+                "--convention",
+                "coco",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "n = 2" in out and "coco" in out and "CIDEr-D" in out
 
@@ -51,7 +75,10 @@ def test_table_mode_names_conventions(files, capsys) -> None:  # noqa: ANN001
         (['{"id": "a", "text": NaN}'], "not valid JSON"),
         (['{"id": "a", "text": "x"'], "not valid JSON"),
         (['{"id": "a", "text": "x"}'], "have no prediction: b"),
-        (['{"id": "a", "text": "x"}', '{"id": "b", "text": "y"}', '{"id": "z", "text": "y"}'], "have no reference: z"),
+        (
+            ['{"id": "a", "text": "x"}', '{"id": "b", "text": "y"}', '{"id": "z", "text": "y"}'],
+            "have no reference: z",
+        ),
     ],
 )
 def test_malformed_input_exits_2_with_one_line(files, tmp_path, capsys, rows, message) -> None:  # noqa: ANN001

@@ -106,7 +106,7 @@ def test_empty_input_is_nan() -> None:
         # list numbering removed.
         ("1. Normal heart. 2. Clear lungs.", "normal heart . clear lungs ."),
         # quotes, backslash and apostrophes removed; newline -> space.
-        ("It's \"stable\"\nback\\slash", "its stable backslash ."),
+        ('It\'s "stable"\nback\\slash', "its stable backslash ."),
     ],
 )
 def test_r2gen_mimic_cleaning_quirks(raw: str, cleaned: str) -> None:

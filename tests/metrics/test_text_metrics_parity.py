@@ -109,7 +109,9 @@ def test_meteor_jar_matches_pycocoevalcap_protocol(meteor_process) -> None:  # n
     ref_meteor = Meteor.__new__(Meteor)
     ref_meteor.meteor_p, ref_meteor.lock = meteor_process.proc, threading.Lock()
     try:
-        score, per = ref_meteor.compute_score({i: rls[k] for k, i in enumerate(ids)}, {i: [hyps[k]] for k, i in enumerate(ids)})
+        score, per = ref_meteor.compute_score(
+            {i: rls[k] for k, i in enumerate(ids)}, {i: [hyps[k]] for k, i in enumerate(ids)}
+        )
     finally:
         ref_meteor.meteor_p = _NoKill()
     assert ours.values["meteor"] == pytest.approx(score, abs=1e-6)

@@ -31,21 +31,39 @@ def main() -> int:
     ap.add_argument("--resume", action="store_true")
     a = ap.parse_args()
     pools = toy_samples()
-    common = [*tiny_overrides(), "num_threads=1", "batch_size=1", "save_every=2", "keep_checkpoints=2", "log_every=1",
-              f"max_steps={a.steps}", "warmup_steps=1"]
+    common = [
+        *tiny_overrides(),
+        "num_threads=1",
+        "batch_size=1",
+        "save_every=2",
+        "keep_checkpoints=2",
+        "log_every=1",
+        f"max_steps={a.steps}",
+        "warmup_steps=1",
+    ]
     if a.stage == 1:
         cfg = load_config(CONFIGS / "tiny.yaml", [*common, "method=lora", "objective_start={}"])
         keys = ("fvp", "sda")
     else:
-        cfg = load_config(CONFIGS / "tiny-downstream-report.yaml", [*common, f"model.init_from={a.init_from}"])
+        cfg = load_config(
+            CONFIGS / "tiny-downstream-report.yaml", [*common, f"model.init_from={a.init_from}"]
+        )
         keys = ("report",)
     res = train(cfg, a.out, TrainData({k: pools[k] for k in keys}, toy_corpus(pools)), resume=a.resume)
     from accelerate import PartialState
 
     state = PartialState()
     if state.is_main_process:
-        print(json.dumps({"steps": res.steps, "processes": state.num_processes,
-                          "distributed_type": str(state.distributed_type)}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "steps": res.steps,
+                    "processes": state.num_processes,
+                    "distributed_type": str(state.distributed_type),
+                }
+            ),
+            flush=True,
+        )
     return 0
 
 

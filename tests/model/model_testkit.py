@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from gazex_model import prompts as P
@@ -20,7 +19,9 @@ def toy_samples() -> dict[str, list[Sample]]:
     rng = np.random.default_rng(0)
     img = (rng.random((84, 70)) * 255).astype(np.uint8)
     vid = (rng.random((4, 56, 56, 3)) * 255).astype(np.uint8)
-    fvp = P.fvp_target([((10, 20, 40, 60), (25, 40)), ((50, 10, 90, 30), (70, 20))], ((10, 10, 90, 60), (50, 35)))
+    fvp = P.fvp_target(
+        [((10, 20, 40, 60), (25, 40)), ((50, 10, 90, 30), (70, 20))], ((10, 10, 90, 60), (50, 35))
+    )
     out = {
         "fvp": [Sample("fvp", "fvp", f"f{i}", P.FVP.format(sentence=s), fvp, image=img)
                 for i, s in enumerate(["small left effusion .", "enlarged heart ."])],
@@ -44,7 +45,6 @@ def toy_samples() -> dict[str, list[Sample]]:
 
 def toy_corpus(pools: dict[str, list[Sample]]) -> list[str]:
     return sorted({t for v in pools.values() for s in v for t in (s.prompt, s.target)})
-
 
 
 def tiny_overrides() -> list[str]:

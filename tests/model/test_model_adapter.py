@@ -32,7 +32,9 @@ def adapter(pools: dict, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN
     from gazex_model.adapter import GazeXAdapter
 
     run = tmp_path_factory.mktemp("adapter_run")
-    cfg = load_config(CONFIGS / "tiny-lora.yaml", [*tiny_overrides(), "max_steps=2", "num_threads=1", "batch_size=2"])
+    cfg = load_config(
+        CONFIGS / "tiny-lora.yaml", [*tiny_overrides(), "max_steps=2", "num_threads=1", "batch_size=2"]
+    )
     train(cfg, run, TrainData({k: pools[k] for k in ("fvp", "gtm", "sda")}, toy_corpus(pools)))
     return GazeXAdapter(path=str(run), device="cpu", max_new_tokens=24, batch_size=2)
 
@@ -55,13 +57,19 @@ def test_protocols_and_identity(adapter) -> None:  # noqa: ANN001
 def test_every_capability_answers_every_request(adapter, image: Path) -> None:  # noqa: ANN001
     reps = adapter.generate_reports([ReportRequest("a", (image,)), ReportRequest("b", (image,))])
     assert [r.sample_id for r in reps] == ["a", "b"]
-    assert all((r.error is None and isinstance(r.parsed, str)) or (r.parsed is None and r.error) for r in reps)
+    assert all(
+        (r.error is None and isinstance(r.parsed, str)) or (r.parsed is None and r.error) for r in reps
+    )
     vqa = adapter.answer_questions([VqaRequest("q", (image,), "is there pneumothorax?")])
     assert len(vqa) == 1
     gr = adapter.ground_phrases([GroundingRequest("g", (image,), "left effusion", (336, 400))])
     assert gr[0].parsed is None or isinstance(gr[0].parsed, Grounding)
-    gz = adapter.predict_gaze([GazeRequest("z1", (image,), (336, 400), "small left effusion ."),
-                               GazeRequest("z2", (image,), (336, 400), None)])
+    gz = adapter.predict_gaze(
+        [
+            GazeRequest("z1", (image,), (336, 400), "small left effusion ."),
+            GazeRequest("z2", (image,), (336, 400), None),
+        ]
+    )
     assert [r.sample_id for r in gz] == ["z1", "z2"]
     for r in gz:
         assert isinstance(r.parsed, GazePrediction) or (r.parsed is None and r.error)

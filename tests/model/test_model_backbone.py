@@ -53,7 +53,9 @@ def test_lora_adapter_reload_and_merge(tiny_dir: Path, pools: dict, tmp_path: Pa
     from peft import LoraConfig, PeftModel, get_peft_model
 
     model, proc = load_backbone(tiny_dir)
-    cfg = LoraConfig(r=4, lora_alpha=8, target_modules=r".*language_model.*\.(q_proj|v_proj|o_proj)", task_type="CAUSAL_LM")
+    cfg = LoraConfig(
+        r=4, lora_alpha=8, target_modules=r".*language_model.*\.(q_proj|v_proj|o_proj)", task_type="CAUSAL_LM"
+    )
     pm = get_peft_model(model, cfg)
     torch.manual_seed(1)
     with torch.no_grad():  # move B away from zero so the adapter matters
@@ -111,10 +113,15 @@ def test_stock_layout_checkpoint_loads_without_torchvision(tiny_dir: Path, tmp_p
     ip.update(processor_class="Qwen2VLProcessor", image_processor_type="Qwen2VLImageProcessor")
     (d / "preprocessor_config.json").write_text(json.dumps(ip))
     (d / "processor_config.json").unlink()
-    (d / "chat_template.json").write_text(json.dumps({"chat_template": (d / "chat_template.jinja").read_text()}))
+    (d / "chat_template.json").write_text(
+        json.dumps({"chat_template": (d / "chat_template.jinja").read_text()})
+    )
     (d / "chat_template.jinja").unlink()
     _, proc = load_backbone(d)
     assert hasattr(proc, "video_processor") and proc.chat_template
-    assert proc.apply_chat_template([{"role": "user", "content": [{"type": "image"}]}], tokenize=False).count(
-        "<|image_pad|>"
-    ) == 1
+    assert (
+        proc.apply_chat_template([{"role": "user", "content": [{"type": "image"}]}], tokenize=False).count(
+            "<|image_pad|>"
+        )
+        == 1
+    )

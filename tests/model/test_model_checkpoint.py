@@ -16,15 +16,31 @@ from model_testkit import tiny_overrides, toy_corpus  # noqa: E402
 from gazex_bench.errors import UsageError  # noqa: E402
 from gazex_model.config import load_config  # noqa: E402
 from gazex_model.train import (  # noqa: E402
-    TrainData, _configure_deepspeed, _latest_checkpoint, _optimizer, _warn_lost_backend, train,
+    TrainData,
+    _configure_deepspeed,
+    _latest_checkpoint,
+    _optimizer,
+    _warn_lost_backend,
+    train,
 )
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 
 
 def _cfg(*extra: str):  # noqa: ANN202
-    return load_config(CONFIGS / "tiny.yaml", [*tiny_overrides(), "num_threads=1", "batch_size=2", "save_every=2",
-                                               "log_every=1", "method=lora", "warmup_steps=2", *extra])
+    return load_config(
+        CONFIGS / "tiny.yaml",
+        [
+            *tiny_overrides(),
+            "num_threads=1",
+            "batch_size=2",
+            "save_every=2",
+            "log_every=1",
+            "method=lora",
+            "warmup_steps=2",
+            *extra,
+        ],
+    )
 
 
 @pytest.mark.slow  # three short trainings: ~15 s idle, ~65 s on the loaded 2-core machine
@@ -40,7 +56,9 @@ def test_lora_checkpoint_is_adapter_only_and_resumes_exactly(pools: dict, tmp_pa
         keys = list(fh.keys())
     # only the LoRA tensors: r=8 A and B matrices of each targeted projection, none of the frozen base
     assert keys and all("lora_" in k for k in keys), keys[:3]
-    assert {"optimizer.bin", "scheduler.bin", "random_states_0.pkl", "trainer_state.json"} <= {p.name for p in ckpt.iterdir()}
+    assert {"optimizer.bin", "scheduler.bin", "random_states_0.pkl", "trainer_state.json"} <= {
+        p.name for p in ckpt.iterdir()
+    }
     train(_cfg("max_steps=4"), tmp_path / "b", data, resume=True)
     a = [json.loads(x) for x in (tmp_path / "a" / "metrics.jsonl").read_text().splitlines()]
     b = [json.loads(x) for x in (tmp_path / "b" / "metrics.jsonl").read_text().splitlines()]
@@ -81,21 +99,27 @@ def test_warmup_scales_with_processes(tiny_dir: Path) -> None:
 
 def _fake_ds(config: dict, procs: int = 2) -> SimpleNamespace:
     plugin = SimpleNamespace(deepspeed_config=config)
-    return SimpleNamespace(distributed_type=SimpleNamespace(value="DEEPSPEED"), num_processes=procs,
-                           state=SimpleNamespace(deepspeed_plugin=plugin))
+    return SimpleNamespace(
+        distributed_type=SimpleNamespace(value="DEEPSPEED"),
+        num_processes=procs,
+        state=SimpleNamespace(deepspeed_plugin=plugin),
+    )
 
 
 def test_deepspeed_auto_batch_is_filled_and_mismatch_refused() -> None:
     cfg = _cfg("batch_size=2", "grad_accum=8")
-    acc = _fake_ds({"train_micro_batch_size_per_gpu": "auto", "gradient_accumulation_steps": 8,
-                    "gradient_clipping": 1.0})
+    acc = _fake_ds(
+        {"train_micro_batch_size_per_gpu": "auto", "gradient_accumulation_steps": 8, "gradient_clipping": 1.0}
+    )
     _configure_deepspeed(acc, cfg)
     assert acc.state.deepspeed_plugin.deepspeed_config["train_micro_batch_size_per_gpu"] == 2
     with pytest.raises(UsageError, match="gradient_accumulation_steps = 4"):
         _configure_deepspeed(_fake_ds({"gradient_accumulation_steps": 4}), cfg)
 
 
-def test_fsdp_config_without_fsdp_warns(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+def test_fsdp_config_without_fsdp_warns(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setenv("ACCELERATE_USE_FSDP", "true")
     acc = SimpleNamespace(distributed_type=SimpleNamespace(value="NO"), num_processes=1)
     with caplog.at_level(logging.WARNING, logger="gazex_model.train"):

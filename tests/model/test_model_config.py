@@ -70,22 +70,37 @@ def test_ablation_configs_differ_only_in_objectives() -> None:
 def test_objective_start_validation_and_steps() -> None:
     cfg = load_config(None, ["max_steps=700", "objective_start.gtm=0.5", "objective_start.sda=0.25"])
     # round(0.5 * 700) = 350, round(0.25 * 700) = 175; unspecified objectives start at step 0
-    assert cfg.objective_start.steps(700) == {"fvp": 0, "gtm": 350, "sda": 175, "report": 0, "vqa": 0, "grounding": 0}
+    assert cfg.objective_start.steps(700) == {
+        "fvp": 0,
+        "gtm": 350,
+        "sda": 175,
+        "report": 0,
+        "vqa": 0,
+        "grounding": 0,
+    }
     with pytest.raises(UsageError, match="objective_start"):
         load_config(None, ["objective_start.gtm=1.5"])
-    with pytest.raises(UsageError, match="first steps"):  # every active objective delayed -> nothing to train at step 0
+    with pytest.raises(
+        UsageError, match="first steps"
+    ):  # every active objective delayed -> nothing to train at step 0
         load_config(None, ["objective_start.fvp=0.1", "objective_start.gtm=0.1", "objective_start.sda=0.1"])
 
 
 ROOT_CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 
 
-@pytest.mark.parametrize("overrides, needle", [
-    (["stage=1", "objectives.report=1"], "stage 1 may not weight objective 'report'"),
-    (["stage=1", "model.init_from=runs/x"], "model.init_from must be empty"),
-    (["stage=2", "objectives.report=1"], "stage 2 may not weight objective 'gtm'"),  # defaults weight gtm/sda
-    (["stage=3"], "stage must be 0"),
-])
+@pytest.mark.parametrize(
+    "overrides, needle",
+    [
+        (["stage=1", "objectives.report=1"], "stage 1 may not weight objective 'report'"),
+        (["stage=1", "model.init_from=runs/x"], "model.init_from must be empty"),
+        (
+            ["stage=2", "objectives.report=1"],
+            "stage 2 may not weight objective 'gtm'",
+        ),  # defaults weight gtm/sda
+        (["stage=3"], "stage must be 0"),
+    ],
+)
 def test_stage_rules_are_one_line(overrides: list[str], needle: str) -> None:
     with pytest.raises(UsageError) as exc:
         load_config(None, overrides)

@@ -84,7 +84,9 @@ def test_split_follows_paper_and_scales() -> None:
     assert scaled_phase3_test(40) == 6  # 350 * 40 / 2507 = 5.58 -> 6
     readings = [_reading(f"P2{i:02d}R{i}", phase=2) for i in range(5)]
     readings += [_reading(f"P3{i:02d}R{i}", phase=3) for i in range(40)]
-    readings += [_reading(f"P1{i:02d}R{i}", phase=1) for i in range(8)] + [_reading("P199R9", 1, discarded=True)]
+    readings += [_reading(f"P1{i:02d}R{i}", phase=1) for i in range(8)] + [
+        _reading("P199R9", 1, discarded=True)
+    ]
     m = make_split(readings, seed=0)
     assert len(m.test) == 5 + 6 and len(m.train) == 8 + 34 and m.excluded == {"discarded": 1}
     assert all(r.startswith(("P1", "P3")) for r in m.train)

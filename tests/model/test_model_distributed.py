@@ -23,12 +23,32 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _launch(tmp: Path, *args: str, fsdp: bool = False, port: int = 29531) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ACCELERATE_USE_CPU": "true", "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT),
-           "HF_HUB_OFFLINE": "1"}
-    cmd = [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", "2", "--num_machines", "1",
-           "--mixed_precision", "no", "--dynamo_backend", "no", "--main_process_port", str(port)]
+    env = {
+        **os.environ,
+        "ACCELERATE_USE_CPU": "true",
+        "OMP_NUM_THREADS": "1",
+        "PYTHONPATH": str(ROOT),
+        "HF_HUB_OFFLINE": "1",
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "accelerate.commands.launch",
+        "--num_processes",
+        "2",
+        "--num_machines",
+        "1",
+        "--mixed_precision",
+        "no",
+        "--dynamo_backend",
+        "no",
+        "--main_process_port",
+        str(port),
+    ]
     cmd += ["--use_fsdp", "--fsdp_version", "2"] if fsdp else ["--multi_gpu"]
-    res = subprocess.run([*cmd, str(WORKER), *args], env=env, capture_output=True, text=True, timeout=500, cwd=tmp)
+    res = subprocess.run(
+        [*cmd, str(WORKER), *args], env=env, capture_output=True, text=True, timeout=500, cwd=tmp
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     return res
 
@@ -39,9 +59,9 @@ def _losses(run: Path) -> list[dict]:
 
 @pytest.mark.slow
 def test_ddp_two_processes_stage1_resume_stage2(tmp_path: Path) -> None:
-    from safetensors import safe_open
-
     import shutil
+
+    from safetensors import safe_open
 
     s1, s1b, s2 = tmp_path / "s1", tmp_path / "s1b", tmp_path / "s2"
     out = _launch(tmp_path, "1", str(s1), "--steps", "4")
@@ -52,7 +72,8 @@ def test_ddp_two_processes_stage1_resume_stage2(tmp_path: Path) -> None:
     with safe_open(str(ckpts[0] / "model.safetensors"), "pt") as fh:
         assert all("lora_" in k for k in fh.keys())
     assert {"random_states_0.pkl", "random_states_1.pkl", "optimizer.bin", "scheduler.bin"} <= {
-        p.name for p in ckpts[0].iterdir()}
+        p.name for p in ckpts[0].iterdir()
+    }
     assert (s1 / "adapter" / "adapter_model.safetensors").is_file()
     record = json.loads((s1 / "training_record.json").read_text())
     assert record["lineage"][-1]["budget"]["samples_seen"] == 4 * 1 * 2  # steps x batch x processes
@@ -67,7 +88,9 @@ def test_ddp_two_processes_stage1_resume_stage2(tmp_path: Path) -> None:
         assert all(abs(x["losses"][k] - y["losses"][k]) < 1e-5 for k in x["losses"]), (x, y)
     _launch(tmp_path, "2", str(s2), str(s1), "--steps", "2", port=29534)
     lineage = json.loads((s2 / "training_record.json").read_text())["lineage"]
-    assert [e["stage"] for e in lineage] == [0, 1, 2] and (s2 / "adapter" / "adapter_model.safetensors").is_file()
+    assert [e["stage"] for e in lineage] == [0, 1, 2] and (
+        s2 / "adapter" / "adapter_model.safetensors"
+    ).is_file()
 
 
 @pytest.mark.slow

@@ -24,8 +24,12 @@ def test_excluded_reader_leaves_training_only(tiny_phantom: Path) -> None:
     rows = [ln.split(",") for ln in rmap.read_text().splitlines()[1:]]
     rad_of = {r[0]: r[1].strip() for r in rows}
     full = build_pools(load_config(CONFIGS / "tiny.yaml", base), tiny_phantom)
-    held = build_pools(load_config(CONFIGS / "tiny.yaml", [*base, f"data.radiologist_map={rmap}",
-                                                           "data.exclude_radiologists=rad5"]), tiny_phantom)
+    held = build_pools(
+        load_config(
+            CONFIGS / "tiny.yaml", [*base, f"data.radiologist_map={rmap}", "data.exclude_radiologists=rad5"]
+        ),
+        tiny_phantom,
+    )
     reading = lambda s: s.sample_id.split("/")[0]  # noqa: E731
     train_full = {reading(s) for s in full.train["fvp"]}
     train_held = {reading(s) for s in held.train["fvp"]}
@@ -40,7 +44,14 @@ def test_exclusion_needs_a_map_and_a_known_name(tiny_phantom: Path) -> None:
     with pytest.raises(UsageError, match="radiologist_map"):
         load_config(CONFIGS / "tiny.yaml", ["data.exclude_radiologists=rad5"])
     rmap = tiny_phantom / "phantom_truth" / "radiologists.csv"
-    cfg = load_config(CONFIGS / "tiny.yaml", [*tiny_overrides(), "model.image_side=56", f"data.radiologist_map={rmap}",
-                                              "data.exclude_radiologists=rad9"])
+    cfg = load_config(
+        CONFIGS / "tiny.yaml",
+        [
+            *tiny_overrides(),
+            "model.image_side=56",
+            f"data.radiologist_map={rmap}",
+            "data.exclude_radiologists=rad9",
+        ],
+    )
     with pytest.raises(UsageError, match="'rad9' reads no usable reading"):
         build_pools(cfg, tiny_phantom)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from gazex_model.experiments.gaze_effect import adjust, compare, controls_check, floor_p, fmt_p, plan_seed, sentence
+from gazex_model.experiments.gaze_effect import (
+    adjust,
+    compare,
+    controls_check,
+    floor_p,
+    fmt_p,
+    plan_seed,
+    sentence,
+)
 
 
 def _scores(shift: float) -> tuple[dict, dict]:
@@ -13,8 +21,14 @@ def _scores(shift: float) -> tuple[dict, dict]:
     ids = [f"img{i}/p{j}" for i in range(4) for j in range(2)]
     clusters = {i: i.split("/")[0] for i in ids}
     base = {s: {i: float(rng.uniform(0.2, 0.4)) for i in ids} for s in (0, 1)}
-    return ({"gazex-informative": {s: {i: v + shift for i, v in base[s].items()} for s in base},
-             "gazex-decoupled": base, "no-gaze": base}, clusters)
+    return (
+        {
+            "gazex-informative": {s: {i: v + shift for i, v in base[s].items()} for s in base},
+            "gazex-decoupled": base,
+            "no-gaze": base,
+        },
+        clusters,
+    )
 
 
 def test_pooled_cluster_bootstrap_and_holm() -> None:
@@ -29,7 +43,12 @@ def test_pooled_cluster_bootstrap_and_holm() -> None:
     assert pos["p_raw"] == floor_p(0.0, 200) == 0.005 and pos["n_rows"] == 16 and pos["n_images"] == 4
     assert abs(pos["p_holm"] - 0.03) < 1e-12 and pos["reject_holm_0.05"]
     # identical systems: every resampled difference is 0 -> p = 1, CI [0, 0], no effect
-    assert neg["diff"] == 0.0 and neg["ci95"] == [0.0, 0.0] and neg["p_holm"] == 1.0 and not neg["reject_holm_0.05"]
+    assert (
+        neg["diff"] == 0.0
+        and neg["ci95"] == [0.0, 0.0]
+        and neg["p_holm"] == 1.0
+        and not neg["reject_holm_0.05"]
+    )
     assert sig["diff"] > 0 and "is better than" in sentence("grounding", "miou", pos, 200)
     assert "no difference" in sentence("grounding", "miou", neg, 200)
     assert controls_check(res).startswith("Negative control: on every task")

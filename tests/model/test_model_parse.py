@@ -35,15 +35,23 @@ def test_fvp_target_norm100_known_answer_and_decode() -> None:
     # cluster box after narrowing (10.105, 20.14, 39.895, 59.86) -> 6.32, 13.61, 24.93, 40.45 -> 06 13 24 40;
     # centroid (25.7, 40.2) -> 16.06, 27.16 -> 16 27; holistic (0.15, 0.12, 99.85, 79.88) -> 00 00 62 53;
     # centroid (50, 40) -> 31.25, 27.03 -> 31 27.
-    s = P.fvp_target([((10, 20, 40, 60), (25.7, 40.2))], ((0, 0, 100, 80), (50, 40)), "norm100", (160.0, 148.0))
+    s = P.fvp_target(
+        [((10, 20, 40, 60), (25.7, 40.2))], ((0, 0, 100, 80), (50, 40)), "norm100", (160.0, 148.0)
+    )
     assert s == "visual clues : [(06,13)(24,40)(16,27)] observation : [(00,00)(62,53)(31,27)]"
-    assert P.box_text((0, 0, 500, 500), None, "norm100", (160.0, 148.0)) == "(00,00)(99,99)"  # clipped to the grid
+    assert (
+        P.box_text((0, 0, 500, 500), None, "norm100", (160.0, 148.0)) == "(00,00)(99,99)"
+    )  # clipped to the grid
     # Decoding takes the bin centre: (31 + 0.5) * 160 / 100 = 50.4, (27 + 0.5) * 148 / 100 = 40.7.
     p = map_points(parse_fvp(s), lambda pt: P.decode_point(pt, "norm100", (160.0, 148.0)))
     assert p.value["centroid"] == pytest.approx((50.4, 40.7))
-    assert p.value["observation"][0] == pytest.approx((0.8, 0.74, 100.0, 79.18))  # (0.5*1.6, 0.5*1.48, 62.5*1.6, 53.5*1.48)
+    assert p.value["observation"][0] == pytest.approx(
+        (0.8, 0.74, 100.0, 79.18)
+    )  # (0.5*1.6, 0.5*1.48, 62.5*1.6, 53.5*1.48)
     assert p.value["clusters"][0][1] == pytest.approx((26.4, 40.7))
-    b = map_points(parse_boxes("boxes: [(10,10)(20,30)]"), lambda pt: P.decode_point(pt, "norm100", (100.0, 200.0)))
+    b = map_points(
+        parse_boxes("boxes: [(10,10)(20,30)]"), lambda pt: P.decode_point(pt, "norm100", (100.0, 200.0))
+    )
     assert b.value["boxes"] == [pytest.approx((10.5, 21.0, 20.5, 61.0))]
     assert P.decode_point((7, 9), "gazex", None) == (7.0, 9.0)  # pixel formats are the identity
     with pytest.raises(ValueError, match="frame"):
@@ -120,7 +128,9 @@ def test_model_to_px_follows_the_runs_coord_format() -> None:
     grid = SimpleNamespace(cfg=SimpleNamespace(data=SimpleNamespace(coord_format="norm100")))
     px = SimpleNamespace(cfg=SimpleNamespace(data=SimpleNamespace(coord_format="gazex")))
     # norm100 on a 200 x 100 (w x h) image: (30 + 0.5) * 2 = 61, (40 + 0.5) * 1 = 40.5
-    assert GazeXModel.to_px(grid, parse_fvp(text), (200.0, 100.0)).value["centroid"] == pytest.approx((61.0, 40.5))
+    assert GazeXModel.to_px(grid, parse_fvp(text), (200.0, 100.0)).value["centroid"] == pytest.approx(
+        (61.0, 40.5)
+    )
     assert GazeXModel.to_px(px, parse_fvp(text), (200.0, 100.0)).value["centroid"] == (30.0, 40.0)
     bad = parse_fvp("garbage")
     assert GazeXModel.to_px(grid, bad, (200.0, 100.0)) is bad  # failures pass through unchanged

@@ -22,13 +22,26 @@ def phantom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_cli_trains_on_phantom(phantom: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_trains_on_phantom(
+    phantom: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from gazex_model.cli import main
 
     monkeypatch.setenv("GAZEX_BENCH_CACHE", str(tmp_path / "cache"))
-    sets = [x for o in [*tiny_overrides(), "max_steps=2", "batch_size=2", "num_threads=1"] for x in ("--set", o)]
-    rc = main(["--config", str(CONFIGS / "tiny.yaml"), "--data-root", str(phantom), "--out", str(tmp_path / "run"), *sets])
+    sets = [
+        x for o in [*tiny_overrides(), "max_steps=2", "batch_size=2", "num_threads=1"] for x in ("--set", o)
+    ]
+    rc = main(
+        [
+            "--config",
+            str(CONFIGS / "tiny.yaml"),
+            "--data-root",
+            str(phantom),
+            "--out",
+            str(tmp_path / "run"),
+            *sets,
+        ]
+    )
     assert rc == 0
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert out["steps"] == 2

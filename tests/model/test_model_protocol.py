@@ -17,8 +17,16 @@ pytest.importorskip("torch")
 from model_testkit import tiny_overrides  # noqa: E402
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
-SMALL = [*tiny_overrides(), "batch_size=2", "num_threads=1", "model.image_side=56", "data.frame_side=28",
-         "data.max_frames=2", "generation.max_new_tokens=6", "data.max_samples_per_objective=8"]
+SMALL = [
+    *tiny_overrides(),
+    "batch_size=2",
+    "num_threads=1",
+    "model.image_side=56",
+    "data.frame_side=28",
+    "data.max_frames=2",
+    "generation.max_new_tokens=6",
+    "data.max_samples_per_objective=8",
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +41,25 @@ def runs(tiny_phantom: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     old = os.environ.get("GAZEX_BENCH_CACHE")
     os.environ["GAZEX_BENCH_CACHE"] = str(tmp / "cache")
     try:
-        out = {"s1": tmp / "s1", "gazex": tmp / "gazex-vqa", "nogaze": tmp / "nogaze-vqa", "nogaze3": tmp / "ng3"}
+        out = {
+            "s1": tmp / "s1",
+            "gazex": tmp / "gazex-vqa",
+            "nogaze": tmp / "nogaze-vqa",
+            "nogaze3": tmp / "ng3",
+        }
         train_config(load_config(CONFIGS / "tiny.yaml", [*SMALL, "max_steps=3"]), tiny_phantom, out["s1"])
         vqa = CONFIGS / "tiny-downstream-vqa.yaml"
-        train_config(load_config(vqa, [*SMALL, "max_steps=2", f"model.init_from={out['s1']}"]), tiny_phantom, out["gazex"])
+        train_config(
+            load_config(vqa, [*SMALL, "max_steps=2", f"model.init_from={out['s1']}"]),
+            tiny_phantom,
+            out["gazex"],
+        )
         for key, steps in (("nogaze", 2), ("nogaze3", 3)):
-            train_config(load_config(vqa, [*SMALL, f"max_steps={steps}", "model.init_from=null"]), tiny_phantom, out[key])
+            train_config(
+                load_config(vqa, [*SMALL, f"max_steps={steps}", "model.init_from=null"]),
+                tiny_phantom,
+                out[key],
+            )
     finally:
         if old is None:
             os.environ.pop("GAZEX_BENCH_CACHE", None)
@@ -49,15 +70,25 @@ def runs(tiny_phantom: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
 def _score(root: Path, run: Path, out: Path, task: str = "cxr-vqa") -> Path:
     from gazex_bench.models.registry import build_adapter_registry
-    from gazex_bench.runner.api import RunRequest, run as run_task
+    from gazex_bench.runner.api import RunRequest
+    from gazex_bench.runner.api import run as run_task
 
     reg = build_adapter_registry([("gazex", "gazex_model.adapter:GazeXAdapter", "test")])
-    req = RunRequest(task=task, model="gazex", model_args={"path": str(run), "device": "cpu"}, data_root=root,
-                     limit=2, out=out, quiet=True)
+    req = RunRequest(
+        task=task,
+        model="gazex",
+        model_args={"path": str(run), "device": "cpu"},
+        data_root=root,
+        limit=2,
+        out=out,
+        quiet=True,
+    )
     return run_task(req, adapters=reg).run_dir
 
 
-def test_scored_run_json_carries_lineage_and_budget(runs: dict[str, Path], tiny_phantom: Path, tmp_path: Path) -> None:
+def test_scored_run_json_carries_lineage_and_budget(
+    runs: dict[str, Path], tiny_phantom: Path, tmp_path: Path
+) -> None:
     rec = json.loads((_score(tiny_phantom, runs["gazex"], tmp_path) / "run.json").read_text())
     lineage = rec["model"]["identity"]["training"]["lineage"]
     assert [e["stage"] for e in lineage] == [0, 1, 2] and lineage[0]["kind"] == "backbone"
@@ -67,7 +98,9 @@ def test_scored_run_json_carries_lineage_and_budget(runs: dict[str, Path], tiny_
     assert s1["budget"]["samples_seen"] == 3 * 2  # steps x batch_size x processes
     assert s2["objectives"] == {"vqa": 1.0} and s2["tasks"] == ["cxr-vqa"] and s2["method"] == "lora"
     assert s2["seen"] == {"micro_batches": {"vqa": 2}, "samples": {"vqa": 4}}
-    assert s2["config"]["model"]["init_from"] == str(runs["s1"]) and s2["seed"] == 0 and s2["wall_seconds"] > 0
+    assert (
+        s2["config"]["model"]["init_from"] == str(runs["s1"]) and s2["seed"] == 0 and s2["wall_seconds"] > 0
+    )
     assert s2["data"]["pools"]["vqa"]["n"] == 8 and len(s2["data"]["fingerprint"]) == 64
     training = rec["training"]
     assert training["regime"] == "fine-tuned" and training["steps"] == 2 and training["stage"] == 2
@@ -78,7 +111,11 @@ def test_scored_run_json_carries_lineage_and_budget(runs: dict[str, Path], tiny_
     from gazex_model.lineage import read_record
 
     zs = training_block({"training": read_record(runs["s1"])}, "mimic-report")
-    assert zs["regime"] == "zero-shot" and zs["budget"] is None and zs["label"].startswith("zero-shot (3 training steps")
+    assert (
+        zs["regime"] == "zero-shot"
+        and zs["budget"] is None
+        and zs["label"].startswith("zero-shot (3 training steps")
+    )
     assert training_block({"training": read_record(runs["s1"])}, "reflacx-gaze")["regime"] == "pretrained"
 
 
@@ -91,8 +128,9 @@ def test_no_gaze_baseline_shares_backbone_and_budget(runs: dict[str, Path]) -> N
     assert g[-1]["budget"] == n[-1]["budget"]
 
 
-def test_compare_refuses_different_budgets_unless_forced(runs: dict[str, Path], tiny_phantom: Path, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_compare_refuses_different_budgets_unless_forced(
+    runs: dict[str, Path], tiny_phantom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from gazex_bench.cli import main
 
     a = _score(tiny_phantom, runs["gazex"], tmp_path / "r")
@@ -101,14 +139,25 @@ def test_compare_refuses_different_budgets_unless_forced(runs: dict[str, Path], 
     capsys.readouterr()
     assert main(["compare", str(a), str(b), "--n-boot", "20"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and "different downstream budgets" in err and "steps 2 vs 3" in err and "--force" in err
-    assert main(["compare", str(a), str(b), "--n-boot", "20", "--force", "--out", str(tmp_path / "c.json")]) == 0
+    assert (
+        err.count("\n") == 0
+        and "different downstream budgets" in err
+        and "steps 2 vs 3" in err
+        and "--force" in err
+    )
+    assert (
+        main(["compare", str(a), str(b), "--n-boot", "20", "--force", "--out", str(tmp_path / "c.json")]) == 0
+    )
     check = json.loads((tmp_path / "c.json").read_text())["budget_check"]
     assert check["forced"] is True and check["same_budget"] is False
     assert main(["compare", str(a), str(same), "--n-boot", "20", "--out", str(tmp_path / "ok.json")]) == 0
     assert json.loads((tmp_path / "ok.json").read_text())["budget_check"] == {
-        "regime_a": "fine-tuned (stage 2, 2 steps)", "regime_b": "fine-tuned (stage 2, 2 steps)",
-        "same_budget": True, "differences": [], "forced": False}
+        "regime_a": "fine-tuned (stage 2, 2 steps)",
+        "regime_b": "fine-tuned (stage 2, 2 steps)",
+        "same_budget": True,
+        "differences": [],
+        "forced": False,
+    }
 
 
 def test_run_id_ignores_the_model_folder(runs: dict[str, Path], tiny_phantom: Path, tmp_path: Path) -> None:
@@ -116,5 +165,11 @@ def test_run_id_ignores_the_model_folder(runs: dict[str, Path], tiny_phantom: Pa
 
     moved = tmp_path / "elsewhere" / "nogaze"
     shutil.copytree(runs["nogaze"], moved)
-    assert _score(tiny_phantom, runs["nogaze"], tmp_path / "x").name == _score(tiny_phantom, moved, tmp_path / "y").name
-    assert _score(tiny_phantom, runs["nogaze3"], tmp_path / "x").name != _score(tiny_phantom, moved, tmp_path / "y").name
+    assert (
+        _score(tiny_phantom, runs["nogaze"], tmp_path / "x").name
+        == _score(tiny_phantom, moved, tmp_path / "y").name
+    )
+    assert (
+        _score(tiny_phantom, runs["nogaze3"], tmp_path / "x").name
+        != _score(tiny_phantom, moved, tmp_path / "y").name
+    )

@@ -28,7 +28,9 @@ def test_objectives_join_at_their_start_step() -> None:
 
 def test_batches_cover_each_pool_before_repeating_and_resume_exactly() -> None:
     s = ObjectiveSampler({"fvp": POOLS["fvp"]}, {"fvp": 1.0}, 5, seed=3)
-    assert sorted(x.sample_id for x in s.next()[1]) == [f"fvp{i}" for i in range(5)]  # one epoch = one permutation
+    assert sorted(x.sample_id for x in s.next()[1]) == [
+        f"fvp{i}" for i in range(5)
+    ]  # one epoch = one permutation
     state = s.state()
     a = [[x.sample_id for x in s.next(k)[1]] for k in range(4)]
     s2 = ObjectiveSampler({"fvp": POOLS["fvp"]}, {"fvp": 1.0}, 5, seed=99)

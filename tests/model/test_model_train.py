@@ -20,8 +20,10 @@ CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 
 
 def _cfg(*extra: str):  # noqa: ANN202
-    return load_config(CONFIGS / "tiny.yaml", [*tiny_overrides(), "num_threads=1", "batch_size=2",
-                                               "save_every=2", "log_every=1", *extra])
+    return load_config(
+        CONFIGS / "tiny.yaml",
+        [*tiny_overrides(), "num_threads=1", "batch_size=2", "save_every=2", "log_every=1", *extra],
+    )
 
 
 def test_run_writes_artefacts_and_reloads(pools: dict, tmp_path: Path) -> None:
@@ -29,8 +31,14 @@ def test_run_writes_artefacts_and_reloads(pools: dict, tmp_path: Path) -> None:
     data = TrainData({k: pools[k] for k in ("fvp", "gtm", "sda")}, toy_corpus(pools))
     res = train(cfg, tmp_path / "run", data)
     run = tmp_path / "run"
-    for name in ("resolved_config.yaml", "run_info.json", "metrics.jsonl", "adapter/adapter_config.json",
-                 "processor/processor_config.json", "base_model/config.json"):
+    for name in (
+        "resolved_config.yaml",
+        "run_info.json",
+        "metrics.jsonl",
+        "adapter/adapter_config.json",
+        "processor/processor_config.json",
+        "base_model/config.json",
+    ):
         assert (run / name).exists(), name
     info = json.loads((run / "run_info.json").read_text())
     assert "commit" in info["git"] and "dirty" in info["git"] and info["steps"] == 3
@@ -64,8 +72,10 @@ def test_resume_matches_uninterrupted(pools: dict, tmp_path: Path) -> None:
 
 
 def test_2b_recipe_runs_one_step_at_tiny_scale(tiny_dir: Path, pools: dict, tmp_path: Path) -> None:
-    cfg = load_config(CONFIGS / "gazex-2b.yaml", [f"model.backbone={tiny_dir}", "max_steps=1", "num_threads=1",
-                                                   "model.image_side=84"])
+    cfg = load_config(
+        CONFIGS / "gazex-2b.yaml",
+        [f"model.backbone={tiny_dir}", "max_steps=1", "num_threads=1", "model.image_side=84"],
+    )
     assert cfg.method == "lora" and cfg.model.gradient_checkpointing and cfg.grad_accum == 8
     data = TrainData({k: pools[k] for k in ("fvp", "gtm", "sda")}, toy_corpus(pools))
     res = train(cfg, tmp_path / "run2b", data)
@@ -97,8 +107,10 @@ def test_lora_modules_to_save_trains_and_restores_lm_head(tiny_dir: Path, tmp_pa
 
     from gazex_model.modeling import apply_method, load_for_run, save_trained
 
-    cfg = load_config(CONFIGS / "tiny-lora.yaml", [f"model.backbone={tiny_dir}", "num_threads=1",
-                                                   "lora.modules_to_save=[lm_head]"])
+    cfg = load_config(
+        CONFIGS / "tiny-lora.yaml",
+        [f"model.backbone={tiny_dir}", "num_threads=1", "lora.modules_to_save=[lm_head]"],
+    )
     model, proc = load_for_run(cfg, tiny_dir, "cpu")
     model = apply_method(model, cfg)
     trained = [n for n, p in model.named_parameters() if p.requires_grad and "lora_" not in n]

@@ -35,7 +35,9 @@ class FlakyAdapter:
         for r in requests:
             FlakyAdapter.calls.append(r.sample_id)
             if r.sample_id in self.fail:
-                out.append(generation_failed(r.sample_id, "generation_error", f"RuntimeError: boom on {r.sample_id}"))
+                out.append(
+                    generation_failed(r.sample_id, "generation_error", f"RuntimeError: boom on {r.sample_id}")
+                )
             else:
                 out.append(Response(r.sample_id, "no", "no"))
         return out
@@ -49,8 +51,29 @@ def flaky(monkeypatch: pytest.MonkeyPatch) -> type[FlakyAdapter]:
 
 
 def _run(root: Path, out: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
-    rc = main(["run", "--task", "cxr-vqa", "--model", "flaky", "--data-root", str(root), "--split", "all",
-               "--limit", "6", "--out", str(out), "--run-id", "r", "--quiet", "--n-boot", "5", *extra])
+    rc = main(
+        [
+            "run",
+            "--task",
+            "cxr-vqa",
+            "--model",
+            "flaky",
+            "--data-root",
+            str(root),
+            "--split",
+            "all",
+            "--limit",
+            "6",
+            "--out",
+            str(out),
+            "--run-id",
+            "r",
+            "--quiet",
+            "--n-boot",
+            "5",
+            *extra,
+        ]
+    )
     return rc, capsys.readouterr().err
 
 
@@ -60,8 +83,9 @@ def _ids(root: Path) -> list[str]:
     return [s.sample_id for s in get_task("cxr-vqa").load(root, split="all", limit=6).samples]
 
 
-def test_failures_counted_not_scored_and_retried(flaky: type[FlakyAdapter], tiny_phantom: Path, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_failures_counted_not_scored_and_retried(
+    flaky: type[FlakyAdapter], tiny_phantom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     ids = _ids(tiny_phantom)
     flaky.fail = set(ids[:2])
     rc, err = _run(tiny_phantom, tmp_path, capsys)
@@ -70,7 +94,10 @@ def test_failures_counted_not_scored_and_retried(flaky: type[FlakyAdapter], tiny
     rec = json.loads((run_dir / "run.json").read_text())
     # 6 evaluated - 2 failures = 4 scored; failures are a drop reason, not empty answers
     assert rec["dataset"]["n_evaluated"] == 4 and rec["dataset"]["dropped"]["generation_failed"] == 2
-    assert rec["predictions"]["errors_by_reason"] == {"generation_error": 2} and rec["predictions"]["n_errors"] == 2
+    assert (
+        rec["predictions"]["errors_by_reason"] == {"generation_error": 2}
+        and rec["predictions"]["n_errors"] == 2
+    )
     assert rec["metrics"]["accuracy"]["n"] == 4
     scored = [json.loads(x)["sample_id"] for x in (run_dir / "scores.jsonl").read_text().splitlines()]
     assert not set(scored) & flaky.fail
@@ -84,19 +111,24 @@ def test_failures_counted_not_scored_and_retried(flaky: type[FlakyAdapter], tiny
     assert len(lines) == 6 and all("failure" not in ln for ln in lines)
 
 
-def test_threshold_exits_with_first_error(flaky: type[FlakyAdapter], tiny_phantom: Path, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_threshold_exits_with_first_error(
+    flaky: type[FlakyAdapter], tiny_phantom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     ids = _ids(tiny_phantom)
     flaky.fail = set(ids)  # every sample fails: the default threshold ('all') stops the run
     rc, err = _run(tiny_phantom, tmp_path / "all", capsys)
     first = sorted(ids)[0]
     assert rc == 2 and len(err.strip().splitlines()) == 1, err
     assert "6 of 6 samples failed" in err and f"boom on {first}" in err
-    assert not list((tmp_path / "all").rglob("run.json")) and not list((tmp_path / "all").rglob("scores.jsonl"))
+    assert not list((tmp_path / "all").rglob("run.json")) and not list(
+        (tmp_path / "all").rglob("scores.jsonl")
+    )
     flaky.fail = set(ids[:1])  # one failure over a threshold of 0
     rc, err = _run(tiny_phantom, tmp_path / "zero", capsys, "--max-failures", "0")
     assert rc == 2 and "1 of 6 samples failed" in err and len(err.strip().splitlines()) == 1, err
-    rc, err = _run(tiny_phantom, tmp_path / "pct", capsys, "--max-failures", "20%")  # floor(6 * 0.2) = 1 allowed
+    rc, err = _run(
+        tiny_phantom, tmp_path / "pct", capsys, "--max-failures", "20%"
+    )  # floor(6 * 0.2) = 1 allowed
     assert rc == 0, err
     rc, err = _run(tiny_phantom, tmp_path / "bad", capsys, "--max-failures", "lots")
     assert rc == 2 and "--max-failures" in err and len(err.strip().splitlines()) == 1

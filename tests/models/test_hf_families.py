@@ -18,17 +18,24 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
+from tiny_families import FAMILIES  # type: ignore[import-not-found]  # noqa: E402
+
 from gazex_bench.models.registry import build_adapter_registry, create_adapter  # noqa: E402
 from gazex_bench.models.types import VqaRequest  # noqa: E402
 from gazex_bench.runner.api import RunRequest, run  # noqa: E402
 from gazex_bench.tasks.base import ScoreOptions  # noqa: E402
 
-from tiny_families import FAMILIES  # type: ignore[import-not-found]  # noqa: E402
-
 FAMILY_TASK = {
-    "qwen2_vl": "ms-cxr-grounding", "qwen2_5_vl": "cxr-vqa", "qwen3_vl": "mimic-report", "llava": "cxr-vqa",
-    "llava_next": "iu-report", "llava_onevision": "ms-cxr-grounding", "idefics3": "cxr-vqa",
-    "paligemma": "cxr-vqa", "gemma3": "mimic-report", "mllama": "cxr-vqa",
+    "qwen2_vl": "ms-cxr-grounding",
+    "qwen2_5_vl": "cxr-vqa",
+    "qwen3_vl": "mimic-report",
+    "llava": "cxr-vqa",
+    "llava_next": "iu-report",
+    "llava_onevision": "ms-cxr-grounding",
+    "idefics3": "cxr-vqa",
+    "paligemma": "cxr-vqa",
+    "gemma3": "mimic-report",
+    "mllama": "cxr-vqa",
 }
 """The task each family runs end to end here (docs/harness.md, family x task table)."""
 STOCK = {"llava", "llava_next", "idefics3", "paligemma", "gemma3", "mllama"}
@@ -69,10 +76,14 @@ def _reference_ids(family: str, path: Path, image: Path, text: str) -> list[int]
         proc = AutoProcessor.from_pretrained(path)
         if family == "paligemma":
             return list(proc(text="<image>" + text, images=[img])["input_ids"][0])
-        return proc.apply_chat_template(conv, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"][0]
+        return proc.apply_chat_template(conv, add_generation_prompt=True, tokenize=True, return_dict=True)[
+            "input_ids"
+        ][0]
     tok = AutoTokenizer.from_pretrained(path)
     template = json.loads((path / "chat_template.json").read_text())["chat_template"]
-    rendered = tok.apply_chat_template(conv, chat_template=template, add_generation_prompt=True, tokenize=False)
+    rendered = tok.apply_chat_template(
+        conv, chat_template=template, add_generation_prompt=True, tokenize=False
+    )
     ip = AutoImageProcessor.from_pretrained(path)
     if family == "llava_onevision":
         from gazex_bench.models.hf_processor import load_processor
@@ -115,7 +126,9 @@ def test_checkpoint_settings_and_template_win(family_dir: Path, image: Path, tmp
     """
     path = shutil.copytree(family_dir / "qwen2_vl", tmp_path / "q")
     tpl = json.loads((path / "chat_template.json").read_text())
-    tpl["chat_template"] = tpl["chat_template"].replace("You are a helpful assistant.", "You read chest films.")
+    tpl["chat_template"] = tpl["chat_template"].replace(
+        "You are a helpful assistant.", "You read chest films."
+    )
     (path / "chat_template.json").write_text(json.dumps(tpl))
     req = [VqaRequest("a", (image,), "effusion?")]
     for kw, n_img in (({}, 4), ({"max_pixels": 12544}, 12)):
@@ -131,9 +144,17 @@ def test_checkpoint_settings_and_template_win(family_dir: Path, image: Path, tmp
 @pytest.mark.parametrize("family", list(FAMILIES))
 def test_family_runs_its_task(family: str, family_dir: Path, tiny_phantom: Path, tmp_path: Path) -> None:
     task = FAMILY_TASK[family]
-    req = RunRequest(task=task, model="hf-vlm", model_args={"path": str(family_dir / family), **ARGS},
-                     data_root=tiny_phantom, split="all", limit=2, out=tmp_path, quiet=True,
-                     score=ScoreOptions(n_boot=5, meteor="none"))
+    req = RunRequest(
+        task=task,
+        model="hf-vlm",
+        model_args={"path": str(family_dir / family), **ARGS},
+        data_root=tiny_phantom,
+        split="all",
+        limit=2,
+        out=tmp_path,
+        quiet=True,
+        score=ScoreOptions(n_boot=5, meteor="none"),
+    )
     res = run(req, adapters=build_adapter_registry(extra=[]))
     rec = res.record
     assert rec is not None and rec["dataset"]["n_evaluated"] == 2, family

@@ -10,13 +10,13 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
+from tiny_qwen import build_tiny_qwen2vl  # type: ignore[import-not-found]  # noqa: E402
+
 from gazex_bench.models.registry import build_adapter_registry, create_adapter  # noqa: E402
 from gazex_bench.models.types import Capability, ReportRequest, VqaRequest  # noqa: E402
 from gazex_bench.runner.api import RunRequest, run  # noqa: E402
 from gazex_bench.tasks.base import ScoreOptions  # noqa: E402
 from gazex_bench.tasks.registry import BUILTIN_TASKS, build_task_registry  # noqa: E402
-
-from tiny_qwen import build_tiny_qwen2vl  # type: ignore[import-not-found]  # noqa: E402
 
 ARGS = {"max_new_tokens": 6, "batch_size": 2, "max_pixels": 112 * 112}
 
@@ -29,8 +29,10 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_batched_generation_equals_one_by_one(tiny_model: Path, tiny_phantom: Path) -> None:
     images = sorted((tiny_phantom / "mimic-cxr-jpg").rglob("*.jpg"))[:2]
     adapter = create_adapter("hf-vlm", build_adapter_registry(extra=[]), path=str(tiny_model), **ARGS)
-    reqs = [VqaRequest("a", (images[0],), "is there effusion?"),
-            VqaRequest("b", (images[1],), "what abnormalities are seen in the left lower lobe area?")]
+    reqs = [
+        VqaRequest("a", (images[0],), "is there effusion?"),
+        VqaRequest("b", (images[1],), "what abnormalities are seen in the left lower lobe area?"),
+    ]
     batched = adapter.answer_questions(reqs)
     single = [adapter.answer_questions([r])[0] for r in reqs]
     assert [r.raw for r in batched] == [r.raw for r in single]
@@ -47,9 +49,17 @@ def test_runs_every_supported_task(tiny_model: Path, tiny_phantom: Path, tmp_pat
     for name in BUILTIN_TASKS:
         if tasks.get(name).capability not in set(Capability):
             continue
-        req = RunRequest(task=name, model="hf-vlm", model_args={"path": str(tiny_model), **ARGS},
-                         data_root=tiny_phantom, split="all", limit=3, out=tmp_path, quiet=True,
-                         score=ScoreOptions(n_boot=5, meteor="none"))
+        req = RunRequest(
+            task=name,
+            model="hf-vlm",
+            model_args={"path": str(tiny_model), **ARGS},
+            data_root=tiny_phantom,
+            split="all",
+            limit=3,
+            out=tmp_path,
+            quiet=True,
+            score=ScoreOptions(n_boot=5, meteor="none"),
+        )
         res = run(req, adapters=adapters)
         assert res.record is not None and res.record["dataset"]["n_evaluated"] == 3, name
         lines = [json.loads(x) for x in (res.run_dir / "predictions.jsonl").read_text().splitlines()]

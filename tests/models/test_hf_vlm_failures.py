@@ -15,8 +15,26 @@ from gazex_bench.cli import main  # noqa: E402
 
 
 def _run(root: Path, out: Path, capsys: pytest.CaptureFixture[str], *model_args: str) -> tuple[int, str, str]:
-    argv = ["run", "--task", "cxr-vqa", "--model", "hf-vlm", "--data-root", str(root), "--split", "all",
-            "--limit", "2", "--out", str(out), "--quiet", "--n-boot", "5", "--model-arg", "max_new_tokens=3"]
+    argv = [
+        "run",
+        "--task",
+        "cxr-vqa",
+        "--model",
+        "hf-vlm",
+        "--data-root",
+        str(root),
+        "--split",
+        "all",
+        "--limit",
+        "2",
+        "--out",
+        str(out),
+        "--quiet",
+        "--n-boot",
+        "5",
+        "--model-arg",
+        "max_new_tokens=3",
+    ]
     for a in model_args:
         argv += ["--model-arg", a]
     rc = main(argv)
@@ -41,7 +59,10 @@ def _cases(fam: Path, tmp: Path) -> dict[str, tuple[list[str], str]]:
         "no_weights": ([f"path={no_w}"], "has no weights"),
         "batch_0": ([q, "batch_size=0"], "batch_size must be >= 1"),
         "top_p_text": ([q, "top_p=lots"], "top_p must be a number"),
-        "max_pixels_llava": ([f"path={fam / 'llava'}", "max_pixels=50000"], "not supported by LlavaImageProcessorPil"),
+        "max_pixels_llava": (
+            [f"path={fam / 'llava'}", "max_pixels=50000"],
+            "not supported by LlavaImageProcessorPil",
+        ),
         "unknown_option": ([q, "temprature=0.5"], "unknown model arg(s) temprature"),
         "unknown_preset": ([q, "preset=gpt5"], "unknown preset 'gpt5'"),
         "no_processor": ([f"path={no_proc}"], "Qwen3VLProcessor cannot be loaded"),
@@ -50,8 +71,9 @@ def _cases(fam: Path, tmp: Path) -> dict[str, tuple[list[str], str]]:
     }
 
 
-def test_failure_classes_one_line_exit_2(family_dir: Path, tiny_phantom: Path, tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_failure_classes_one_line_exit_2(
+    family_dir: Path, tiny_phantom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import torch
 
     for case, (args, expect) in _cases(family_dir, tmp_path).items():
@@ -65,8 +87,9 @@ def test_failure_classes_one_line_exit_2(family_dir: Path, tiny_phantom: Path, t
         assert not any(p.stat().st_size for p in out.rglob("predictions*.jsonl")), case
 
 
-def test_resaved_checkpoint_gets_a_new_run(family_dir: Path, tiny_phantom: Path, tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_resaved_checkpoint_gets_a_new_run(
+    family_dir: Path, tiny_phantom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Same path, same command, new weights -> a new run id; nothing from the old run is reused."""
     from transformers import AutoModelForImageTextToText
 
@@ -90,8 +113,9 @@ def test_resaved_checkpoint_gets_a_new_run(family_dir: Path, tiny_phantom: Path,
     assert all(r["model"]["identity"]["dtype"] == "float32" for r in recs)
 
 
-def test_family_that_cannot_load_names_the_cause(tiny_phantom: Path, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_family_that_cannot_load_names_the_cause(
+    tiny_phantom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """SmolVLM here: the stock processor needs torchvision, its class needs ``num2words``: one line, both causes."""
     import importlib.util
 

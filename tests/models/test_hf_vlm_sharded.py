@@ -30,13 +30,37 @@ def _canonical(path: Path) -> list[str]:
 
 
 def _args(ckpt: Path, root: Path, out: Path) -> list[str]:
-    return ["run", "--task", "cxr-vqa", "--model", "hf-vlm", "--model-arg", f"path={ckpt}", "--model-arg",
-            "max_new_tokens=4", "--model-arg", "batch_size=2", "--data-root", str(root), "--split", "all",
-            "--limit", "6", "--out", str(out), "--quiet", "--n-boot", "5", "--num-shards", "1"]
+    return [
+        "run",
+        "--task",
+        "cxr-vqa",
+        "--model",
+        "hf-vlm",
+        "--model-arg",
+        f"path={ckpt}",
+        "--model-arg",
+        "max_new_tokens=4",
+        "--model-arg",
+        "batch_size=2",
+        "--data-root",
+        str(root),
+        "--split",
+        "all",
+        "--limit",
+        "6",
+        "--out",
+        str(out),
+        "--quiet",
+        "--n-boot",
+        "5",
+        "--num-shards",
+        "1",
+    ]
 
 
-def test_two_shards_equal_single_run(family_dir: Path, tiny_phantom: Path, tmp_path: Path,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_two_shards_equal_single_run(
+    family_dir: Path, tiny_phantom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     ckpt = family_dir / "qwen2_vl"
     assert main(_args(ckpt, tiny_phantom, tmp_path / "single")) == 0
     base = _args(ckpt, tiny_phantom, tmp_path / "sharded")[:-2]
@@ -60,8 +84,22 @@ def test_accelerate_launch_two_processes(family_dir: Path, tiny_phantom: Path, t
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     env.pop("WORLD_SIZE", None)
     argv = _args(ckpt, tiny_phantom, tmp_path / "acc")[:-2] + ["--num-shards", "auto"]
-    cmd = [str(accelerate), "launch", "--multi_gpu", "--num_processes", "2", "--mixed_precision", "no",
-           "--dynamo_backend", "no", "--main_process_port", "29517", "-m", "gazex_bench", *argv]
+    cmd = [
+        str(accelerate),
+        "launch",
+        "--multi_gpu",
+        "--num_processes",
+        "2",
+        "--mixed_precision",
+        "no",
+        "--dynamo_backend",
+        "no",
+        "--main_process_port",
+        "29517",
+        "-m",
+        "gazex_bench",
+        *argv,
+    ]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     (run_dir,) = (tmp_path / "acc").iterdir()

@@ -37,10 +37,26 @@ def test_unknown_name_did_you_mean() -> None:
 
 
 def test_parse_model_args_types() -> None:
-    args = parse_model_args(["max_new_tokens=64", "temperature=0.5", "greedy=true", "x=None",
-                             "path=/a/b=c", "ids=[1,2]", "name=qwen"])
-    assert args == {"max_new_tokens": 64, "temperature": 0.5, "greedy": True, "x": None,
-                    "path": "/a/b=c", "ids": [1, 2], "name": "qwen"}
+    args = parse_model_args(
+        [
+            "max_new_tokens=64",
+            "temperature=0.5",
+            "greedy=true",
+            "x=None",
+            "path=/a/b=c",
+            "ids=[1,2]",
+            "name=qwen",
+        ]
+    )
+    assert args == {
+        "max_new_tokens": 64,
+        "temperature": 0.5,
+        "greedy": True,
+        "x": None,
+        "path": "/a/b=c",
+        "ids": [1, 2],
+        "name": "qwen",
+    }
     with pytest.raises(UsageError, match="key=value"):
         parse_model_args(["oops"])
     with pytest.raises(UsageError, match="given twice"):

@@ -14,8 +14,6 @@ calibrated: x 0.537, y 0.590, mean cosine 0.890, best pair (rad2, rad4) 0.916.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from gazex_bench.phantom.calibration import PAPER_PEARSON, phase_readers, quick_measures

@@ -10,8 +10,20 @@ from gazex_bench.cli import main
 
 
 def test_cli_tiny_no_images(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(["phantom", "--out", str(tmp_path / "ph"), "--size", "tiny", "--no-images", "--parts", "reflacx,vqa",
-               "--workers", "1"])
+    rc = main(
+        [
+            "phantom",
+            "--out",
+            str(tmp_path / "ph"),
+            "--size",
+            "tiny",
+            "--no-images",
+            "--parts",
+            "reflacx,vqa",
+            "--workers",
+            "1",
+        ]
+    )
     assert rc == 0
     out = capsys.readouterr().out
     assert "reflacx_readings: 21" in out

@@ -38,7 +38,9 @@ def both() -> dict[str, list[tuple[Study, ReadingSim]]]:
     return {s: _simulate(s) for s in ("informative", "decoupled")}
 
 
-def _share_in(fx: dict[str, np.ndarray], sel: np.ndarray, boxes: tuple[tuple[int, int, int, int], ...]) -> float:
+def _share_in(
+    fx: dict[str, np.ndarray], sel: np.ndarray, boxes: tuple[tuple[int, int, int, int], ...]
+) -> float:
     x, y = fx["x_position"][sel], fx["y_position"][sel]
     inside = np.zeros(x.shape, bool)
     for b in boxes:
@@ -62,7 +64,9 @@ def association(readings: list[tuple[Study, ReadingSim]]) -> tuple[float, float,
             if not sel.any():
                 continue
             side = str(rng.choice(["left", "right"]))
-            _, _, _, box, _, _, extra = finding_geometry(f.kind, st.anatomy, rng, int(rng.integers(0, 3)), f.descriptor, side)
+            _, _, _, box, _, _, extra = finding_geometry(
+                f.kind, st.anatomy, rng, int(rng.integers(0, 3)), f.descriptor, side
+            )
             own.append(_share_in(fx, sel, f.extra_boxes or (f.box,)))
             chance.append(_share_in(fx, sel, extra or (box,)))
     return float(np.mean(own)), float(np.mean(chance)), len(own)
@@ -94,8 +98,12 @@ def _stats(readings: list[tuple[Study, ReadingSim]]) -> dict[str, np.ndarray | f
         cell = (y[on] * 4 // st.anatomy.height) * 4 + (x[on] * 4 // st.anatomy.width)
         g = np.bincount(cell.astype(int), weights=d[on], minlength=16)
         grids.append(g / g.sum())
-    return {"n_fix": float(np.mean(n_fix)), "dur": float(np.mean(dur)), "length": float(np.mean(length)),
-            "grid": np.mean(grids, axis=0)}
+    return {
+        "n_fix": float(np.mean(n_fix)),
+        "dur": float(np.mean(dur)),
+        "length": float(np.mean(length)),
+        "grid": np.mean(grids, axis=0),
+    }
 
 
 def test_decoupled_keeps_gaze_statistics(both: dict[str, list[tuple[Study, ReadingSim]]]) -> None:
@@ -114,8 +122,25 @@ def test_decoupled_keeps_gaze_statistics(both: dict[str, list[tuple[Study, Readi
 
 
 def test_truth_records_signal_and_decoy_targets(tmp_path: Path) -> None:
-    assert main(["phantom", "--out", str(tmp_path / "d"), "--size", "tiny", "--no-images", "--parts", "reflacx",
-                 "--workers", "1", "--gaze-signal", "decoupled"]) == 0
+    assert (
+        main(
+            [
+                "phantom",
+                "--out",
+                str(tmp_path / "d"),
+                "--size",
+                "tiny",
+                "--no-images",
+                "--parts",
+                "reflacx",
+                "--workers",
+                "1",
+                "--gaze-signal",
+                "decoupled",
+            ]
+        )
+        == 0
+    )
     truth = load_truth(tmp_path / "d")
     assert truth.gaze_signal == "decoupled"
     targets = [t for r in truth.readings.values() for t in r.fixation_targets]

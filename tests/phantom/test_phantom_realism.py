@@ -20,9 +20,19 @@ from gazex_bench.phantom.realism import central_dwell, inter_reader, pre_mention
 from gazex_bench.phantom.spec import KINDS
 from gazex_bench.phantom.truth import load_truth
 
-KEYWORDS = {"pleural_effusion": "effusion", "cardiomegaly": r"cardiomegaly|enlarged|enlargement", "consolidation": "consolidation",
-            "pneumonia": "pneumonia", "lung_opacity": "opacity", "atelectasis": "atelectasis", "pneumothorax": "pneumothorax",
-            "nodule": "nodule", "mass": "mass", "edema": "edema", "support_device": r"tube|catheter|line|pacemaker"}
+KEYWORDS = {
+    "pleural_effusion": "effusion",
+    "cardiomegaly": r"cardiomegaly|enlarged|enlargement",
+    "consolidation": "consolidation",
+    "pneumonia": "pneumonia",
+    "lung_opacity": "opacity",
+    "atelectasis": "atelectasis",
+    "pneumothorax": "pneumothorax",
+    "nodule": "nodule",
+    "mass": "mass",
+    "edema": "edema",
+    "support_device": r"tube|catheter|line|pacemaker",
+}
 
 
 def _readings(tiny_phantom: PhantomSummary) -> list:
@@ -67,7 +77,10 @@ def test_inter_reader_trajectories_correlate_moderately(tiny_phantom: PhantomSum
 def test_chexpert_labels_agree_with_truth(tiny_phantom: PhantomSummary) -> None:
     truth = load_truth(tiny_phantom.root)
     paths = discover(tiny_phantom.root)
-    labels = {r.study_id: r.values for r in read_chexpert_labels(paths.mimic_jpg / "mimic-cxr-2.0.0-chexpert.csv.gz").records}
+    labels = {
+        r.study_id: r.values
+        for r in read_chexpert_labels(paths.mimic_jpg / "mimic-cxr-2.0.0-chexpert.csv.gz").records
+    }
     images = [im for im in truth.images.values() if im.dataset == "mimic-cxr"]
     assert len(labels) == len(images)
     for im in images:
@@ -106,7 +119,11 @@ def test_dictation_mentions_match_truth(tiny_phantom: PhantomSummary) -> None:
     for r in truth.readings.values():
         for s in r.sentences:
             if s.finding_id is None:
-                assert not any(re.search(KEYWORDS[k], s.text) for k in ("pneumothorax", "effusion") if s.text.startswith("there is a")), s.text
+                assert not any(
+                    re.search(KEYWORDS[k], s.text)
+                    for k in ("pneumothorax", "effusion")
+                    if s.text.startswith("there is a")
+                ), s.text
                 continue
             assert re.search(KEYWORDS[fmap[s.finding_id].kind], s.text), s.text
             n += 1

@@ -11,7 +11,12 @@ from pathlib import Path
 from gazex_bench.data.cxr_vqa import read_cxr_vqa
 from gazex_bench.data.discover import discover
 from gazex_bench.data.iu_xray import read_iu
-from gazex_bench.data.mimic import read_chexpert_labels, read_mimic_images, read_mimic_reports, read_r2gen_annotation
+from gazex_bench.data.mimic import (
+    read_chexpert_labels,
+    read_mimic_images,
+    read_mimic_reports,
+    read_r2gen_annotation,
+)
 from gazex_bench.data.ms_cxr import read_ms_cxr, read_ms_cxr_coco
 from gazex_bench.data.reflacx import read_gaze, read_reflacx
 from gazex_bench.phantom.generate import PhantomSummary
@@ -21,7 +26,15 @@ from gazex_bench.phantom.truth import load_truth
 
 def test_discover_finds_all_seven(tiny_phantom: PhantomSummary) -> None:
     paths = discover(tiny_phantom.root)
-    assert set(paths.found()) == {"reflacx", "mimic_jpg", "mimic_reports", "mimic_r2gen", "iu", "vqa", "ms_cxr"}
+    assert set(paths.found()) == {
+        "reflacx",
+        "mimic_jpg",
+        "mimic_reports",
+        "mimic_r2gen",
+        "iu",
+        "vqa",
+        "ms_cxr",
+    }
     assert paths.mimic_r2gen_images == paths.mimic_jpg / "files"
 
 
@@ -29,8 +42,10 @@ def test_reflacx_round_trip(tiny_phantom: PhantomSummary) -> None:
     root = tiny_phantom.root
     truth = load_truth(root)
     spec = SIZES["tiny"]
-    res = read_reflacx(root / "reflacx-xray-localization" / "1.0.0",
-                       radiologist_map=root / "phantom_truth" / "radiologists.csv")
+    res = read_reflacx(
+        root / "reflacx-xray-localization" / "1.0.0",
+        radiologist_map=root / "phantom_truth" / "radiologists.csv",
+    )
     assert not res.skipped
     assert len(res.records) == 5 * (spec.phase1_images + spec.phase2_images) + spec.phase3_images
     discarded = [r for r in res.records if r.discarded]
@@ -38,12 +53,18 @@ def test_reflacx_round_trip(tiny_phantom: PhantomSummary) -> None:
     for r in res.records:
         tr = truth.readings[r.reading_id]
         assert r.radiologist == tr.radiologist and r.dicom_id == tr.dicom_id and r.discarded == tr.discarded
-        assert (root / "mimic-cxr-jpg" / "2.1.0" / "files" / r.image.split("/2.0.0/files/", 1)[1]).with_suffix(".jpg").is_file()
+        assert (
+            (root / "mimic-cxr-jpg" / "2.1.0" / "files" / r.image.split("/2.0.0/files/", 1)[1])
+            .with_suffix(".jpg")
+            .is_file()
+        )
         if r.discarded:
             assert r.fixations is None and r.gaze_path is None
             continue
         assert r.fixations is not None and len(r.fixations) == len(tr.fixation_targets)
-        assert [s.text for s in r.sentences] == [t.text.replace(".", " .").replace(",", " ,") for t in tr.sentences]
+        assert [s.text for s in r.sentences] == [
+            t.text.replace(".", " .").replace(",", " ,") for t in tr.sentences
+        ]
         gaze = read_gaze(r)
         assert len(gaze) > 0 and gaze.n_missing > 0  # blink rows present
         assert abs(gaze.t_s[0] - r.fixations.t_start_s[0]) < 0.1

@@ -10,7 +10,12 @@ from collections import Counter
 
 import pytest
 
-from gazex_bench.phantom.generate import PhantomSummary, balanced_iu_cases, balanced_studies, mimic_requirements
+from gazex_bench.phantom.generate import (
+    PhantomSummary,
+    balanced_iu_cases,
+    balanced_studies,
+    mimic_requirements,
+)
 from gazex_bench.phantom.spec import SIZES
 from gazex_bench.phantom.splits import balance_splits
 from gazex_bench.tasks.registry import get_task
@@ -21,7 +26,9 @@ def test_balance_splits_known_answer() -> None:
     # test needs 2 A-entities: highest index first -> 5, 4 move to test; validate then wants 2:
     # only 3 and 1 are left in train, and moving one would leave train with 1 < 2, so
     # validate gets none (a warning) -- as many splits as possible, filled in order.
-    out = balance_splits(["train"] * 6, {"A": [False, True, False, True, True, True]}, ("test", "train", "validate"))
+    out = balance_splits(
+        ["train"] * 6, {"A": [False, True, False, True, True, True]}, ("test", "train", "validate")
+    )
     assert out == ["train", "train", "train", "train", "test", "test"]
     # already balanced: nothing moves
     drawn = ["test", "test", "train", "train", "validate", "validate"]

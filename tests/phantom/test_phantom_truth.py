@@ -20,13 +20,45 @@ from gazex_bench.phantom.truth import (
 
 
 def _toy() -> PhantomTruth:
-    f = TruthFinding("d1/f0", "pleural_effusion", "Pleural Effusion", "left", "lower", "mild", "layering", True,
-                     (10, 20, 30, 40), (20.0, 30.5), ((1, 2, 3, 4),))
-    im = TruthImage("d1", "mimic-cxr", "10000001", "50000001", 512, 528, "PA", "train", (f,), (5, 6, 500, 520),
-                    {"heart": (100, 200, 300, 400)})
-    r = TruthReading("P102R000001", "rad3", "d1", 1, False,
-                     (TruthSentence(0, "small left pleural effusion.", "d1/f0", 3.25, 4.5),
-                      TruthSentence(1, "no pneumothorax.", None, 5.0, 5.75)), ("trachea", "d1/f0"), ())
+    f = TruthFinding(
+        "d1/f0",
+        "pleural_effusion",
+        "Pleural Effusion",
+        "left",
+        "lower",
+        "mild",
+        "layering",
+        True,
+        (10, 20, 30, 40),
+        (20.0, 30.5),
+        ((1, 2, 3, 4),),
+    )
+    im = TruthImage(
+        "d1",
+        "mimic-cxr",
+        "10000001",
+        "50000001",
+        512,
+        528,
+        "PA",
+        "train",
+        (f,),
+        (5, 6, 500, 520),
+        {"heart": (100, 200, 300, 400)},
+    )
+    r = TruthReading(
+        "P102R000001",
+        "rad3",
+        "d1",
+        1,
+        False,
+        (
+            TruthSentence(0, "small left pleural effusion.", "d1/f0", 3.25, 4.5),
+            TruthSentence(1, "no pneumothorax.", None, 5.0, 5.75),
+        ),
+        ("trachea", "d1/f0"),
+        (),
+    )
     s = TruthSample("mimic-cxr", "d1", ("d1",), ("d1/f0",), ("pleural_effusion",), False)
     return PhantomTruth(7, "tiny", {"d1": im}, {r.reading_id: r}, {"mimic-cxr/d1": s})
 

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from reliability_helpers import one_error_line, snapshot  # type: ignore[import-not-found]
 
 RUN = ("run", "--model", "random", "--split", "all", "--n-boot", "5", "--quiet")
@@ -25,8 +24,12 @@ def _images(root: Path) -> list[Path]:
 def test_undecodable_images_are_counted_and_named(phantom_copy: Path, tmp_path: Path, gb: Callable) -> None:
     imgs = _images(phantom_copy)
     good = imgs[0].read_bytes()
-    damaged = {imgs[0]: b"", imgs[1]: good[: len(good) // 2], imgs[2]: b"\x89PNG\r\n\x1a\n" + b"\0" * 64,
-               imgs[3]: good[:300] + bytes(2000) + good[2300:]}  # zero-byte, truncated, fake PNG, corrupt scan
+    damaged = {
+        imgs[0]: b"",
+        imgs[1]: good[: len(good) // 2],
+        imgs[2]: b"\x89PNG\r\n\x1a\n" + b"\0" * 64,
+        imgs[3]: good[:300] + bytes(2000) + good[2300:],
+    }  # zero-byte, truncated, fake PNG, corrupt scan
     for p, data in damaged.items():
         p.write_bytes(data)
     before = snapshot(phantom_copy)
@@ -55,13 +58,20 @@ def test_open_image_names_the_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("task", ["mimic-report", "cxr-vqa", "ms-cxr-grounding", "reflacx-gaze"])
-def test_no_image_in_place_stops_with_one_line(phantom_copy: Path, tmp_path: Path, gb: Callable, task: str) -> None:
+def test_no_image_in_place_stops_with_one_line(
+    phantom_copy: Path, tmp_path: Path, gb: Callable, task: str
+) -> None:
     for p in _images(phantom_copy):
         p.unlink()
     out = tmp_path / "runs"
     rc, _, err = gb(*RUN, "--task", task, "--data-root", phantom_copy, "--out", out)
-    line = one_error_line(rc, err, f"task {task}: no sample to evaluate", "no_image",
-                          f"images expected under {phantom_copy / 'mimic-cxr-jpg'}")
+    line = one_error_line(
+        rc,
+        err,
+        f"task {task}: no sample to evaluate",
+        "no_image",
+        f"images expected under {phantom_copy / 'mimic-cxr-jpg'}",
+    )
     assert "math domain" not in line
     assert snapshot(out) == {}  # no run directory, no spec.json
 
@@ -78,8 +88,11 @@ def test_metrics_on_no_sample_are_nan() -> None:
 def test_unbalanced_quote_fails_at_its_row(phantom_copy: Path, tmp_path: Path, gb: Callable) -> None:
     csv_path = phantom_copy / "medical-cxr-vqa-dataset" / "1.0.0" / "medical-cxr-vqa-questions.csv"
     lines = csv_path.read_text().splitlines(keepends=True)
-    lines[3] = lines[3].replace(",which view", ',"which view', 1) if ",which view" in lines[3] else \
-        lines[3].replace(",is ", ',"is ', 1)
+    lines[3] = (
+        lines[3].replace(",which view", ',"which view', 1)
+        if ",which view" in lines[3]
+        else lines[3].replace(",is ", ',"is ', 1)
+    )
     assert '"' in lines[3]
     csv_path.write_text("".join(lines))
     out = tmp_path / "runs"
@@ -111,12 +124,32 @@ def test_prediction_file_field_types(tiny_phantom: Path, tmp_path: Path, gb: Cal
     ids = _grounding_ids(tiny_phantom)
     parsed, field = BAD_PARSED[case]
     ok = '{"sample_id": "%s", "parsed": {"boxes": [{"box": [10, 10, 50, 50], "score": 1.0}]}}\n'
-    text = ok % ids[0] + '{"sample_id": "%s", "parsed": %s}\n' % (ids[1], parsed) + "".join(ok % i for i in ids[2:])
+    text = (
+        ok % ids[0]
+        + '{"sample_id": "%s", "parsed": %s}\n' % (ids[1], parsed)  # noqa: UP031
+        + "".join(ok % i for i in ids[2:])
+    )
     pred = tmp_path / "preds.jsonl"
     pred.write_text(text)
     out = tmp_path / "runs"
-    rc, _, err = gb("run", "--task", "ms-cxr-grounding", "--model", "predictions", "--model-arg", f"path={pred}",
-                    "--data-root", tiny_phantom, "--split", "all", "--out", out, "--n-boot", "5", "--quiet")
+    rc, _, err = gb(
+        "run",
+        "--task",
+        "ms-cxr-grounding",
+        "--model",
+        "predictions",
+        "--model-arg",
+        f"path={pred}",
+        "--data-root",
+        tiny_phantom,
+        "--split",
+        "all",
+        "--out",
+        out,
+        "--n-boot",
+        "5",
+        "--quiet",
+    )
     one_error_line(rc, err, str(pred), "row 2", f"field '{field}'")
     assert not list(out.glob("*/predictions.jsonl")) and not list(out.glob("*/run.json"))
 
@@ -136,7 +169,7 @@ def test_gaze_cluster_must_be_an_object() -> None:
 def test_metrics_grounding_huge_integer(tmp_path: Path, gb: Callable) -> None:
     ref, pred = tmp_path / "ref.jsonl", tmp_path / "pred.jsonl"
     ref.write_text('{"id": "a", "boxes": [[1, 1, 5, 5]], "width": 10, "height": 10}\n')
-    pred.write_text('{"id": "a", "boxes": [[1' + "0" * 400 + ', 1, 5, 5]]}\n')
+    pred.write_text('{"id": "a", "boxes": [[1' + "0" * 400 + ", 1, 5, 5]]}\n")
     rc, _, err = gb("metrics", "grounding", "--pred", pred, "--ref", ref)
     one_error_line(rc, err, str(pred), "row 1", "field 'boxes'")
     ref.write_text('{"id": "a", "boxes": [[1, 1, 5, 5]], "width": 1' + "0" * 400 + ', "height": 10}\n')
@@ -145,17 +178,39 @@ def test_metrics_grounding_huge_integer(tmp_path: Path, gb: Callable) -> None:
     one_error_line(rc, err, str(ref), "row 1", "field 'width'")
 
 
-def test_overflowing_number_in_model_text_is_unparsable(tiny_phantom: Path, tmp_path: Path, gb: Callable) -> None:
+def test_overflowing_number_in_model_text_is_unparsable(
+    tiny_phantom: Path, tmp_path: Path, gb: Callable
+) -> None:
     ids = _grounding_ids(tiny_phantom)
     pred = tmp_path / "preds.jsonl"
     lines = [{"sample_id": i, "output": "[10, 10, 50, 50]"} for i in ids]
     lines[1]["output"] = "[1" + "0" * 400 + ", 1, 2, 3]"  # float() of these digits is inf
     pred.write_text("".join(json.dumps(x) + "\n" for x in lines))
     out = tmp_path / "runs"
-    rc, _, err = gb("run", "--task", "ms-cxr-grounding", "--model", "predictions", "--model-arg", f"path={pred}",
-                    "--model-arg", "coords=pixel", "--data-root", tiny_phantom, "--split", "all", "--out", out,
-                    "--n-boot", "5", "--quiet")
+    rc, _, err = gb(
+        "run",
+        "--task",
+        "ms-cxr-grounding",
+        "--model",
+        "predictions",
+        "--model-arg",
+        f"path={pred}",
+        "--model-arg",
+        "coords=pixel",
+        "--data-root",
+        tiny_phantom,
+        "--split",
+        "all",
+        "--out",
+        out,
+        "--n-boot",
+        "5",
+        "--quiet",
+    )
     assert rc == 0, err
     (run,) = out.iterdir()
-    rows = {json.loads(x)["sample_id"]: json.loads(x) for x in (run / "predictions.jsonl").read_text().splitlines()}
+    rows = {
+        json.loads(x)["sample_id"]: json.loads(x)
+        for x in (run / "predictions.jsonl").read_text().splitlines()
+    }
     assert rows[ids[1]]["parsed"] is None and rows[ids[1]]["error"] == "no parsable output"

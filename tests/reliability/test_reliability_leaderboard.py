@@ -7,11 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from reliability_helpers import one_error_line, snapshot  # type: ignore[import-not-found]
 
-META = {"model_name": "Box model", "task": "ms-cxr-grounding", "parameters": "1M", "training_data": "none",
-        "contact": "a@b.c", "licence": "CC0"}
+META = {
+    "model_name": "Box model",
+    "task": "ms-cxr-grounding",
+    "parameters": "1M",
+    "training_data": "none",
+    "contact": "a@b.c",
+    "licence": "CC0",
+}
 
 
 def _submission(tmp_path: Path, root: Path, **meta: object) -> Path:
@@ -29,13 +34,20 @@ def _submission(tmp_path: Path, root: Path, **meta: object) -> Path:
     return d
 
 
-@pytest.mark.parametrize(("text", "field"), [
-    ('"parameters": NaN', "parameters"), ('"parameters": 1e999', "parameters"),
-    ('"parameters": 1' + "0" * 400, "parameters"), ('"task": "no-such-task"', "task"),
-    ('"model_name": "!!!"', "model_name"), ('"model_name": "a\\nb"', "model_name"),
-])
-def test_metadata_rejections_name_file_and_field(tiny_phantom: Path, tmp_path: Path, gb: Callable,
-                                                  text: str, field: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ('"parameters": NaN', "parameters"),
+        ('"parameters": 1e999', "parameters"),
+        ('"parameters": 1' + "0" * 400, "parameters"),
+        ('"task": "no-such-task"', "task"),
+        ('"model_name": "!!!"', "model_name"),
+        ('"model_name": "a\\nb"', "model_name"),
+    ],
+)
+def test_metadata_rejections_name_file_and_field(
+    tiny_phantom: Path, tmp_path: Path, gb: Callable, text: str, field: str
+) -> None:
     d = _submission(tmp_path, tiny_phantom)
     key = text.split(":")[0].strip('"')
     meta = json.dumps({k: v for k, v in META.items() if k != key})
@@ -70,8 +82,10 @@ def test_rejection_after_scoring_leaves_nothing(tiny_phantom: Path, tmp_path: Pa
     lb = tmp_path / "lb"
     bad = lb / "entries" / "ms-cxr-grounding" / "broken.json"
     bad.parent.mkdir(parents=True)
-    bad.write_text('{"task": "ms-cxr-grounding", "model": "x", "run_id": "r", "kind": "run", '
-                   '"metrics": {"miou": {"value": NaN}}}')
+    bad.write_text(
+        '{"task": "ms-cxr-grounding", "model": "x", "run_id": "r", "kind": "run", '
+        '"metrics": {"miou": {"value": NaN}}}'
+    )
     before = snapshot(lb)
     rc, _, err = gb("leaderboard", "submit", d, "--data-root", tiny_phantom, "--root", lb)
     one_error_line(rc, err, str(bad), "NaN")
@@ -80,14 +94,18 @@ def test_rejection_after_scoring_leaves_nothing(tiny_phantom: Path, tmp_path: Pa
     rc, _, err = gb("leaderboard", "submit", d, "--data-root", tiny_phantom, "--root", lb)
     assert rc == 0, err  # the resubmission is not "already exists"
     names = {p.name for p in lb.iterdir()}
-    assert {n for n in names if not n.endswith(".csv")} == {"entries", "index.html", "submissions"}  # no work/, no staging
+    assert {n for n in names if not n.endswith(".csv")} == {
+        "entries",
+        "index.html",
+        "submissions",
+    }  # no work/, no staging
     assert "ms-cxr-grounding.csv" in names
 
 
 def test_formula_cells_are_quoted_and_round_trip(tiny_phantom: Path, tmp_path: Path, gb: Callable) -> None:
     from gazex_bench.leaderboard.schema import read_csv
 
-    name = "=HYPERLINK(\"http://x\")"
+    name = '=HYPERLINK("http://x")'
     d = _submission(tmp_path, tiny_phantom, model_name=name)
     lb = tmp_path / "lb"
     rc, _, err = gb("leaderboard", "submit", d, "--data-root", tiny_phantom, "--root", lb)
@@ -100,19 +118,39 @@ def test_formula_cells_are_quoted_and_round_trip(tiny_phantom: Path, tmp_path: P
 
 def _scored_run(tiny_phantom: Path, tmp_path: Path, gb: Callable) -> Path:
     out = tmp_path / "runs"
-    rc, _, err = gb("run", "--task", "cxr-vqa", "--model", "random", "--data-root", tiny_phantom, "--split", "all",
-                    "--limit", "5", "--out", out, "--n-boot", "5", "--quiet")
+    rc, _, err = gb(
+        "run",
+        "--task",
+        "cxr-vqa",
+        "--model",
+        "random",
+        "--data-root",
+        tiny_phantom,
+        "--split",
+        "all",
+        "--limit",
+        "5",
+        "--out",
+        out,
+        "--n-boot",
+        "5",
+        "--quiet",
+    )
     assert rc == 0, err
     (run,) = out.iterdir()
     return run
 
 
-@pytest.mark.parametrize(("old", "new", "field"), [
-    ('"value": ', '"value": NaN, "x": ', "NaN"),
-    ('"ci_high": ', '"ci_high": 1e999, "x": ', "ci_high"),
-])
-def test_add_run_with_non_finite_metric(tiny_phantom: Path, tmp_path: Path, gb: Callable,
-                                        old: str, new: str, field: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ('"value": ', '"value": NaN, "x": ', "NaN"),
+        ('"ci_high": ', '"ci_high": 1e999, "x": ', "ci_high"),
+    ],
+)
+def test_add_run_with_non_finite_metric(
+    tiny_phantom: Path, tmp_path: Path, gb: Callable, old: str, new: str, field: str
+) -> None:
     run = _scored_run(tiny_phantom, tmp_path, gb)
     rec = (run / "run.json").read_text()
     (run / "run.json").write_text(rec.replace(old, new, 1))
@@ -126,7 +164,9 @@ def test_validate_huge_integer_in_a_box(tiny_phantom: Path, tmp_path: Path, gb: 
     d = _submission(tmp_path, tiny_phantom)
     lines = (d / "predictions.jsonl").read_text().splitlines()
     first = json.loads(lines[0])
-    lines[0] = json.dumps({"id": first["id"], "boxes": [[1, 1, 2, 2, 0.5]]}).replace("[1, 1,", "[1" + "0" * 400 + ", 1,")
+    lines[0] = json.dumps({"id": first["id"], "boxes": [[1, 1, 2, 2, 0.5]]}).replace(
+        "[1, 1,", "[1" + "0" * 400 + ", 1,"
+    )
     (d / "predictions.jsonl").write_text("\n".join(lines) + "\n")
     rc, _, err = gb("leaderboard", "validate", d, "--data-root", tiny_phantom, "--root", tmp_path / "lb")
     one_error_line(rc, err, str(d / "predictions.jsonl"), "row 1", "field 'boxes[0]'")
@@ -135,9 +175,26 @@ def test_validate_huge_integer_in_a_box(tiny_phantom: Path, tmp_path: Path, gb: 
 def test_formula_labels_are_quoted_in_tables_csv(tiny_phantom: Path, tmp_path: Path, gb: Callable) -> None:
     """The same OWASP rule holds for every CSV the suite writes: `tables` and per-run tables."""
     out = tmp_path / "runs"
-    rc, _, err = gb("run", "--task", "cxr-vqa", "--model", "random", "--model-arg", "label=@SUM(A1)",
-                    "--data-root", tiny_phantom, "--split", "all", "--limit", "5", "--out", out,
-                    "--n-boot", "5", "--quiet")
+    rc, _, err = gb(
+        "run",
+        "--task",
+        "cxr-vqa",
+        "--model",
+        "random",
+        "--model-arg",
+        "label=@SUM(A1)",
+        "--data-root",
+        tiny_phantom,
+        "--split",
+        "all",
+        "--limit",
+        "5",
+        "--out",
+        out,
+        "--n-boot",
+        "5",
+        "--quiet",
+    )
     assert rc == 0, err
     rc, _, err = gb("tables", "--runs", out, "--out", tmp_path / "tables")
     assert rc == 0, err

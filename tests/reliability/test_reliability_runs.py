@@ -12,13 +12,27 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from reliability_helpers import one_error_line, snapshot  # type: ignore[import-not-found]
 
-VQA = ("run", "--task", "cxr-vqa", "--model", "random", "--split", "all", "--limit", "4", "--n-boot", "5", "--quiet")
+VQA = (
+    "run",
+    "--task",
+    "cxr-vqa",
+    "--model",
+    "random",
+    "--split",
+    "all",
+    "--limit",
+    "4",
+    "--n-boot",
+    "5",
+    "--quiet",
+)
 
 
-def test_second_run_on_a_locked_directory_fails_in_one_line(tiny_phantom: Path, tmp_path: Path, gb: Callable) -> None:
+def test_second_run_on_a_locked_directory_fails_in_one_line(
+    tiny_phantom: Path, tmp_path: Path, gb: Callable
+) -> None:
     from gazex_bench.runner.lock import run_lock
 
     out = tmp_path / "runs"
@@ -67,8 +81,9 @@ def test_output_path_that_is_a_file(tiny_phantom: Path, tmp_path: Path, gb: Call
     assert f.read_text() == "x"
 
 
-def test_read_only_output_folder(tiny_phantom: Path, tmp_path: Path, gb: Callable,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_read_only_output_folder(
+    tiny_phantom: Path, tmp_path: Path, gb: Callable, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os
     import tempfile
 
@@ -104,8 +119,9 @@ def _deny_under(folder: Path, real: Callable) -> Callable:
     return mkdir
 
 
-def test_full_disk_names_the_file_and_resumes(tiny_phantom: Path, tmp_path: Path, gb: Callable,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_disk_names_the_file_and_resumes(
+    tiny_phantom: Path, tmp_path: Path, gb: Callable, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from gazex_bench.runner import records
 
     class FullDisk:  # the file object of a full disk: part of the line lands, then ENOSPC
@@ -159,7 +175,11 @@ def test_degenerate_saliency_maps_are_nan() -> None:
     fix = np.array([[1.2, 1.5], [4.0, 3.3]])
     other = np.random.default_rng(0).random((7, 9))
     assert np.isnan(nss(flat, fix)) and np.isnan(cc(flat, other)) and np.isnan(cc(other, flat))
-    assert np.isnan(sim(flat, other)) and np.isnan(auc_judd_mit(flat, fix, seed=None)) and np.isnan(auc_judd_mit(flat, fix))
+    assert (
+        np.isnan(sim(flat, other))
+        and np.isnan(auc_judd_mit(flat, fix, seed=None))
+        and np.isnan(auc_judd_mit(flat, fix))
+    )
     assert all_metrics(flat, fix, other)["degenerate"] == "constant map (max == min)"
     assert all_metrics(other, fix, other)["degenerate"] == ""
 
@@ -188,7 +208,11 @@ def test_video_background_is_true_area_resampling(h: int, w: int, factor: int) -
     ref = _area_reference(img.astype(float), h // factor, w // factor)
     got = downsample_gray(img, factor).astype(float)
     assert np.abs(got - ref).max() <= 0.5 + 1e-9  # the rounded exact area mean
-    cropped = img[: h // factor * factor, : w // factor * factor].reshape(h // factor, factor, -1, factor).mean((1, 3))
+    cropped = (
+        img[: h // factor * factor, : w // factor * factor]
+        .reshape(h // factor, factor, -1, factor)
+        .mean((1, 3))
+    )
     assert np.abs(cropped - ref).max() > 1.0  # the old crop-and-block-average differed
 
 

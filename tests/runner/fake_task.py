@@ -43,13 +43,21 @@ class FakeVqaTask(Task):
         if not path.is_file():
             raise UsageError(f"data root {data_root} has no fake dataset")
         rows = [ln.split(",") for ln in path.read_text().splitlines()]
-        make = lambda r: TaskSample(r[0], VqaRequest(r[0], (path.parent / f"{int(r[0][1:])}.png",), r[1]), r[2])  # noqa: E731
+
+        def make(r):
+            return TaskSample(r[0], VqaRequest(r[0], (path.parent / f"{int(r[0][1:])}.png",), r[1]), r[2])
+
         split = split or "test"
         chosen = [make(r) for r in rows if r[3] == split]
         dropped: dict[str, int] = {}
         samples = apply_limit(chosen, limit, dropped)
-        return TaskData(samples, tuple(make(r) for r in rows if r[3] == "train"), "fake", split, len(chosen), dropped)
+        return TaskData(
+            samples, tuple(make(r) for r in rows if r[3] == "train"), "fake", split, len(chosen), dropped
+        )
 
     def score(self, data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
-        per = {s.sample_id: {"accuracy": float(responses[s.sample_id].parsed == s.reference)} for s in data.samples}
+        per = {
+            s.sample_id: {"accuracy": float(responses[s.sample_id].parsed == s.reference)}
+            for s in data.samples
+        }
         return ScoreResult(per, {"accuracy": mean_with_ci([v["accuracy"] for v in per.values()], options)})

@@ -24,15 +24,27 @@ def test_paired_uses_same_weights_for_both_systems() -> None:
     # so the CI is [1, 1] and P(diff* <= 0) = 0 → p_boot = 0.
     row = _paired(lambda w: mean_reducer(a, w), lambda w: mean_reducer(b, w), 4, 200, 0, 0.95, None)
     assert row["a"] == 1.5 and row["b"] == 2.5 and row["diff"] == 1.0
-    assert row["ci_low"] == pytest.approx(1.0) and row["ci_high"] == pytest.approx(1.0) and row["p_boot"] == 0.0
+    assert (
+        row["ci_low"] == pytest.approx(1.0) and row["ci_high"] == pytest.approx(1.0) and row["p_boot"] == 0.0
+    )
 
 
 def test_compare_report_runs(tiny_phantom: Path, tmp_path: Path) -> None:
     reg = build_adapter_registry(extra=[])
     dirs, recs = [], []
     for model in ("random", "oracle"):
-        res = run(RunRequest(task="iu-report-zeroshot", model=model, data_root=tiny_phantom, split="all",
-                             out=tmp_path, quiet=True, score=OPTS), adapters=reg)
+        res = run(
+            RunRequest(
+                task="iu-report-zeroshot",
+                model=model,
+                data_root=tiny_phantom,
+                split="all",
+                out=tmp_path,
+                quiet=True,
+                score=OPTS,
+            ),
+            adapters=reg,
+        )
         dirs.append(res.run_dir)
         recs.append(res.record)
     rec = compare_runs(dirs[0], dirs[1], n_boot=30, seed=0)

@@ -13,8 +13,9 @@ from gazex_bench.cli import main
 from gazex_bench.runner import data_root
 
 
-def test_default_root_is_cached_phantom(tiny_phantom: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_default_root_is_cached_phantom(
+    tiny_phantom: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     calls: list[Path] = []
 
     def fake_generate(root: Path) -> None:  # the real one writes a small phantom (slow); copy the tiny one
@@ -23,8 +24,22 @@ def test_default_root_is_cached_phantom(tiny_phantom: Path, tmp_path: Path, monk
 
     monkeypatch.setenv("GAZEX_BENCH_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(data_root, "_generate_phantom", fake_generate)
-    argv = ["run", "--task", "cxr-vqa", "--model", "oracle", "--split", "all", "--limit", "4",
-            "--out", str(tmp_path / "runs"), "--n-boot", "5", "--quiet"]
+    argv = [
+        "run",
+        "--task",
+        "cxr-vqa",
+        "--model",
+        "oracle",
+        "--split",
+        "all",
+        "--limit",
+        "4",
+        "--out",
+        str(tmp_path / "runs"),
+        "--n-boot",
+        "5",
+        "--quiet",
+    ]
     assert main(argv) == 0 and main(argv) == 0
     assert len(calls) == 1  # generated once, then reused
     (rec_path,) = (tmp_path / "runs").glob("*/run.json")
@@ -34,11 +49,27 @@ def test_default_root_is_cached_phantom(tiny_phantom: Path, tmp_path: Path, monk
     capsys.readouterr()
 
 
-def test_num_shards_auto_reads_accelerate_env(tiny_phantom: Path, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
-    base = ["run", "--task", "cxr-vqa", "--model", "random", "--data-root", str(tiny_phantom), "--split", "all",
-            "--out", str(tmp_path), "--num-shards", "auto", "--quiet", "--n-boot", "5"]
+def test_num_shards_auto_reads_accelerate_env(
+    tiny_phantom: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = [
+        "run",
+        "--task",
+        "cxr-vqa",
+        "--model",
+        "random",
+        "--data-root",
+        str(tiny_phantom),
+        "--split",
+        "all",
+        "--out",
+        str(tmp_path),
+        "--num-shards",
+        "auto",
+        "--quiet",
+        "--n-boot",
+        "5",
+    ]
     for rank in ("0", "1"):
         monkeypatch.setenv("WORLD_SIZE", "2")
         monkeypatch.setenv("RANK", rank)
@@ -53,7 +84,9 @@ def test_num_shards_auto_reads_accelerate_env(tiny_phantom: Path, tmp_path: Path
     capsys.readouterr()
 
 
-def test_heatmap_answers_are_scored(tiny_phantom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_heatmap_answers_are_scored(
+    tiny_phantom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from gazex_bench.tasks.registry import get_task
 
     data = get_task("ms-cxr-grounding").load(tiny_phantom, split="all", limit=None)
@@ -64,19 +97,43 @@ def test_heatmap_answers_are_scored(tiny_phantom: Path, tmp_path: Path, capsys: 
         for b in s.reference.boxes:
             x0, y0, x1, y1 = (int(round(v / 8)) for v in b.box)
             heat[y0:y1, x0:x1] = 1.0
-        lines.append(json.dumps({"sample_id": s.sample_id, "parsed": {"boxes": [], "heatmap": heat.tolist()}}))
+        lines.append(
+            json.dumps({"sample_id": s.sample_id, "parsed": {"boxes": [], "heatmap": heat.tolist()}})
+        )
     pred = tmp_path / "heat.jsonl"
     pred.write_text("\n".join(lines) + "\n")
-    assert main(["run", "--task", "ms-cxr-grounding", "--model", "predictions", "--model-arg", f"path={pred}",
-                 "--data-root", str(tiny_phantom), "--split", "all", "--out", str(tmp_path / "r"),
-                 "--n-boot", "5", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--task",
+                "ms-cxr-grounding",
+                "--model",
+                "predictions",
+                "--model-arg",
+                f"path={pred}",
+                "--data-root",
+                str(tiny_phantom),
+                "--split",
+                "all",
+                "--out",
+                str(tmp_path / "r"),
+                "--n-boot",
+                "5",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     (rec_path,) = (tmp_path / "r").glob("*/run.json")
     m = json.loads(rec_path.read_text())["metrics"]
     assert m["heatmap_miou"]["value"] > 0.8 and m["cnr"]["value"] > 1.0 and "miou" not in m
     capsys.readouterr()
 
 
-def test_phantom_cache_root_changes_with_the_size_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_phantom_cache_root_changes_with_the_size_spec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import dataclasses
 
     from gazex_bench.phantom import spec

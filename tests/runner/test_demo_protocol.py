@@ -33,8 +33,14 @@ def test_every_variant_is_fine_tuned_on_every_task_it_is_scored_on(tmp_path: Pat
         else:
             assert j.task in SCORED_AFTER[j.finetune]
     gazex = {(j.task, j.finetune) for j in eval_jobs(tmp_path) if j.variant == "gazex"}
-    assert {("mimic-report", "report"), ("iu-report", "iu-report"), ("iu-report-zeroshot", "report"),
-            ("cxr-vqa", "vqa"), ("ms-cxr-grounding", "grounding"), ("reflacx-gaze", "gaze")} <= gazex
+    assert {
+        ("mimic-report", "report"),
+        ("iu-report", "iu-report"),
+        ("iu-report-zeroshot", "report"),
+        ("cxr-vqa", "vqa"),
+        ("ms-cxr-grounding", "grounding"),
+        ("reflacx-gaze", "gaze"),
+    } <= gazex
 
 
 def test_one_budget_per_stage_and_no_gaze_skips_stage_one(tmp_path: Path) -> None:
@@ -44,12 +50,25 @@ def test_one_budget_per_stage_and_no_gaze_skips_stage_one(tmp_path: Path) -> Non
     stage1 = [j for j in jobs if "stage1" in j["out"]]
     stage2 = [j for j in jobs if "stage2" in j["out"]]
     assert len(stage1) == sum(v.stage1 is not None for v in VARIANTS) == 5
-    assert {_sets(j)["max_steps"] for j in stage1} == {"150"} and {_sets(j)["max_steps"] for j in stage2} == {"60"}
+    assert {_sets(j)["max_steps"] for j in stage1} == {"150"} and {_sets(j)["max_steps"] for j in stage2} == {
+        "60"
+    }
     budgets = set()
     for j in stage2:
         cfg = load_config(j["config"], j["set"])
-        budgets.add((cfg.max_steps, cfg.batch_size, cfg.grad_accum, cfg.lr, cfg.scheduler, cfg.warmup_steps,
-                     cfg.method, cfg.lora.r, cfg.seed))
+        budgets.add(
+            (
+                cfg.max_steps,
+                cfg.batch_size,
+                cfg.grad_accum,
+                cfg.lr,
+                cfg.scheduler,
+                cfg.warmup_steps,
+                cfg.method,
+                cfg.lora.r,
+                cfg.seed,
+            )
+        )
         assert cfg.stage == 2 and Path(j["config"]).name in FINETUNE_CONFIGS.values()
     assert len(budgets) == 1
     no_gaze = [j for j in stage2 if "/no-gaze/" in j["out"]]
@@ -57,13 +76,35 @@ def test_one_budget_per_stage_and_no_gaze_skips_stage_one(tmp_path: Path) -> Non
     assert not any("/no-gaze/" in j["out"] for j in stage1)
 
 
-def _record(path: Path, task: str, adapter: str, value: float, n: int = 4, errors: int = 0,
-            regime: str | None = None, steps: int = 60, raws: tuple[str, ...] = ()) -> Path:
+def _record(
+    path: Path,
+    task: str,
+    adapter: str,
+    value: float,
+    n: int = 4,
+    errors: int = 0,
+    regime: str | None = None,
+    steps: int = 60,
+    raws: tuple[str, ...] = (),
+) -> Path:
     path.mkdir(parents=True)
-    training = None if regime is None else {"regime": regime, "label": f"{regime} ({steps} steps)",
-                                             "budget": {"steps": steps} if regime == "fine-tuned" else None}
-    rec = {"task": {"name": task}, "model": {"adapter": adapter}, "primary_metric": "m",
-           "metrics": {"m": {"value": value}}, "predictions": {"n": n, "n_errors": errors}, "training": training}
+    training = (
+        None
+        if regime is None
+        else {
+            "regime": regime,
+            "label": f"{regime} ({steps} steps)",
+            "budget": {"steps": steps} if regime == "fine-tuned" else None,
+        }
+    )
+    rec = {
+        "task": {"name": task},
+        "model": {"adapter": adapter},
+        "primary_metric": "m",
+        "metrics": {"m": {"value": value}},
+        "predictions": {"n": n, "n_errors": errors},
+        "training": training,
+    }
     (path / "run.json").write_text(json.dumps(rec))
     (path / "predictions.jsonl").write_text("".join(json.dumps({"raw": r}) + "\n" for r in raws))
     return path
@@ -71,11 +112,23 @@ def _record(path: Path, task: str, adapter: str, value: float, n: int = 4, error
 
 def test_protocol_rows_parse_rate_fvp_outputs_nulls_and_budgets(tmp_path: Path) -> None:
     job = EvalJob("mimic-report", "GazeX (tiny)", tmp_path / "m", "gazex", "report")
-    ok = _record(tmp_path / "a", "mimic-report", "gazex", 0.30, n=20, errors=1, regime="fine-tuned",
-                 raws=("heart normal .", "visual clues : [(1,2)(3,4)(2,3)] observation : [(1,2)(3,4)(2,3)]"))
-    bad = _record(tmp_path / "b", "mimic-report", "gazex", 0.10, n=20, errors=2, regime="fine-tuned", steps=80)
-    nulls = [_record(tmp_path / "r", "mimic-report", "random", 0.20), _record(tmp_path / "e", "mimic-report",
-                                                                                "empty-report", 0.05)]
+    ok = _record(
+        tmp_path / "a",
+        "mimic-report",
+        "gazex",
+        0.30,
+        n=20,
+        errors=1,
+        regime="fine-tuned",
+        raws=("heart normal .", "visual clues : [(1,2)(3,4)(2,3)] observation : [(1,2)(3,4)(2,3)]"),
+    )
+    bad = _record(
+        tmp_path / "b", "mimic-report", "gazex", 0.10, n=20, errors=2, regime="fine-tuned", steps=80
+    )
+    nulls = [
+        _record(tmp_path / "r", "mimic-report", "random", 0.20),
+        _record(tmp_path / "e", "mimic-report", "empty-report", 0.05),
+    ]
     rows = protocol_rows([(job, ok), (job, bad)], nulls)
     assert rows[0]["parseable"] == 19 / 20 and rows[0]["fvp_style"] == 1 and rows[0]["not_above"] == []
     assert rows[1]["parseable"] == 18 / 20 and rows[1]["not_above"] == ["random"]  # 0.10 <= random 0.20

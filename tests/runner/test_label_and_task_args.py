@@ -17,7 +17,9 @@ OPTS = ScoreOptions(n_boot=5)
 
 
 def _req(root: Path, out: Path, **kw: object) -> RunRequest:
-    base = dict(task="cxr-vqa", model="random", data_root=root, split="all", limit=3, out=out, quiet=True, score=OPTS)
+    base = dict(
+        task="cxr-vqa", model="random", data_root=root, split="all", limit=3, out=out, quiet=True, score=OPTS
+    )
     return RunRequest(**{**base, **kw})  # type: ignore[arg-type]
 
 
@@ -48,8 +50,10 @@ def test_task_args_join_run_id_and_are_recorded(tiny_phantom: Path, tmp_path: Pa
     assert a.run_dir != b.run_dir
     assert json.loads((b.run_dir / "spec.json").read_text())["task_args"] == {"radiologist_map": str(csv)}
     assert b.record is not None and b.record["task"]["args"] == {"radiologist_map": str(csv)}
-    assert "task_args" not in json.loads((a.run_dir / "spec.json").read_text()) or \
-        json.loads((a.run_dir / "spec.json").read_text())["task_args"] == {}
+    assert (
+        "task_args" not in json.loads((a.run_dir / "spec.json").read_text())
+        or json.loads((a.run_dir / "spec.json").read_text())["task_args"] == {}
+    )
 
 
 def test_unknown_task_arg_is_a_usage_error(tiny_phantom: Path, tmp_path: Path) -> None:
@@ -57,15 +61,51 @@ def test_unknown_task_arg_is_a_usage_error(tiny_phantom: Path, tmp_path: Path) -
         run(_req(tiny_phantom, tmp_path, task_args={"bogus": 1}), adapters=build_adapter_registry(extra=[]))
 
 
-def test_cli_task_arg_and_label(tiny_phantom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_task_arg_and_label(
+    tiny_phantom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     csv = tiny_phantom / "phantom_truth" / "radiologists.csv"
-    args = ["run", "--task", "reflacx-gaze", "--model", "center-bias", "--data-root", str(tiny_phantom),
-            "--limit", "4", "--out", str(tmp_path), "--n-boot", "5", "--quiet",
-            "--task-arg", f"radiologist_map={csv}", "--model-arg", "label=Center prior"]
+    args = [
+        "run",
+        "--task",
+        "reflacx-gaze",
+        "--model",
+        "center-bias",
+        "--data-root",
+        str(tiny_phantom),
+        "--limit",
+        "4",
+        "--out",
+        str(tmp_path),
+        "--n-boot",
+        "5",
+        "--quiet",
+        "--task-arg",
+        f"radiologist_map={csv}",
+        "--model-arg",
+        "label=Center prior",
+    ]
     assert main(args) == 0
     (rec,) = [json.loads(p.read_text()) for p in tmp_path.glob("*/run.json")]
     assert rec["task"]["args"]["radiologist_map"] == str(csv.resolve())
     assert rec["model"]["label"] == "Center prior"
     assert "Center prior" in capsys.readouterr().out
-    assert main(["run", "--task", "cxr-vqa", "--model", "random", "--data-root", str(tiny_phantom),
-                 "--task-arg", "nope=1", "--out", str(tmp_path), "--quiet"]) == 2
+    assert (
+        main(
+            [
+                "run",
+                "--task",
+                "cxr-vqa",
+                "--model",
+                "random",
+                "--data-root",
+                str(tiny_phantom),
+                "--task-arg",
+                "nope=1",
+                "--out",
+                str(tmp_path),
+                "--quiet",
+            ]
+        )
+        == 2
+    )

@@ -16,9 +16,31 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "thirdparty_adapter
 
 
 def _cmd(root: Path, out: Path, counter: Path) -> list[str]:
-    return [sys.executable, "-m", "gazex_bench", "run", "--task", "cxr-vqa", "--model", "thirdparty-echo",
-            "--model-arg", f"counter={counter}", "--model-arg", "sleep=0.05", "--data-root", str(root),
-            "--split", "all", "--limit", "40", "--out", str(out), "--quiet", "--n-boot", "50"]
+    return [
+        sys.executable,
+        "-m",
+        "gazex_bench",
+        "run",
+        "--task",
+        "cxr-vqa",
+        "--model",
+        "thirdparty-echo",
+        "--model-arg",
+        f"counter={counter}",
+        "--model-arg",
+        "sleep=0.05",
+        "--data-root",
+        str(root),
+        "--split",
+        "all",
+        "--limit",
+        "40",
+        "--out",
+        str(out),
+        "--quiet",
+        "--n-boot",
+        "50",
+    ]
 
 
 def _env() -> dict[str, str]:
@@ -60,7 +82,9 @@ def test_kill_then_resume(tiny_phantom: Path, tmp_path: Path) -> None:
     assert len(_finished_ids(run_dir / "predictions.jsonl")) == 40
     resumed = json.loads((run_dir / "run.json").read_text())
 
-    clean = subprocess.run(_cmd(tiny_phantom, tmp_path / "clean", counter), env=_env(), capture_output=True, text=True)
+    clean = subprocess.run(
+        _cmd(tiny_phantom, tmp_path / "clean", counter), env=_env(), capture_output=True, text=True
+    )
     assert clean.returncode == 0, clean.stderr
     (clean_json,) = (tmp_path / "clean").glob("*/run.json")
     uninterrupted = json.loads(clean_json.read_text())

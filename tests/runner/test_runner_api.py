@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from fake_task import FakeVqaTask, write_fake_dataset  # type: ignore[import-not-found]
 
 from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.models.registry import build_adapter_registry
@@ -14,8 +15,6 @@ from gazex_bench.runner.predict import Shard
 from gazex_bench.runner.score import score_run
 from gazex_bench.tasks.base import ScoreOptions
 from gazex_bench.tasks.registry import build_task_registry
-
-from fake_task import FakeVqaTask, write_fake_dataset  # type: ignore[import-not-found]
 
 OPTS = ScoreOptions(n_boot=50)
 
@@ -37,7 +36,14 @@ def test_oracle_run_writes_three_artifacts(setup, tmp_path: Path) -> None:
     files = sorted(p.name for p in res.run_dir.iterdir())
     assert files == ["model.json", "predictions.jsonl", "run.json", "scores.jsonl", "spec.json"]
     lines = [json.loads(x) for x in (res.run_dir / "predictions.jsonl").read_text().splitlines()]
-    assert len(lines) == 8 and set(lines[0]) >= {"sample_id", "prompt_sha256", "raw", "parsed", "error", "latency_s"}
+    assert len(lines) == 8 and set(lines[0]) >= {
+        "sample_id",
+        "prompt_sha256",
+        "raw",
+        "parsed",
+        "error",
+        "latency_s",
+    }
     rec = res.record
     assert rec["dataset"]["n_source"] == 8 and rec["dataset"]["n_evaluated"] == 8
     assert rec["metrics"]["accuracy"]["ci_method"].startswith("percentile-bootstrap")
@@ -56,7 +62,9 @@ def test_same_command_resumes_same_dir(setup, tmp_path: Path) -> None:
 def test_shards_merge_to_the_unsharded_result(setup, tmp_path: Path) -> None:
     root, tasks, adapters = setup
     for i in range(3):
-        out = run(_req(root, tmp_path / "runs", model="random", shard=Shard(i, 3)), tasks=tasks, adapters=adapters)
+        out = run(
+            _req(root, tmp_path / "runs", model="random", shard=Shard(i, 3)), tasks=tasks, adapters=adapters
+        )
         assert out.record is None
     merged = score_run(out.run_dir, tasks.get("fake-vqa")(), options=OPTS)
     full = run(_req(root, tmp_path / "full", model="random"), tasks=tasks, adapters=adapters)
@@ -79,4 +87,8 @@ def test_unknown_names_suggest(setup, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="did you mean 'oracle'"):
         run(_req(root, tmp_path, model="oracel"), tasks=tasks, adapters=adapters)
     with pytest.raises(UsageError, match="did you mean 'fake-vqa'"):
-        run(RunRequest(task="fake-vq", model="oracle", data_root=root, out=tmp_path), tasks=tasks, adapters=adapters)
+        run(
+            RunRequest(task="fake-vq", model="oracle", data_root=root, out=tmp_path),
+            tasks=tasks,
+            adapters=adapters,
+        )

@@ -8,26 +8,40 @@ from pathlib import Path
 import pytest
 
 from gazex_bench.cli import main
+from gazex_bench.errors import UsageError
 from gazex_bench.leaderboard.board import add_run, build, reported_rows
 from gazex_bench.leaderboard.schema import read_csv
-from gazex_bench.errors import UsageError
 from gazex_bench.tables.runs import find_runs
 
 
-def _run(root: Path, run_id: str, adapter: str, bleu4: float, dirty: bool = False, label: str | None = None) -> Path:
+def _run(
+    root: Path, run_id: str, adapter: str, bleu4: float, dirty: bool = False, label: str | None = None
+) -> Path:
     d = root / run_id
     d.mkdir(parents=True)
     args = {"label": label} if label else {}
     rec = {
-        "schema_version": 1, "run_id": run_id, "scored_at_utc": "2026-11-23T10:00:00Z",
+        "schema_version": 1,
+        "run_id": run_id,
+        "scored_at_utc": "2026-11-23T10:00:00Z",
         "git": {"commit": "abc123", "dirty": dirty},
-        "task": {"name": "mimic-report", "primary_metric": "bleu4",
-                 "metric_conventions": {"bleu4": "pycocoevalcap corpus BLEU, r2gen cleaning"}},
+        "task": {
+            "name": "mimic-report",
+            "primary_metric": "bleu4",
+            "metric_conventions": {"bleu4": "pycocoevalcap corpus BLEU, r2gen cleaning"},
+        },
         "model": {"adapter": adapter, "args": args},
         "dataset": {"n_evaluated": 12, "dropped": {}},
         "primary_metric": "bleu4",
-        "metrics": {"bleu4": {"value": bleu4, "n": 12, "ci_low": bleu4 - 0.05, "ci_high": bleu4 + 0.05,
-                               "ci_method": "percentile-bootstrap"}},
+        "metrics": {
+            "bleu4": {
+                "value": bleu4,
+                "n": 12,
+                "ci_low": bleu4 - 0.05,
+                "ci_high": bleu4 + 0.05,
+                "ci_method": "percentile-bootstrap",
+            }
+        },
     }
     (d / "run.json").write_text(json.dumps(rec))
     return d
@@ -45,12 +59,18 @@ def test_tables_cli_writes_csv_md_tex(tmp_path: Path, capsys) -> None:
     tex = (tmp_path / "t" / "mimic-report.tex").read_text()
     assert r"\toprule" in tex and "BLEU-4" in tex
     csv = (tmp_path / "t" / "mimic-report.csv").read_text().splitlines()
-    assert csv[0].startswith("model,kind,regime,run_id,labeler,bleu4,bleu4_ci_low,bleu4_ci_high,bleu4_n,bleu4_ci_method")
+    assert csv[0].startswith(
+        "model,kind,regime,run_id,labeler,bleu4,bleu4_ci_low,bleu4_ci_high,bleu4_n,bleu4_ci_method"
+    )
 
 
 def test_leaderboard_build_and_dirty_refusal(tmp_path: Path) -> None:
-    runs = find_runs([_run(tmp_path / "runs", "good", "gazex", 0.3, label="<script>alert(1)</script>"),
-                      _run(tmp_path / "runs", "dirty", "gazex", 0.4, dirty=True)])
+    runs = find_runs(
+        [
+            _run(tmp_path / "runs", "good", "gazex", 0.3, label="<script>alert(1)</script>"),
+            _run(tmp_path / "runs", "dirty", "gazex", 0.4, dirty=True),
+        ]
+    )
     lb = tmp_path / "lb"
     add_run(lb, runs[0])
     with pytest.raises(UsageError, match="dirty"):

@@ -34,19 +34,43 @@ def test_model_minus_null_columns_and_flags(tiny_phantom: Path, tmp_path: Path) 
     refs = {s.sample_id: str(s.reference) for s in data.samples}
     adapters = build_adapter_registry(extra=[])
     out = tmp_path / "runs"
-    for model, args in (("empty-report", {}), ("random", {}),
-                        ("predictions", {"path": str(_predictions(tmp_path / "e.jsonl", dict.fromkeys(refs, ""))),
-                                         "label": "writes nothing"}),
-                        ("predictions", {"path": str(_predictions(tmp_path / "r.jsonl", refs)),
-                                         "label": "writes the reference"})):
-        run(RunRequest(task="mimic-report", model=model, model_args=args, data_root=tiny_phantom, split="all",
-                       out=out, quiet=True, score=OPTS), adapters=adapters)
+    for model, args in (
+        ("empty-report", {}),
+        ("random", {}),
+        (
+            "predictions",
+            {
+                "path": str(_predictions(tmp_path / "e.jsonl", dict.fromkeys(refs, ""))),
+                "label": "writes nothing",
+            },
+        ),
+        (
+            "predictions",
+            {"path": str(_predictions(tmp_path / "r.jsonl", refs)), "label": "writes the reference"},
+        ),
+    ):
+        run(
+            RunRequest(
+                task="mimic-report",
+                model=model,
+                model_args=args,
+                data_root=tiny_phantom,
+                split="all",
+                out=out,
+                quiet=True,
+                score=OPTS,
+            ),
+            adapters=adapters,
+        )
     write_tables(find_runs([out]), tmp_path / "t")
     rows = {r["model"]: r for r in csv.DictReader((tmp_path / "t" / "mimic-report.csv").open())}
     nothing, ref = rows["writes nothing"], rows["writes the reference"]
     key = "ce_f1_paper_pos__minus__empty-report"
     # identical outputs: paired difference exactly 0 on every resample
-    assert float(nothing[key]) == 0.0 and float(nothing[f"{key}_ci_low"]) == float(nothing[f"{key}_ci_high"]) == 0.0
+    assert (
+        float(nothing[key]) == 0.0
+        and float(nothing[f"{key}_ci_low"]) == float(nothing[f"{key}_ci_high"]) == 0.0
+    )
     assert nothing[f"{key}_ci_method"].startswith("paired-corpus-bootstrap")
     assert float(ref["bleu4__minus__empty-report"]) == pytest.approx(1.0)  # 1.0 - 0.0
     assert float(ref["bleu4__minus__empty-report_ci_low"]) > 0
@@ -64,15 +88,30 @@ def test_model_minus_null_columns_and_flags(tiny_phantom: Path, tmp_path: Path) 
 def _gaze_record(root: Path, run_id: str, adapter: str, error: float, label: str) -> None:
     d = root / run_id
     d.mkdir(parents=True)
-    rec = {"run_id": run_id, "scored_at_utc": "2026-11-23T10:00:00Z", "git": {"commit": "abc", "dirty": False},
-           "task": {"name": "reflacx-gaze", "primary_metric": "centroid_error",
-                    "metric_conventions": {"centroid_error": "px"},
-                    "higher_is_better": {"centroid_error": False}},
-           "model": {"adapter": adapter, "args": {"label": label}},
-           "dataset": {"n_evaluated": 5, "dropped": {}, "kind": "real"}, "primary_metric": "centroid_error",
-           "metrics": {"centroid_error": {"value": error, "n": 5, "ci_low": error - 1, "ci_high": error + 1,
-                                          "ci_method": "percentile-bootstrap"},
-                       "cosine": {"value": 0.5, "n": 3, "ci_low": None, "ci_high": None, "ci_method": None}}}
+    rec = {
+        "run_id": run_id,
+        "scored_at_utc": "2026-11-23T10:00:00Z",
+        "git": {"commit": "abc", "dirty": False},
+        "task": {
+            "name": "reflacx-gaze",
+            "primary_metric": "centroid_error",
+            "metric_conventions": {"centroid_error": "px"},
+            "higher_is_better": {"centroid_error": False},
+        },
+        "model": {"adapter": adapter, "args": {"label": label}},
+        "dataset": {"n_evaluated": 5, "dropped": {}, "kind": "real"},
+        "primary_metric": "centroid_error",
+        "metrics": {
+            "centroid_error": {
+                "value": error,
+                "n": 5,
+                "ci_low": error - 1,
+                "ci_high": error + 1,
+                "ci_method": "percentile-bootstrap",
+            },
+            "cosine": {"value": 0.5, "n": 3, "ci_low": None, "ci_high": None, "ci_method": None},
+        },
+    }
     (d / "run.json").write_text(json.dumps(rec))
 
 

@@ -13,7 +13,15 @@ from gazex_bench.tasks.base import ScoreOptions
 from gazex_bench.tasks.registry import BUILTIN_TASKS, build_task_registry
 
 OPTS = ScoreOptions(n_boot=20, meteor="nltk")
-BASELINES = ("oracle", "random", "nearest-report", "majority-answer", "chest-box", "center-box", "center-bias")
+BASELINES = (
+    "oracle",
+    "random",
+    "nearest-report",
+    "majority-answer",
+    "chest-box",
+    "center-box",
+    "center-bias",
+)
 _CACHE: dict[tuple[str, str], dict[str, Any]] = {}
 
 

@@ -43,7 +43,10 @@ def ceiling(metric: str) -> float | None:
     if metric == "cider_d":
         return 10.0
     if metric.startswith(("accuracy", "acc@", "bleu", "ce_", "icc_", "trajectory_r")) or metric in (
-        "miou", "map", "rouge_l", "cosine"
+        "miou",
+        "map",
+        "rouge_l",
+        "cosine",
     ):
         return 1.0
     return None
@@ -56,9 +59,19 @@ def test_oracle_is_exactly_the_ceiling(tmp_path: Path, seed: int) -> None:
     adapters = build_adapter_registry(extra=[])
     checked = 0
     for task in BUILTIN_TASKS:
-        limit = None if task == "reflacx-gaze" else LIMIT  # a limit can cut an image's findings (partial maps)
-        req = RunRequest(task=task, model="oracle", data_root=root, split="all", limit=limit,
-                         out=tmp_path / "runs", quiet=True, score=OPTS)
+        limit = (
+            None if task == "reflacx-gaze" else LIMIT
+        )  # a limit can cut an image's findings (partial maps)
+        req = RunRequest(
+            task=task,
+            model="oracle",
+            data_root=root,
+            split="all",
+            limit=limit,
+            out=tmp_path / "runs",
+            quiet=True,
+            score=OPTS,
+        )
         rec = run(req, adapters=adapters).record
         assert rec is not None and rec["predictions"]["n_errors"] == 0, task
         for name, m in rec["metrics"].items():
@@ -68,7 +81,9 @@ def test_oracle_is_exactly_the_ceiling(tmp_path: Path, seed: int) -> None:
             assert m["value"] == pytest.approx(top, abs=1e-9), (seed, task, name, m["value"])
             checked += 1
         assert not any(math.isnan(m["value"]) for m in rec["metrics"].values() if m["value"] is not None)
-    assert checked >= 60  # every task contributed ceilings (report tasks alone: 4 BLEU + ROUGE + CIDEr + 20 CE)
+    assert (
+        checked >= 60
+    )  # every task contributed ceilings (report tasks alone: 4 BLEU + ROUGE + CIDEr + 20 CE)
 
 
 def test_empty_report_is_the_always_normal_null(tiny_phantom: Path, tmp_path: Path) -> None:
@@ -82,8 +97,15 @@ def test_empty_report_is_the_always_normal_null(tiny_phantom: Path, tmp_path: Pa
     from gazex_bench.metrics.clinical import NO_FINDING_LABELS
     from gazex_bench.tasks.registry import build_task_registry
 
-    req = RunRequest(task="mimic-report", model="empty-report", data_root=tiny_phantom, split="all",
-                     out=tmp_path, quiet=True, score=OPTS)
+    req = RunRequest(
+        task="mimic-report",
+        model="empty-report",
+        data_root=tiny_phantom,
+        split="all",
+        out=tmp_path,
+        quiet=True,
+        score=OPTS,
+    )
     rec = run(req, adapters=build_adapter_registry(extra=[])).record
     assert rec is not None and rec["predictions"]["n_errors"] == 0
     data = build_task_registry().get("mimic-report")().load(tiny_phantom, split="all", limit=None)

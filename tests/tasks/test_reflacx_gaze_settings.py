@@ -34,8 +34,20 @@ def runs(tiny_phantom: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     reg = build_adapter_registry(extra=[])
     res = {}
     for key, model, targs in (("oracle", "oracle", {"radiologist_map": str(csv)}), ("cb", "center-bias", {})):
-        r = run(RunRequest(task="reflacx-gaze", model=model, model_args={"label": f"L-{model}"}, task_args=targs,
-                           data_root=tiny_phantom, split="all", out=out, quiet=True, score=OPTS), adapters=reg)
+        r = run(
+            RunRequest(
+                task="reflacx-gaze",
+                model=model,
+                model_args={"label": f"L-{model}"},
+                task_args=targs,
+                data_root=tiny_phantom,
+                split="all",
+                out=out,
+                quiet=True,
+                score=OPTS,
+            ),
+            adapters=reg,
+        )
         res[key] = r
     return res
 
@@ -50,19 +62,39 @@ def test_categories_known_answers() -> None:
     assert sentence_category("Cardiomegaly and pleural effusion .") == "Cardiomegaly"
     assert sentence_category("Normal study .") is None
     assert split_report("Heart is enlarged. Small effusion!\nNo pneumothorax") == [
-        "Heart is enlarged .", "Small effusion .", "No pneumothorax ."]
+        "Heart is enlarged .",
+        "Small effusion .",
+        "No pneumothorax .",
+    ]
     assert split_report("Nodule 2.5 cm.") == ["Nodule 2.5 cm ."]
 
 
 def test_model_metrics_and_reference_rows(runs: dict[str, Any]) -> None:
     rec = runs["oracle"].record
     m = rec["metrics"]
-    for key in ("icc_a1_x", "icc_a1_y", "icc_c1_x", "icc_c1_y", "s1_icc_a1_x", "s1_icc_a1_y", "s1_icc_c1_x",
-                "s1_icc_c1_y", "cosine", "trajectory_r_x", "trajectory_r_y", "centroid_error", "dtw_error",
-                "nss", "cc", "auc_judd"):
+    for key in (
+        "icc_a1_x",
+        "icc_a1_y",
+        "icc_c1_x",
+        "icc_c1_y",
+        "s1_icc_a1_x",
+        "s1_icc_a1_y",
+        "s1_icc_c1_x",
+        "s1_icc_c1_y",
+        "cosine",
+        "trajectory_r_x",
+        "trajectory_r_y",
+        "centroid_error",
+        "dtw_error",
+        "nss",
+        "cc",
+        "auc_judd",
+    ):
         assert m[key]["value"] is not None and m[key]["n"] > 0, key
         assert key in rec["task"]["metric_conventions"]
-    assert m["icc_c1_x"]["ci_method"].startswith("percentile-bootstrap(unit=image")  # cluster bootstrap by default
+    assert m["icc_c1_x"]["ci_method"].startswith(
+        "percentile-bootstrap(unit=image"
+    )  # cluster bootstrap by default
     assert m["cosine"]["ci_method"].startswith("percentile-bootstrap(unit=cluster")
     assert m["icc_a1_x"]["value"] == pytest.approx(1.0) and m["icc_c1_y"]["value"] == pytest.approx(1.0)
     assert m["cosine"]["value"] == pytest.approx(1.0)  # oracle answers each given finding exactly
@@ -71,8 +103,12 @@ def test_model_metrics_and_reference_rows(runs: dict[str, Any]) -> None:
     assert {"icc_a1_x", "s1_icc_a1_x", "cosine", "trajectory_r_x", "nss"} <= set(rows["inter-radiologist"])
     assert {"icc_a1_x", "s1_icc_c1_y", "cosine", "trajectory_r_y"} <= set(rows["shuffled"])
     assert set(rows["center-bias"]) == {"nss", "cc", "auc_judd"}
-    assert all({"value", "n", "ci_low", "ci_high", "ci_method"} == set(v) for r in rows.values() for v in r.values())
-    assert "setting1" not in rec["analysis_status"] and "sentences=" in rec["analysis_status"]["setting1_counts"]
+    assert all(
+        {"value", "n", "ci_low", "ci_high", "ci_method"} == set(v) for r in rows.values() for v in r.values()
+    )
+    assert (
+        "setting1" not in rec["analysis_status"] and "sentences=" in rec["analysis_status"]["setting1_counts"]
+    )
 
 
 def test_setting1_unavailable_without_report_capability(runs: dict[str, Any]) -> None:

@@ -31,8 +31,10 @@ def test_map_known_answer() -> None:
     # mAP = (1 + 3/7) / 2 = 5/7 (COCO rules per phrase, pycocotools-equivalent: metrics/grounding_ap.py).
     samples = (_phrase("a", (10, 10, 50, 50)), _phrase("b", (0, 0, 10, 10)))
     data = TaskData(samples, (), "ms-cxr", "test", 2, {})
-    resp = {"a": Response("a", None, Grounding(boxes=(ScoredBox((10, 10, 50, 50), 0.9),))),
-            "b": Response("b", None, Grounding(boxes=(ScoredBox((0, 0, 10, 3.5), 0.9),)))}
+    resp = {
+        "a": Response("a", None, Grounding(boxes=(ScoredBox((10, 10, 50, 50), 0.9),))),
+        "b": Response("b", None, Grounding(boxes=(ScoredBox((0, 0, 10, 3.5), 0.9),))),
+    }
     res = MsCxrGroundingTask().score(data, resp, ScoreOptions(n_boot=50))
     assert res.per_sample["a"]["map"] == pytest.approx(1.0)
     assert res.per_sample["b"]["map"] == pytest.approx(3 / 7)
@@ -41,22 +43,30 @@ def test_map_known_answer() -> None:
 
 
 def _run(root: Path, out: Path, task: str, model: str) -> dict:
-    res = run(RunRequest(task=task, model=model, data_root=root, split="all", out=out, quiet=True, score=OPTS),
-              adapters=build_adapter_registry(extra=[]))
+    res = run(
+        RunRequest(task=task, model=model, data_root=root, split="all", out=out, quiet=True, score=OPTS),
+        adapters=build_adapter_registry(extra=[]),
+    )
     assert res.record is not None
     return {"record": res.record, "dir": res.run_dir}
 
 
 def test_grounding_map_oracle_and_random(tiny_phantom: Path, tmp_path: Path) -> None:
-    assert _run(tiny_phantom, tmp_path, "ms-cxr-grounding", "oracle")["record"]["metrics"]["map"]["value"] == 1.0
-    assert _run(tiny_phantom, tmp_path, "ms-cxr-grounding", "random")["record"]["metrics"]["map"]["value"] < 0.5
+    assert (
+        _run(tiny_phantom, tmp_path, "ms-cxr-grounding", "oracle")["record"]["metrics"]["map"]["value"] == 1.0
+    )
+    assert (
+        _run(tiny_phantom, tmp_path, "ms-cxr-grounding", "random")["record"]["metrics"]["map"]["value"] < 0.5
+    )
 
 
 def test_report_per_category_table_and_multiclass(tiny_phantom: Path, tmp_path: Path) -> None:
     got = _run(tiny_phantom, tmp_path, "iu-report-zeroshot", "oracle")
     m = got["record"]["metrics"]
     for part in ("precision", "recall", "f1", "accuracy"):
-        assert m[f"ce_{part}_paper_multiclass"]["value"] == pytest.approx(1.0), part  # oracle: identical labels
+        assert m[f"ce_{part}_paper_multiclass"]["value"] == pytest.approx(1.0), (
+            part
+        )  # oracle: identical labels
     t = pd.read_csv(got["dir"] / "tables" / "clinical_per_category.csv")
     assert list(t.columns) == ["category", "precision", "recall", "f1", "support", "labeler"]
     assert len(t) == 14 and len(set(t["labeler"])) == 1 and t["labeler"][0].startswith("gazex-rules v")
@@ -103,8 +113,15 @@ def test_ls_metrics_lists_new_metrics(capsys: pytest.CaptureFixture[str]) -> Non
 
     assert main(["ls"]) == 0
     out = capsys.readouterr().out
-    for word in ("s1_icc_c1_x", "icc_c1_y", "auc_judd", "cosine", " map ", "ce_f1_paper_multiclass",
-                 "--task-arg radiologist_map"):
+    for word in (
+        "s1_icc_c1_x",
+        "icc_c1_y",
+        "auc_judd",
+        "cosine",
+        " map ",
+        "ce_f1_paper_multiclass",
+        "--task-arg radiologist_map",
+    ):
         assert word in out, word
 
 

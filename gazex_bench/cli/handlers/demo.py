@@ -14,10 +14,16 @@ from gazex_bench.demo import DemoPlan, run_demo
 def _demo(args: argparse.Namespace) -> int:
     import dataclasses
 
-
     plan = DemoPlan(out=args.out, work=args.work, seed=args.seed, configs=args.configs, quiet=args.quiet)
-    overrides = {k: v for k, v in (("stage1_steps", args.stage1_steps), ("stage2_steps", args.stage2_steps),
-                                   ("limit", args.limit)) if v is not None}
+    overrides = {
+        k: v
+        for k, v in (
+            ("stage1_steps", args.stage1_steps),
+            ("stage2_steps", args.stage2_steps),
+            ("limit", args.limit),
+        )
+        if v is not None
+    }
     plan = dataclasses.replace(plan, **overrides)
     summary = run_demo(plan)
     print(f"\nGazeX Bench demo finished in {summary.seconds / 60:.1f} min")

@@ -28,7 +28,9 @@ def _reflacx_root(data_root: Path) -> Path:
         return data_root
     found = discover(data_root).reflacx
     if found is None:
-        raise UsageError(f"no REFLACX folder (reflacx-xray-localization/1.0.0 or main_data/) under {data_root}")
+        raise UsageError(
+            f"no REFLACX folder (reflacx-xray-localization/1.0.0 or main_data/) under {data_root}"
+        )
     return Path(found)
 
 
@@ -61,7 +63,6 @@ def _load_image(reading: Any, jpg_root: Path | None) -> Any:
         return None
     import numpy as np
 
-
     return np.asarray(open_image(path, "L"))
 
 
@@ -74,6 +75,8 @@ def _write_videos(args: argparse.Namespace, readings: list, records: tuple, pres
         findings = by_reading.get(reading.reading_id)
         if findings:
             image = _load_image(reading, args.mimic_jpg)
-            write_attention_video(reading, findings, image, args.out / "videos" / reading.reading_id, preset=preset)
+            write_attention_video(
+                reading, findings, image, args.out / "videos" / reading.reading_id, preset=preset
+            )
             n += 1
     return n

@@ -19,13 +19,17 @@ def _check(args: argparse.Namespace):
     check_directory(args.submission)
     meta_path = args.submission / "metadata.json"
     meta = load_metadata(meta_path)
-    return validate_submission(args.submission, task_expectation(str(meta["task"]), args.data_root, source=meta_path))
+    return validate_submission(
+        args.submission, task_expectation(str(meta["task"]), args.data_root, source=meta_path)
+    )
 
 
 def _validate(args: argparse.Namespace) -> int:
     sub = _check(args)
-    print(f"valid submission: {sub.metadata['model_name']} for {sub.metadata['task']} "
-          f"({len(sub.predictions)} predictions)")
+    print(
+        f"valid submission: {sub.metadata['model_name']} for {sub.metadata['task']} "
+        f"({len(sub.predictions)} predictions)"
+    )
     return 0
 
 

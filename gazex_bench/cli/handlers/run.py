@@ -29,8 +29,9 @@ from gazex_bench.tasks.registry import get_task
 
 
 def _options(args: argparse.Namespace) -> Any:
-    return ScoreOptions(seed=args.ci_seed, n_boot=args.n_boot, chexbert_checkpoint=args.chexbert,
-                        meteor=args.meteor)
+    return ScoreOptions(
+        seed=args.ci_seed, n_boot=args.n_boot, chexbert_checkpoint=args.chexbert, meteor=args.meteor
+    )
 
 
 def _shard(args: argparse.Namespace) -> Any:
@@ -48,11 +49,21 @@ def _shard(args: argparse.Namespace) -> Any:
 
 def _run(args: argparse.Namespace) -> int:
     req = RunRequest(
-        task=args.task, model=args.model, model_args=parse_model_args(args.model_arg),
+        task=args.task,
+        model=args.model,
+        model_args=parse_model_args(args.model_arg),
         task_args=_task_args(args.task_arg),
-        data_root=args.data_root, split=args.split, limit=args.limit, out=args.out,
-        run_id=args.run_id, seed=args.seed, shard=_shard(args), quiet=args.quiet,
-        score=_options(args), command=["gazex-bench", *sys.argv[1:]], max_failures=args.max_failures,
+        data_root=args.data_root,
+        split=args.split,
+        limit=args.limit,
+        out=args.out,
+        run_id=args.run_id,
+        seed=args.seed,
+        shard=_shard(args),
+        quiet=args.quiet,
+        score=_options(args),
+        command=["gazex-bench", *sys.argv[1:]],
+        max_failures=args.max_failures,
         wait=args.wait,
     )
     outcome = run(req)
@@ -60,7 +71,8 @@ def _run(args: argparse.Namespace) -> int:
     sys.stderr.write(
         f"{outcome.run_dir}: {s.n_total} samples, {s.n_done_before} already done, "
         f"{s.n_predicted} predicted, {s.n_errors} errors"
-        + (f" ({s.n_failed} generation failures, retried next run)" if s.n_failed else "") + "\n"
+        + (f" ({s.n_failed} generation failures, retried next run)" if s.n_failed else "")
+        + "\n"
     )
     if outcome.record is None:
         print(f"shard written; after all shards: gazex-bench score --run {outcome.run_dir}")
@@ -82,7 +94,6 @@ def _task_args(items: list[str]) -> dict[str, Any]:
 def _score(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-
     spec = read_spec(args.run)
     task = get_task(spec.task, task_args=spec.task_args)
     data = None
@@ -93,18 +104,23 @@ def _score(args: argparse.Namespace) -> int:
                 spec = replace(spec, data_root=root)
                 data = load_run_data(args.run, spec, task)
                 atomic_write_json(args.run / SPEC, spec.to_json())
-        record = score_run(args.run, task, options=_options(args), data=data,
-                           command=["gazex-bench", *sys.argv[1:]])
+        record = score_run(
+            args.run, task, options=_options(args), data=data, command=["gazex-bench", *sys.argv[1:]]
+        )
     _print_metrics(record)
     return 0
 
 
 def _print_metrics(record: dict[str, Any]) -> None:
-    print(f"run {record['run_id']}  task {record['task']['name']}  model {record['model'].get('label') or record['model']['adapter']}  "
-          f"n={record['dataset']['n_evaluated']}")
+    print(
+        f"run {record['run_id']}  task {record['task']['name']}  model {record['model'].get('label') or record['model']['adapter']}  "
+        f"n={record['dataset']['n_evaluated']}"
+    )
     for name, m in record["metrics"].items():
         star = "*" if name == record["primary_metric"] else " "
-        print(f"{star} {name:<28} {_fmt(m['value'])}  [{_fmt(m['ci_low'])}, {_fmt(m['ci_high'])}]  n={m['n']}")
+        print(
+            f"{star} {name:<28} {_fmt(m['value'])}  [{_fmt(m['ci_low'])}, {_fmt(m['ci_high'])}]  n={m['n']}"
+        )
 
 
 def _fmt(x: float | None) -> str:
@@ -118,17 +134,23 @@ def _compare(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rec, indent=2, sort_keys=True))
         return 0
-    print(f"A = {rec['model_a']} ({rec['run_a']})\nB = {rec['model_b']} ({rec['run_b']})  shared n={rec['n']}")
+    print(
+        f"A = {rec['model_a']} ({rec['run_a']})\nB = {rec['model_b']} ({rec['run_b']})  shared n={rec['n']}"
+    )
     check = rec["budget_check"]
     if check["regime_a"] or check["regime_b"]:
         print(f"regimes: A {check['regime_a'] or '-'}; B {check['regime_b'] or '-'}")
     if check["forced"]:
         print(f"FORCED: downstream budgets differ ({'; '.join(check['differences'])})")
-    print(f"{'metric':<24} {'n':>5} {'a':>8} {'b':>8} {'b-a':>8} {'ci_low':>8} {'ci_high':>8} "
-          f"{'p_boot':>7} {'p_wilcox':>8} {'p_holm':>7}")
+    print(
+        f"{'metric':<24} {'n':>5} {'a':>8} {'b':>8} {'b-a':>8} {'ci_low':>8} {'ci_high':>8} "
+        f"{'p_boot':>7} {'p_wilcox':>8} {'p_holm':>7}"
+    )
     for m, r in rec["metrics"].items():
-        print(f"{m:<24} {r['n']:>5} {_fmt(r['a'])} {_fmt(r['b'])} {_fmt(r['diff'])} {_fmt(r['ci_low'])} "
-              f"{_fmt(r['ci_high'])} {_fmt(r['p_boot'])} {_fmt(r['wilcoxon_p'])} {_fmt(r['p_holm'])}")
+        print(
+            f"{m:<24} {r['n']:>5} {_fmt(r['a'])} {_fmt(r['b'])} {_fmt(r['diff'])} {_fmt(r['ci_low'])} "
+            f"{_fmt(r['ci_high'])} {_fmt(r['p_boot'])} {_fmt(r['wilcoxon_p'])} {_fmt(r['p_holm'])}"
+        )
     return 0
 
 

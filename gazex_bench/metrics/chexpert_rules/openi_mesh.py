@@ -37,7 +37,13 @@ MESH_TO_CHEXPERT: dict[str, tuple[str, ...]] = {
 """CheXpert class → the MeSH main headings (``Problems`` column) that make it positive."""
 
 COMPARED: tuple[str, ...] = (
-    "Cardiomegaly", "Pleural Effusion", "Atelectasis", "Pneumonia", "Lung Lesion", "Lung Opacity", "No Finding",
+    "Cardiomegaly",
+    "Pleural Effusion",
+    "Atelectasis",
+    "Pneumonia",
+    "Lung Lesion",
+    "Lung Opacity",
+    "No Finding",
 )
 """Classes of the MeSH comparison (issue #18), in report order."""
 

@@ -127,7 +127,9 @@ UNCERTAIN_AFTER = re.compile(
 VERSUS = re.compile(r"\bversus\b")
 """'X versus Y': both sides uncertain, whether or not the other side is a mention (issue #18)."""
 
-STABLE = re.compile(r"\b(?:stable|unchanged|similar|not changed|no (?:significant |interval |appreciable )*change)\b")
+STABLE = re.compile(
+    r"\b(?:stable|unchanged|similar|not changed|no (?:significant |interval |appreciable )*change)\b"
+)
 OR_WORD = re.compile(r"\bor\b|\bversus\b")
 
 MAX_FOREIGN = 2

@@ -52,7 +52,9 @@ class ParsedSentence:
         """Clause ``[lo, hi)`` around ``[start, end)``; ``soft=False`` ignores the soft boundaries."""
         breaks = self.hard + (self.soft if soft else [])
         lo = max([e for s, e in breaks if e <= start] + [v for v in self.verb_ends if v <= start] + [0])
-        hi = min([s for s, e in breaks if s >= end] + [v for v in self.verb_ends if v >= end] + [len(self.text)])
+        hi = min(
+            [s for s, e in breaks if s >= end] + [v for v in self.verb_ends if v >= end] + [len(self.text)]
+        )
         return lo, hi
 
     def gap_ok(self, lo: int, hi: int, max_tokens: int, extra: Iterable[str] = (), foreign: int = 0) -> bool:
@@ -102,7 +104,9 @@ def _or_neighbour(sent: ParsedSentence, start: int, end: int, lo: int, hi: int) 
         if any(gap[0] <= s2 and e2 <= gap[1] for s2, e2 in sent.spans):
             continue  # only adjacent mentions are conjuncts
         between = sent.text[gap[0] : gap[1]]
-        if P.OR_WORD.search(between) and sent.gap_ok(gap[0], gap[1], _MAX_OR_GAP, ("or", "versus"), foreign=2):
+        if P.OR_WORD.search(between) and sent.gap_ok(
+            gap[0], gap[1], _MAX_OR_GAP, ("or", "versus"), foreign=2
+        ):
             return True
     return False
 
@@ -168,7 +172,9 @@ def classify_mention(sent: ParsedSentence, obs: str, start: int, end: int, text:
     if _dropped(sent, start, end):
         return None
     lo, hi = sent.clause(start, end)
-    if P.PRE_NEG_UNCERTAIN.search(sent.text, lo, start) or sent.after(P.POST_NEG_UNCERTAIN_AFTER, end, hi, comma=False):
+    if P.PRE_NEG_UNCERTAIN.search(sent.text, lo, start) or sent.after(
+        P.POST_NEG_UNCERTAIN_AFTER, end, hi, comma=False
+    ):
         return -1.0
     if obs in _STRUCTURE_OBS and SIZE_TYPE.search(text):
         verdict = _structure(sent, start, end)

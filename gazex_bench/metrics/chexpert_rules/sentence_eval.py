@@ -22,9 +22,20 @@ from gazex_bench.data.records import CHEXPERT_LABELS
 from gazex_bench.errors import DataFormatError
 
 ABBR: dict[str, str] = {
-    "ECM": "Enlarged Cardiomediastinum", "CM": "Cardiomegaly", "LO": "Lung Opacity", "LL": "Lung Lesion",
-    "ED": "Edema", "CO": "Consolidation", "PNA": "Pneumonia", "ATL": "Atelectasis", "PTX": "Pneumothorax",
-    "EFF": "Pleural Effusion", "PO": "Pleural Other", "FX": "Fracture", "SD": "Support Devices", "NF": "No Finding",
+    "ECM": "Enlarged Cardiomediastinum",
+    "CM": "Cardiomegaly",
+    "LO": "Lung Opacity",
+    "LL": "Lung Lesion",
+    "ED": "Edema",
+    "CO": "Consolidation",
+    "PNA": "Pneumonia",
+    "ATL": "Atelectasis",
+    "PTX": "Pneumothorax",
+    "EFF": "Pleural Effusion",
+    "PO": "Pleural Other",
+    "FX": "Fracture",
+    "SD": "Support Devices",
+    "NF": "No Finding",
 }
 """Fixture keys → CheXpert observation names."""
 
@@ -48,7 +59,9 @@ def _parse_labels(path: Path, lineno: int, field: str) -> Labels:
     for item in field.split(";"):
         key, sep, value = item.strip().partition("=")
         if not sep or key not in ABBR or value not in ("1", "0", "-1"):
-            raise DataFormatError(path, f"bad label item {item.strip()!r} (want KEY=1|0|-1)", row=lineno, field="labels")
+            raise DataFormatError(
+                path, f"bad label item {item.strip()!r} (want KEY=1|0|-1)", row=lineno, field="labels"
+            )
         out[ABBR[key]] = float(value)
     return out
 
@@ -113,4 +126,6 @@ def score_sentences(
 def exact_rate(rows: Sequence[LabelledSentence], labeler: Callable[[list[str]], list[Labels]]) -> float:
     """Share of sentences whose 14 labels all match."""
     calls = labeler([r.text for r in rows])
-    return sum(all(g.get(k) == r.labels[k] for k in CHEXPERT_LABELS) for r, g in zip(rows, calls)) / max(len(rows), 1)
+    return sum(all(g.get(k) == r.labels[k] for k in CHEXPERT_LABELS) for r, g in zip(rows, calls)) / max(
+        len(rows), 1
+    )

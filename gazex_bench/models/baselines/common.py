@@ -44,7 +44,6 @@ def pixel_embedding(paths: Sequence[Path], side: int = 16) -> np.ndarray:
     """
     from PIL import Image
 
-
     vecs = []
     for p in paths:
         thumb = open_image(p, "L").resize((side, side), Image.Resampling.BOX)  # decode errors name the file

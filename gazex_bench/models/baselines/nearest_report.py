@@ -39,24 +39,34 @@ class NearestReportAdapter(Baseline):
 
     def fit(self, examples: Sequence[Example]) -> None:
         """Embed every training image that has a report."""
-        pairs = [(ex.request, ex.reference) for ex in examples
-                 if isinstance(ex.request, ReportRequest) and isinstance(ex.reference, str)]
+        pairs = [
+            (ex.request, ex.reference)
+            for ex in examples
+            if isinstance(ex.request, ReportRequest) and isinstance(ex.reference, str)
+        ]
         self._reports = [ref for _, ref in pairs]
         self._ids = [req.sample_id for req, _ in pairs]
         self._paths = [frozenset(str(p) for p in req.image_paths) for req, _ in pairs]
-        self._emb = (np.stack([pixel_embedding(req.image_paths, self.side) for req, _ in pairs])
-                     if pairs else np.zeros((0, self.side * self.side)))
+        self._emb = (
+            np.stack([pixel_embedding(req.image_paths, self.side) for req, _ in pairs])
+            if pairs
+            else np.zeros((0, self.side * self.side))
+        )
 
     def generate_reports(self, requests: Sequence[ReportRequest]) -> list[Response]:
         """Return the nearest training report per request."""
         if len(self._reports) < 2:
-            return [failed(r.sample_id, "nearest-report has no training reports (empty train split)")
-                    for r in requests]
+            return [
+                failed(r.sample_id, "nearest-report has no training reports (empty train split)")
+                for r in requests
+            ]
         out = []
         for r in requests:
             sims = self._emb @ pixel_embedding(r.image_paths, self.side)
             own = {str(p) for p in r.image_paths}
-            sims[[i for i, sid in enumerate(self._ids) if sid == r.sample_id or self._paths[i] & own]] = -np.inf
+            sims[
+                [i for i, sid in enumerate(self._ids) if sid == r.sample_id or self._paths[i] & own]
+            ] = -np.inf
             if not np.isfinite(sims).any():
                 out.append(failed(r.sample_id, "nearest-report: no training report left after leave-one-out"))
                 continue

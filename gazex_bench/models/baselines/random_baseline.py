@@ -31,7 +31,6 @@ from gazex_bench.models.types import (
     VqaRequest,
 )
 
-
 _YES_NO = {"yes", "no"}
 
 
@@ -68,8 +67,10 @@ class RandomAdapter(Baseline):
     def generate_reports(self, requests: Sequence[ReportRequest]) -> list[Response]:
         """A random training report per request."""
         pool = sorted(self._reports)
-        return [text_response(r.sample_id, pool[self._rng(r.sample_id).integers(len(pool))] if pool else "")
-                for r in requests]
+        return [
+            text_response(r.sample_id, pool[self._rng(r.sample_id).integers(len(pool))] if pool else "")
+            for r in requests
+        ]
 
     def answer_questions(self, requests: Sequence[VqaRequest]) -> list[Response]:
         """A random candidate answer per question."""
@@ -113,7 +114,12 @@ class RandomAdapter(Baseline):
             clusters = []
             for x, y in rng.uniform(0, 1, (int(rng.integers(1, 4)), 2)):
                 cx, cy = float(x * qw), float(y * qh)
-                box = (max(0.0, cx - qw / 10), max(0.0, cy - qh / 10), min(qw, cx + qw / 10), min(qh, cy + qh / 10))
+                box = (
+                    max(0.0, cx - qw / 10),
+                    max(0.0, cy - qh / 10),
+                    min(qw, cx + qw / 10),
+                    min(qh, cy + qh / 10),
+                )
                 clusters.append(PredictedCluster((cx, cy), box))
             out.append(Response(r.sample_id, None, GazePrediction(clusters=tuple(clusters))))
         return out

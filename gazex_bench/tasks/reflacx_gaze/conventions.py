@@ -11,8 +11,10 @@ from __future__ import annotations
 TRAJECTORY_POINTS = 16
 """Points of the reference trajectory samples (and of the per-sample trajectory metrics)."""
 
-_ICC = ("of DTW-aligned centroid sequences (pooled path steps; gaze/sequence_icc.py), CI: percentile bootstrap "
-        "over images (F-test interval optional: AlignmentConfig.icc_ci)")
+_ICC = (
+    "of DTW-aligned centroid sequences (pooled path steps; gaze/sequence_icc.py), CI: percentile bootstrap "
+    "over images (F-test interval optional: AlignmentConfig.icc_ci)"
+)
 _S1 = "setting 1 (model's own report sentences matched to reference findings by CheXpert category)"
 _S2 = "setting 2 (reference finding sentence given)"
 
@@ -26,13 +28,13 @@ GAZE_CONVENTIONS: dict[str, str] = {
     "s1_icc_c1_x": f"ICC(C,1) consistency (Shrout-Fleiss ICC(3,1)) {_ICC}, x, {_S1}",
     "s1_icc_c1_y": f"ICC(C,1) consistency (Shrout-Fleiss ICC(3,1)) {_ICC}, y, {_S1}",
     "cosine": "case-level cosine of Gaussian box maps (sigma = side/4), model vs each reading, mean "
-              "(gaze/cosine.py; cluster bootstrap over images)",
+    "(gaze/cosine.py; cluster bootstrap over images)",
     "centroid_error": "|mean predicted centroid - mean reference centroid| / frame diagonal (lower better)",
     "dtw_error": "DTW distance of centroid sequences / frame diagonal (gaze/dtw.py; lower better)",
     "trajectory_r_x": f"Pearson r of x vs the first reading, trajectories resampled to {TRAJECTORY_POINTS} points",
     "trajectory_r_y": f"Pearson r of y vs the first reading, trajectories resampled to {TRAJECTORY_POINTS} points",
     "nss": "NSS of the model map (saliency or summed box Gaussians) at each reading's fixations "
-           "(gaze/saliency.py, MIT ddof=1; mean over readings)",
+    "(gaze/saliency.py, MIT ddof=1; mean over readings)",
     "cc": "CC of the model map vs each reading's fixation density (gaze/saliency.py; mean over readings)",
     "auc_judd": "AUC-Judd, Tuebingen convention (gaze/saliency.py; mean over readings)",
     "missing_answer_rate": "share of samples with a failed or empty answer (lower better)",

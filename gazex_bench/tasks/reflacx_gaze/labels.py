@@ -54,7 +54,9 @@ class SentenceLabeler:
         todo = sorted({t for t in texts if t and t.strip() and t not in self._cache})
         if todo:
             for t, labels in zip(todo, self._label(todo)):
-                self._cache[t] = frozenset(k for k, v in labels.items() if k != NO_FINDING and v is not None and v != 0.0)
+                self._cache[t] = frozenset(
+                    k for k, v in labels.items() if k != NO_FINDING and v is not None and v != 0.0
+                )
         return [self._cache.get(t, frozenset()) for t in texts]
 
     def categories(self, text: str) -> frozenset[str]:

@@ -48,8 +48,13 @@ def _icc(icc: pd.DataFrame, model: str, metrics: dict[str, MetricValue], rows: R
         if form is None:
             continue
         method = str(getattr(r, "ci_method", "") or "icc-f-test(level=0.95)")
-        mv = MetricValue(float(r.ICC), int(r.n_targets), float(r.ci_low), float(r.ci_high),
-                         f"{method};units={int(r.n_units)};images={int(r.n_images)}")
+        mv = MetricValue(
+            float(r.ICC),
+            int(r.n_targets),
+            float(r.ci_low),
+            float(r.ci_high),
+            f"{method};units={int(r.n_units)};images={int(r.n_images)}",
+        )
         prefix = "s1_" if r.setting == "generated" else ""
         row = _row_name(r.comparison, model)
         if row is None:
@@ -61,8 +66,14 @@ def _icc(icc: pd.DataFrame, model: str, metrics: dict[str, MetricValue], rows: R
             rows.setdefault(row, {})[f"{prefix}icc_{form}_{r.axis}"] = mv
 
 
-def _means(table: pd.DataFrame | None, columns: Mapping[str, str], model: str, options: ScoreOptions,
-           metrics: dict[str, MetricValue], rows: Rows) -> None:
+def _means(
+    table: pd.DataFrame | None,
+    columns: Mapping[str, str],
+    model: str,
+    options: ScoreOptions,
+    metrics: dict[str, MetricValue],
+    rows: Rows,
+) -> None:
     """Mean of each column per comparison (cluster bootstrap over images)."""
     if table is None or not len(table):
         return
@@ -78,7 +89,9 @@ def _means(table: pd.DataFrame | None, columns: Mapping[str, str], model: str, o
             (metrics if row is None else rows.setdefault(row, {}))[name] = mv
 
 
-def analysis_metrics(tables: Mapping[str, pd.DataFrame], options: ScoreOptions, model: str) -> tuple[dict[str, MetricValue], Rows]:
+def analysis_metrics(
+    tables: Mapping[str, pd.DataFrame], options: ScoreOptions, model: str
+) -> tuple[dict[str, MetricValue], Rows]:
     """ICC (both settings, both forms), cosine and saliency metrics + reference rows."""
     metrics: dict[str, MetricValue] = {}
     rows: Rows = {}
@@ -90,8 +103,9 @@ def analysis_metrics(tables: Mapping[str, pd.DataFrame], options: ScoreOptions, 
     return metrics, rows
 
 
-def trajectory_reference_rows(data: TaskData, responses: Mapping[str, Any], readers: list[Any],
-                              options: ScoreOptions) -> Rows:
+def trajectory_reference_rows(
+    data: TaskData, responses: Mapping[str, Any], readers: list[Any], options: ScoreOptions
+) -> Rows:
     """Trajectory r rows under the per-sample convention (16 points, vs the first reading).
 
     inter-radiologist: every other reading of the image vs the first reading; shuffled:
@@ -115,7 +129,9 @@ def trajectory_reference_rows(data: TaskData, responses: Mapping[str, Any], read
             groups.append(str(s.group))
     rows: Rows = {}
     if groups:
-        rows["inter-radiologist"] = {f"trajectory_r_{a}": mean_with_ci(v, options, groups) for a, v in inter.items()}
+        rows["inter-radiologist"] = {
+            f"trajectory_r_{a}": mean_with_ci(v, options, groups) for a, v in inter.items()
+        }
     preds = {s.sample_id: answer(responses[s.sample_id]) for s in traj}
     rng = np.random.default_rng(options.seed)
     shuf: dict[str, list[float]] = {"trajectory_r_x": [], "trajectory_r_y": []}

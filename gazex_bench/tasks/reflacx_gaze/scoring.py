@@ -53,7 +53,9 @@ def score_gaze_task(data: TaskData, responses: Mapping[str, Response], options: 
         vals = [per[s.sample_id].get(name, math.nan) for s in data.samples]
         if any(math.isfinite(v) for v in vals):
             metrics[name] = mean_with_ci(vals, options, groups)
-    metrics["missing_answer_rate"] = mean_with_ci([per[s.sample_id]["missing_answer"] for s in data.samples], options)
+    metrics["missing_answer_rate"] = mean_with_ci(
+        [per[s.sample_id]["missing_answer"] for s in data.samples], options
+    )
     s1 = collect_setting1(data)
     images = _model_images(data, responses, s1)
     readers = _readers(data, images)
@@ -91,9 +93,17 @@ def _model_images(data: TaskData, responses: Mapping[str, Response], s1: Any) ->
             given[group].append(ModelFinding(clusters=six_tuples(pred), reference=ref))
         elif s.meta.get("kind") == "trajectory" and pred.points:
             trajectories[group] = np.array(pred.points, float)
-    return [ModelImage(model=MODEL_NAME, image_group=g, given=tuple(fs), generated=s1.generated.get(g, ()),
-                       trajectory=trajectories.get(g), labels=s1.labels.get(g))
-            for g, fs in sorted(given.items())]
+    return [
+        ModelImage(
+            model=MODEL_NAME,
+            image_group=g,
+            given=tuple(fs),
+            generated=s1.generated.get(g, ()),
+            trajectory=trajectories.get(g),
+            labels=s1.labels.get(g),
+        )
+        for g, fs in sorted(given.items())
+    ]
 
 
 def _readers(data: TaskData, images: list[Any]) -> list[Any]:
@@ -102,7 +112,9 @@ def _readers(data: TaskData, images: list[Any]) -> list[Any]:
 
 
 def _run_alignment(readers: list[Any], images: list[Any], options: ScoreOptions) -> Any:
-    cfg = AlignmentConfig(seed=options.seed, run_saliency=True, n_boot=options.n_boot, ci_level=options.ci_level)
+    cfg = AlignmentConfig(
+        seed=options.seed, run_saliency=True, n_boot=options.n_boot, ci_level=options.ci_level
+    )
     return run_gaze_alignment(readers, images, config=cfg)
 
 

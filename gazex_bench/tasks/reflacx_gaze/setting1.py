@@ -40,7 +40,9 @@ def _report_text(resp: Response | None) -> str | None:
     return resp.parsed
 
 
-def _gaze_requests(images: Mapping[str, Any], groups: list[str], reports: Mapping[str, Response]) -> list[Any]:
+def _gaze_requests(
+    images: Mapping[str, Any], groups: list[str], reports: Mapping[str, Response]
+) -> list[Any]:
     out = []
     for g in groups:
         text = _report_text(reports.get(f"{g}/{REPORT}"))
@@ -68,14 +70,24 @@ def setting1_stages(data: TaskData) -> tuple[AuxStage, ...]:
     groups = _groups(data)
     report_refs, gaze_refs = _oracle(images, groups)
     train_imgs = _context(data).train_images
-    train = [(ReportRequest(f"{g}/{REPORT}", (i.image,)), " ".join(i.sentences))
-             for g, i in sorted(train_imgs.items()) if i.sentences]
-    reports = AuxStage(REPORT, _capability("report"),
-                       lambda prior: [ReportRequest(f"{g}/{REPORT}", (images[g].image,)) for g in groups],
-                       references=tuple(report_refs), train=tuple(train))
-    gazes = AuxStage(GAZE, _capability("gaze"),
-                     lambda prior: _gaze_requests(images, groups, prior.get(REPORT, {})),
-                     references=tuple(gaze_refs))
+    train = [
+        (ReportRequest(f"{g}/{REPORT}", (i.image,)), " ".join(i.sentences))
+        for g, i in sorted(train_imgs.items())
+        if i.sentences
+    ]
+    reports = AuxStage(
+        REPORT,
+        _capability("report"),
+        lambda prior: [ReportRequest(f"{g}/{REPORT}", (images[g].image,)) for g in groups],
+        references=tuple(report_refs),
+        train=tuple(train),
+    )
+    gazes = AuxStage(
+        GAZE,
+        _capability("gaze"),
+        lambda prior: _gaze_requests(images, groups, prior.get(REPORT, {})),
+        references=tuple(gaze_refs),
+    )
     return (reports, gazes)
 
 

@@ -54,19 +54,33 @@ def _pearson(pairs: pd.DataFrame) -> pd.DataFrame:
 def _dispersion(readers: list[Any], n_bins: int, identities: bool) -> pd.DataFrame:
     rows = []
     for r in readers:
-        on = np.isfinite(r.x) & np.isfinite(r.y) & (r.x >= 0) & (r.x <= r.width) & (r.y >= 0) & (r.y <= r.height)
+        on = (
+            np.isfinite(r.x)
+            & np.isfinite(r.y)
+            & (r.x >= 0)
+            & (r.x <= r.width)
+            & (r.y >= 0)
+            & (r.y <= r.height)
+        )
         if not on.any():
             continue
         s, e, x, y = r.t_start_s[on], r.t_end_s[on], r.x[on], r.y[on]
         edges = np.linspace(s.min(), e.max(), n_bins + 1)
-        w = np.clip(np.minimum(e[:, None], edges[None, 1:]) - np.maximum(s[:, None], edges[None, :-1]), 0, None)
+        w = np.clip(
+            np.minimum(e[:, None], edges[None, 1:]) - np.maximum(s[:, None], edges[None, :-1]), 0, None
+        )
         for b in range(n_bins):
             tot = w[:, b].sum()
             if tot > 0:
                 mx, my = (w[:, b] * x).sum() / tot, (w[:, b] * y).sum() / tot
                 sd = np.sqrt((w[:, b] * ((x - mx) ** 2 + (y - my) ** 2)).sum() / tot)
-                rows.append({"t": (b + 0.5) / n_bins, "rater": (r.radiologist if identities and r.radiologist
-                                                                 else "radiologists"), "dispersion": float(sd)})
+                rows.append(
+                    {
+                        "t": (b + 0.5) / n_bins,
+                        "rater": (r.radiologist if identities and r.radiologist else "radiologists"),
+                        "dispersion": float(sd),
+                    }
+                )
     df = pd.DataFrame(rows, columns=["t", "rater", "dispersion"])
     return df.groupby(["t", "rater"], as_index=False)["dispersion"].mean() if len(df) else df
 
@@ -78,8 +92,10 @@ def _pairs(readers: list[Any], images: list[Any]) -> pd.DataFrame:
         for u in build(readers, per_img, True):
             a, b, _ = aligned_pairs(u.seq_a, u.seq_b)
             for ax, name in enumerate(("x", "y")):
-                rows += [{"setting": setting, "axis": name, "model_value": float(m), "rad_value": float(v)}
-                         for m, v in zip(a[:, ax], b[:, ax])]
+                rows += [
+                    {"setting": setting, "axis": name, "model_value": float(m), "rad_value": float(v)}
+                    for m, v in zip(a[:, ax], b[:, ax])
+                ]
     return pd.DataFrame(rows, columns=["setting", "axis", "model_value", "rad_value"])
 
 
@@ -88,9 +104,17 @@ def _icc(icc: pd.DataFrame) -> pd.DataFrame:
     if icc is None or not len(icc):
         return pd.DataFrame(columns=cols)
     t = icc[icc["comparison"] == MODEL]
-    return pd.DataFrame({"setting": t["setting"].map({"generated": 1, "given": 2}), "axis": t["axis"],
-                         "form": t["Type"], "value": t["ICC"], "ci_low": t["ci_low"], "ci_high": t["ci_high"],
-                         "n": t["n_targets"].astype(int)})[cols]
+    return pd.DataFrame(
+        {
+            "setting": t["setting"].map({"generated": 1, "given": 2}),
+            "axis": t["axis"],
+            "form": t["Type"],
+            "value": t["ICC"],
+            "ci_low": t["ci_low"],
+            "ci_high": t["ci_high"],
+            "n": t["n_targets"].astype(int),
+        }
+    )[cols]
 
 
 def _rater(name: str, label: str, identities: bool) -> str:
@@ -104,7 +128,9 @@ def _cosine(pairs: pd.DataFrame, label: str, identities: bool) -> pd.DataFrame:
     a = [_rater(x, label, identities) for x in p["rater_a"]]
     b = [_rater(x, label, identities) for x in p["rater_b"]]
     key = [tuple(sorted(ab)) if label not in ab else ab for ab in zip(a, b)]
-    df = pd.DataFrame({"rater_a": [k[0] for k in key], "rater_b": [k[1] for k in key], "cosine": p["cosine"].to_numpy()})
+    df = pd.DataFrame(
+        {"rater_a": [k[0] for k in key], "rater_b": [k[1] for k in key], "cosine": p["cosine"].to_numpy()}
+    )
     return df.groupby(["rater_a", "rater_b"], as_index=False, sort=True)["cosine"].mean()
 
 
@@ -116,8 +142,17 @@ def _cosine_category(pairs: pd.DataFrame, label: str, options: ScoreOptions) -> 
             images = list(g["image_group"].astype(str))
             mv = mean_with_ci(list(g["cosine"].to_numpy(float)), options, images)
             one = len(set(images)) < 2  # one image: a cluster bootstrap has nothing to resample
-            rows.append({"category": cat, "rater": rater, "cosine": mv.value, "ci_low": None if one else mv.ci_low,
-                         "ci_high": None if one else mv.ci_high, "n": len(g), "n_images": len(set(images))})
+            rows.append(
+                {
+                    "category": cat,
+                    "rater": rater,
+                    "cosine": mv.value,
+                    "ci_low": None if one else mv.ci_low,
+                    "ci_high": None if one else mv.ci_high,
+                    "n": len(g),
+                    "n_images": len(set(images)),
+                }
+            )
     return pd.DataFrame(rows, columns=["category", "rater", "cosine", "ci_low", "ci_high", "n", "n_images"])
 
 
@@ -130,19 +165,32 @@ def _majority(summary: pd.DataFrame, label: str) -> pd.DataFrame:
     return t[cols]
 
 
-def figure_tables(tables: Mapping[str, pd.DataFrame], readers: list[Any], images: list[Any], options: ScoreOptions,
-                  status: dict[str, str], identities: bool) -> dict[str, pd.DataFrame]:
+def figure_tables(
+    tables: Mapping[str, pd.DataFrame],
+    readers: list[Any],
+    images: list[Any],
+    options: ScoreOptions,
+    status: dict[str, str],
+    identities: bool,
+) -> dict[str, pd.DataFrame]:
     """The figure-input tables (module doc); identity-dependent ones are skipped with a status line."""
     label = options.model_label
-    out = {"dwell": _dwell(tables["dwell_overall"]),
-           "dwell_category": tables["dwell_by_category"].pipe(
-               lambda t: t[t["grid"] == 4].rename(columns={"mean": "dwell"})[["category", "cell", "dwell"]]
-               if len(t) else pd.DataFrame(columns=["category", "cell", "dwell"])),
-           "dispersion": _dispersion(readers, 10, identities),
-           "pairs": _pairs(readers, images), "icc": _icc(tables.get("icc")),
-           "cosine": _cosine(tables["cosine_pairs"], label, identities),
-           "cosine_category": _cosine_category(tables["cosine_pairs"], label, options),
-           "majority": _majority(tables.get("majority_summary"), label)}
+    out = {
+        "dwell": _dwell(tables["dwell_overall"]),
+        "dwell_category": tables["dwell_by_category"].pipe(
+            lambda t: (
+                t[t["grid"] == 4].rename(columns={"mean": "dwell"})[["category", "cell", "dwell"]]
+                if len(t)
+                else pd.DataFrame(columns=["category", "cell", "dwell"])
+            )
+        ),
+        "dispersion": _dispersion(readers, 10, identities),
+        "pairs": _pairs(readers, images),
+        "icc": _icc(tables.get("icc")),
+        "cosine": _cosine(tables["cosine_pairs"], label, identities),
+        "cosine_category": _cosine_category(tables["cosine_pairs"], label, options),
+        "majority": _majority(tables.get("majority_summary"), label),
+    }
     if identities:
         out["pearson"] = _pearson(tables["trajectory_pairs"])
     else:

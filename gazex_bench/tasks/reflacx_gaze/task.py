@@ -72,8 +72,18 @@ class ReflacxGazeTask(Task):
     name = "reflacx-gaze"
     title = "REFLACX gaze alignment"
     description = "REFLACX: gaze clusters for given findings (setting 2) and inspection trajectories"
-    headline_metrics = ("icc_a1_x", "icc_a1_y", "icc_c1_x", "icc_c1_y", "s1_icc_a1_x", "s1_icc_a1_y",
-                        "cosine", "trajectory_r_x", "trajectory_r_y", "centroid_error")
+    headline_metrics = (
+        "icc_a1_x",
+        "icc_a1_y",
+        "icc_c1_x",
+        "icc_c1_y",
+        "s1_icc_a1_x",
+        "s1_icc_a1_y",
+        "cosine",
+        "trajectory_r_x",
+        "trajectory_r_y",
+        "centroid_error",
+    )
     reference_baselines = ("oracle", "random", "center-bias")
     capability = Capability.GAZE
     dataset = "reflacx"
@@ -84,7 +94,7 @@ class ReflacxGazeTask(Task):
         "radiologist_map": "CSV reading_id,radiologist (radiologist identities; user-supplied)",
         "phases": "comma-separated REFLACX phases to evaluate, e.g. 2 (GazeX's held-out multi-reader phase); default all",
         "chexbert": "CheXbert checkpoint (chexbert.pth; BERT config.json + vocab.txt in its folder) for the sentence "
-                    "and report categories, as the paper; default the rule-based labeler",
+        "and report categories, as the paper; default the rule-based labeler",
     }
     aux_capabilities = {"s1_report": Capability.REPORT, "s1_gaze": Capability.GAZE}
 
@@ -105,12 +115,24 @@ class ReflacxGazeTask(Task):
         kept = apply_limit(built.samples, limit, dropped)
         train_src = [r for r in result.records if r.split == "train"]
         train = _build(train_src[:200], jpg, {}, True, labeler)
-        context = GazeContext(readers=tuple(built.readers), keep=frozenset(s.sample_id for s in kept),
-                              images=built.images, train_images=train.images, identities=rmap is not None,
-                              labeler_checkpoint=None if labeler.checkpoint is None else str(labeler.checkpoint),
-                              labeler_name=labeler.name)
-        return TaskData(kept, tuple(train.samples), "reflacx", split, len(chosen),
-                        merge_counts(result.skipped, dropped), context=context)
+        context = GazeContext(
+            readers=tuple(built.readers),
+            keep=frozenset(s.sample_id for s in kept),
+            images=built.images,
+            train_images=train.images,
+            identities=rmap is not None,
+            labeler_checkpoint=None if labeler.checkpoint is None else str(labeler.checkpoint),
+            labeler_name=labeler.name,
+        )
+        return TaskData(
+            kept,
+            tuple(train.samples),
+            "reflacx",
+            split,
+            len(chosen),
+            merge_counts(result.skipped, dropped),
+            context=context,
+        )
 
     def aux_stages(self, data: TaskData) -> tuple[AuxStage, ...]:
         """Setting 1: the model's own report, then clusters for each of its sentences."""
@@ -165,7 +187,9 @@ def _build(readings: Any, jpg: Path | None, dropped: dict[str, int], quiet: bool
             continue
         groups.setdefault(r.image_group, []).append(r)
     out = _Built([], [], {})
-    for group, members in progress(groups.items(), total=len(groups), desc="reflacx gaze preprocessing", quiet=quiet):
+    for group, members in progress(
+        groups.items(), total=len(groups), desc="reflacx gaze preprocessing", quiet=quiet
+    ):
         image = _image_path(jpg, members[0])
         reason = missing_image([image])
         if image is None or reason is not None:  # no_image / bad_image (missing_image([None]) is no_image)
@@ -176,8 +200,9 @@ def _build(readings: Any, jpg: Path | None, dropped: dict[str, int], quiet: bool
         for i, r in enumerate(members):
             findings = _reading(r, out, labeler)
             if i == 0:
-                out.images[group] = ImageInfo(image, size, tuple(f.sentence for f in findings),
-                                              tuple(_reference(f) for f in findings))
+                out.images[group] = ImageInfo(
+                    image, size, tuple(f.sentence for f in findings), tuple(_reference(f) for f in findings)
+                )
             for f in findings:
                 sample = _finding_sample(r, f, image, size)
                 if sample is None:
@@ -192,9 +217,14 @@ def _reading(r: Any, out: _Built, labeler: Any) -> list[Any]:
     findings = preprocess_reading(r, PRESET)
     text = r.transcription or " ".join(f.sentence for f in findings)
     labeler.categories_many([text, *(f.sentence for f in findings)])  # one batch per reading
-    out.readers.append(reader_from_reflacx(
-        r, labels=labeler.categories(text), findings=tuple(findings),
-        finding_categories=tuple(labeler.sentence_category(f.sentence) for f in findings)))
+    out.readers.append(
+        reader_from_reflacx(
+            r,
+            labels=labeler.categories(text),
+            findings=tuple(findings),
+            finding_categories=tuple(labeler.sentence_category(f.sentence) for f in findings),
+        )
+    )
     return findings
 
 
@@ -211,16 +241,27 @@ def _finding_sample(r: Any, f: Any, image: Path, size: tuple[int, int]) -> TaskS
         return None
     sid = f"{r.reading_id}/s{f.sentence_index}"
     request = GazeRequest(sid, (image,), size, finding=f.sentence)
-    meta = {"kind": "finding", "reading_id": r.reading_id, "sentence_index": f.sentence_index,
-            "n_clusters": len(f.clusters)}
+    meta = {
+        "kind": "finding",
+        "reading_id": r.reading_id,
+        "sentence_index": f.sentence_index,
+        "n_clusters": len(f.clusters),
+    }
     return TaskSample(sid, request, ref, group=r.image_group, meta=meta)
 
 
 def _trajectory_sample(group: str, r: Any, image: Path, size: tuple[int, int]) -> TaskSample:
     fx = r.fixations
-    traj = resample_trajectory(fx.t_start_s, fx.t_end_s, fx.x_px * QUARTER, fx.y_px * QUARTER, TRAJECTORY_POINTS)
+    traj = resample_trajectory(
+        fx.t_start_s, fx.t_end_s, fx.x_px * QUARTER, fx.y_px * QUARTER, TRAJECTORY_POINTS
+    )
     pts = tuple((float(x), float(y)) for x, y in traj)
     sid = f"{group}/trajectory"
     request = GazeRequest(sid, (image,), size, finding=None)
-    return TaskSample(sid, request, GazePrediction(points=pts), group=group,
-                      meta={"kind": "trajectory", "reading_id": r.reading_id})
+    return TaskSample(
+        sid,
+        request,
+        GazePrediction(points=pts),
+        group=group,
+        meta={"kind": "trajectory", "reading_id": r.reading_id},
+    )

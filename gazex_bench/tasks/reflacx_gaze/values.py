@@ -33,8 +33,11 @@ def finding_values(s: TaskSample, pred: GazePrediction | None) -> dict[str, floa
         return {"centroid_error": math.nan, "dtw_error": math.nan, "missing_answer": 1.0}
     got = np.array([c.centroid for c in pred.clusters], float)
     d = _diag(s.request)
-    return {"centroid_error": float(np.linalg.norm(got.mean(0) - ref.mean(0)) / d),
-            "dtw_error": float(dtw_distance(got, ref) / d), "missing_answer": 0.0}
+    return {
+        "centroid_error": float(np.linalg.norm(got.mean(0) - ref.mean(0)) / d),
+        "dtw_error": float(dtw_distance(got, ref) / d),
+        "missing_answer": 0.0,
+    }
 
 
 def trajectory_values(s: TaskSample, pred: GazePrediction | None) -> dict[str, float]:

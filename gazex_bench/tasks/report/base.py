@@ -38,11 +38,15 @@ def report_conventions(text_convention: str) -> dict[str, str]:
     ce = {}
     for conv in CE_CONVENTIONS:
         for part in ("precision", "recall", "f1"):
-            ce[ce_key(part, conv)] = (f"ce_{part}@{conv} (metrics/clinical.py: {_CE_SCOPE[conv]}; {EMPTY_RULE}; "
-                                      "labeler named per row: run.json analysis_status.ce_labeler)")
+            ce[ce_key(part, conv)] = (
+                f"ce_{part}@{conv} (metrics/clinical.py: {_CE_SCOPE[conv]}; {EMPTY_RULE}; "
+                "labeler named per row: run.json analysis_status.ce_labeler)"
+            )
     for part in ("precision", "recall", "f1", "accuracy"):
-        ce[ce_key(part, CE_MULTICLASS)] = (f"ce_{part}@paper-multiclass (metrics/clinical.py: 4 classes pos/neg/unc/"
-                                             "blank per observation, mean over observations)")
+        ce[ce_key(part, CE_MULTICLASS)] = (
+            f"ce_{part}@paper-multiclass (metrics/clinical.py: 4 classes pos/neg/unc/"
+            "blank per observation, mean over observations)"
+        )
     return {**nlg, **ce}
 
 
@@ -66,10 +70,19 @@ class ReportTask(Task):
         chosen = select_split(result.records, split, lambda r: r.split, self.dataset_label)
         dropped: dict[str, int] = {}
         samples = take_samples(chosen, _sample, _report_problem, limit, dropped)
-        train = [_sample(r) for r in train_records(result.records, lambda r: r.split)
-                 if missing_image(r.image_paths) is None]
-        return TaskData(tuple(samples), tuple(train), self.dataset_label, split, len(chosen),
-                        merge_counts(result.skipped, dropped))
+        train = [
+            _sample(r)
+            for r in train_records(result.records, lambda r: r.split)
+            if missing_image(r.image_paths) is None
+        ]
+        return TaskData(
+            tuple(samples),
+            tuple(train),
+            self.dataset_label,
+            split,
+            len(chosen),
+            merge_counts(result.skipped, dropped),
+        )
 
     def score(self, data: TaskData, responses: Mapping[str, Response], options: ScoreOptions) -> ScoreResult:
         """NLG + CE metrics with bootstrap CIs (see :mod:`gazex_bench.tasks.report.scoring`)."""
@@ -77,7 +90,6 @@ class ReportTask(Task):
         refs = [str(s.reference) for s in data.samples]
         ids = [s.sample_id for s in data.samples]
         return score_report_task(ids, hyps, refs, self.text_convention, options)
-
 
     def corpus_functions(
         self, data: TaskData, responses: Mapping[str, Response], ids: list[str], options: ScoreOptions

@@ -45,7 +45,13 @@ class IuReportZeroShotTask(IuReportTask):
     name = "iu-report-zeroshot"
     title = "IU X-ray report generation, zero-shot (findings)"
     description = "IU X-ray findings generation, setting 2 (zero-shot, whole dataset)"
-    headline_metrics = ("ce_f1_paper_pos", "ce_f1_paper_pos_13", "ce_f1_mic5_unc_pos", "ce_f1_ex14_pos", "bleu4",
-                        "rouge_l")
+    headline_metrics = (
+        "ce_f1_paper_pos",
+        "ce_f1_paper_pos_13",
+        "ce_f1_mic5_unc_pos",
+        "ce_f1_ex14_pos",
+        "bleu4",
+        "rouge_l",
+    )
     default_split = "all"
     primary_metric = "ce_f1_paper_pos"

@@ -18,8 +18,13 @@ class MimicReportTask(ReportTask):
     name = "mimic-report"
     title = "MIMIC-CXR report generation (findings)"
     description = "MIMIC-CXR findings generation (R2Gen split), NLG + clinical efficacy"
-    headline_metrics = (*NLG_KEYS, "ce_f1_paper_pos", "ce_f1_paper_pos_13", "ce_f1_mic5_unc_pos",
-                        "ce_f1_paper_multiclass")
+    headline_metrics = (
+        *NLG_KEYS,
+        "ce_f1_paper_pos",
+        "ce_f1_paper_pos_13",
+        "ce_f1_mic5_unc_pos",
+        "ce_f1_paper_multiclass",
+    )
     dataset = "mimic_r2gen"
     dataset_label = "mimic-cxr"
     default_split = "test"

@@ -39,7 +39,9 @@ def labeler_id(options: ScoreOptions) -> str:
     """
     if options.chexbert_checkpoint is not None:
         return f"chexbert sha256:{_file_sha256(options.chexbert_checkpoint)[:12]}"
-    version = getattr(rules, "LABELER_VERSION", None) or getattr(rules, "LABELER_METADATA", {}).get("version", "?")
+    version = getattr(rules, "LABELER_VERSION", None) or getattr(rules, "LABELER_METADATA", {}).get(
+        "version", "?"
+    )
     return f"gazex-rules v{version}"
 
 
@@ -79,7 +81,7 @@ def clinical_metrics(
 ) -> tuple[dict[str, MetricValue], list[float], Any]:
     """CE metrics with CIs, the per-report ``paper-pos`` F1 and the per-category table."""
     labels, labeler = label_texts(list(refs) + list(hyps), options)
-    ref_l, hyp_l = labels[: len(refs)], labels[len(refs):]
+    ref_l, hyp_l = labels[: len(refs)], labels[len(refs) :]
     out: dict[str, MetricValue] = {}
     per_report: list[float] = []
     for conv in (*CE_CONVENTIONS, CE_MULTICLASS):
@@ -87,8 +89,13 @@ def clinical_metrics(
         parts = ("precision", "recall", "f1") + (("accuracy",) if conv == CE_MULTICLASS else ())
         for part in parts:
             mv = bootstrap_statistic(ce_statistic(counts, part), len(refs), options)
-            out[ce_key(part, conv)] = MetricValue(mv.value, mv.n, mv.ci_low, mv.ci_high,
-                                                  f"{mv.ci_method};labeler={labeler}" if mv.ci_method else None)
+            out[ce_key(part, conv)] = MetricValue(
+                mv.value,
+                mv.n,
+                mv.ci_low,
+                mv.ci_high,
+                f"{mv.ci_method};labeler={labeler}" if mv.ci_method else None,
+            )
         if conv == "paper-pos":
             per_report = [scores_from_counts(counts.take(np.array([i])))["f1"] for i in range(len(refs))]
             table = per_category_table(counts, labeler)
@@ -105,8 +112,16 @@ def per_category_table(counts: Any, labeler: str) -> Any:
 
     tp, fp, fn = counts.tp.sum(axis=0), counts.fp.sum(axis=0), counts.fn.sum(axis=0)
     p, r, f = prf_from_counts(tp, fp, fn)
-    return pd.DataFrame({"category": list(counts.labels), "precision": p, "recall": r, "f1": f,
-                         "support": (tp + fn).astype(int), "labeler": labeler})
+    return pd.DataFrame(
+        {
+            "category": list(counts.labels),
+            "precision": p,
+            "recall": r,
+            "f1": f,
+            "support": (tp + fn).astype(int),
+            "labeler": labeler,
+        }
+    )
 
 
 def nlg_metrics(
@@ -119,18 +134,28 @@ def nlg_metrics(
         :meth:`ReportScores.sample_values` (sentence BLEU-1..4, ROUGE-L F, CIDEr-D with test-set
         document frequencies, nltk METEOR), in ``ids`` order.
     """
-    res = score_reports(dict(zip(ids, hyps)), dict(zip(ids, refs)), convention=text_convention,
-                        meteor=options.meteor)
-    cis = res.bootstrap(n_resamples=options.n_boot, seed=options.seed, level=options.ci_level) if options.n_boot > 0 else {}
+    res = score_reports(
+        dict(zip(ids, hyps)), dict(zip(ids, refs)), convention=text_convention, meteor=options.meteor
+    )
+    cis = (
+        res.bootstrap(n_resamples=options.n_boot, seed=options.seed, level=options.ci_level)
+        if options.n_boot > 0
+        else {}
+    )
     metrics: dict[str, MetricValue] = {}
     for key in NLG_KEYS:
         value = res.values.get(key, float("nan"))
         if not np.isfinite(value):
             continue
         ci = cis.get(key)
-        method = (f"{ci.method}(n_boot={ci.n_resamples},seed={options.seed},level={options.ci_level})"
-                  if ci is not None else None)
-        metrics[key] = MetricValue(float(value), res.n, ci.low if ci else None, ci.high if ci else None, method)
+        method = (
+            f"{ci.method}(n_boot={ci.n_resamples},seed={options.seed},level={options.ci_level})"
+            if ci is not None
+            else None
+        )
+        metrics[key] = MetricValue(
+            float(value), res.n, ci.low if ci else None, ci.high if ci else None, method
+        )
     rows = res.sample_values()
     order = {sid: i for i, sid in enumerate(res.ids)}
     return metrics, [rows[order[sid]] for sid in ids], res.meta()
@@ -160,10 +185,12 @@ def corpus_functions(
     out: dict[str, Any] = {}
     for key in ("bleu1", "bleu2", "bleu3", "bleu4", "rouge_l", "cider_d"):
         stats, reducer = res.reducer(key)  # res.ids == ids: score_reports keeps the references' order
-        stats = np.ascontiguousarray(stats, dtype=float)  # BLAS sums a contiguous copy: same bits as the run's CI path
+        stats = np.ascontiguousarray(
+            stats, dtype=float
+        )  # BLAS sums a contiguous copy: same bits as the run's CI path
         out[key] = lambda w, s=stats, r=reducer: r(s, w)
     labels, _ = label_texts(list(refs) + list(hyps), options)
     for conv in CE_CONVENTIONS:
-        counts = clinical_counts(labels[: len(refs)], labels[len(refs):], conv)
+        counts = clinical_counts(labels[: len(refs)], labels[len(refs) :], conv)
         out[ce_key("f1", conv)] = index_reducer(ce_statistic(counts, "f1"))
     return out
