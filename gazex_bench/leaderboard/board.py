@@ -37,6 +37,7 @@ from gazex_bench.leaderboard.schema import (
 )
 from gazex_bench.leaderboard.store import Transaction, stage_entry
 from gazex_bench.leaderboard.submission import safe_slug
+from gazex_bench.runner.regime import RegimeCell, regime_cell, regime_from_record, regime_record
 from gazex_bench.tables.names import HEADLINE, higher_is_better, metric_title
 from gazex_bench.tables.runs import RunSummary, expand_reference_rows
 from gazex_bench.tasks.registry import task_title
@@ -65,6 +66,7 @@ def reported_rows() -> dict[str, list[LeaderboardRow]]:
                 source="; ".join(sorted(row["src"])),
                 metrics=row["metrics"],
                 data="published",
+                regime=RegimeCell("published"),
             )
         )
     return dict(out)
@@ -93,6 +95,7 @@ def entry_from_run(run: RunSummary, *, kind: str | None = None, source: str | No
         "source": source or f"git {(run.git_commit or 'unknown')[:10]}{' (dirty)' if run.git_dirty else ''}",
         "data": "synthetic" if run.synthetic else "real",
         "higher_is_better": dict(run.higher_is_better or {}),
+        "training": regime_record(regime_cell((run.raw or {}).get("training"), kind or run.kind)),
         "metrics": {
             k: {kk: v.get(kk) for kk in ("value", "n", "ci_low", "ci_high")} for k, v in run.metrics.items()
         },
@@ -165,6 +168,7 @@ def _entry_rows(root: Path) -> dict[str, list[LeaderboardRow]]:
                     source=e.get("source", ""),
                     metrics=metrics,
                     data=data,
+                    regime=regime_from_record(e.get("training"), e["kind"]),
                 )
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:

@@ -78,3 +78,26 @@ def check_entry(path: Path, entry: Any) -> None:
     for k, v in conv.items():
         check_text(path, v, f"conventions.{k}", required=False)
     check_metrics(path, entry.get("metrics"))
+    check_training(path, entry.get("training"))
+
+
+def check_training(path: Path, training: Any) -> None:
+    """Optional ``training``: ``{regime, stage, tasks, steps, samples_seen}`` (see ``runner.regime``)."""
+    if training is None:
+        return
+    if not isinstance(training, Mapping):
+        raise DataFormatError(
+            path, "must be an object {regime, stage, tasks, steps, samples_seen}", field="training"
+        )
+    check_text(path, training.get("regime"), "training.regime")
+    for key in ("stage", "steps", "samples_seen"):
+        v = training.get(key)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < 2**53):
+            raise DataFormatError(
+                path, f"must be a non-negative integer or null, got {v!r}"[:120], field=f"training.{key}"
+            )
+    tasks = training.get("tasks") or []
+    if not isinstance(tasks, list):
+        raise DataFormatError(path, "must be a list of task names", field="training.tasks")
+    for i, t in enumerate(tasks):
+        check_text(path, t, f"training.tasks[{i}]")

@@ -97,7 +97,7 @@ def _cell(
 def _table(board: TaskBoard, rows: Sequence[LeaderboardRow]) -> str:
     dirs = board.higher_is_better or {}
     out = ['<table class="lb"><thead><tr>']
-    out += [f"<th>{h}</th>" for h in ("Model", "Kind", "n")]
+    out += [f"<th>{h}</th>" for h in ("Model", "Kind", "Regime", "n")]
     for s in board.metric_slugs:
         hib = dirs.get(s, True)
         arrow = "\u2191" if hib else "\u2193"
@@ -110,6 +110,8 @@ def _table(board: TaskBoard, rows: Sequence[LeaderboardRow]) -> str:
         out.append(f'<tr class="{_e(row.kind)}">')
         out.append(f'<td class="t" data-v="{_e(row.model)}">{_e(row.model)}</td>')
         out.append(f'<td class="t" data-v="{_e(row.kind)}">{_e(row.kind)}</td>')
+        regime = row.regime.text()
+        out.append(f'<td class="t regime" data-v="{_e(regime)}">{_e(regime)}</td>')
         out.append(
             f'<td data-v="{_e(row.n if row.n is not None else "")}">{_e(row.n if row.n is not None else "–")}</td>'
         )
@@ -132,7 +134,10 @@ def render_page(boards: Sequence[TaskBoard], *, title: str = "GazeX Bench leader
         "<code>run.json</code> and the task tables: percentile bootstrap over samples or images); "
         "<code>(n=..)</code> marks a metric evaluated on a different number of samples than the row. Rows of kind "
         "<em>reported</em> are published numbers under their own conventions (not re-measured); "
-        "compare them only where the convention matches. Click a column header to sort.</p>",
+        "compare them only where the convention matches. <em>Regime</em>: fine-tuned (stage 2 on the task's data), "
+        "pretrained (stage 1 on it), zero-shot (never trained on it; the last stage it was trained in), with "
+        "that stage's tasks, steps and training samples seen; none = untrained reference adapter. "
+        "Click a column header to sort.</p>",
     ]
     if any(r.data == "synthetic" for b in boards for r in b.rows):
         parts.insert(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from gazex_bench.errors import DataFormatError
 from gazex_bench.io import atomic_write_text, formula_safe, formula_unquote
+from gazex_bench.runner.regime import RegimeCell, regime_from_record
 
 FIXED_COLUMNS: tuple[str, ...] = (
     "model",
@@ -28,6 +29,11 @@ FIXED_COLUMNS: tuple[str, ...] = (
     "date",
     "source",
     "data",
+    "regime",
+    "train_stage",
+    "train_tasks",
+    "train_steps",
+    "samples_seen",
 )
 """Columns every leaderboard CSV starts with.
 
@@ -39,7 +45,17 @@ FIXED_COLUMNS: tuple[str, ...] = (
 * ``source``: git commit of the run, a submission id, or the citation of a published row.
 * ``data``: ``synthetic`` (phantom data: never ranked together with real rows),
   ``real`` (measured on real data) or ``published`` (a reported row).
+* ``regime`` .. ``samples_seen``: how the row's model was trained
+  (:class:`gazex_bench.runner.regime.RegimeCell`: ``fine-tuned`` / ``pretrained`` / ``zero-shot``
+  with the deciding stage, its training tasks (``;``-joined), steps and samples seen; ``none``
+  for reference adapters, ``reference`` for ceiling/null rows, ``published`` for reported rows,
+  ``unknown`` without a training record).
 """
+
+OPTIONAL_COLUMNS: frozenset[str] = frozenset(
+    {"data", "regime", "train_stage", "train_tasks", "train_steps", "samples_seen"}
+)
+"""Fixed columns that older CSVs may lack (read with their kind's defaults)."""
 
 DATA_KINDS: frozenset[str] = frozenset({"synthetic", "real", "published"})
 
@@ -80,6 +96,8 @@ class LeaderboardRow:
     """Metric slug -> value; slugs come from :func:`metric_slug`."""
     data: str = "real"
     """``synthetic`` | ``real`` | ``published`` (see :data:`FIXED_COLUMNS`)."""
+    regime: RegimeCell = RegimeCell("unknown")
+    """How the row's model was trained (see :data:`FIXED_COLUMNS`)."""
 
 
 def _fmt(value: float | int | None) -> str:
@@ -136,6 +154,11 @@ def write_csv(path: Path, rows: Sequence[LeaderboardRow], metric_slugs: Sequence
             formula_safe(row.date),
             formula_safe(row.source),
             row.data,
+            row.regime.regime,
+            _fmt(row.regime.stage),
+            formula_safe(";".join(row.regime.tasks)),
+            _fmt(row.regime.steps),
+            _fmt(row.regime.samples_seen),
         ]
         for slug in metric_slugs:
             m = row.metrics.get(slug, MetricValue(None))
@@ -163,7 +186,7 @@ def read_csv(path: Path) -> tuple[list[LeaderboardRow], list[str]]:
     with path.open(newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
         header = reader.fieldnames or []
-        missing = [c for c in FIXED_COLUMNS if c not in header and c != "data"]  # data: optional (older CSVs)
+        missing = [c for c in FIXED_COLUMNS if c not in header and c not in OPTIONAL_COLUMNS]
         if missing:
             raise DataFormatError(path, "missing column", field=missing[0])
         slugs = [c for c in header if c not in FIXED_COLUMNS and not c.endswith(("_ci_low", "_ci_high"))]
@@ -182,8 +205,14 @@ def _row_from_dict(path: Path, i: int, rec: Mapping[str, str], slugs: Sequence[s
         )
         for s in slugs
     }
-    n_text = rec.get("n") or ""
-    n = int(_parse_float(path, i, "n", n_text)) if n_text else None
+    n = _parse_int(path, i, "n", rec.get("n") or "")
+    training = {
+        "regime": rec.get("regime") or "",
+        "stage": _parse_int(path, i, "train_stage", rec.get("train_stage") or ""),
+        "tasks": [t for t in formula_unquote(rec.get("train_tasks") or "").split(";") if t],
+        "steps": _parse_int(path, i, "train_steps", rec.get("train_steps") or ""),
+        "samples_seen": _parse_int(path, i, "samples_seen", rec.get("samples_seen") or ""),
+    }
     return LeaderboardRow(
         model=formula_unquote(rec["model"]),
         run_id=formula_unquote(rec["run_id"]),
@@ -196,4 +225,12 @@ def _row_from_dict(path: Path, i: int, rec: Mapping[str, str], slugs: Sequence[s
         data=rec["data"]
         if rec.get("data") in DATA_KINDS
         else ("published" if rec["kind"] == "reported" else "real"),
+        regime=regime_from_record(training, rec["kind"]),
     )
+
+
+def _parse_int(path: Path, rownum: int, col: str, text: str) -> int | None:
+    value = _parse_float(path, rownum, col, text)
+    if value is not None and value != int(value):
+        raise DataFormatError(path, f"expected an integer, got {text!r}", row=rownum, field=col)
+    return None if value is None else int(value)

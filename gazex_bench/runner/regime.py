@@ -19,6 +19,7 @@ Adapters without a record (reference baselines, prediction files) have no regime
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 STAGE_NAMES = {1: "pretrained", 2: "fine-tuned"}
@@ -95,3 +96,99 @@ def budget_difference(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) 
     return [
         f"{k} {ba.get(k)!r} vs {bb.get(k)!r}" for k in sorted(set(ba) | set(bb)) if ba.get(k) != bb.get(k)
     ]
+
+
+@dataclass(frozen=True)
+class RegimeCell:
+    """What a table or leaderboard row shows about how its model was trained (one per row).
+
+    ``regime``: ``fine-tuned`` | ``pretrained`` | ``trained`` | ``zero-shot`` (from the run's
+    ``training`` block), ``none`` (an untrained reference adapter: oracle, random, ...),
+    ``reference`` (a model-independent ceiling or null row), ``unknown`` (a model without a
+    training record, e.g. a predictions file or an off-the-shelf checkpoint), ``published`` (a
+    leaderboard row copied from a paper).
+    ``stage`` / ``tasks`` / ``steps`` / ``samples_seen``: the deciding training stage (the last
+    one on the task's data; for ``zero-shot`` the last stage trained on anything), its
+    gazex-bench training tasks, optimiser steps and training samples seen (all processes).
+    """
+
+    regime: str
+    stage: int | None = None
+    tasks: tuple[str, ...] = ()
+    steps: int | None = None
+    samples_seen: int | None = None
+
+    def text(self) -> str:
+        """One cell: ``fine-tuned: stage 2 on cxr-vqa, 10 steps, 40 samples`` (see :func:`regime_cell`)."""
+        if self.regime in _FIXED_TEXT:
+            return _FIXED_TEXT[self.regime]
+        where = f"stage {self.stage} on {', '.join(self.tasks) or 'no task'}"
+        seen = f", {self.samples_seen} samples" if self.samples_seen is not None else ""
+        budget = f"{where}, {self.steps} steps{seen}"
+        if self.regime == "zero-shot":
+            return (
+                f"zero-shot (last trained: {budget})" if self.stage is not None else "zero-shot (untrained)"
+            )
+        return f"{self.regime}: {budget}"
+
+
+_FIXED_TEXT = {
+    "none": "none (untrained reference adapter)",
+    "reference": "reference (ceiling/null row)",
+    "unknown": "unknown (no training record)",
+    "published": "as published (see source)",
+}
+
+
+def regime_cell(training: Mapping[str, Any] | None, kind: str) -> RegimeCell:
+    """The row's :class:`RegimeCell` from run.json ``training`` (:func:`training_block`) and the row kind.
+
+    ``kind``: ``reference`` rows are ``reference``; ``baseline`` rows (reference adapters)
+    without a record are ``none``; any other row without a record is ``unknown``.
+    """
+    if kind == "reference":
+        return RegimeCell("reference")
+    if not isinstance(training, Mapping) or not training.get("regime"):
+        return RegimeCell("none" if kind == "baseline" else "unknown")
+    regime = str(training["regime"])
+    trained = [
+        e for e in training.get("lineage") or [] if isinstance(e, Mapping) and e.get("kind") == "train"
+    ]
+    if regime == "zero-shot":
+        deciding = trained[-1] if trained else None
+    else:
+        deciding = next((e for e in reversed(trained) if e.get("stage") == training.get("stage")), None)
+    if deciding is None:
+        return RegimeCell(regime)
+    seen = deciding.get("samples_seen")
+    return RegimeCell(
+        regime,
+        stage=deciding.get("stage"),
+        tasks=tuple(str(t) for t in deciding.get("tasks") or ()),
+        steps=int(deciding.get("steps") or 0),
+        samples_seen=int(seen) if isinstance(seen, (int, float)) and not isinstance(seen, bool) else None,
+    )
+
+
+def regime_record(cell: RegimeCell) -> dict[str, Any]:
+    """A JSON object of the cell (leaderboard entries' ``training``)."""
+    return {
+        "regime": cell.regime,
+        "stage": cell.stage,
+        "tasks": list(cell.tasks),
+        "steps": cell.steps,
+        "samples_seen": cell.samples_seen,
+    }
+
+
+def regime_from_record(record: Any, kind: str) -> RegimeCell:
+    """Inverse of :func:`regime_record`; without a record, the kind's default (see :func:`regime_cell`)."""
+    if not isinstance(record, Mapping) or not record.get("regime"):
+        return regime_cell(None, kind) if kind != "reported" else RegimeCell("published")
+    return RegimeCell(
+        str(record["regime"]),
+        stage=record.get("stage"),
+        tasks=tuple(str(t) for t in record.get("tasks") or ()),
+        steps=record.get("steps"),
+        samples_seen=record.get("samples_seen"),
+    )

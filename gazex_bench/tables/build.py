@@ -128,9 +128,28 @@ def missing_reason(r: RunSummary, metrics: Sequence[str]) -> str | None:
 
 CSV_SUFFIXES: tuple[str, ...] = ("", "_ci_low", "_ci_high", "_n", "_ci_method")
 
+ROW_COLUMNS: tuple[str, ...] = (
+    "model",
+    "kind",
+    "regime",
+    "train_stage",
+    "train_tasks",
+    "train_steps",
+    "samples_seen",
+    "run_id",
+    "labeler",
+)
+"""Per-row CSV columns before the metrics; ``regime`` .. ``samples_seen`` come from :class:`RegimeCell`."""
+
+
+def regime_columns(r: RunSummary) -> list[object]:
+    """``regime, train_stage, train_tasks, train_steps, samples_seen`` of a row (tasks ';'-joined, '' if none)."""
+    c = r.regime_cell
+    return [c.regime, c.stage, ";".join(c.tasks), c.steps, c.samples_seen]
+
 
 def to_csv(runs: Sequence[RunSummary], metrics: Sequence[str], extra: Sequence[str] = ()) -> str:
-    """Raw-number CSV: ``model, kind, regime, run_id, labeler`` then per metric ``M, M_ci_low, M_ci_high, M_n, M_ci_method``.
+    """Raw-number CSV: :data:`ROW_COLUMNS` then per metric ``M, M_ci_low, M_ci_high, M_n, M_ci_method``.
 
     ``extra`` names further per-row columns taken from ``RunSummary.metrics`` (the
     ``*_minus_null`` differences of :mod:`gazex_bench.tables.nulls`), written the same way.
@@ -141,11 +160,9 @@ def to_csv(runs: Sequence[RunSummary], metrics: Sequence[str], extra: Sequence[s
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     cols = list(metrics) + [m for m in extra if m not in metrics]
-    w.writerow(
-        ["model", "kind", "regime", "run_id", "labeler"] + [f"{m}{s}" for m in cols for s in CSV_SUFFIXES]
-    )
+    w.writerow([*ROW_COLUMNS] + [f"{m}{s}" for m in cols for s in CSV_SUFFIXES])
     for r in runs:
-        cells: list[object] = [r.model, r.kind, r.regime or "", r.run_id, labeler(r)]
+        cells: list[object] = [r.model, r.kind, *regime_columns(r), r.run_id, labeler(r)]
         for m in cols:
             d = r.metrics.get(m) or {}
             cells += [
@@ -216,8 +233,10 @@ def to_markdown(
     lines += [f"- {c}" for c in _conventions(runs, metrics)]
     lines += [
         "- cells: corpus value [95 % CI]; n = evaluated samples of the row, (n=..) where a metric's own n differs",
-        "- regime (trained models): fine-tuned (stage 2 on this task's data) / pretrained (stage 1 trained on it, "
-        "e.g. FVP for gaze) / zero-shot (never trained on this task's data), with the deciding stage's steps",
+        "- regime: fine-tuned (stage 2 on this task's data) / pretrained (stage 1 trained on it, e.g. FVP for "
+        "gaze) / zero-shot (never trained on this task's data; the last stage it was trained in) with that "
+        "stage's tasks, optimiser steps and training samples seen; none = untrained reference adapter; "
+        "reference = ceiling/null row; unknown = no training record",
     ]
     lines += [f"- CI method {c}" for c in ci_methods_used(runs, metrics)]
     lines += [f"- {c}" for c in [*_notes(runs, metrics), *notes]]
@@ -229,7 +248,7 @@ def to_markdown(
         row = [
             r.model.replace("|", "\\|"),
             r.kind,
-            r.regime or "–",
+            r.regime_cell.text(),
             str(r.n_evaluated if r.n_evaluated is not None else "–"),
         ]
         lines.append(
@@ -276,7 +295,7 @@ def to_latex(task: str, runs: Sequence[RunSummary], metrics: Sequence[str]) -> s
     )
     out.append(r"\midrule")
     for r in runs:
-        cells = [_tex(r.model), r.kind, _tex(r.regime or "--"), str(r.n_evaluated or "–")]
+        cells = [_tex(r.model), r.kind, _tex(r.regime_cell.text()), str(r.n_evaluated or "–")]
         flags = [_flagged(r, m, directions(runs)) for m in metrics]
         cells += [
             _tex(_cell(r.metrics.get(m), r.n_evaluated, f)).replace("–", "--").replace("⚠", r"$^\dagger$")

@@ -15,6 +15,7 @@ import pandas as pd
 
 from gazex_bench.errors import DataFormatError
 from gazex_bench.io import read_json
+from gazex_bench.runner.regime import RegimeCell, regime_cell
 from gazex_bench.tasks.registry import reference_baselines
 
 
@@ -43,12 +44,17 @@ class RunSummary:
     reference_rows: Mapping[str, Mapping[str, Mapping[str, Any]]] = None  # type: ignore[assignment]
     """Row name (``inter-radiologist``, ``shuffled``, ``center-bias``) -> metrics, when the task defines them."""
     regime: str | None = None
-    """Training regime of a trained model's row (``run.json`` ``training.label``, e.g. ``fine-tuned (stage 2,
-    60 steps)`` or ``zero-shot (...)``; :mod:`gazex_bench.runner.regime`); None for untrained adapters."""
+    """The row's regime cell (:meth:`RegimeCell.text`, e.g. ``fine-tuned: stage 2 on cxr-vqa, 10 steps, 40
+    samples``, ``none (untrained reference adapter)``); see :attr:`regime_cell`."""
     higher_is_better: Mapping[str, bool] = None  # type: ignore[assignment]
     """The task's declared metric directions (run.json ``task.higher_is_better``; empty in older records)."""
     synthetic: bool = False
     """Built from phantom (synthetic) data: run.json ``dataset.kind == "phantom"``."""
+
+    @property
+    def regime_cell(self) -> RegimeCell:
+        """Regime, deciding stage, its tasks, steps and samples seen (run.json ``training``; row kind)."""
+        return regime_cell((self.raw or {}).get("training"), self.kind)
 
 
 def _label(model: Mapping[str, Any]) -> str:
@@ -77,13 +83,14 @@ def load_run(run_dir: Path) -> RunSummary:
         model = rec["model"]
         git = rec.get("git") or {}
         dataset = rec.get("dataset") or {}
+        kind = "baseline" if model.get("adapter") in _baselines(task) else "run"
         return RunSummary(
             run_dir=Path(run_dir),
             run_id=str(rec.get("run_id", Path(run_dir).name)),
             task=str(task["name"]),
             model=_label(model),
             adapter=str(model.get("adapter")),
-            kind="baseline" if model.get("adapter") in _baselines(task) else "run",
+            kind=kind,
             primary_metric=str(rec.get("primary_metric") or task.get("primary_metric") or ""),
             conventions=dict(task.get("metric_conventions") or {}),
             metrics=dict(rec.get("metrics") or {}),
@@ -94,7 +101,7 @@ def load_run(run_dir: Path) -> RunSummary:
             date=str(rec.get("scored_at_utc", ""))[:10],
             raw=rec,
             reference_rows=dict(rec.get("reference_rows") or {}),
-            regime=(rec.get("training") or {}).get("label"),
+            regime=regime_cell(rec.get("training"), kind).text(),
             higher_is_better=dict(task.get("higher_is_better") or {}),
             synthetic=dataset.get("kind") == "phantom",
         )
@@ -175,7 +182,7 @@ def expand_reference_rows(runs: Iterable[RunSummary]) -> list[RunSummary]:
                     metrics=dict(metrics),
                     reference_rows={},
                     run_id=f"{r.run_id}#{name}",
-                    regime=None,
+                    regime=RegimeCell("reference").text(),
                 )
             )
     return out

@@ -60,7 +60,8 @@ def test_tables_cli_writes_csv_md_tex(tmp_path: Path, capsys) -> None:
     assert r"\toprule" in tex and "BLEU-4" in tex
     csv = (tmp_path / "t" / "mimic-report.csv").read_text().splitlines()
     assert csv[0].startswith(
-        "model,kind,regime,run_id,labeler,bleu4,bleu4_ci_low,bleu4_ci_high,bleu4_n,bleu4_ci_method"
+        "model,kind,regime,train_stage,train_tasks,train_steps,samples_seen,run_id,labeler,"
+        "bleu4,bleu4_ci_low,bleu4_ci_high,bleu4_n,bleu4_ci_method"
     )
 
 
