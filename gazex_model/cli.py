@@ -87,13 +87,13 @@ def train_config(cfg: Any, root: str | Path, out: Path, *, cache: bool = True, r
     """Build (or load cached) pools for ``cfg`` from ``root`` and train into ``out``; returns the RunResult.
 
     A tiny backbone (``model.backbone: tiny`` without ``init_from``) gets its tokenizer from
-    :func:`~gazex_model.sources.backbone_corpus` (all of the root's text, not the config's
+    :func:`~gazex_model.pools_cache.backbone_corpus` (all of the root's text, not the config's
     objectives), so every variant of one root and seed starts from the same backbone.
     """
     from gazex_bench.io import atomic_write_json
     from gazex_bench.runner.data_root import cache_dir
     from gazex_model.data import corpus_of
-    from gazex_model.sources import backbone_corpus, cached_pools, data_fingerprint
+    from gazex_model.pools_cache import backbone_corpus, cached_pools, data_fingerprint
     from gazex_model.split import write_split
     from gazex_model.train import TrainData, train
 

@@ -8,7 +8,8 @@ bf16 (weights + autocast) on GPU unless the config says otherwise.
 Every run writes into its output directory: ``resolved_config.yaml``, ``run_info.json``
 (git commit + dirty flag, versions, device, data counts, timings), ``metrics.jsonl`` (one
 line per optimiser step with the loss of each objective seen in that step),
-``checkpoints/step_XXXXXX/`` (trainable weights only, optimiser, scheduler, RNG, sampler, step), the
+``checkpoints/step_XXXXXX/`` (trainable weights only, optimiser, scheduler, RNG, sampler, step;
+:mod:`gazex_model.checkpoint`), the
 final ``adapter/`` (or ``model/``) + ``processor/`` and ``training_record.json`` (lineage
 backbone -> stage 1 -> stage 2 and the budget; :mod:`gazex_model.lineage`).
 
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,6 +30,13 @@ from typing import Any
 
 from gazex_bench.errors import UsageError
 from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line
+from gazex_model.checkpoint import (
+    latest_checkpoint,
+    restore_checkpoint,
+    save_checkpoint,
+    trainable_only_load,
+    trainable_only_save,
+)
 from gazex_model.collate import Sample, approx_length, encode_for_training
 from gazex_model.config import TrainConfig, dump_config
 from gazex_model.lineage import parent_lineage, pools_fingerprint, stage_entry, write_record
@@ -82,78 +89,6 @@ def _filter_long(
             skips[f"{name}: longer than max_length"] = len(samples) - len(keep)
         out[name] = keep
     return out
-
-
-def _latest_checkpoint(run_dir: Path) -> Path | None:
-    """Newest complete checkpoint (``step_XXXXXX`` with ``trainer_state.json``; ``.tmp`` dirs are partial)."""
-    ckpts = sorted(
-        d
-        for d in (run_dir / "checkpoints").glob("step_*")
-        if not d.name.endswith(".tmp") and (d / "trainer_state.json").is_file()
-    )
-    return ckpts[-1] if ckpts else None
-
-
-def _trainable_names(model: Any) -> set[str]:
-    return {n for n, p in model.named_parameters() if p.requires_grad}
-
-
-def _trainable_only_save(models: list[Any], weights: list[dict[str, Any]], output_dir: str) -> None:
-    """accelerate save-state pre-hook: keep only trainable tensors (LoRA adapter / full weights), not the frozen base."""
-    for i, (model, w) in enumerate(zip(models, weights)):
-        keep = _trainable_names(model)
-        weights[i] = {k: v for k, v in w.items() if k in keep}
-
-
-def _trainable_only_load(models: list[Any], input_dir: str) -> None:
-    """accelerate load-state pre-hook: load the trainable tensors ourselves (exact key check), skip the default load."""
-    from safetensors.torch import load_file
-
-    for i, model in enumerate(models):
-        path = Path(input_dir) / ("model.safetensors" if i == 0 else f"model_{i}.safetensors")
-        state = load_file(str(path))
-        want = _trainable_names(model)
-        if set(state) != want:
-            raise UsageError(
-                f"{path}: checkpoint holds {len(state)} tensors, the model trains {len(want)} "
-                f"(first difference: {sorted(set(state) ^ want)[:1]}); not this run's checkpoint"
-            )
-        try:
-            model.load_state_dict(state, strict=False)
-        except RuntimeError as exc:  # same names, other shapes (e.g. another LoRA rank)
-            raise UsageError(
-                f"{path}: checkpoint tensors do not fit this run's model ({str(exc).splitlines()[-1].strip()})"
-            ) from None
-    models.clear()  # nothing left for accelerate's full-model loader
-
-
-def _save_checkpoint(acc: Any, run_dir: Path, step: int, sampler: ObjectiveSampler, keep: int) -> None:
-    """Trainable weights + optimiser + scheduler + RNG + sampler, written to ``step_X.tmp`` then renamed.
-
-    Single device / DDP: the frozen base is dropped by :func:`_trainable_only_save`; DeepSpeed:
-    ``exclude_frozen_parameters``; FSDP: each rank writes its shard (accelerate's FSDP saver).
-    Every process writes its RNG state; the main process renames after all have finished, so an
-    interrupted save leaves only a ``.tmp`` directory that :func:`_latest_checkpoint` ignores.
-    """
-    final = run_dir / "checkpoints" / f"step_{step:06d}"
-    tmp = final.with_name(final.name + ".tmp")
-    if acc.is_main_process:
-        shutil.rmtree(tmp, ignore_errors=True)
-    acc.wait_for_everyone()
-    kwargs = {"exclude_frozen_parameters": True} if acc.distributed_type.value == "DEEPSPEED" else {}
-    acc.save_state(str(tmp), **kwargs)
-    atomic_write_json(
-        tmp / f"sampler_{acc.process_index}.json", sampler.state()
-    )  # each process draws its own batches
-    acc.wait_for_everyone()
-    if acc.is_main_process:
-        atomic_write_json(tmp / "trainer_state.json", {"step": step, "sampler": sampler.state()})
-        shutil.rmtree(final, ignore_errors=True)
-        tmp.rename(final)
-        done = sorted(d for d in (run_dir / "checkpoints").glob("step_*") if not d.name.endswith(".tmp"))
-        for old in done[:-keep] if keep > 0 else []:
-            shutil.rmtree(old, ignore_errors=True)
-    acc.wait_for_everyone()
 
 
 def _write_start(cfg: TrainConfig, run_dir: Path, data: TrainData) -> None:
@@ -222,7 +157,7 @@ def _setup(cfg: TrainConfig, run_dir: Path, data: TrainData, resume: bool) -> tu
     acc = Accelerator(mixed_precision=_mixed_precision(cfg), gradient_accumulation_steps=cfg.grad_accum)
     _warn_lost_backend(acc)
     set_seed(cfg.seed)
-    ckpt = _latest_checkpoint(run_dir)
+    ckpt = latest_checkpoint(run_dir)
     if ckpt is not None and not resume:
         raise UsageError(f"{run_dir}: has checkpoints; pass --resume to continue or choose a new --out")
     if acc.is_main_process:  # build/save the tiny backbone once, then every process loads it
@@ -310,16 +245,9 @@ def train(cfg: TrainConfig, run_dir: str | Path, data: TrainData, *, resume: boo
     opt, sched = _optimizer(model, cfg, steps, acc.num_processes)
     _configure_deepspeed(acc, cfg)
     model, opt, sched = acc.prepare(model, opt, sched)
-    acc.register_save_state_pre_hook(_trainable_only_save)
-    acc.register_load_state_pre_hook(_trainable_only_load)
-    start = 0
-    if ckpt is not None:
-        acc.load_state(str(ckpt))
-        state = json.loads((ckpt / "trainer_state.json").read_text())
-        start = int(state["step"])
-        own = ckpt / f"sampler_{acc.process_index}.json"
-        sampler.load_state(json.loads(own.read_text()) if own.is_file() else state["sampler"])
-        logger.info("resumed from %s at step %d", ckpt, start)
+    acc.register_save_state_pre_hook(trainable_only_save)
+    acc.register_load_state_pre_hook(trainable_only_load)
+    start = restore_checkpoint(acc, ckpt, sampler) if ckpt is not None else 0
     final, times = _loop(acc, model, proc, opt, sched, sampler, cfg, run_dir, start, steps)
     acc.wait_for_everyone()
     state = (
@@ -411,6 +339,6 @@ def _loop(
             if (step + 1) % max(cfg.log_every, 1) == 0:
                 logger.info("step %d/%d loss %.4f %s (%.3f s)", step + 1, steps, rec["loss"], means, dt)
         if cfg.save_every > 0 and (step + 1) % cfg.save_every == 0 and step + 1 < steps:
-            _save_checkpoint(acc, run_dir, step + 1, sampler, cfg.keep_checkpoints)
-    _save_checkpoint(acc, run_dir, steps, sampler, cfg.keep_checkpoints)
+            save_checkpoint(acc, run_dir, step + 1, sampler, cfg.keep_checkpoints)
+    save_checkpoint(acc, run_dir, steps, sampler, cfg.keep_checkpoints)
     return final, times

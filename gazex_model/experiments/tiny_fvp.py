@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     from gazex_bench.runner.data_root import cache_dir
     from gazex_model.cli import phantom_root
     from gazex_model.config import load_config
-    from gazex_model.sources import cached_pools
+    from gazex_model.pools_cache import cached_pools
 
     hf_logging.disable_progress_bar()
     root = args.data_root or str(phantom_root("small"))

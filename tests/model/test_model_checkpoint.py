@@ -14,11 +14,11 @@ torch = pytest.importorskip("torch")
 from model_testkit import tiny_overrides, toy_corpus  # noqa: E402
 
 from gazex_bench.errors import UsageError  # noqa: E402
+from gazex_model.checkpoint import latest_checkpoint  # noqa: E402
 from gazex_model.config import load_config  # noqa: E402
 from gazex_model.train import (  # noqa: E402
     TrainData,
     _configure_deepspeed,
-    _latest_checkpoint,
     _optimizer,
     _warn_lost_backend,
     train,
@@ -50,7 +50,7 @@ def test_lora_checkpoint_is_adapter_only_and_resumes_exactly(pools: dict, tmp_pa
     data = TrainData({k: pools[k] for k in ("fvp", "sda")}, toy_corpus(pools))
     train(_cfg("max_steps=4"), tmp_path / "a", data)
     train(_cfg("max_steps=2"), tmp_path / "b", data)
-    ckpt = _latest_checkpoint(tmp_path / "b")
+    ckpt = latest_checkpoint(tmp_path / "b")
     assert ckpt is not None and ckpt.name == "step_000002"
     with safe_open(str(ckpt / "model.safetensors"), "pt") as fh:
         keys = list(fh.keys())
@@ -72,7 +72,7 @@ def test_partial_checkpoint_is_ignored_and_wrong_one_refused(pools: dict, tmp_pa
     run = tmp_path / "r"
     (run / "checkpoints" / "step_000009.tmp").mkdir(parents=True)  # an interrupted save
     (run / "checkpoints" / "step_000008").mkdir()  # no trainer_state.json: incomplete
-    assert _latest_checkpoint(run) is None
+    assert latest_checkpoint(run) is None
     data = TrainData({"fvp": pools["fvp"]}, toy_corpus(pools))
     train(_cfg("max_steps=2", "save_every=0"), tmp_path / "full", data)
     # a LoRA run cannot resume from a checkpoint of another shape (r=4): one clear error, not a silent partial load

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from gazex_model import sources
+from gazex_model import pools_cache
 from gazex_model.config import load_config
-from gazex_model.sources import Pools, cached_pools, pools_cache_key
+from gazex_model.pools_cache import cached_pools, pools_cache_key
+from gazex_model.sources import Pools
 
 
 def _fake_root(root: Path, text: str) -> Path:
@@ -35,16 +36,16 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append("+".join(sorted(objectives)))
         return {o: [] for o in objectives}, Counter()
 
-    monkeypatch.setattr(sources, "gaze_pools", fake_gaze)
-    monkeypatch.setattr(sources, "downstream_pools", fake_downstream)
-    sources._MEMO.clear()
+    monkeypatch.setattr(pools_cache, "gaze_pools", fake_gaze)
+    monkeypatch.setattr(pools_cache, "downstream_pools", fake_downstream)
+    pools_cache._MEMO.clear()
     return calls
 
 
 def test_regenerated_root_is_not_served_from_cache(tmp_path: Path, builds: list[str]) -> None:
     root, cache, cfg = _fake_root(tmp_path / "data", "P1R1"), tmp_path / "cache", load_config(None)
     cached_pools(cfg, root, cache)
-    sources._MEMO.clear()  # a new process
+    pools_cache._MEMO.clear()  # a new process
     cached_pools(cfg, root, cache)
     assert builds == ["gaze"]  # second call hits the pickle
     _fake_root(root, "P9R9")  # same path, regenerated content
