@@ -97,7 +97,8 @@ def entry_from_run(run: RunSummary, *, kind: str | None = None, source: str | No
         "higher_is_better": dict(run.higher_is_better or {}),
         "training": regime_record(regime_cell((run.raw or {}).get("training"), kind or run.kind)),
         "metrics": {
-            k: {kk: v.get(kk) for kk in ("value", "n", "ci_low", "ci_high")} for k, v in run.metrics.items()
+            k: {kk: v.get(kk) for kk in ("value", "n", "ci_low", "ci_high", "ci_method")}
+            for k, v in run.metrics.items()
         },
     }
 
@@ -148,6 +149,7 @@ def _entry_rows(root: Path) -> dict[str, list[LeaderboardRow]]:
                     v.get("ci_low"),
                     v.get("ci_high"),
                     v.get("n") if isinstance(v.get("n"), int) else None,
+                    v.get("ci_method") if isinstance(v.get("ci_method"), str) else None,
                 )
                 for k, v in e["metrics"].items()
             }

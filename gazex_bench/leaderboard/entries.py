@@ -48,6 +48,7 @@ def check_metrics(path: Path, metrics: Any, prefix: str = "metrics") -> None:
             raise DataFormatError(path, "must be an object {value, n, ci_low, ci_high}", field=where)
         for key in ("value", "ci_low", "ci_high"):
             check_number(path, m.get(key), f"{where}.{key}")
+        check_text(path, m.get("ci_method"), f"{where}.ci_method", required=False)
         n = m.get("n")
         if n is not None and (isinstance(n, bool) or not isinstance(n, int) or not 0 <= n < 2**53):
             raise DataFormatError(

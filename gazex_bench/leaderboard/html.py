@@ -21,6 +21,7 @@ from pathlib import Path
 
 from gazex_bench.io import atomic_write_text
 from gazex_bench.leaderboard.schema import LeaderboardRow
+from gazex_bench.metrics.registry import CI_STATUS, ci_declaration
 
 _SORT_JS = """
 document.querySelectorAll('table.lb').forEach(function (table) {
@@ -94,6 +95,26 @@ def _cell(
     return f'<td data-v="{value!r}">{value:.3f}{ci}{own}</td>'
 
 
+def ci_legend(board: TaskBoard) -> list[str]:
+    """``<method> (<registry status>): <metric titles>`` for the CI methods recorded in the shown cells.
+
+    Read from the entries (run.json ``ci_method``), judged by
+    :func:`gazex_bench.metrics.registry.ci_declaration`; never restated here.
+    """
+    used: dict[str, list[str]] = {}
+    for row in board.rows:
+        for slug in board.metric_slugs:
+            m = row.metrics.get(slug)
+            if m is None or m.value is None or m.ci_low is None or not m.ci_method:
+                continue
+            recorded = m.ci_method.split(";", 1)[0].strip()
+            label = f"{recorded} ({CI_STATUS[ci_declaration(slug, recorded)]})"
+            title = board.metric_titles.get(slug, slug)
+            if title not in used.setdefault(label, []):
+                used[label].append(title)
+    return [f"{label}: {', '.join(titles)}" for label, titles in used.items()]
+
+
 def _table(board: TaskBoard, rows: Sequence[LeaderboardRow]) -> str:
     dirs = board.higher_is_better or {}
     out = ['<table class="lb"><thead><tr>']
@@ -130,8 +151,8 @@ def render_page(boards: Sequence[TaskBoard], *, title: str = "GazeX Bench leader
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
-        "<p>Values are corpus metrics with 95 % CIs in brackets (the method of each run's CI is in its "
-        "<code>run.json</code> and the task tables: percentile bootstrap over samples or images); "
+        "<p>Values are corpus metrics with 95 % CIs in brackets (the CI methods the rows recorded are "
+        "listed under each table, with how each stands to the metric registry); "
         "<code>(n=..)</code> marks a metric evaluated on a different number of samples than the row. Rows of kind "
         "<em>reported</em> are published numbers under their own conventions (not re-measured); "
         "compare them only where the convention matches. <em>Regime</em>: fine-tuned (stage 2 on the task's data), "
@@ -160,6 +181,12 @@ def render_page(boards: Sequence[TaskBoard], *, title: str = "GazeX Bench leader
                 parts.append("<h3>Published and real-data rows (not ranked with the synthetic rows)</h3>")
         if others:
             parts.append(_table(board, others))
+        methods = ci_legend(board)
+        if methods:
+            items = "".join(f"<li>{_e(m)}</li>" for m in methods)
+            parts.append(
+                f'<details class="conv ci-methods"><summary>CI methods</summary><ul>{items}</ul></details>'
+            )
         if board.csv_name:
             parts.append(
                 f'<p class="conv">All metrics: <a href="{_e(board.csv_name)}">{_e(board.csv_name)}</a></p>'

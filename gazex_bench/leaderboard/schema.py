@@ -2,8 +2,8 @@
 
 Columns are snake_case identifiers; numbers are raw (never formatted); rows are
 sorted deterministically (primary metric descending, then model, then run id).
-A metric ``M`` occupies three columns: ``M``, ``M_ci_low``, ``M_ci_high`` (95 %
-seeded percentile bootstrap for runs; empty for published rows without a CI).
+A metric ``M`` occupies three columns: ``M``, ``M_ci_low``, ``M_ci_high`` (the run's 95 % CI,
+whose method each entry records and the page lists per task; empty for published rows without a CI).
 """
 
 from __future__ import annotations
@@ -79,6 +79,8 @@ class MetricValue:
     ci_high: float | None = None
     n: int | None = None
     """The metric's own n (shown on the page where it differs from the row's n; not a CSV column)."""
+    ci_method: str | None = None
+    """The run's recorded CI method (run.json ``ci_method``; listed under the page's table; not a CSV column)."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,10 @@ stay with the task, which composes them from these keys.
 Corpus reducers of the report NLG metrics (``stats, weights (N, B) -> (B,)``) are declared
 in :mod:`gazex_bench.metrics.report` (:data:`~gazex_bench.metrics.report.NLG_CORPUS`), next to
 the statistics they reduce; the CI of every metric is the seeded percentile bootstrap of
-:mod:`gazex_bench.metrics.stats` unless :attr:`MetricSpec.ci` says otherwise.
+:mod:`gazex_bench.metrics.stats` unless :attr:`MetricSpec.ci` says otherwise, and
+:attr:`MetricSpec.ci_options` lists the labelled alternatives a run may record. Legends
+(tables, figures, leaderboards) name the ``ci_method`` recorded in each run and ask
+:func:`ci_declaration` how it stands to this declaration; they never restate methods.
 """
 
 from __future__ import annotations
@@ -30,9 +33,12 @@ CORPUS = "corpus"
 """Corpus value is not a mean of per-sample values (BLEU, CIDEr-D, CE F1, ICC, mAP); resampled from statistics."""
 
 BOOTSTRAP = "percentile-bootstrap"
-"""Seeded percentile bootstrap over samples (or clusters) — :mod:`gazex_bench.metrics.stats`."""
-F_TEST = "f-test"
-"""Analytic F-distribution interval (ICC; McGraw & Wong 1996), computed by :mod:`gazex_bench.gaze.icc`."""
+"""Seeded percentile bootstrap over samples, clusters or images — :mod:`gazex_bench.metrics.stats`; recorded
+as ``percentile-bootstrap(unit=..,n_boot=..,seed=..,level=..)`` (``-clustered`` for clusters)."""
+F_TEST = "icc-f-test"
+"""Analytic F-distribution interval (ICC; McGraw & Wong 1996) of :mod:`gazex_bench.gaze.icc`, recorded as
+``icc-f-test(level=..)``: a labelled option for ICC (``AlignmentConfig.icc_ci="f-test"``), too narrow on
+pooled DTW path steps (:mod:`gazex_bench.gaze.sequence_icc`)."""
 
 FRACTION = "fraction in [0, 1]"
 
@@ -47,7 +53,8 @@ class MetricSpec:
         higher_is_better: Direction (leaderboard order, figure captions).
         unit: Unit or range of the value.
         aggregation: :data:`MEAN` (mean of per-sample values) or :data:`CORPUS`.
-        ci: CI method name (:data:`BOOTSTRAP` or :data:`F_TEST`).
+        ci: The default CI method a run records for this key (:data:`BOOTSTRAP`).
+        ci_options: Other CI methods a run may record, each a labelled option (ICC: :data:`F_TEST`).
         description: One-line definition (the task adds its convention details).
         family: Group of related metrics (``nlg``, ``clinical``, ``vqa``, ``grounding``, ``gaze``).
     """
@@ -60,6 +67,7 @@ class MetricSpec:
     ci: str
     description: str
     family: str
+    ci_options: tuple[str, ...] = ()
 
 
 def _spec(
@@ -71,9 +79,10 @@ def _spec(
     unit: str = FRACTION,
     aggregation: str = MEAN,
     ci: str = BOOTSTRAP,
+    ci_options: tuple[str, ...] = (),
     higher: bool = True,
 ) -> MetricSpec:
-    return MetricSpec(key, title, higher, unit, aggregation, ci, description, family)
+    return MetricSpec(key, title, higher, unit, aggregation, ci, description, family, ci_options)
 
 
 def _nlg() -> list[MetricSpec]:
@@ -199,10 +208,11 @@ def _icc() -> list[MetricSpec]:
                         f"{prefix}icc_{form}_{axis}",
                         f"{title} {axis}{suffix}",
                         "gaze",
-                        f"{title} of DTW-aligned centroid sequences, {axis}, setting {setting}",
+                        f"{title} of DTW-aligned centroid sequences, {axis}, setting {setting}; CI: "
+                        "bootstrap over images (F-test option)",
                         unit="ICC (-1..1)",
                         aggregation=CORPUS,
-                        ci=F_TEST,
+                        ci_options=(F_TEST,),
                     )
                 )
     return out
@@ -300,3 +310,29 @@ def higher_is_better(key: str) -> bool:
 def directions(keys: Iterable[str]) -> Mapping[str, bool]:
     """``key -> higher_is_better`` for ``keys``."""
     return {k: higher_is_better(k) for k in keys}
+
+
+def ci_family(method: str) -> str:
+    """The method name of a recorded ``ci_method`` string (text before ``(`` or ``;``; clustered = bootstrap)."""
+    name = re.split(r"[(;\s]", method.strip(), maxsplit=1)[0]
+    return BOOTSTRAP if name.startswith(BOOTSTRAP) else name
+
+
+CI_STATUS: dict[str, str] = {
+    "default": "registry default",
+    "option": "labelled option, not the registry default",
+    "undeclared": "NOT declared for this metric in the metric registry",
+}
+"""Legend wording of each :func:`ci_declaration` answer."""
+
+
+def ci_declaration(key: str, method: str) -> str:
+    """How a recorded ``ci_method`` of ``key`` stands to the registry: ``default``, ``option`` or ``undeclared``.
+
+    An undeclared key is held to the registry-wide default (:data:`BOOTSTRAP`).
+    """
+    spec = get_metric(key)
+    family = ci_family(method)
+    if family == (spec.ci if spec is not None else BOOTSTRAP):
+        return "default"
+    return "option" if spec is not None and family in spec.ci_options else "undeclared"

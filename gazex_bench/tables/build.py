@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gazex_bench.io import atomic_write_text, formula_safe_cell
+from gazex_bench.metrics.registry import CI_STATUS, ci_declaration
 from gazex_bench.tables.names import HEADLINE, higher_is_better, metric_title
 from gazex_bench.tables.nulls import SEP, add_null_differences, not_above_null
 from gazex_bench.tables.runs import RunSummary, expand_reference_rows
@@ -102,7 +103,13 @@ def null_table(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[str]:
                 for m, c in zip(metrics, cells)
             ]
             lines.append(f"| {r.model.replace('|', chr(92) + '|')} | {null} | " + " | ".join(shown) + " |")
-    return lines
+    methods = dict.fromkeys(
+        str(d.get("ci_method")).split(" vs ", 1)[0]
+        for r in runs
+        for k, d in r.metrics.items()
+        if SEP in k and d and d.get("ci_method")
+    )
+    return lines + ["", *[f"- difference CI method: {m}" for m in methods]] if methods else lines
 
 
 def labeler(r: RunSummary) -> str:
@@ -187,21 +194,26 @@ def _conventions(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[str
     ]
 
 
-def ci_methods_used(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[str]:
-    """``<method>: <metric titles>`` for every CI method that occurs among the shown cells."""
-    import re
+NO_CI = "none (no CI: n too small or not resampled)"
 
+
+def ci_methods_used(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[str]:
+    """``<method> (<registry status>): <metric titles>`` for every CI method recorded in the shown cells.
+
+    The method is the cell's own ``ci_method`` (run.json; text after ``;`` dropped), and its status
+    comes from :func:`gazex_bench.metrics.registry.ci_declaration` (default / labelled option /
+    undeclared), so a legend can never claim a method the runs did not use.
+    """
     used: dict[str, list[str]] = {}
     for m in metrics:
         for r in runs:
             d = r.metrics.get(m) or {}
             if d.get("value") is None:
                 continue
-            method = re.sub(
-                r";.*$", "", str(d.get("ci_method") or "none (no CI: n too small or not resampled)")
-            )
-            if metric_title(m) not in used.setdefault(method, []):
-                used[method].append(metric_title(m))
+            recorded = str(d.get("ci_method") or "").split(";", 1)[0].strip()
+            label = f"{recorded} ({CI_STATUS[ci_declaration(m, recorded)]})" if recorded else NO_CI
+            if metric_title(m) not in used.setdefault(label, []):
+                used[label].append(metric_title(m))
     return [f"{method}: {', '.join(titles)}" for method, titles in used.items()]
 
 
