@@ -16,7 +16,10 @@ _ICC = (
     "over images (F-test interval optional: AlignmentConfig.icc_ci)"
 )
 _S1 = "setting 1 (model's own report sentences matched to reference findings by CheXpert category)"
-_S2 = "setting 2 (reference finding sentence given)"
+_S2 = (
+    "setting 2 (reference finding sentence given; no inter-radiologist row: radiologists are not given "
+    "findings, the ceiling is the setting-1 column)"
+)
 
 GAZE_CONVENTIONS: dict[str, str] = {
     "icc_a1_x": f"ICC(A,1) absolute agreement (paper's 'ICC(3,1) absolute agreement') {_ICC}, x, {_S2}",

@@ -3,9 +3,13 @@
 Model metrics come from the rows ``comparison == "model:model"``; reference rows (run.json
 ``reference_rows``) from the rows the analyses define for the same quantity:
 
-* ``inter-radiologist`` — ICC of category-matched reader pairs (``inter_radiologist``; the
-  same ceiling row is given for setting 1 and 2 keys), cosine between readings of the same
-  image, saliency of the mean of the other readers' maps, trajectory r between readings;
+* ``inter-radiologist`` — ICC of category-matched reader pairs (``inter_radiologist``: each
+  radiologist's own findings matched by category, the setting-1 construction, so it fills the
+  ``s1_icc_*`` keys only; setting 2 gives the model the reference finding, which no second
+  radiologist was given, so the paper's procedure has no inter-radiologist analogue there and
+  the setting-2 ICC keys of this row stay empty — see ``conventions.py``), cosine between
+  readings of the same image, saliency of the mean of the other readers' maps, trajectory r
+  between readings;
 * ``shuffled`` — the model's output for another image (``shuffled:model``, seeded);
 * ``center-bias`` — the leave-image-out center-bias map (saliency metrics only).
 
@@ -59,9 +63,6 @@ def _icc(icc: pd.DataFrame, model: str, metrics: dict[str, MetricValue], rows: R
         row = _row_name(r.comparison, model)
         if row is None:
             metrics[f"{prefix}icc_{form}_{r.axis}"] = mv
-        elif row == "inter-radiologist":
-            for p in ("", "s1_"):
-                rows.setdefault(row, {})[f"{p}icc_{form}_{r.axis}"] = mv
         elif row != "skip":
             rows.setdefault(row, {})[f"{prefix}icc_{form}_{r.axis}"] = mv
 
