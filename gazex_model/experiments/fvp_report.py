@@ -1,239 +1,268 @@
 """Markdown report of the tiny FVP experiment (:mod:`gazex_model.experiments.tiny_fvp`).
 
-All sentences that judge a result (``verdict``) are computed from the numbers, so the report
-cannot drift from the run that wrote it.
+Every sentence that judges a result is computed from the statistics
+(:mod:`gazex_model.experiments.fvp_stats`), so the report cannot drift from the run that wrote it.
+``python -m gazex_model.experiments.fvp_report reports/model/fvp_eval.json`` re-runs the statistics
+from the stored per-sample JSONL (no model, no training) and rewrites the JSON and the Markdown.
 """
 
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from gazex_bench.io import atomic_write_text
+from gazex_bench.io import atomic_write_json, atomic_write_text, read_json, read_jsonl
+from gazex_model.experiments.fvp_stats import BOXES, GAZEX, LOOKUP, analyse, find, fmt_p
 
 ROWS = (
-    "Rows: `tiny` = `configs/tiny.yaml` trained, decoded as configured; `tiny-greedy` / `tiny-mbr8` = the "
-    "same weights with the other FVP decoding (greedy as GazeX, or the medoid of 8 samples), so the share of "
-    "the decoding choice is visible; `tiny-zero-shot` = the same "
-    "configuration untrained; `tiny-no-gaze` = image -> report only; `tiny-gaze-boxes` = the paper's "
-    "baseline, FVP targets only. The zero-shot and no-gaze models never write an FVP string, so they score "
-    "exactly the image-centre rule; the stronger model-free nulls are `train-mean-centroid` (centre bias of "
-    "the training gaze) and `train-sentence-mean-centroid` (the mean training centroid of the same sentence "
-    "text, a lookup a text-only model could memorise)."
+    "Rows: `tiny` = GazeX (`configs/tiny.yaml`: FVP + GTM + SDA); `tiny-gaze-boxes` = the paper's gaze "
+    "baseline (the same backbone fine-tuned on gaze-cluster-box FVP targets only, `configs/tiny-gaze-boxes.yaml`); "
+    "`tiny-no-gaze` = image -> report only, same budget; `tiny-zero-shot` = the tiny configuration untrained. "
+    "Model-free nulls: `image-centre` (also the score of every unparseable output), `train-mean-centroid` "
+    "(centre bias of the training gaze) and `train-sentence-mean-centroid`, the **sentence-text lookup**: "
+    "the mean training gaze centroid of the same sentence text (the overall mean for text never seen in "
+    "training) — a predictor that never looks at the image."
 )
 
-NOT_REPAIRED = (
-    "**Statistics, partly repaired (#13 item 6).** p-values are floored at 1/B (`p < 1/2000`, never "
-    "`p = 0.000`) and Holm-adjusted per seed, and the sentence-text lookup and gaze-boxes rows stay beside "
-    "GazeX. Not repaired: the resampling unit is still the REFLACX reading (not the image) and the seeds "
-    "are still reported one by one, not pooled into one estimate — the per-sample errors of these runs "
-    "were not stored, and re-training 3 seeds x 4 variants x 1,200 steps did not fit the shared CPU "
-    "budget of this session. The pooled, image-level analysis is implemented in "
-    "`gazex_model.experiments.gaze_effect` (reports/model/gaze_effect.md)."
-)
 
-KEY_OTHERS = (
-    "tiny-zero-shot",
-    "tiny-no-gaze",
-    "tiny-gaze-boxes",
-    "train-mean-centroid",
-    "train-sentence-mean-centroid",
-    "tiny-greedy",
-    "tiny-mbr8",
-)
-"""Comparisons of ``tiny`` summarised across seeds (other minus tiny)."""
+def state(c: dict[str, Any] | None) -> str:
+    """``better`` / ``worse`` (A - B, Holm-significant, CI excluding 0) or ``tie``; ``-`` when absent."""
+    if c is None:
+        return "-"
+    if c["reject_holm_0.05"] and c["ci95"][0] > 0:
+        return "better"
+    if c["reject_holm_0.05"] and c["ci95"][1] < 0:
+        return "worse"
+    return "tie"
 
 
-N_BOOT = 2000
-"""Bootstrap resamples behind the stored p-values (``tiny_fvp.N_BOOT``): the smallest reportable p is 1/B."""
+def reading(c: dict[str, Any]) -> str:
+    """Plain reading of ``A - B`` (errors: > 0 means B localises better)."""
+    return {
+        "better": f"`{c['b']}` better (lower error)",
+        "worse": f"`{c['b']}` worse (higher error)",
+        "tie": "no difference shown",
+    }[state(c)]
 
 
-def fmt_p(p: float | None, b: int = N_BOOT) -> str:
-    """A bootstrap p-value floored at 1/B: ``p < 1/B`` when no resample crossed 0 (never ``p = 0.000``)."""
-    if p is None:
-        return "p = -"
-    return f"p < 1/{b}" if p < 1.0 / b else f"p = {p:.3f}"
-
-
-def holm_adjusted(res: dict[str, Any]) -> dict[str, float]:
-    """Holm-adjusted p (floored at 1/B first) over every paired comparison of one seed."""
-    from gazex_bench.metrics.stats import holm
-
-    keys = [k for k, v in res.items() if k.startswith("diff_") and v.get("p") is not None]
-    _, adj = holm([max(float(res[k]["p"]), 1.0 / N_BOOT) for k in keys])
-    return dict(zip(keys, (float(a) for a in adj)))
-
-
-def lookup_sentence(per_seed: dict[int, dict[str, Any]]) -> str:
-    """What the comparison with the sentence-text lookup says, computed from its per-seed CIs."""
-    ds = [
-        r["diff_train-sentence-mean-centroid_minus_tiny"]
-        for r in per_seed.values()
-        if "diff_train-sentence-mean-centroid_minus_tiny" in r
-    ]
-    if not ds:
-        return ""
-    ties = sum(d["ci95"][0] <= 0 <= d["ci95"][1] for d in ds)
-    better = sum(d["ci95"][0] > 0 for d in ds)
-    head = (
-        f"Sentence-text lookup: in {ties} of {len(ds)} seeds GazeX ties `train-sentence-mean-centroid` (95 % CI of "
-        f"the difference spans 0), in {better} it is better. "
+def _diff(c: dict[str, Any], b: int) -> str:
+    return (
+        f"{c['diff']:+.2f} px, 95 % CI [{c['ci95'][0]:+.2f}, {c['ci95'][1]:+.2f}], Holm {fmt_p(c['p_holm'], b)}, "
+        f"{c['n_rows']} rows on {c['n_images']} images"
     )
-    if ties == len(ds):
-        return head + (
-            "A tie means a predictor that never looks at the image — it returns the mean training gaze "
-            "location of the same sentence text — localises as well as GazeX, so this experiment does not "
-            "show that the tiny GazeX uses the image beyond what the sentence text already tells it; its "
-            "gain over the centre-bias nulls is what a text-to-location lookup would also achieve."
-        )
-    return head + "Where GazeX is better, it localises beyond what the sentence text alone gives."
 
 
-def verdict(ci: list[float]) -> str:
-    """Reading of a paired difference (other minus ours, px) from its 95 % CI."""
-    if ci[0] > 0:
-        return "GazeX better (CI above 0)"
-    if ci[1] < 0:
-        return "GazeX worse (CI below 0)"
-    return "no measurable difference (CI spans 0)"
+def _mean(stats: dict[str, Any], subset: str, m: str) -> str:
+    v = stats["means"].get(subset, {}).get(m)
+    return "-" if v is None else f"{v['mean']:.1f} px [{v['ci95'][0]:.1f}, {v['ci95'][1]:.1f}]"
 
 
-def _fmt(v: Any, nd: int = 0) -> str:
-    return "-" if v is None else f"{v:.{nd}f}"
+def lookup_paragraph(stats: dict[str, Any]) -> list[str]:
+    """What GazeX versus the sentence-text lookup means, computed from the comparisons."""
+    b, c = stats["boot"], find(stats, "all", LOOKUP, GAZEX)
+    if c is None:
+        return []
+    head = {
+        "tie": "GazeX **ties** the sentence-text lookup",
+        "better": "GazeX **beats** the sentence-text lookup",
+        "worse": "GazeX is **worse** than the sentence-text lookup",
+    }[state(c)]
+    out = [f"{head} (lookup minus GazeX: {_diff(c, b)}). "]
+    out.append(
+        {
+            "tie": "The lookup never sees the image, so a tie means GazeX's localisation on this test set is "
+            "accounted for by a phrase -> typical-location map learned from the text; it does not show that "
+            "GazeX reads image-specific gaze locations. ",
+            "better": "It localises beyond what the exact sentence text alone gives. ",
+            "worse": "It has not even learned the phrase -> typical-location map as well as a table lookup. ",
+        }[state(c)]
+    )
+    return ["".join(out), *atypical_lines(stats), *unseen_lines(stats)]
 
 
-def _decoding(res: dict[str, Any]) -> str:
-    return "; ".join(
-        f"{k}: "
+def atypical_lines(stats: dict[str, Any]) -> list[str]:
+    """The test of the tie: findings far from their phrase's typical location (phantom truth)."""
+    b, c = stats["boot"], find(stats, "atypical", LOOKUP, GAZEX)
+    if c is None:
+        return ["No phantom truth: the atypical-location test could not be run on this data root."]
+    n, thr = stats["subset_samples"]["atypical"], stats["atypical_threshold_px"]
+    la, lt = (stats["means"][s][LOOKUP]["mean"] for s in ("atypical", "typical"))
+    ga, gt = (stats["means"][s][GAZEX]["mean"] for s in ("atypical", "typical"))
+    lines = [
+        f"Test (phantom truth): {n} held-out finding sentences whose text occurs in training and whose finding "
+        f"lies more than {thr:.1f} px (the median) from the phrase's typical location. There the lookup's "
+        f"error is {la:.1f} px against {lt:.1f} px on the typical ones"
         + (
-            f"MBR over {v['generation']['fvp_mbr_samples']} samples"
-            if v["generation"]["fvp_mbr_samples"] > 1
-            else "greedy"
+            " (the subset does separate: the phrase's location is wrong there)"
+            if la > lt
+            else " (the subset does not separate the lookup: gaze noise dominates the within-phrase spread)"
         )
-        for k, v in res.items()
-        if "generation" in v
-    )
-
-
-def seed_section(seed: int, res: dict[str, Any]) -> list[str]:
-    """Table of every row + all paired differences for one training seed."""
-    lines = [
-        f"## Seed {seed}",
-        "",
-        f"FVP decoding: {_decoding(res)}.",
-        "",
-        "| model | mean error (px) | 95 % CI | parse failures | well-formed | train steps | train s | median step s |",
-        "|---|---|---|---|---|---|---|---|",
+        + f"; GazeX's is {ga:.1f} vs {gt:.1f} px. Lookup minus GazeX on the atypical findings: {_diff(c, b)}. "
     ]
-    for k, v in res.items():
-        if not k.startswith("diff_"):
-            lines.append(
-                f"| {k} | {v['mean_px']:.1f} | [{v['ci95'][0]:.1f}, {v['ci95'][1]:.1f}] | "
-                f"{v.get('parse_failures', '-')}/{v['n']} | {v.get('well_formed', '-')} | {v.get('steps', '-')} | "
-                f"{_fmt(v.get('seconds'))} | {_fmt(v.get('step_seconds_median'), 3)} |"
-            )
-    adj = holm_adjusted(res)
-    lines += [
-        "",
-        "Paired differences (other minus trained GazeX, px; > 0 means GazeX is better; "
-        "95 % CI and two-sided p: paired percentile bootstrap over readings, 2000 resamples, seed 1; p floored "
-        f"at 1/B and Holm-adjusted over this seed's {len(adj)} comparisons):",
-        "",
-    ]
-    lines += [
-        f"- {k[5:]}: {v['mean_px']:.1f} px, 95 % CI [{v['ci95'][0]:.1f}, {v['ci95'][1]:.1f}], "
-        f"{fmt_p(v.get('p'))}, Holm {fmt_p(adj.get(k))} (n = {v.get('n', '-')}): {verdict(v['ci95'])}"
-        for k, v in res.items()
-        if k.startswith("diff_")
-    ]
-    return lines + [""]
-
-
-def summary_section(per_seed: dict[int, dict[str, Any]]) -> list[str]:
-    """One row per comparison of ``tiny``: the paired difference of every seed and how many seeds favour GazeX."""
-    seeds = list(per_seed)
-    lines = [
-        "## Across training seeds",
-        "",
-        "Paired difference other minus `tiny` (px, > 0 = GazeX better) per seed, with its 95 % CI; "
-        "the last column counts seeds whose CI lies above 0 / below 0.",
-        "",
-        "| other | " + " | ".join(f"seed {s}" for s in seeds) + " | better / worse |",
-        "|---|" + "---|" * len(seeds) + "---|",
-    ]
-    for other in KEY_OTHERS:
-        cells, better, worse = [], 0, 0
-        for s in seeds:
-            d = per_seed[s].get(f"diff_{other}_minus_tiny")
-            if d is None:
-                cells.append("-")
-                continue
-            cells.append(f"{d['mean_px']:+.1f} [{d['ci95'][0]:+.1f}, {d['ci95'][1]:+.1f}]")
-            better, worse = better + int(d["ci95"][0] > 0), worse + int(d["ci95"][1] < 0)
-        if any(c != "-" for c in cells):
-            lines.append(f"| {other} | " + " | ".join(cells) + f" | {better} / {worse} of {len(seeds)} |")
-    means = {
-        k: [per_seed[s][k]["mean_px"] for s in seeds if k in per_seed[s]] for k in ("tiny", "tiny-gaze-boxes")
-    }
-    lines += [
-        "",
-        "Mean error per seed (px): "
-        + "; ".join(f"{k} " + ", ".join(f"{m:.1f}" for m in v) for k, v in means.items() if v)
-        + ".",
-        "",
-    ]
+    width = c["ci95"][1] - c["ci95"][0]
+    lines[0] += {
+        "better": "GazeX beats the lookup where the phrase's typical location is wrong, so it does use "
+        "image-specific location information there.",
+        "tie": "No difference is shown: where the phrase's typical location is wrong, GazeX is not measurably "
+        "better than the lookup, which is what a learned phrase -> typical-location map (rather than "
+        f"image-specific gaze) predicts; with a CI {width:.1f} px wide, smaller image effects are not excluded.",
+        "worse": "GazeX is worse than the lookup there: no sign of image-specific localisation.",
+    }[state(c)]
+    cb = find(stats, "atypical", LOOKUP, BOXES)
+    if cb is not None:
+        lines.append(
+            f"The gaze-boxes baseline on the same findings: lookup minus gaze-boxes {_diff(cb, b)} ({reading(cb)})."
+        )
     return lines
 
 
-def write_report(
-    per_seed: dict[int, dict[str, Any]], counts: dict[str, Any], path: Path, command: str
-) -> None:
-    """Write the Markdown report: definitions, the across-seed summary, then one section per seed."""
+def unseen_lines(stats: dict[str, Any]) -> list[str]:
+    """Sentences whose exact text never occurs in training (the lookup falls back to the overall mean)."""
+    b, c = stats["boot"], find(stats, "unseen text", LOOKUP, GAZEX)
+    if c is None:
+        return []
+    n = stats["subset_samples"]["unseen text"]
+    what = {
+        "better": "GazeX generalises from the words (side, zone, organ) where the exact-text lookup cannot — "
+        "still a text skill, not evidence of image use",
+        "tie": "GazeX does no better than the overall-mean fallback there",
+        "worse": "GazeX is worse than the overall-mean fallback there",
+    }[state(c)]
+    return [
+        f"On the {n} sentences whose text never occurs in training: lookup minus GazeX {_diff(c, b)}; {what}."
+    ]
+
+
+def model_table(stats: dict[str, Any], runs: dict[str, Any]) -> list[str]:
+    """Pooled mean per row (seeds pooled, image-cluster CI), per-seed means, parse counts, budgets."""
+    seeds = [str(s) for s in stats["seeds"]]
+    lines = [
+        "| row | pooled mean error | 95 % CI | per seed (" + ", ".join(seeds) + ") | parsed / rows | "
+        "well-formed | train steps | train s per seed |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    order = sorted(stats["means"]["all"].items(), key=lambda kv: kv[1]["mean"])
+    for m, v in order:
+        pc = stats["parse"].get(m)
+        rr = [runs[s][m] for s in seeds if m in runs.get(s, {})]
+        steps = ", ".join(sorted({str(r.get("steps")) for r in rr})) if rr else "-"
+        secs = ", ".join(f"{r['seconds']:.0f}" if r.get("seconds") else "0" for r in rr) if rr else "-"
+        lines.append(
+            f"| {m} | {v['mean']:.2f} | [{v['ci95'][0]:.2f}, {v['ci95'][1]:.2f}] | "
+            + ", ".join(f"{x:.2f}" for x in v["per_seed"].values())
+            + f" | {pc['parsed'] if pc else '-'}/{v['n_rows']} | {pc['well_formed'] if pc else '-'} | {steps} | {secs} |"
+        )
+    return lines
+
+
+def comparison_table(stats: dict[str, Any]) -> list[str]:
+    """Every comparison with raw and Holm-adjusted p (floored at 1/B) and its per-seed differences."""
+    b = stats["boot"]
+    lines = [
+        "| subset | A - B | diff (px) | 95 % CI | per seed | p (raw) | p (Holm) | images | reading |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for c in stats["comparisons"]:
+        lines.append(
+            f"| {c['subset']} | {c['a']} - {c['b']} | {c['diff']:+.2f} | [{c['ci95'][0]:+.2f}, {c['ci95'][1]:+.2f}] | "
+            + ", ".join(f"{x:+.2f}" for x in c["per_seed"].values())
+            + f" | {fmt_p(c['p_raw'], b)} | {fmt_p(c['p_holm'], b)} | {c['n_images']} | {reading(c)} |"
+        )
+    return lines
+
+
+def subset_table(stats: dict[str, Any]) -> list[str]:
+    """Mean error of GazeX, gaze-boxes and the lookup on each subset (seeds pooled)."""
+    subsets = [s for s in stats["means"] if s != "all"]
+    lines = [
+        "| subset | samples | " + " | ".join(f"`{m}`" for m in (GAZEX, BOXES, LOOKUP)) + " |",
+        "|---|---|---|---|---|",
+    ]
+    for s in subsets:
+        lines.append(
+            f"| {s} | {stats['subset_samples'][s]} | "
+            + " | ".join(_mean(stats, s, m) for m in (GAZEX, BOXES, LOOKUP))
+            + " |"
+        )
+    return lines
+
+
+def method_text(stats: dict[str, Any]) -> str:
+    """The statistics paragraph, with this run's numbers."""
+    b, k = stats["boot"], len(stats["comparisons"])
+    return (
+        f"Statistics (`gazex_model.experiments.fvp_stats`): {stats['n_samples']} held-out sentences from "
+        f"{stats['n_readings']} readings of {stats['n_images']} images, x {len(stats['seeds'])} training seeds "
+        f"({', '.join(map(str, stats['seeds']))}). The resampling unit is the **image**: rows of all seeds are "
+        "stacked and a bootstrap draw of an image brings its rows of every reading, sentence and seed, so each "
+        "estimate pools the seeds (per-seed means shown beside it). 95 % CI: percentile bootstrap, "
+        f"B = {b} (`gazex_bench.metrics.stats.bootstrap_ci` / `paired_bootstrap` with image clusters). "
+        f"Two-sided p-values floored at 1/B (`p < 1/{b}` = no resample crossed 0) and Holm-adjusted over all "
+        f"{k} comparisons; a difference is called only when its Holm p <= 0.05 and its CI excludes 0."
+    )
+
+
+def write_report(rec: dict[str, Any], path: Path) -> None:
+    """Write the Markdown report from the JSON record of :func:`gazex_model.experiments.tiny_fvp.main`."""
+    stats, counts = rec["stats"], rec["counts"]
+    test = (
+        f"validation {counts['test']['fvp']} ({counts['note']})"
+        if counts.get("note")
+        else f"test {counts['test']['fvp']}"
+    )
     lines = [
         "# Tiny GazeX: held-out FVP centroid error on the small phantom",
         "",
-        f"Generated by `{command}` (every number below is from that run).",
+        f"Generated by `{rec['command']}`"
+        + (f", statistics re-run by `{rec['reanalysed_by']}`" if rec.get("reanalysed_by") else "")
+        + " (every number below is from that run). Per-sample errors of every "
+        f"row and seed: `{rec['samples_file']}` (sample, reading and image ids); the statistics and this "
+        "report are re-computed from it by `python -m gazex_model.experiments.fvp_report reports/model/fvp_eval.json`.",
         "",
-        f"Data: small phantom, paper split scaled down; FVP samples train {counts['train']['fvp']}, "
-        + (
-            f"validation {counts['test']['fvp']}."
-            if counts.get("note")
-            else f"test {counts['test']['fvp']} (test readings = all phase 2 + round(350*n3/2507) phase 3)."
-        ),
+        f"Data: small phantom, paper split scaled down; FVP samples train {counts['train']['fvp']}, {test}.",
         "",
         "Error = Euclidean distance between the predicted observation centroid (last tuple of the FVP string) "
-        "and the gaze pipeline's holistic centroid, quarter-scale pixels. Unparseable outputs are scored with "
-        "the image centre; parsed centroids are clipped to the image. 95 % CI: seeded percentile bootstrap of "
-        "the mean, 2000 resamples of whole REFLACX readings (a reading's sentences move together; "
-        "`gazex_bench.metrics.stats`).",
+        "and the gaze pipeline's holistic centroid, quarter-scale pixels; lower is better. Unparseable "
+        "outputs are scored with the image centre; parsed centroids are clipped to the image.",
         "",
         ROWS,
         "",
+        method_text(stats),
+        "",
+        "## Rows (seeds pooled)",
+        "",
+        *model_table(stats, rec["runs"]),
+        "",
+        "## Comparisons (A - B; > 0 means B has the lower error)",
+        "",
+        *comparison_table(stats),
+        "",
+        "## What the tie with the sentence-text lookup means",
+        "",
+        *[x for line in lookup_paragraph(stats) for x in (line, "")],
+        *subset_table(stats),
+        "",
     ]
-    if counts.get("note"):  # --val-fold: the rows are scored on training readings, never on the test split
-        lines[4:4] = [f"**Scored on a validation fold, not the test split** ({counts['note']}).", ""]
-    lines += [NOT_REPAIRED, ""]
-    if len(per_seed) > 1:
-        lines += summary_section(per_seed)
-    lines += [lookup_sentence(per_seed), ""]
-    for seed, res in per_seed.items():
-        lines += seed_section(seed, res)
     atomic_write_text(path, "\n".join(lines))
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Re-render the Markdown report from a stored JSON (``python -m gazex_model.experiments.fvp_report JSON [MD]``)."""
-    import argparse
-    import json
-
-    ap = argparse.ArgumentParser(prog="python -m gazex_model.experiments.fvp_report")
-    ap.add_argument("json", help="fvp_eval.json written by tiny_fvp")
-    ap.add_argument("md", nargs="?", default=None, help="output (default: the JSON path with .md)")
+    """Re-run the statistics from the stored per-sample JSONL and rewrite the JSON and Markdown."""
+    ap = argparse.ArgumentParser(
+        prog="python -m gazex_model.experiments.fvp_report", description=main.__doc__
+    )
+    ap.add_argument("json", help="fvp_eval.json written by tiny_fvp (its samples file lies beside it)")
+    ap.add_argument("--boot", type=int, default=None, help="bootstrap resamples B (default: the stored B)")
     a = ap.parse_args(argv)
-    rec = json.loads(Path(a.json).read_text())
-    per_seed = {int(k): v for k, v in rec["seeds"].items()}
-    command = f"{rec['command']}`, re-rendered from its JSON by `python -m gazex_model.experiments.fvp_report {a.json}"
-    write_report(per_seed, rec["counts"], Path(a.md or Path(a.json).with_suffix(".md")), command)
+    path = Path(a.json)
+    rec = read_json(path)
+    rows = [r for _, r in read_jsonl(path.parent / rec["samples_file"])]
+    rec["stats"] = analyse(rows, a.boot or int(rec["stats"]["boot"]))
+    rec["reanalysed_by"] = "python -m gazex_model.experiments.fvp_report " + " ".join(argv or sys.argv[1:])
+    atomic_write_json(path, rec)
+    write_report(rec, path.with_suffix(".md"))
     return 0
 
 

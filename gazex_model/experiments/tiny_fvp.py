@@ -1,19 +1,25 @@
-"""Tiny GazeX on the small phantom: loss curves + held-out FVP centroid error vs. baselines.
+"""Tiny GazeX on the small phantom: held-out FVP centroid error vs. baselines, seeds pooled.
 
 Usage::
 
-    python -m gazex_model.experiments.tiny_fvp [--data-root DIR] [--runs runs] [--reuse] [--steps N] [--seeds 0,1,2]
+    python -m gazex_model.experiments.tiny_fvp [--data-root DIR] [--runs runs/fvp] [--seeds 0,1,2]
+        [--steps N] [--reuse] [--boot B] [--reports reports/model]
 
-Trains ``configs/tiny.yaml`` (GazeX: FVP+GTM+SDA), ``tiny-no-gaze.yaml`` (image -> report
-only) and ``tiny-gaze-boxes.yaml`` (FVP targets only), materialises ``tiny-zero-shot.yaml``
-(the same configuration untrained), then asks every model for the FVP string of each
-held-out (test-split) finding and scores the predicted observation centroid against the
-gaze pipeline's holistic centroid (Euclidean distance, quarter-scale pixels).
-Unparseable outputs are scored with the image centre (counted as parse failures);
-parsed centroids are clipped to the image (a runaway digit string is not a location).
-Every trained variant is trained once per ``--seeds`` entry (runs/seed<k>/<name>); the report
-shows each seed's table and the paired differences per seed, so one lucky initialisation cannot
-carry a conclusion. Writes ``reports/model/loss_curves.png`` (first seed), ``reports/model/fvp_eval.md`` and ``.json``.
+Trains, per training seed, ``configs/tiny.yaml`` (GazeX: FVP+GTM+SDA), ``tiny-gaze-boxes.yaml`` (the
+paper's baseline: the backbone fine-tuned on gaze-cluster-box FVP targets only) and
+``tiny-no-gaze.yaml`` (image -> report only) at one budget, materialises ``tiny-zero-shot.yaml``
+(untrained), then asks every model for the FVP string of each held-out (test-split) finding sentence
+and scores the predicted observation centroid against the gaze pipeline's holistic centroid
+(Euclidean distance, quarter-scale pixels). Unparseable outputs are scored with the image centre
+(counted as parse failures); parsed centroids are clipped to the image. Model-free nulls
+(:func:`reference_errors`) are scored beside them.
+
+Every per-sample error (model x seed x sentence, with sample, reading and image ids) goes to
+``fvp_eval_samples.jsonl``; the statistics (:mod:`gazex_model.experiments.fvp_stats`: image-cluster
+bootstrap with the seeds pooled, Holm, p floored at 1/B) and the report
+(:mod:`gazex_model.experiments.fvp_report`) are computed from that file alone, so they can be re-run
+without training. Writes ``loss_curves.png`` (first seed), ``fvp_eval.md`` / ``.json`` and the JSONL
+under ``--reports``.
 """
 
 from __future__ import annotations
@@ -23,102 +29,99 @@ import json
 import logging
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from gazex_bench.io import atomic_write_json
+from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line
 from gazex_model.experiments.fvp_report import write_report
+from gazex_model.experiments.fvp_stats import analyse
+from gazex_model.experiments.fvp_truth import sample_keys
 
 logger = logging.getLogger(__name__)
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 MBR_ALT = 8
-"""Samples of the MBR decoding scored as the alternative of a greedily-decoding ``tiny``."""
+"""Samples of the MBR decoding scored as the alternative decoding (``--alt-decoding``)."""
 VARIANTS = ("tiny", "tiny-zero-shot", "tiny-no-gaze", "tiny-gaze-boxes")
+TRAINED = ("tiny", "tiny-gaze-boxes", "tiny-no-gaze")
+"""Variants trained at one budget per seed (``tiny-zero-shot`` is materialised untrained)."""
+SAMPLES_FILE = "fvp_eval_samples.jsonl"
 
 
-N_BOOT = 2000
-
-
-def clusters_of(samples: list[Any]) -> list[str]:
-    """Bootstrap cluster per FVP sample: its REFLACX reading (sentences of one reading are not independent)."""
-    return [s.sample_id.split("/")[0] for s in samples]
-
-
-def mean_ci(x: np.ndarray, clusters: list[str] | None = None) -> list[float]:
-    """Seeded percentile 95 % CI of the mean of ``x`` (:func:`gazex_bench.metrics.stats.bootstrap_ci`,
-    resampling ``clusters`` when given)."""
-    from gazex_bench.metrics.stats import bootstrap_ci, mean_reducer
-
-    ci = bootstrap_ci(np.asarray(x, float), mean_reducer, n_resamples=N_BOOT, seed=0, clusters=clusters)
-    return [ci.low, ci.high]
-
-
-def centroid_errors(model: Any, samples: list[Any]) -> tuple[np.ndarray, int, int]:
-    """Per-sample centroid error (quarter px), parse failures, well-formed outputs.
+def centroid_errors(model: Any, samples: list[Any]) -> tuple[np.ndarray, list[bool], list[bool]]:
+    """Per-sample centroid error (quarter px), parsed flag and well-formed flag.
 
     Decoded with the run's generation settings (:meth:`GazeXModel.decode_fvp`: greedy, or MBR over
     sampled outputs) and converted from the run's ``data.coord_format`` to quarter-scale pixels.
+    An unparseable output is scored with the image centre; a parsed centroid is clipped to the image.
     """
     frames = [(float(s.meta["quarter_hw"][1]), float(s.meta["quarter_hw"][0])) for s in samples]
-    errs, fails, complete = [], 0, 0
+    errs, parsed, complete = [], [], []
     for s, (_, p), (qw, qh) in zip(samples, model.decode_fvp(samples, frames), frames):
         gt = np.array(s.meta["holistic_centroid"], float)
         if p.ok:
             pred = np.clip(np.array(p.value["centroid"], float), 0.0, [qw, qh])  # inside the image
-            complete += int(p.complete)
         else:
-            pred, fails = np.array([qw / 2.0, qh / 2.0]), fails + 1
+            pred = np.array([qw / 2.0, qh / 2.0])
         errs.append(float(np.linalg.norm(pred - gt)))
-    return np.array(errs), fails, complete
+        parsed.append(bool(p.ok))
+        complete.append(bool(p.ok and p.complete))
+    return np.array(errs), parsed, complete
 
 
-def train_variants(
-    root: str,
-    runs: Path,
-    pools: Any,
-    steps: int | None,
-    reuse: bool,
-    overrides: list[str] | None = None,
-    variants: tuple[str, ...] = VARIANTS,
-) -> dict[str, dict[str, Any]]:
-    """Train (or reuse) each variant (``overrides``: ``KEY=VALUE`` for every variant); return timing info."""
-    from gazex_model.config import load_config
-    from gazex_model.data import corpus_of
-    from gazex_model.train import TrainData, train
+def reference_errors(test: list[Any], train_fvp: list[Any]) -> dict[str, np.ndarray]:
+    """Per-sample errors (quarter px) of three model-free predictors of the held-out holistic centroid.
 
-    info: dict[str, dict[str, Any]] = {}
-    corpus = corpus_of(pools.train) + corpus_of(pools.test)
-    for name in variants:
-        over = [
-            *(overrides or []),
-            *([f"max_steps={steps}"] if steps is not None and name != "tiny-zero-shot" else []),
-        ]
-        cfg = load_config(CONFIGS / f"{name}.yaml", over)
-        out = runs / cfg.name
-        if (
-            reuse
-            and (out / "run_info.json").is_file()
-            and json.loads((out / "run_info.json").read_text()).get("seconds")
-        ):
-            logger.info("reusing %s", out)
-        else:
-            import shutil
+    ``train-mean-centroid``: the mean training centroid (a centre-bias null); ``train-sentence-mean-centroid``:
+    the mean training centroid of the same sentence text, else the overall mean (the sentence-text
+    lookup: a text-only model that memorised phrase -> location); ``image-centre``: the image centre
+    (also the score of every unparseable output).
+    """
+    gt = np.array([s.meta["holistic_centroid"] for s in test], float)
+    mean_c = np.mean([s.meta["holistic_centroid"] for s in train_fvp], axis=0)
+    by_sent: dict[str, list[Any]] = {}
+    for s in train_fvp:
+        by_sent.setdefault(s.meta["sentence"], []).append(s.meta["holistic_centroid"])
+    sent = np.array([np.mean(by_sent.get(s.meta["sentence"], [mean_c]), axis=0) for s in test], float)
+    qc = np.array([[s.meta["quarter_hw"][1] / 2.0, s.meta["quarter_hw"][0] / 2.0] for s in test])
+    return {
+        "train-mean-centroid": np.linalg.norm(gt - mean_c, axis=1),
+        "train-sentence-mean-centroid": np.linalg.norm(gt - sent, axis=1),
+        "image-centre": np.linalg.norm(gt - qc, axis=1),
+    }
 
-            shutil.rmtree(out, ignore_errors=True)
-            train(cfg, out, TrainData(pools.train, corpus, {"root": root, "counts": pools.counts}))
-        ri = json.loads((out / "run_info.json").read_text())
-        info[name] = {
-            "run_dir": str(out),
-            "steps": ri.get("steps"),
-            "seconds": ri.get("seconds"),
-            "step_seconds_median": ri.get("step_seconds_median"),
-            "threads": cfg.num_threads,
-            "generation": cfg.generation,
-        }  # decode with the config's settings (also for --reuse)
-    return info
+
+def plan_jobs(runs: Path, seeds: list[int], steps: int | None, overrides: list[str]) -> list[dict[str, Any]]:
+    """Protocol plan (:func:`gazex_model.protocol.run_plan`): every variant of every seed in ``runs/seed<k>/<name>``.
+
+    One thread and no checkpoints (the CPU is shared); ``steps`` overrides ``max_steps`` of the trained
+    variants alike, so every trained variant gets the same budget.
+    """
+    jobs = []
+    for seed in seeds:
+        for name in VARIANTS:
+            steps_set = [f"max_steps={steps}"] if steps is not None and name in TRAINED else []
+            jobs.append(
+                {
+                    "config": str(CONFIGS / f"{name}.yaml"),
+                    "out": str(runs / f"seed{seed}" / name),
+                    "set": [*overrides, f"seed={seed}", "num_threads=1", "save_every=0", *steps_set],
+                }
+            )
+    return jobs
+
+
+def run_info(run_dir: Path) -> dict[str, Any]:
+    """Budget and timing of a trained run (its ``run_info.json``)."""
+    ri = json.loads((run_dir / "run_info.json").read_text())
+    return {
+        "run_dir": str(run_dir),
+        "steps": ri.get("steps"),
+        "seconds": ri.get("seconds"),
+        "step_seconds_median": ri.get("step_seconds_median"),
+    }
 
 
 def validation_pools(pools: Any, folds: int = 5) -> Any:
@@ -180,129 +183,131 @@ def loss_figure(run_dir: Path, out: Path) -> None:
     plt.close(fig)
 
 
-def evaluate(info: dict[str, dict[str, Any]], test: list[Any], train_fvp: list[Any]) -> dict[str, Any]:
-    """Centroid errors of every variant, reference rows and paired differences.
+def decodings(runs: dict[str, Path], alt: bool) -> dict[str, tuple[Path, Any]]:
+    """Row name -> (run dir, generation override or None = the run's own settings).
 
-    ``tiny`` is also scored with the other FVP decoding (``tiny-greedy`` when its config uses MBR,
-    ``tiny-mbr8`` when it decodes greedily), so the report shows what the decoding choice is worth.
+    With ``alt``, ``tiny`` is also scored with the other FVP decoding (``tiny-greedy`` when its config
+    uses MBR, ``tiny-mbr8`` when it decodes greedily), so the share of the decoding choice is visible.
     """
-    from dataclasses import replace
+    out: dict[str, tuple[Path, Any]] = {name: (d, None) for name, d in runs.items()}
+    if alt and "tiny" in runs:
+        from gazex_model.config import load_config
 
+        g = load_config(runs["tiny"] / "resolved_config.yaml").generation
+        name, k = ("tiny-greedy", 0) if g.fvp_mbr_samples > 1 else (f"tiny-mbr{MBR_ALT}", MBR_ALT)
+        out[name] = (runs["tiny"], replace(g, fvp_mbr_samples=k))
+    return out
+
+
+def scored(run_dir: Path, row: str, generation: Any, test: list[Any]) -> dict[str, Any]:
+    """Per-sample errors of one run and decoding on ``test``, cached in ``<run_dir>/fvp_scores-<row>.json``.
+
+    Greedy and seeded-MBR decoding are deterministic, so a cache whose sample ids, decoding settings and
+    run (``DONE`` contents) match is reused instead of decoding again (decoding 1,000 sentences takes
+    minutes on the shared CPU); anything else is scored afresh and the cache rewritten.
+    """
+    from gazex_model.config import load_config
     from gazex_model.infer import GazeXModel
 
-    res: dict[str, Any] = {}
-    errs: dict[str, np.ndarray] = {}
-    clusters = clusters_of(test)
-    runs, alt = dict(info), None
-    if (
-        "tiny" in info and info["tiny"].get("generation") is not None
-    ):  # the other decoding of the same weights
-        g = info["tiny"]["generation"]
-        alt, k = ("tiny-greedy", 0) if g.fvp_mbr_samples > 1 else (f"tiny-mbr{MBR_ALT}", MBR_ALT)
-        runs = {
-            "tiny": info["tiny"],
-            alt: {**info["tiny"], "generation": replace(g, fvp_mbr_samples=k)},
-            **{n: v for n, v in info.items() if n != "tiny"},
-        }
-    for name, ri in runs.items():
-        t = time.perf_counter()
-        model = GazeXModel(ri["run_dir"], device="cpu", generation=ri.get("generation"))
-        e, fails, complete = centroid_errors(model, test)
-        errs[name] = e
-        res[name] = {
-            "mean_px": float(e.mean()),
-            "ci95": mean_ci(e, clusters),
-            "parse_failures": fails,
-            "well_formed": complete,
-            "n": len(e),
-            "eval_seconds": time.perf_counter() - t,
-            **{k: v for k, v in ri.items() if k != "generation"},
-            "generation": asdict(model.generation),
-        }
-    for name, e in reference_errors(test, train_fvp).items():
-        errs[name] = e
-        res[name] = {"mean_px": float(e.mean()), "ci95": mean_ci(e, clusters), "n": len(e)}
-    from gazex_bench.metrics.stats import mean_reducer, paired_bootstrap
-
-    for mine in [k for k in ("tiny", alt) if k in errs]:
-        for other in [k for k in errs if k != mine and not (mine == alt and k == "tiny")]:
-            pr = paired_bootstrap(
-                errs[other], errs[mine], mean_reducer, n_resamples=N_BOOT, seed=1, clusters=clusters
-            )
-            res[f"diff_{other}_minus_{mine}"] = {
-                "mean_px": pr.diff.value,
-                "ci95": [pr.diff.low, pr.diff.high],
-                "p": pr.p_value,
-                "n": pr.diff.n,
-            }
-    return res
-
-
-def reference_errors(test: list[Any], train_fvp: list[Any]) -> dict[str, np.ndarray]:
-    """Per-sample errors (quarter px) of three model-free predictors of the held-out holistic centroid.
-
-    ``train-mean-centroid``: the mean training centroid (a centre-bias null); ``train-sentence-mean-centroid``:
-    the mean training centroid of the same sentence text, else the overall mean (a memorisation ceiling for
-    text-only models); ``image-centre``: the image centre (also the score of every unparseable output).
-    """
-    gt = np.array([s.meta["holistic_centroid"] for s in test], float)
-    mean_c = np.mean([s.meta["holistic_centroid"] for s in train_fvp], axis=0)
-    by_sent: dict[str, list[Any]] = {}
-    for s in train_fvp:
-        by_sent.setdefault(s.meta["sentence"], []).append(s.meta["holistic_centroid"])
-    sent = np.array([np.mean(by_sent.get(s.meta["sentence"], [mean_c]), axis=0) for s in test], float)
-    qc = np.array([[s.meta["quarter_hw"][1] / 2.0, s.meta["quarter_hw"][0] / 2.0] for s in test])
-    return {
-        "train-mean-centroid": np.linalg.norm(gt - mean_c, axis=1),
-        "train-sentence-mean-centroid": np.linalg.norm(gt - sent, axis=1),
-        "image-centre": np.linalg.norm(gt - qc, axis=1),
+    gen = asdict(generation or load_config(run_dir / "resolved_config.yaml").generation)
+    key = {
+        "sample_ids": [s.sample_id for s in test],
+        "generation": gen,
+        "done": (run_dir / "DONE").read_text() if (run_dir / "DONE").is_file() else None,
     }
+    cache = run_dir / f"fvp_scores-{row}.json"
+    if cache.is_file():
+        old = json.loads(cache.read_text())
+        if old.get("key") == key:
+            return dict(old["scores"])
+    t = time.perf_counter()
+    errs, parsed, well = centroid_errors(GazeXModel(str(run_dir), device="cpu", generation=generation), test)
+    scores = {
+        "errors": [round(float(e), 4) for e in errs],
+        "parsed": parsed,
+        "well_formed": well,
+        "generation": gen,
+        "eval_seconds": round(time.perf_counter() - t, 2),
+    }
+    atomic_write_json(cache, {"key": key, "scores": scores})
+    return scores
 
 
-def extra_runs(items: list[str]) -> dict[str, dict[str, Any]]:
-    """``NAME=RUN_DIR`` items -> info entries of already-trained runs (decoded with their own settings)."""
-    out = {}
-    for item in items:
-        name, _, path = item.partition("=")
-        ri = json.loads((Path(path) / "run_info.json").read_text())
-        out[name] = {
-            "run_dir": path,
-            "steps": ri.get("steps"),
-            "seconds": ri.get("seconds"),
-            "step_seconds_median": ri.get("step_seconds_median"),
-            "threads": None,
+def evaluate(
+    seed: int,
+    runs: dict[str, Path],
+    test: list[Any],
+    train_fvp: list[Any],
+    keys: list[dict[str, Any]],
+    alt: bool,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Per-sample rows of one training seed (every model and null) and the per-model run record."""
+    errors: dict[str, Any] = {}
+    parsed: dict[str, list[bool]] = {}
+    well: dict[str, list[bool]] = {}
+    record: dict[str, Any] = {}
+    for name, (run_dir, generation) in decodings(runs, alt).items():
+        sc = scored(run_dir, name, generation, test)
+        errors[name], parsed[name], well[name] = sc["errors"], sc["parsed"], sc["well_formed"]
+        record[name] = {
+            **run_info(run_dir),
+            "generation": sc["generation"],
+            "eval_seconds": sc["eval_seconds"],
         }
-    return out
+        logger.info("seed %d %s: mean error %.2f px", seed, name, float(np.mean(sc["errors"])))
+    errors.update({k: [round(float(x), 4) for x in v] for k, v in reference_errors(test, train_fvp).items()})
+    rows = [
+        {
+            "seed": seed,
+            **k,
+            "errors": {m: e[i] for m, e in errors.items()},
+            "parsed": {m: p[i] for m, p in parsed.items()},
+            "well_formed": {m: w[i] for m, w in well.items()},
+        }
+        for i, k in enumerate(keys)
+    ]
+    return rows, record
+
+
+def write_samples(path: Path, rows: list[dict[str, Any]]) -> None:
+    """The per-sample JSONL (one line per seed x test sentence), written atomically."""
+    atomic_write_text(path, "".join(dumps_jsonl_line(r) for r in rows))
+
+
+def train_or_reuse(jobs: list[dict[str, Any]], root: str, reuse: bool) -> None:
+    """Train the plan (finished jobs with the same key are skipped), or with ``reuse`` require every run."""
+    if reuse:
+        missing = [j["out"] for j in jobs if not (Path(j["out"]) / "DONE").is_file()]
+        if missing:
+            from gazex_bench.errors import UsageError
+
+            raise UsageError(f"--reuse: {missing[0]} was not trained (run without --reuse)")
+        return
+    from gazex_model.protocol import run_plan
+
+    run_plan(jobs, root)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Command-line options (see the module docstring)."""
+    ap = argparse.ArgumentParser(prog="python -m gazex_model.experiments.tiny_fvp")
+    ap.add_argument("--data-root", default=None)
+    ap.add_argument("--runs", default="runs/fvp")
+    ap.add_argument("--reports", default="reports/model")
+    ap.add_argument("--steps", type=int, default=None, help="max_steps of every trained variant")
+    ap.add_argument("--reuse", action="store_true", help="score the runs already in --runs (no training)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override for every run")
+    ap.add_argument("--only", default=",".join(VARIANTS), help="comma-separated variants (tiny first)")
+    ap.add_argument("--seeds", default="0,1,2", help="comma-separated training seeds")
+    ap.add_argument("--boot", type=int, default=2000, help="bootstrap resamples B")
+    ap.add_argument("--alt-decoding", action="store_true", help="also score tiny with the other decoding")
+    ap.add_argument("--val-fold", action="store_true", help="score a fold of the training readings")
+    return ap
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the experiment (see module docstring)."""
-    ap = argparse.ArgumentParser(prog="tiny_fvp")
-    ap.add_argument("--data-root", default=None)
-    ap.add_argument("--runs", default="runs")
-    ap.add_argument("--reports", default="reports/model")
-    ap.add_argument("--steps", type=int, default=None, help="override max_steps of the trained variants")
-    ap.add_argument("--reuse", action="store_true", help="reuse finished runs in --runs")
-    ap.add_argument(
-        "--extra", action="append", default=[], metavar="NAME=RUN_DIR", help="also score this run"
-    )
-    ap.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="config override for the pools and every variant (e.g. data.coord_format=fixed3)",
-    )
-    ap.add_argument(
-        "--only", default=",".join(VARIANTS), help="comma-separated variants to train/score (tiny first)"
-    )
-    ap.add_argument(
-        "--seeds", default="0", help="comma-separated training seeds (each trains every variant again)"
-    )
-    ap.add_argument(
-        "--val-fold", action="store_true", help="score on a fold of the training readings, not the test split"
-    )
-    args = ap.parse_args(argv)
+    args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from transformers.utils import logging as hf_logging
 
@@ -316,31 +321,31 @@ def main(argv: list[str] | None = None) -> int:
     pools = cached_pools(load_config(CONFIGS / "tiny.yaml", args.set), root, cache_dir() / "gazex_model")
     if args.val_fold:
         pools = validation_pools(pools)
-    seeds = [int(x) for x in args.seeds.split(",")]
-    per_seed: dict[int, dict[str, Any]] = {}
-    for seed in seeds:  # each seed trains and scores every variant in runs/seed<k>/
-        info = train_variants(
-            root,
-            Path(args.runs) / f"seed{seed}",
-            pools,
-            args.steps,
-            args.reuse,
-            [*args.set, f"seed={seed}"],
-            tuple(args.only.split(",")),
-        )
-        if seed == seeds[0]:
-            info.update(extra_runs(args.extra))
-            loss_figure(Path(info["tiny"]["run_dir"]), Path(args.reports) / "loss_curves.png")
-        per_seed[seed] = evaluate(info, pools.test["fvp"], pools.train["fvp"])
-        logger.info("seed %d: %s", seed, {k: round(v["mean_px"], 2) for k, v in per_seed[seed].items()})
+    seeds, only = [int(x) for x in args.seeds.split(",")], args.only.split(",")
+    jobs = [j for j in plan_jobs(Path(args.runs), seeds, args.steps, args.set) if Path(j["out"]).name in only]
+    train_or_reuse(jobs, root, args.reuse)
+    test, train_fvp = pools.test["fvp"], pools.train["fvp"]
+    keys = sample_keys(root, test, train_fvp)
+    rows, record = [], {}
+    for seed in seeds:
+        runs = {n: Path(args.runs) / f"seed{seed}" / n for n in only}
+        seed_rows, record[str(seed)] = evaluate(seed, runs, test, train_fvp, keys, args.alt_decoding)
+        rows += seed_rows
+        if seed == seeds[0] and "tiny" in runs:
+            loss_figure(runs["tiny"], Path(args.reports) / "loss_curves.png")
     command = "python -m gazex_model.experiments.tiny_fvp" + "".join(
         f" {a}" for a in (argv if argv is not None else sys.argv[1:])
     )
-    atomic_write_json(
-        Path(args.reports) / "fvp_eval.json",
-        {"command": command, "seeds": {str(k): v for k, v in per_seed.items()}, "counts": pools.counts},
-    )
-    write_report(per_seed, pools.counts, Path(args.reports) / "fvp_eval.md", command)
+    write_samples(Path(args.reports) / SAMPLES_FILE, rows)
+    rec = {
+        "command": command,
+        "counts": pools.counts,
+        "runs": record,
+        "samples_file": SAMPLES_FILE,
+        "stats": analyse(rows, args.boot),
+    }
+    atomic_write_json(Path(args.reports) / "fvp_eval.json", rec)
+    write_report(rec, Path(args.reports) / "fvp_eval.md")
     return 0
 
 

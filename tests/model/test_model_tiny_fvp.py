@@ -1,16 +1,32 @@
-"""Known answers for the tiny FVP experiment's scoring (hand-derived; no model needed)."""
+"""Known answers for the tiny FVP experiment's scoring and statistics (hand-derived; no model needed)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pytest
 
-from gazex_model.experiments.fvp_report import summary_section, verdict
-from gazex_model.experiments.tiny_fvp import centroid_errors, mean_ci, reference_errors, trailing_mean
+from gazex_bench.metrics.stats import holm
+from gazex_model.experiments import fvp_report
+from gazex_model.experiments.fvp_report import comparison_table, lookup_paragraph, write_report
+from gazex_model.experiments.fvp_stats import BOXES, GAZEX, LOOKUP, analyse, find, fmt_p
+from gazex_model.experiments.fvp_truth import atypical_distances
+from gazex_model.experiments.tiny_fvp import (
+    TRAINED,
+    VARIANTS,
+    centroid_errors,
+    plan_jobs,
+    reference_errors,
+    trailing_mean,
+    write_samples,
+)
 from gazex_model.parse import Parsed
+
+B = 400  # bootstrap resamples in these tests (the floor is then 1/400 = 0.0025)
 
 
 def _s(cx: float, cy: float, sentence: str, hw: tuple[int, int] = (100, 200)) -> Any:
@@ -28,6 +44,46 @@ class _FakeModel:
         return [(None, p) for p in self.parsed]
 
 
+def _row(seed: int, sid: str, image: str, errors: dict[str, float], **extra: Any) -> dict[str, Any]:
+    return {
+        "seed": seed,
+        "sample_id": sid,
+        "reading_id": sid.split("/")[0],
+        "image_id": image,
+        "sentence": "s",
+        "text_seen": True,
+        "atypical_px": None,
+        "errors": errors,
+        "parsed": {m: True for m in errors if m.startswith("tiny")},
+        "well_formed": {m: True for m in errors if m.startswith("tiny")},
+        **extra,
+    }
+
+
+def _all_rows(
+    shift: float = 3.0, n_img: int = 12, seeds: tuple[int, ...] = (0, 1, 2)
+) -> list[dict[str, Any]]:
+    """Every model and null; GazeX ``shift`` px better than every other row on every sample."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for seed in seeds:
+        for i in range(n_img):
+            for k in range(3):  # three sentences per image (two readings share the image)
+                base = float(rng.uniform(5, 25))
+                others = {m: base + shift for m in (BOXES, LOOKUP, "train-mean-centroid", "image-centre")}
+                rows.append(
+                    _row(
+                        seed,
+                        f"r{i}-{k % 2}/s{k}",
+                        f"img{i}",
+                        {GAZEX: base, **others},
+                        atypical_px=float(k + i % 3),
+                        text_seen=k != 2,
+                    )
+                )
+    return rows
+
+
 def test_centroid_errors_centre_fallback_and_clipping() -> None:
     test = [_s(10, 20, "a"), _s(100, 50, "b"), _s(190, 90, "c")]
     parsed = [
@@ -35,9 +91,9 @@ def test_centroid_errors_centre_fallback_and_clipping() -> None:
         Parsed(False, "fvp", "garbage"),  # image centre (100, 50): 0 px
         Parsed(True, "fvp", "", {"centroid": (500.0, 90.0)}, complete=False),
     ]  # clipped to x=200: 10 px
-    errs, fails, complete = centroid_errors(_FakeModel(parsed), test)
+    errs, parsed_ok, complete = centroid_errors(_FakeModel(parsed), test)
     np.testing.assert_allclose(errs, [5.0, 0.0, 10.0])
-    assert (fails, complete) == (1, 1)
+    assert parsed_ok == [True, False, True] and complete == [True, False, False]
 
 
 def test_reference_errors_by_hand() -> None:
@@ -45,7 +101,7 @@ def test_reference_errors_by_hand() -> None:
         _s(0, 0, "x"),
         _s(20, 0, "x"),
         _s(40, 30, "y"),
-    ]  # overall mean (20, 10); "x" mean (10, 0); "y" (40, 30)
+    ]  # overall mean (20, 10); "x" (10, 0); "y" (40, 30)
     test = [_s(10, 0, "x"), _s(40, 40, "z")]  # "z" unseen -> overall mean
     ref = reference_errors(test, train)
     np.testing.assert_allclose(ref["train-mean-centroid"], [np.hypot(10, 10), np.hypot(20, 30)])
@@ -53,38 +109,106 @@ def test_reference_errors_by_hand() -> None:
     np.testing.assert_allclose(ref["image-centre"], [np.hypot(90, 50), np.hypot(60, 10)])  # centre (100, 50)
 
 
-def test_mean_ci_and_verdict() -> None:
-    lo, hi = mean_ci(np.full(7, 3.0))
-    assert lo == pytest.approx(3.0) and hi == pytest.approx(3.0)  # constant data: every resample mean is 3
-    x = np.random.default_rng(5).normal(2.0, 1.0, 400)
-    lo, hi = mean_ci(x)
-    se = x.std(ddof=1) / np.sqrt(len(x))  # normal approximation: mean +- 1.96 se, within 15 % of its width
-    assert (
-        abs(lo - (x.mean() - 1.96 * se)) < 0.15 * 1.96 * se
-        and abs(hi - (x.mean() + 1.96 * se)) < 0.15 * 1.96 * se
+def test_atypical_distances_by_hand() -> None:
+    # phrase "a": training findings at (0, 0) and (10, 0) -> typical (5, 0); "n" names no finding
+    d = atypical_distances(
+        ["a", "a", "b", "n"],
+        [(8.0, 4.0), (5.0, 0.0), (1.0, 1.0), None],
+        ["a", "a", "n"],
+        [(0.0, 0.0), (10.0, 0.0), None],
     )
-    # two readings of 200 identical sentences each: resampling readings gives only means 0, 1 or 2 -> CI [0, 2]
-    y, cl = np.repeat([0.0, 2.0], 200), ["r1"] * 200 + ["r2"] * 200
-    assert mean_ci(y, cl) == [0.0, 2.0] and mean_ci(y)[1] - mean_ci(y)[0] < 0.3  # unclustered: far too narrow
-    assert verdict([0.5, 3.0]).startswith("GazeX better")
-    assert verdict([-3.0, -0.1]).startswith("GazeX worse")
-    assert verdict([-1.0, 1.0]).startswith("no measurable")
+    assert d == [pytest.approx(5.0), pytest.approx(0.0), None, None]  # (3, 4) from (5, 0): 5 px; "b" unseen
 
 
-def test_summary_counts_seeds_by_ci() -> None:
-    d = {
-        "diff_tiny-no-gaze_minus_tiny": {"mean_px": 4.0, "ci95": [1.0, 7.0]},
-        "tiny": {"mean_px": 20.0},
-        "tiny-gaze-boxes": {"mean_px": 18.0},
+def test_baselines_kept_at_one_budget() -> None:
+    assert {"tiny", "tiny-gaze-boxes", "tiny-no-gaze", "tiny-zero-shot"} <= set(VARIANTS)
+    jobs = plan_jobs(Path("/r"), [0, 1, 2], 600, [])
+    assert len(jobs) == 3 * len(VARIANTS)
+    budgets = {Path(j["out"]).name: [x for x in j["set"] if x.startswith("max_steps")] for j in jobs}
+    assert all(budgets[n] == ["max_steps=600"] for n in TRAINED) and budgets["tiny-zero-shot"] == []
+    assert {x for j in jobs for x in j["set"] if x.startswith("seed=")} == {"seed=0", "seed=1", "seed=2"}
+    stats = analyse(_all_rows(), B)
+    pairs = {(c["subset"], c["a"], c["b"]) for c in stats["comparisons"]}
+    assert {
+        ("all", LOOKUP, GAZEX),
+        ("all", BOXES, GAZEX),
+        ("all", LOOKUP, BOXES),
+        ("atypical", LOOKUP, GAZEX),
+    } <= pairs
+    table = "\n".join(comparison_table(stats))
+    assert f"| all | {LOOKUP} - tiny |" in table and f"| all | {BOXES} - tiny |" in table
+
+
+def test_p_floored_at_one_over_b_and_holm_over_all() -> None:
+    stats = analyse(_all_rows(shift=3.0), B)
+    c = find(stats, "all", LOOKUP, GAZEX)
+    assert c is not None and c["diff"] == pytest.approx(3.0)
+    assert c["p_raw"] == 1.0 / B  # every resample difference is +3: bootstrap p = 0, floored at 1/B
+    raw = [x["p_raw"] for x in stats["comparisons"]]
+    _, adj = holm(raw)  # Holm over ALL comparisons of the run: m = len(raw)
+    assert [x["p_holm"] for x in stats["comparisons"]] == pytest.approx(list(adj))
+    m = len(raw)
+    assert m >= 8 and c["p_holm"] == pytest.approx(m / B)  # all floored: Holm multiplies the smallest by m
+    assert fmt_p(1.0 / B, B) == f"p < 1/{B}" and fmt_p(0.0123, B) == "p = 0.012"
+    text = "\n".join(comparison_table(stats))
+    assert f"p < 1/{B}" in text and "p = 0.000" not in text
+
+
+def test_resampling_unit_is_the_image_with_seeds_pooled() -> None:
+    # Image i: seed 0 rows have lookup - GazeX = +d_i, seed 1 rows -d_i. When an image brings its rows of
+    # both seeds, every resample's pooled difference is exactly 0 -> CI [0, 0]. Resampling rows, or
+    # (seed, image) pairs, would give a CI of width ~ 2 * 1.96 * sd / sqrt(n) > 1 px here.
+    rows = []
+    for i in range(10):
+        d = float(i + 1)
+        for seed, sign in ((0, 1.0), (1, -1.0)):
+            for k in range(4):
+                rows.append(_row(seed, f"r{i}/s{k}", f"img{i}", {GAZEX: 10.0, LOOKUP: 10.0 + sign * d}))
+    stats = analyse(rows, B)
+    c = find(stats, "all", LOOKUP, GAZEX)
+    assert c is not None and c["ci95"] == pytest.approx([0.0, 0.0], abs=1e-9)
+    assert c["n_images"] == 10 and c["n_rows"] == 80
+    assert c["per_seed"] == pytest.approx({"0": 5.5, "1": -5.5})  # mean of 1..10 = 5.5, per seed
+    # two images, 200 rows each, constant within an image: resampling images gives means 0, 1 or 2 only
+    two = [_row(0, f"r{k}/s0", "imgA", {GAZEX: 0.0, LOOKUP: 0.0}) for k in range(200)]
+    two += [_row(0, f"q{k}/s0", "imgB", {GAZEX: 0.0, LOOKUP: 2.0}) for k in range(200)]
+    c2 = find(analyse(two, B), "all", LOOKUP, GAZEX)
+    assert c2 is not None and c2["ci95"] == pytest.approx([0.0, 2.0])  # row resampling: width < 0.3
+
+
+def test_pooled_and_per_seed_means() -> None:
+    rows = [
+        _row(s, f"r{i}/s0", f"img{i}", {GAZEX: 2.0 * s + i, LOOKUP: 1.0}) for s in (0, 1, 2) for i in (0, 1)
+    ]
+    m = analyse(rows, B)["means"]["all"][GAZEX]
+    # seed 0: (0 + 1) / 2 = 0.5; seed 1: (2 + 3) / 2 = 2.5; seed 2: 4.5; pooled over all 6 rows: 2.5
+    assert m["per_seed"] == pytest.approx({"0": 0.5, "1": 2.5, "2": 4.5}) and m["mean"] == pytest.approx(2.5)
+
+
+def test_lookup_tie_sentences_and_rerun_from_jsonl(tmp_path: Path) -> None:
+    rows = _all_rows(shift=0.0)  # GazeX equals every other row: a tie everywhere
+    stats = analyse(rows, B)
+    text = " ".join(lookup_paragraph(stats))
+    assert "**ties** the sentence-text lookup" in text and "phrase -> typical-location map" in text
+    assert "No difference is shown" in text  # the atypical subset exists (rows carry atypical_px)
+    write_samples(tmp_path / "s.jsonl", rows)
+    rec = {
+        "command": "cmd",
+        "counts": {"train": {"fvp": 1}, "test": {"fvp": 36}},
+        "runs": {},
+        "samples_file": "s.jsonl",
     }
-    e = {
-        "diff_tiny-no-gaze_minus_tiny": {"mean_px": 0.5, "ci95": [-1.0, 2.0]},
-        "tiny": {"mean_px": 22.0},
-        "tiny-gaze-boxes": {"mean_px": 17.0},
-    }
-    text = "\n".join(summary_section({0: d, 1: e}))
-    assert "| tiny-no-gaze | +4.0 [+1.0, +7.0] | +0.5 [-1.0, +2.0] | 1 / 0 of 2 |" in text
-    assert "tiny 20.0, 22.0; tiny-gaze-boxes 18.0, 17.0" in text
+    (tmp_path / "fvp_eval.json").write_text(json.dumps({**rec, "stats": {"boot": B}}))
+    assert fvp_report.main([str(tmp_path / "fvp_eval.json")]) == 0  # statistics re-run from the JSONL alone
+    again = json.loads((tmp_path / "fvp_eval.json").read_text())
+    assert [c["ci95"] for c in again["stats"]["comparisons"]] == [c["ci95"] for c in stats["comparisons"]]
+    assert again["reanalysed_by"].endswith("fvp_report " + str(tmp_path / "fvp_eval.json"))
+    md = (tmp_path / "fvp_eval.md").read_text()
+    assert (
+        "resampling unit is the **image**" in md and "Holm-adjusted over all" in md and "p = 0.000" not in md
+    )
+    write_report({**rec, "stats": stats}, tmp_path / "direct.md")
+    assert "**ties** the sentence-text lookup" in (tmp_path / "direct.md").read_text()
 
 
 def test_trailing_mean_by_hand() -> None:
