@@ -1,40 +1,58 @@
-"""Known-truth experiment: does stage-1 gaze pretraining help downstream tasks when gaze is informative?
+"""Known-truth experiment: does the CONTENT of the gaze help, when the phantom's gaze is known to carry it?
 
 Usage::
 
     python -m gazex_model.experiments.gaze_effect [--runs DIR] [--seeds 0,1,2] [--stage1-steps N]
-        [--stage2-steps N] [--limit N] [--boot B] [--reports reports/model]
+        [--stage2-steps N] [--limit N] [--boot B] [--reports reports/model] [--train-only | --score-only]
 
 Two small phantoms that differ only in the gaze (``generate_phantom(gaze_signal=...)``; images,
 reports, MS-CXR boxes and labels are byte-identical): ``informative`` (the gaze before and while a
-finding is dictated rests on it: the positive control) and ``decoupled`` (that gaze goes to decoys:
-the negative control). For each training seed:
+finding is dictated rests on it) and ``decoupled`` (that gaze goes to per-image decoys drawn from
+the finding distribution). Arms, per training seed ``s``:
 
-* stage 1, GazeX (``configs/tiny.yaml``: FVP + GTM + SDA) on each phantom;
-* stage 1 of the equal-budget no-gaze model (``configs/tiny-no-gaze.yaml``: the same steps, images
-  and report text, image -> report only; no gaze-derived target). The images and text are the same
-  in both phantoms, so one no-gaze model serves both controls;
-* stage 2 (``configs/tiny-downstream-{grounding,report}.yaml``, one budget for all) from each of them.
+* ``gazex-informative``: GazeX stage 1 (``configs/tiny.yaml``: FVP + GTM + SDA) on the informative phantom;
+* ``gazex-decoupled``: the same on the decoupled phantom (same seed, steps, objectives, target format);
+* ``gazex-decoupled-rep``: the same as ``gazex-decoupled`` with training seed ``s + REP_OFFSET``;
+* ``no-gaze``: no stage 1 (the protocol's no-gaze baseline: the bare backbone);
+
+then every arm gets the same stage 2 per task (``configs/tiny-downstream-{grounding,report}.yaml``).
+
+Comparisons (:data:`COMPARISONS`), all format-matched except the pretraining rows:
+
+* positive control, ``gazex-informative - gazex-decoupled``: the gaze CONTENT effect (same objectives,
+  same target format, same budget; only where the gaze points differs);
+* negative control, ``gazex-decoupled - gazex-decoupled-rep``: two exchangeable arms (same data,
+  config and budget; only the training seed differs), so the true difference is 0 by construction.
+  It calibrates the analysis against run-to-run training variation, the noise every between-arm
+  difference carries;
+* pretraining rows (not controls): ``gazex-informative - no-gaze`` (format + content) and
+  ``gazex-decoupled - no-gaze`` (format: what stage 1 teaches without finding locations).
 
 Scored with the harness (``ms-cxr-grounding`` mIoU, ``mimic-report`` CE F1 ``paper-pos``) on the
-first ``--limit`` test samples. Comparisons (GazeX minus no-gaze per control, and informative minus
-decoupled GazeX) are paired cluster bootstraps (:func:`gazex_bench.metrics.stats.paired_bootstrap`)
-whose resampling unit is the image: the rows of all seeds are stacked, and an image drawn brings its
-rows of every seed, so the estimate pools the seeds. p-values are floored at 1/B and Holm-adjusted
-over all comparisons. Writes ``gaze_effect.md`` / ``.json`` under ``--reports``.
+first ``--limit`` test samples; statistics in :mod:`gazex_model.experiments.effect_stats` (images x
+seeds paired bootstrap, image = cluster, seeds pooled, p floored at 1/B, Holm over all comparisons).
+Writes ``gaze_effect.md`` / ``.json`` under ``--reports`` (:mod:`gazex_model.experiments.gaze_effect_report`).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from gazex_bench.io import atomic_write_json, atomic_write_text
+from gazex_bench.io import atomic_write_json, read_jsonl
+from gazex_bench.models.registry import build_adapter_registry
+from gazex_bench.phantom.generate import generate_phantom
+from gazex_bench.runner.api import RunRequest
+from gazex_bench.runner.api import run as run_task
+from gazex_bench.runner.data_root import is_phantom
+from gazex_bench.tasks.registry import get_task
+from gazex_model.experiments.effect_stats import arm_summary, holm_adjust, matrix, two_way_bootstrap
+from gazex_model.experiments.gaze_effect_report import write_report
+from gazex_model.protocol import run_plan
 
 logger = logging.getLogger(__name__)
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
@@ -44,20 +62,26 @@ TASKS = {
     "report": ("mimic-report", "ce_f1_paper_pos", "tiny-downstream-report.yaml"),
 }
 """Downstream task -> (harness task, per-sample metric, stage-2 config)."""
-MODELS = ("gazex-informative", "gazex-decoupled", "no-gaze")
+REP_OFFSET = 1000
+"""Training-seed offset of the replicate arm of the negative control."""
+ARMS: dict[str, tuple[str, str | None, int]] = {
+    "gazex-informative": ("informative", "tiny.yaml", 0),
+    "gazex-decoupled": ("decoupled", "tiny.yaml", 0),
+    "gazex-decoupled-rep": ("decoupled", "tiny.yaml", REP_OFFSET),
+    "no-gaze": ("informative", None, 0),
+}
+"""Arm -> (phantom, stage-1 config or None = no stage 1, training-seed offset)."""
 COMPARISONS = (
-    ("positive control", "gazex-informative", "no-gaze"),
-    ("negative control", "gazex-decoupled", "no-gaze"),
-    ("gaze signal", "gazex-informative", "gazex-decoupled"),
+    ("positive control", "gaze content", "gazex-informative", "gazex-decoupled"),
+    ("negative control", "null by construction", "gazex-decoupled", "gazex-decoupled-rep"),
+    ("pretraining", "format + content", "gazex-informative", "no-gaze"),
+    ("pretraining", "format only", "gazex-decoupled", "no-gaze"),
 )
-"""(name, A, B): the paired difference A minus B."""
+"""(role, what it measures, A, B): the paired difference A minus B."""
 
 
 def make_phantoms(base: Path) -> dict[str, Path]:
-    """The two small phantoms (seed 0), generated once under ``base``."""
-    from gazex_bench.phantom.generate import generate_phantom
-    from gazex_bench.runner.data_root import is_phantom
-
+    """The two small phantoms (phantom seed 0), generated once under ``base``."""
     roots = {}
     for sig in SIGNALS:
         root = base / f"phantom-small-{sig}"
@@ -67,38 +91,44 @@ def make_phantoms(base: Path) -> dict[str, Path]:
     return roots
 
 
-def plan_seed(runs: Path, seed: int, s1: int, s2: int) -> dict[str, list[dict[str, Any]]]:
-    """Training jobs of one seed per data root (``informative`` also holds the no-gaze model)."""
-    common = [f"seed={seed}", "save_every=0", "num_threads=1"]  # 1 thread: the CPU is shared
-    jobs: dict[str, list[dict[str, Any]]] = {sig: [] for sig in SIGNALS}
-    starts = {
-        "gazex-informative": ("informative", "tiny.yaml"),
-        "gazex-decoupled": ("decoupled", "tiny.yaml"),
-        "no-gaze": ("informative", "tiny-no-gaze.yaml"),
+def stage1_job(runs: Path, arm: str, seed: int, steps: int) -> dict[str, Any]:
+    """The stage-1 job of ``arm`` for training seed ``seed`` (shared with ``held_out_reader``)."""
+    _, cfg, offset = ARMS[arm]
+    assert cfg is not None
+    return {
+        "config": str(CONFIGS / cfg),
+        "out": str(runs / f"seed{seed}" / arm / "stage1"),
+        "set": [f"seed={seed + offset}", "save_every=0", "num_threads=1", f"max_steps={steps}"],
     }
-    for model, (sig, cfg) in starts.items():
-        s1_out = runs / f"seed{seed}" / model / "stage1"
-        jobs[sig].append(
-            {"config": str(CONFIGS / cfg), "out": str(s1_out), "set": [*common, f"max_steps={s1}"]}
-        )
+
+
+def plan_seed(runs: Path, seed: int, s1: int, s2: int) -> dict[str, list[dict[str, Any]]]:
+    """Training jobs of one seed, grouped by the phantom they train on (stage 1 before its stage 2)."""
+    jobs: dict[str, list[dict[str, Any]]] = {sig: [] for sig in SIGNALS}
+    for arm, (sig, cfg, offset) in ARMS.items():
+        start = "null"
+        if cfg is not None:
+            jobs[sig].append(stage1_job(runs, arm, seed, s1))
+            start = jobs[sig][-1]["out"]
         for task, (_, _, cfg2) in TASKS.items():
             jobs[sig].append(
                 {
                     "config": str(CONFIGS / cfg2),
-                    "out": str(runs / f"seed{seed}" / model / task),
-                    "set": [*common, f"max_steps={s2}", f"model.init_from={s1_out}"],
+                    "out": str(runs / f"seed{seed}" / arm / task),
+                    "set": [
+                        f"seed={seed + offset}",
+                        "save_every=0",
+                        "num_threads=1",  # 1 thread: the CPU is shared
+                        f"max_steps={s2}",
+                        f"model.init_from={start}",
+                    ],
                 }
             )
     return jobs
 
 
 def score_run(root: Path, run_dir: Path, task: str, metric: str, limit: int, out: Path) -> dict[str, float]:
-    """Per-sample ``metric`` of a trained run on ``task`` (harness run; failures score as the task scores them)."""
-    from gazex_bench.io import read_jsonl
-    from gazex_bench.models.registry import build_adapter_registry
-    from gazex_bench.runner.api import RunRequest
-    from gazex_bench.runner.api import run as run_task
-
+    """Per-sample ``metric`` of a trained run on ``task`` (harness run; a failed answer scores as the task scores it)."""
     reg = build_adapter_registry([("gazex", "gazex_model.adapter:GazeXAdapter", "gaze_effect")])
     req = RunRequest(
         task=task,
@@ -118,183 +148,43 @@ def score_run(root: Path, run_dir: Path, task: str, metric: str, limit: int, out
 
 def image_of(root: Path, task: str, limit: int) -> dict[str, str]:
     """Sample id -> image (the resampling cluster) of the first ``limit`` test samples of ``task``."""
-    from gazex_bench.tasks.registry import get_task
-
     data = get_task(task).load(root, split=None, limit=limit)
     return {s.sample_id: "|".join(sorted(Path(p).name for p in s.request.image_paths)) for s in data.samples}
 
 
-def floor_p(p: float, b: int) -> float:
-    """A bootstrap p-value cannot be below 1/B (no resample crossed 0 means p < 1/B, not 0)."""
-    return max(float(p), 1.0 / b)
+def analyse(
+    scores: dict[str, dict[str, dict[int, dict[str, float]]]],
+    clusters: dict[str, dict[str, str]],
+    seeds: list[int],
+    n_boot: int,
+) -> dict[str, Any]:
+    """Arm summaries and every comparison of every task, Holm-adjusted together.
 
-
-def fmt_p(p: float, b: int) -> str:
-    """``p < 1/B`` when floored, else three decimals (or a power of ten for small values)."""
-    if p <= 1.0 / b:
-        return f"p < 1/{b}"
-    return f"p = {p:.3f}" if p >= 0.001 else f"p = {p:.1e}"
-
-
-def compare(
-    scores: dict[str, dict[int, dict[str, float]]], clusters: dict[str, str], b: int
-) -> list[dict[str, Any]]:
-    """Paired image-cluster bootstrap (seeds stacked) for every comparison; raw p floored at 1/B."""
-    from gazex_bench.metrics.stats import bootstrap_ci, mean_reducer, paired_bootstrap
-
-    ids = sorted(clusters)
-    seeds = sorted(next(iter(scores.values())))
-    rows = [(s, i) for s in seeds for i in ids]
-    cl = [clusters[i] for _, i in rows]
-    stacked = {m: np.array([scores[m][s][i] for s, i in rows]) for m in scores}
-    out = []
-    for name, a, bb in COMPARISONS:
-        pr = paired_bootstrap(stacked[a], stacked[bb], mean_reducer, n_resamples=b, seed=1, clusters=cl)
-        out.append(
-            {
-                "comparison": name,
-                "a": a,
-                "b": bb,
-                "diff": pr.diff.value,
-                "ci95": [pr.diff.low, pr.diff.high],
-                "p_raw": floor_p(pr.p_value, b),
-                "n_rows": len(rows),
-                "n_images": len(set(cl)),
-                "method": pr.diff.method,
-            }
-        )
-    means = {}
-    for m, v in stacked.items():
-        ci = bootstrap_ci(v, mean_reducer, n_resamples=b, seed=0, clusters=cl)
-        means[m] = {
-            "mean": ci.value,
-            "ci95": [ci.low, ci.high],
-            "per_seed": {str(s): float(np.mean([scores[m][s][i] for i in ids])) for s in seeds},
+    Args:
+        scores: ``task -> arm -> seed -> sample_id -> value``.
+        clusters: ``task -> sample_id -> image``.
+        seeds: Training seeds (arm A's seed k is paired with arm B's seed k).
+        n_boot: Bootstrap resamples B.
+    """
+    out: dict[str, Any] = {}
+    for task, arms in scores.items():
+        ids = sorted(clusters[task])
+        cl = [clusters[task][i] for i in ids]
+        mats = {arm: matrix(v, seeds, ids) for arm, v in arms.items()}
+        comps = []
+        for role, what, a, b in COMPARISONS:
+            c = two_way_bootstrap(mats[a], mats[b], cl, n_boot, seed=1)
+            comps.append({"role": role, "measures": what, "a": a, "b": b, **c})
+        out[task] = {
+            "arms": {arm: arm_summary(m, cl, seeds, n_boot) for arm, m in mats.items()},
+            "comparisons": comps,
         }
-    return [{"means": means}, *out]
+    holm_adjust([c for t in out.values() for c in t["comparisons"]], n_boot)
+    return out
 
 
-def adjust(results: dict[str, list[dict[str, Any]]], b: int) -> None:
-    """Holm-adjust the raw p-values of every comparison of every task (in place; floored at 1/B)."""
-    from gazex_bench.metrics.stats import holm
-
-    flat = [c for task in results for c in results[task][1:]]
-    reject, adj = holm([c["p_raw"] for c in flat])
-    for c, r, p in zip(flat, reject, adj):
-        c["p_holm"], c["reject_holm_0.05"] = floor_p(float(p), b), bool(r)
-
-
-def sentence(task: str, metric: str, c: dict[str, Any], b: int) -> str:
-    """The conclusion of one comparison, computed from its CI and Holm-adjusted p."""
-    lo, hi = c["ci95"]
-    if c["reject_holm_0.05"] and lo > 0:
-        what = f"`{c['a']}` is better than `{c['b']}`"
-    elif c["reject_holm_0.05"] and hi < 0:
-        what = f"`{c['a']}` is worse than `{c['b']}`"
-    else:
-        what = f"no difference between `{c['a']}` and `{c['b']}` is shown"
-    return (
-        f"{c['comparison'].capitalize()}, {task} ({metric}): {what} — difference {c['diff']:+.4f}, "
-        f"95 % CI [{lo:+.4f}, {hi:+.4f}], Holm-adjusted {fmt_p(c['p_holm'], b)} "
-        f"({c['n_rows']} rows = test samples x seeds, on {c['n_images']} images)."
-    )
-
-
-def controls_check(results: dict[str, list[dict[str, Any]]]) -> str:
-    """Whether the negative control behaves as it must (CI spanning 0 on every task)."""
-    neg = {t: c for t, r in results.items() for c in r[1:] if c["comparison"] == "negative control"}
-    bad = [t for t, c in neg.items() if c["ci95"][0] > 0 or c["ci95"][1] < 0]
-    if not bad:
-        return (
-            "Negative control: on every task the 95 % CI of decoupled-gaze GazeX minus no-gaze contains 0, "
-            "as it must when the gaze carries no finding location."
-        )
-    zero = [t for t in bad if results[t][0]["means"]["no-gaze"]["mean"] == 0.0]
-    why = (
-        f" On {', '.join(zero)} the no-gaze model scores exactly 0 in every seed (no usable answer), so the "
-        "difference there measures the answer format that stage 1 taught (FVP targets are coordinate lists), "
-        "not where the gaze points."
-        if zero
-        else ""
-    )
-    return (
-        "**Negative control FAILED** on "
-        + ", ".join(bad)
-        + "."
-        + why
-        + " Decoupled-gaze GazeX differs from the no-gaze "
-        "model although its gaze carries no finding location, so the comparison also measures something other "
-        "than the gaze signal (e.g. the stage-1 objectives' non-gaze content); read the positive control against "
-        "the `gaze signal` row instead."
-    )
-
-
-def write_report(results: dict[str, list[dict[str, Any]]], meta: dict[str, Any], path: Path, b: int) -> None:
-    """Markdown report: design, per-model means, comparisons, computed conclusions."""
-    lines = [
-        "# Known-truth experiment: gaze pretraining on the phantom (positive and negative control)",
-        "",
-        f"Generated by `{meta['command']}` (every number below is from that run; wall time "
-        f"{meta['seconds'] / 60:.1f} min on a shared 2-core CPU).",
-        "",
-        "Design: two small phantoms differing only in the gaze (`gazex-bench phantom --gaze-signal "
-        "informative|decoupled`; every other file byte-identical). GazeX stage 1 (`configs/tiny.yaml`, FVP + GTM + "
-        f"SDA, {meta['stage1_steps']} steps) on each; the equal-budget no-gaze model gets the same stage-1 steps "
-        "on the same images and report text with image -> report targets only (`configs/tiny-no-gaze.yaml`). "
-        f"Every model then gets the same stage 2 per task (`configs/tiny-downstream-{{grounding,report}}.yaml`, "
-        f"LoRA, {meta['stage2_steps']} steps). Training seeds: {', '.join(map(str, meta['seeds']))}.",
-        "",
-        f"Scoring: the harness on the first {meta['limit']} test samples of each task (`ms-cxr-grounding`: "
-        "per-phrase merged-mask mIoU, failed answers score 0; `mimic-report`: example-based CE F1 `paper-pos` "
-        "with the rule labeler, per report). Statistics: paired percentile bootstrap "
-        f"(`gazex_bench.metrics.stats.paired_bootstrap`, B = {b}, seed 1) with the image as resampling unit; the "
-        "rows of all seeds are stacked and an image brings its rows of every seed, so each estimate pools the "
-        "seeds (seed-to-seed spread enters only through the per-seed means shown). Two-sided p-values floored at "
-        f"1/B (`p < 1/{b}` = no resample crossed 0) and Holm-adjusted over all "
-        f"{sum(len(r) - 1 for r in results.values())} comparisons.",
-        "",
-    ]
-    for task, res in results.items():
-        _, metric, _ = TASKS[task]
-        lines += [
-            f"## {task} ({metric})",
-            "",
-            "| model | pooled mean | 95 % CI | per seed |",
-            "|---|---|---|---|",
-        ]
-        for m, v in res[0]["means"].items():
-            lines.append(
-                f"| {m} | {v['mean']:.4f} | [{v['ci95'][0]:.4f}, {v['ci95'][1]:.4f}] | "
-                + ", ".join(f"{x:.4f}" for x in v["per_seed"].values())
-                + " |"
-            )
-        lines += [
-            "",
-            "| comparison | A - B | diff | 95 % CI | p (raw) | p (Holm) |",
-            "|---|---|---|---|---|---|",
-        ]
-        for c in res[1:]:
-            lines.append(
-                f"| {c['comparison']} | {c['a']} - {c['b']} | {c['diff']:+.4f} | "
-                f"[{c['ci95'][0]:+.4f}, {c['ci95'][1]:+.4f}] | {fmt_p(c['p_raw'], b)} | {fmt_p(c['p_holm'], b)} |"
-            )
-        lines.append("")
-    lines += ["## Conclusions (computed from the tables)", ""]
-    lines += [f"- {sentence(t, TASKS[t][1], c, b)}" for t, r in results.items() for c in r[1:]]
-    lines += ["", controls_check(results), ""]
-    atomic_write_text(path, "\n".join(lines))
-
-
-def run_experiment(args: argparse.Namespace, command: str) -> dict[str, Any]:
-    """Phantoms, training plans, scoring, statistics; returns the JSON record."""
-    import time
-
-    from gazex_model.protocol import run_plan
-
-    t0 = time.perf_counter()
-    runs = Path(args.runs)
-    roots = make_phantoms(runs)
-    seeds = [int(x) for x in args.seeds.split(",")]
+def train_all(args: argparse.Namespace, runs: Path, roots: dict[str, Path], seeds: list[int]) -> None:
+    """Train every job of every seed (finished jobs are skipped by :func:`gazex_model.protocol.run_plan`)."""
     for seed in seeds:
         for sig, jobs in plan_seed(runs, seed, args.stage1_steps, args.stage2_steps).items():
             if args.score_only:  # the runs exist (trained by an earlier invocation with these settings)
@@ -303,14 +193,27 @@ def run_experiment(args: argparse.Namespace, command: str) -> dict[str, Any]:
                     raise SystemExit(f"--score-only: {missing[0]} was not trained")
                 continue
             run_plan(jobs, str(roots[sig]))
-    results: dict[str, list[dict[str, Any]]] = {}
+
+
+def run_experiment(args: argparse.Namespace, command: str) -> dict[str, Any] | None:
+    """Phantoms, training, scoring, statistics; returns the JSON record (None with ``--train-only``)."""
+    t0 = time.perf_counter()
+    runs = Path(args.runs)
+    roots = make_phantoms(runs)
+    seeds = [int(x) for x in args.seeds.split(",")]
+    train_all(args, runs, roots, seeds)
+    if args.train_only:
+        return None
+    t1 = time.perf_counter()
+    scores: dict[str, Any] = {}
+    clusters: dict[str, dict[str, str]] = {}
     for task, (htask, metric, _) in TASKS.items():
-        clusters = image_of(roots["informative"], htask, args.limit)
-        scores = {
-            m: {
+        clusters[task] = image_of(roots["informative"], htask, args.limit)
+        scores[task] = {
+            arm: {
                 s: score_run(
                     roots["informative"],
-                    runs / f"seed{s}" / m / task,
+                    runs / f"seed{s}" / arm / task,
                     htask,
                     metric,
                     args.limit,
@@ -318,39 +221,50 @@ def run_experiment(args: argparse.Namespace, command: str) -> dict[str, Any]:
                 )
                 for s in seeds
             }
-            for m in MODELS
+            for arm in ARMS
         }
-        results[task] = compare(scores, clusters, args.boot)
-    adjust(results, args.boot)
+    results = analyse(scores, clusters, seeds, args.boot)
     meta = {
         "command": command,
         "seeds": seeds,
+        "rep_offset": REP_OFFSET,
         "stage1_steps": args.stage1_steps,
         "stage2_steps": args.stage2_steps,
         "limit": args.limit,
         "boot": args.boot,
+        "seconds_scoring": time.perf_counter() - t1,
         "seconds": time.perf_counter() - t0,
+        "training_seconds": training_seconds(runs, seeds),
     }
-    return {"meta": meta, "results": results}
+    return {"meta": meta, "results": results, "scores": scores}
+
+
+def training_seconds(runs: Path, seeds: list[int]) -> dict[str, float]:
+    """Wall seconds of every training run (from its ``DONE`` record), keyed ``seed<s>/<arm>/<stage>``."""
+    import json
+
+    out = {}
+    for done in sorted(runs.glob("seed*/*/*/DONE")):
+        if int(done.parts[-4][4:]) in seeds:
+            out["/".join(done.parts[-4:-1])] = float(json.loads(done.read_text())["result"]["seconds"])
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point (see the module docstring)."""
-    import sys
-
     ap = argparse.ArgumentParser(
-        prog="python -m gazex_model.experiments.gaze_effect", description=__doc__.splitlines()[0]
+        prog="python -m gazex_model.experiments.gaze_effect", description=(__doc__ or "").splitlines()[0]
     )
     ap.add_argument("--runs", default="runs/gaze_effect")
     ap.add_argument("--reports", default="reports/model")
     ap.add_argument("--seeds", default="0,1,2")
-    ap.add_argument("--stage1-steps", type=int, default=300)
-    ap.add_argument("--stage2-steps", type=int, default=100)
+    ap.add_argument("--stage1-steps", type=int, default=100)
+    ap.add_argument("--stage2-steps", type=int, default=50)
     ap.add_argument("--limit", type=int, default=48, help="test samples scored per task")
     ap.add_argument("--boot", type=int, default=2000, help="bootstrap resamples B")
-    ap.add_argument(
-        "--score-only", action="store_true", help="score runs already trained in --runs (no training)"
-    )
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--score-only", action="store_true", help="score runs already trained in --runs")
+    mode.add_argument("--train-only", action="store_true", help="train, do not score")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from transformers.utils import logging as hf_logging
@@ -361,16 +275,11 @@ def main(argv: list[str] | None = None) -> int:
         f" {a}" for a in (argv if argv is not None else sys.argv[1:])
     )
     rec = run_experiment(args, command)
-    atomic_write_json(Path(args.reports) / "gaze_effect.json", rec)
-    write_report(rec["results"], rec["meta"], Path(args.reports) / "gaze_effect.md", args.boot)
+    if rec is not None:
+        atomic_write_json(Path(args.reports) / "gaze_effect.json", rec)
+        write_report(rec, Path(args.reports) / "gaze_effect.md")
     return 0
 
 
 if __name__ == "__main__":
     raise SystemExit(main())
-
-
-def rerender(json_path: str, md_path: str) -> None:
-    """Re-write the Markdown report from a stored ``gaze_effect.json`` (no training, no scoring)."""
-    rec = json.loads(Path(json_path).read_text())
-    write_report(rec["results"], rec["meta"], Path(md_path), int(rec["meta"]["boot"]))

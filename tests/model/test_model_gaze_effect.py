@@ -1,71 +1,126 @@
-"""Statistics of the known-truth experiment (gazex_model.experiments.gaze_effect) on hand-made scores."""
+"""Design and statistics of the known-truth experiment (gazex_model.experiments.gaze_effect) on hand-made scores."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
-from gazex_model.experiments.gaze_effect import (
-    adjust,
-    compare,
-    controls_check,
-    floor_p,
-    fmt_p,
-    plan_seed,
-    sentence,
-)
+from gazex_bench.metrics.stats import mean_reducer, paired_bootstrap
+from gazex_model.experiments.effect_stats import floor_p, fmt_p, two_way_bootstrap
+from gazex_model.experiments.gaze_effect import ARMS, COMPARISONS, REP_OFFSET, analyse, plan_seed
+from gazex_model.experiments.gaze_effect_report import negative_check, power_check, sentence, write_report
+
+IDS = [f"img{i}/p{j}" for i in range(6) for j in range(2)]
+CLUSTERS = {i: i.split("/")[0] for i in IDS}
 
 
-def _scores(shift: float) -> tuple[dict, dict]:
-    """4 images x 2 phrases, 2 seeds; informative GazeX = no-gaze + shift on every row, decoupled = no-gaze."""
+def _scores(shift: dict[str, float], seeds: tuple[int, ...] = (0, 1, 2)) -> dict:
+    """Every arm = one common base + a constant per arm (so each difference is known exactly)."""
     rng = np.random.default_rng(0)
-    ids = [f"img{i}/p{j}" for i in range(4) for j in range(2)]
-    clusters = {i: i.split("/")[0] for i in ids}
-    base = {s: {i: float(rng.uniform(0.2, 0.4)) for i in ids} for s in (0, 1)}
-    return (
-        {
-            "gazex-informative": {s: {i: v + shift for i, v in base[s].items()} for s in base},
-            "gazex-decoupled": base,
-            "no-gaze": base,
-        },
-        clusters,
+    base = {s: {i: float(rng.uniform(0.2, 0.4)) for i in IDS} for s in seeds}
+    return {arm: {s: {i: v + shift.get(arm, 0.0) for i, v in base[s].items()} for s in seeds} for arm in ARMS}
+
+
+def test_design_has_format_matched_controls() -> None:
+    roles = {(r, a, b) for r, _, a, b in COMPARISONS}
+    # the content question is informative vs decoupled (same objectives/format), the null is two exchangeable arms
+    assert ("positive control", "gazex-informative", "gazex-decoupled") in roles
+    assert ("negative control", "gazex-decoupled", "gazex-decoupled-rep") in roles
+    assert ARMS["gazex-decoupled"][:2] == ARMS["gazex-decoupled-rep"][:2] and REP_OFFSET > 0
+    assert ARMS["gazex-informative"][1] == ARMS["gazex-decoupled"][1] == "tiny.yaml"
+    assert all(r != "negative control" or "no-gaze" not in (a, b) for r, a, b in roles)
+
+
+def test_plan_gives_every_arm_the_same_budgets(tmp_path: Path) -> None:
+    jobs = plan_seed(tmp_path, 1, 30, 10)
+    flat = [j for js in jobs.values() for j in js]
+    s1 = [j for j in flat if j["out"].endswith("stage1")]
+    # 3 stage-1 arms (no-gaze has none) + 4 arms x 2 tasks of stage 2
+    assert len(s1) == 3 and len(flat) == 11 and all("max_steps=30" in j["set"] for j in s1)
+    assert all("max_steps=10" in j["set"] for j in flat if j not in s1)
+    seeds = {Path(j["out"]).parent.name: j["set"][0] for j in flat}
+    assert seeds["gazex-decoupled-rep"] == f"seed={1 + REP_OFFSET}" and seeds["gazex-informative"] == "seed=1"
+    no_gaze = [j for j in flat if "/no-gaze/" in j["out"]]
+    assert len(no_gaze) == 2 and all("model.init_from=null" in j["set"] for j in no_gaze)
+    # informative and decoupled stage 1 differ in nothing but the phantom they read
+    inf, dec = (
+        next(j for j in jobs[s] if "gazex-" + s + "/stage1" in j["out"]) for s in ("informative", "decoupled")
     )
+    assert inf["set"] == dec["set"] and inf["config"] == dec["config"]
 
 
-def test_pooled_cluster_bootstrap_and_holm() -> None:
-    scores, clusters = _scores(0.1)
-    res = {"grounding": compare(scores, clusters, 200), "report": compare(scores, clusters, 200)}
-    adjust(res, 200)
-    pos, neg, sig = res["grounding"][1:]
-    # a constant +0.1 on every row: the difference is 0.1 in every resample, so the CI is [0.1, 0.1] and no
-    # resample reaches 0 -> raw p = 0 floored to 1/B = 0.005. Holm over the 6 p-values (0.005 x 4, 1.0 x 2):
-    # the smallest gets 6 x 0.005 = 0.03, the next 5 x 0.005 = 0.025 -> running max 0.03, and so on
-    assert pos["diff"] == np.float64(pos["ci95"][0]) and abs(pos["diff"] - 0.1) < 1e-12
-    assert pos["p_raw"] == floor_p(0.0, 200) == 0.005 and pos["n_rows"] == 16 and pos["n_images"] == 4
-    assert abs(pos["p_holm"] - 0.03) < 1e-12 and pos["reject_holm_0.05"]
-    # identical systems: every resampled difference is 0 -> p = 1, CI [0, 0], no effect
+def test_two_way_bootstrap_resamples_seeds() -> None:
+    # per-seed differences +0.3, +0.3, -0.3 on every image: pooled diff 0.1. Images alone cannot move it (CI
+    # [0.1, 0.1], p floored at 1/B). Resampling the 3 seeds: the mean of 3 draws is <= 0 when >= 2 draws are -0.3,
+    # P = 3 (1/3)^2 (2/3) + (1/3)^3 = 7/27; >= 0 with P = 20/27 -> p = 2 x 7/27 = 14/27 = 0.519; the mean -0.3 has
+    # P = 1/27 = 0.037 > 0.025 and 0.3 has 8/27 -> 95 % CI [-0.3, +0.3]
+    b = 4000
+    a = np.zeros((3, 12))
+    bb = a - np.array([[0.3], [0.3], [-0.3]])
+    c = two_way_bootstrap(a, bb, list(CLUSTERS.values()), b)
+    assert abs(c["diff"] - 0.1) < 1e-12 and abs(c["p_raw"] - 14 / 27) < 0.04
+    assert np.allclose(c["ci95"], [-0.3, 0.3]) and np.allclose(c["ci95_images_only"], [0.1, 0.1])
+    assert c["p_images_only"] == 1 / b and c["n_seeds"] == 3 and c["n_images"] == 6
+
+
+def test_one_seed_reduces_to_the_image_cluster_bootstrap() -> None:
+    rng = np.random.default_rng(3)
+    a, bb = rng.uniform(size=(1, 12)), rng.uniform(size=(1, 12))
+    cl = list(CLUSTERS.values())
+    c = two_way_bootstrap(a, bb, cl, 500, seed=1)
+    ref = paired_bootstrap(a[0], bb[0], mean_reducer, n_resamples=500, seed=1, clusters=cl)
+    assert np.allclose(c["ci95"], [ref.diff.low, ref.diff.high]) and abs(c["diff"] - ref.diff.value) < 1e-12
+    assert c["p_raw"] == floor_p(ref.p_value, 500)
+
+
+def test_analysis_holm_floor_and_conclusions(tmp_path: Path) -> None:
+    b = 200
+    sc = _scores({"gazex-informative": 0.1})
+    res = analyse(
+        {"grounding": sc, "report": _scores({})}, {"grounding": CLUSTERS, "report": CLUSTERS}, [0, 1, 2], b
+    )
+    comps = [c for r in res.values() for c in r["comparisons"]]
+    assert len(comps) == 8 and all(c["m_holm"] == 8 for c in comps)
+    pos = res["grounding"]["comparisons"][0]
+    # a constant +0.1 on every row: every resample gives 0.1 -> raw p = 0 floored to 1/B = 0.005. Holm over the 8 p:
+    # two of 0.005 (informative - decoupled, informative - no-gaze on grounding), six of 1.0 (identical arms)
+    # -> smallest 8 x 0.005 = 0.04, next max(0.04, 7 x 0.005) = 0.04; the rest 1.0
+    assert pos["role"] == "positive control" and abs(pos["diff"] - 0.1) < 1e-12
     assert (
-        neg["diff"] == 0.0
-        and neg["ci95"] == [0.0, 0.0]
-        and neg["p_holm"] == 1.0
-        and not neg["reject_holm_0.05"]
+        pos["p_raw"] == floor_p(0.0, b) == 0.005
+        and abs(pos["p_holm"] - 0.04) < 1e-12
+        and pos["reject_holm_0.05"]
     )
-    assert sig["diff"] > 0 and "is better than" in sentence("grounding", "miou", pos, 200)
-    assert "no difference" in sentence("grounding", "miou", neg, 200)
-    assert controls_check(res).startswith("Negative control: on every task")
+    neg = res["grounding"]["comparisons"][1]
+    assert neg["diff"] == 0.0 and neg["ci95"] == [0.0, 0.0] and neg["p_holm"] == 1.0
+    assert "is better than" in sentence("grounding", pos, b) and "no difference" in sentence(
+        "grounding", neg, b
+    )
+    checks = negative_check(res)
+    assert all("as it must" in x for x in checks)
+    power = power_check(res, b)
+    assert "detected" in power[0] and "did not detect an effect at this budget on report" in power[1]
+    assert "underpowered" in power[1]
     assert fmt_p(0.005, 200) == "p < 1/200" and fmt_p(0.0123, 200) == "p = 0.012"
+    meta = {
+        "command": "x",
+        "seeds": [0, 1, 2],
+        "rep_offset": REP_OFFSET,
+        "stage1_steps": 1,
+        "stage2_steps": 1,
+    }
+    meta |= {"limit": 12, "boot": b, "seconds_scoring": 1.0, "training_seconds": {"a": 60.0}}
+    write_report({"meta": meta, "results": res}, tmp_path / "r.md")
+    text = (tmp_path / "r.md").read_text()
+    assert (
+        "Negative control" in text
+        and "Holm-adjusted over all 8 comparisons" in text
+        and "underpowered" in text
+    )
 
 
 def test_failed_negative_control_is_flagged() -> None:
-    scores, clusters = _scores(0.0)
-    scores["gazex-decoupled"] = {s: {i: v + 0.05 for i, v in d.items()} for s, d in scores["no-gaze"].items()}
-    res = {"grounding": compare(scores, clusters, 200)}
-    adjust(res, 200)
-    assert "FAILED" in controls_check(res)
-
-
-def test_plan_gives_every_model_the_same_budgets(tmp_path) -> None:  # noqa: ANN001
-    jobs = plan_seed(tmp_path, 1, 30, 10)
-    flat = [j for js in jobs.values() for j in js]
-    assert len(flat) == 9 and all("seed=1" in j["set"] for j in flat)
-    assert sorted(j["set"][-1] for j in flat if j["out"].endswith("stage1")) == ["max_steps=30"] * 3
-    assert all("max_steps=10" in j["set"] for j in flat if not j["out"].endswith("stage1"))
+    # replicate arm shifted by a constant -> the null comparison is "significant": the report must say FAILED
+    res = analyse({"grounding": _scores({"gazex-decoupled": 0.05})}, {"grounding": CLUSTERS}, [0, 1, 2], 200)
+    assert "FAILED" in negative_check(res)[0]
