@@ -69,16 +69,19 @@ def lookup_paragraph(stats: dict[str, Any]) -> list[str]:
         "better": "GazeX **beats** the sentence-text lookup",
         "worse": "GazeX is **worse** than the sentence-text lookup",
     }[state(c)]
-    out = [f"{head} (lookup minus GazeX: {_diff(c, b)}). "]
-    out.append(
+    out = [
+        "The lookup never sees the image: it returns the mean training gaze centroid of the same sentence "
+        "text. A tie with it would mean that GazeX's localisation is accounted for by a phrase -> "
+        "typical-location map learned from the text, not by image-specific gaze; being worse means GazeX has "
+        "not learned even that map as well as a table does; only beating it, above all on findings that lie "
+        "away from their phrase's typical location, shows that GazeX reads the location from the image. ",
+        f"Here {head} (lookup minus GazeX: {_diff(c, b)}): ",
         {
-            "tie": "The lookup never sees the image, so a tie means GazeX's localisation on this test set is "
-            "accounted for by a phrase -> typical-location map learned from the text; it does not show that "
-            "GazeX reads image-specific gaze locations. ",
-            "better": "It localises beyond what the exact sentence text alone gives. ",
-            "worse": "It has not even learned the phrase -> typical-location map as well as a table lookup. ",
-        }[state(c)]
-    )
+            "tie": "its localisation on this test set is what the phrase -> typical-location map gives.",
+            "better": "it localises beyond what the exact sentence text alone gives.",
+            "worse": "it has not learned the phrase -> typical-location map as well as the table lookup.",
+        }[state(c)],
+    ]
     return ["".join(out), *atypical_lines(stats), *unseen_lines(stats)]
 
 
@@ -189,6 +192,24 @@ def subset_table(stats: dict[str, Any]) -> list[str]:
     return lines
 
 
+def budget_text(rec: dict[str, Any]) -> str:
+    """The training budget of the trained rows, against the configured one."""
+    steps = sorted(
+        {
+            str(r.get("steps"))
+            for seed in rec["runs"].values()
+            for m, r in seed.items()
+            if m != "tiny-zero-shot"
+        }
+    )
+    conf = rec.get("config_max_steps")
+    return (
+        f"Budget: every trained row, {', '.join(steps) or '-'} optimiser steps per training seed (one budget for "
+        "GazeX, gaze-boxes and no-gaze; `tiny-zero-shot` 0)"
+        + (f"; `configs/tiny.yaml` sets {conf}." if conf else ".")
+    )
+
+
 def method_text(stats: dict[str, Any]) -> str:
     """The statistics paragraph, with this run's numbers."""
     b, k = stats["boot"], len(stats["comparisons"])
@@ -229,6 +250,8 @@ def write_report(rec: dict[str, Any], path: Path) -> None:
         "",
         ROWS,
         "",
+        budget_text(rec),
+        "",
         method_text(stats),
         "",
         "## Rows (seeds pooled)",
@@ -239,7 +262,7 @@ def write_report(rec: dict[str, Any], path: Path) -> None:
         "",
         *comparison_table(stats),
         "",
-        "## What the tie with the sentence-text lookup means",
+        "## GazeX versus the sentence-text lookup: what a tie means, and the test",
         "",
         *[x for line in lookup_paragraph(stats) for x in (line, "")],
         *subset_table(stats),

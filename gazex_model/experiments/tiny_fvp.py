@@ -342,6 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         "counts": pools.counts,
         "runs": record,
         "samples_file": SAMPLES_FILE,
+        "config_max_steps": load_config(CONFIGS / "tiny.yaml").max_steps,
         "stats": analyse(rows, args.boot),
     }
     atomic_write_json(Path(args.reports) / "fvp_eval.json", rec)

@@ -189,7 +189,10 @@ def test_lookup_tie_sentences_and_rerun_from_jsonl(tmp_path: Path) -> None:
     rows = _all_rows(shift=0.0)  # GazeX equals every other row: a tie everywhere
     stats = analyse(rows, B)
     text = " ".join(lookup_paragraph(stats))
-    assert "**ties** the sentence-text lookup" in text and "phrase -> typical-location map" in text
+    assert (
+        "GazeX **ties** the sentence-text lookup" in text
+        and "is what the phrase -> typical-location map gives" in text
+    )
     assert "No difference is shown" in text  # the atypical subset exists (rows carry atypical_px)
     write_samples(tmp_path / "s.jsonl", rows)
     rec = {
