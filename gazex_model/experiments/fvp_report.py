@@ -192,6 +192,18 @@ def subset_table(stats: dict[str, Any]) -> list[str]:
     return lines
 
 
+def scored_text(rec: dict[str, Any]) -> str:
+    """Which test sentences were scored (all, or the first K readings of every test image)."""
+    k, n = rec.get("readings_per_image", 0), rec["stats"]["n_samples"]
+    if not k:
+        return f" Scored: all {n} test sentences."
+    return (
+        f" Scored: the sentences of the first {k} reading(s) (sorted reading id) of every test image, {n} of "
+        f"{rec.get('test_sentences_all', '?')} test sentences (decoding time on the shared CPU); every image keeps "
+        "its rows."
+    )
+
+
 def budget_text(rec: dict[str, Any]) -> str:
     """The training budget of the trained rows, against the configured one."""
     steps = sorted(
@@ -242,7 +254,8 @@ def write_report(rec: dict[str, Any], path: Path) -> None:
         f"row and seed: `{rec['samples_file']}` (sample, reading and image ids); the statistics and this "
         "report are re-computed from it by `python -m gazex_model.experiments.fvp_report reports/model/fvp_eval.json`.",
         "",
-        f"Data: small phantom, paper split scaled down; FVP samples train {counts['train']['fvp']}, {test}.",
+        f"Data: small phantom, paper split scaled down; FVP samples train {counts['train']['fvp']}, {test}."
+        + scored_text(rec),
         "",
         "Error = Euclidean distance between the predicted observation centroid (last tuple of the FVP string) "
         "and the gaze pipeline's holistic centroid, quarter-scale pixels; lower is better. Unparseable "

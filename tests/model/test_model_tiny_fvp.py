@@ -19,6 +19,7 @@ from gazex_model.experiments.tiny_fvp import (
     TRAINED,
     VARIANTS,
     centroid_errors,
+    one_reading_per_image,
     plan_jobs,
     reference_errors,
     trailing_mean,
@@ -118,6 +119,17 @@ def test_atypical_distances_by_hand() -> None:
         [(0.0, 0.0), (10.0, 0.0), None],
     )
     assert d == [pytest.approx(5.0), pytest.approx(0.0), None, None]  # (3, 4) from (5, 0): 5 px; "b" unseen
+
+
+def test_one_reading_per_image() -> None:
+    # image A read by r2 and r1 (sorted: r1 first), image B by r3 only; r1 has two sentences
+    test = [
+        SimpleNamespace(sample_id=f"{r}/s{k}", meta={"reading_id": r})
+        for r, k in (("r2", 0), ("r1", 0), ("r1", 1), ("r3", 0))
+    ]
+    images = {"r1": "A", "r2": "A", "r3": "B"}
+    assert [s.sample_id for s in one_reading_per_image(test, images, 1)] == ["r1/s0", "r1/s1", "r3/s0"]
+    assert one_reading_per_image(test, images, 0) == test
 
 
 def test_baselines_kept_at_one_budget() -> None:
