@@ -2,7 +2,8 @@
 
 (a) report-generation NLG metrics per report dataset, (b) clinical-efficacy F1 per report
 dataset and convention, (c) VQA accuracy per question type, (d) grounding mIoU and mAP.
-Bars are corpus values, whiskers the runs' 95 % bootstrap CIs, and each bar carries its
+Bars are corpus values, whiskers the runs' 95 % CIs (the caption names the methods the runs
+recorded, :func:`ci_caption`), and each bar carries its
 own ``n`` (a VQA type can have n = 1). Colours come from one
 :class:`~gazex_bench.figures.style.ModelPalette` (same model, same colour in every panel;
 reference rows in greys). Published values (``leaderboard/reported.csv``) are overlaid as
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from gazex_bench.figures.style import ModelPalette, new_figure, save
+from gazex_bench.metrics.registry import ci_family
 from gazex_bench.tables.names import metric_title
 
 REPORT_METRICS: tuple[str, ...] = ("bleu1", "bleu2", "bleu3", "bleu4", "meteor", "rouge_l")
@@ -157,6 +159,13 @@ def _sources_note(pub: pd.DataFrame, metrics: pd.DataFrame) -> str:
     )
 
 
+def ci_caption(metrics: pd.DataFrame) -> str:
+    """The CI methods the plotted cells recorded (run.json ``ci_method`` families), never a restated one."""
+    recorded = metrics["ci_method"].dropna() if "ci_method" in metrics else pd.Series(dtype=str)
+    families = sorted({ci_family(str(m)) for m in recorded if str(m)})
+    return "CI method: " + ", ".join(families) if families else "no CI recorded"
+
+
 def draw(
     metrics: pd.DataFrame, palette: ModelPalette | None = None, published: pd.DataFrame | None = None
 ) -> Any:
@@ -214,7 +223,7 @@ def draw(
     note = textwrap.fill(_sources_note(pub, metrics), 260)
     fig.text(0.5, -0.15 - 0.052 * rows, note, ha="center", va="top", fontsize=5, color="#333333")
     fig.suptitle(
-        "Downstream tasks: corpus metrics with 95% bootstrap CIs (n per bar; "
+        f"Downstream tasks: corpus metrics with 95% CIs ({ci_caption(metrics)}; n per bar; "
         "published values as markers, their own conventions)",
         y=1.04,
     )

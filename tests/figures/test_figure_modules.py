@@ -185,3 +185,29 @@ def test_case_labels_do_not_overlap() -> None:
         for j in range(i):
             dx, dy = abs(pos[i][0] - pos[j][0]), abs(pos[i][1] - pos[j][1])
             assert dx >= 2.2 * sep or dy >= sep, (i, j, pos[i], pos[j])
+
+
+def test_fig2_n_per_bar_and_ci_method_from_runs() -> None:
+    """Every finite bar carries its own n label; the caption names the recorded CI method, not a stock one."""
+    import matplotlib.pyplot as plt
+
+    rows = _metric_rows()
+    rows.loc[rows["metric"] == "accuracy_level", "n"] = 1  # a VQA type seen once keeps its own n
+    rows["ci_method"] = "percentile-bootstrap(unit=sample,n_boot=10,seed=0,level=0.95)"
+    fig = fig2.draw(rows)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    n_bars = sum(
+        1
+        for ax in fig.axes
+        for c in ax.containers
+        if hasattr(c, "patches")
+        for p in c.patches
+        if p.get_height() > 0
+    )
+    assert sum(t.startswith("n=") for t in texts) == n_bars
+    assert "n=1" in texts
+    assert "CI method: percentile-bootstrap" in fig._suptitle.get_text()
+    plt.close(fig)
+    fig = fig2.draw(rows.drop(columns="ci_method"))
+    assert "no CI recorded" in fig._suptitle.get_text()
+    plt.close(fig)
