@@ -146,3 +146,23 @@ def verdict(c: dict[str, Any], higher_is_better: bool = True) -> str:
 def ci_contains_zero(c: dict[str, Any]) -> bool:
     """Whether the primary 95 % CI of a comparison contains 0."""
     return bool(c["ci95"][0] <= 0.0 <= c["ci95"][1])
+
+
+def jsonable(obj: Any) -> Any:
+    """``obj`` with every non-finite float replaced by None (strict JSON has no NaN)."""
+    if isinstance(obj, dict):
+        return {k: jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, float | np.floating):
+        return float(obj) if np.isfinite(obj) else None
+    return obj
+
+
+def from_json(obj: Any) -> Any:
+    """Inverse of :func:`jsonable` for reports: None back to NaN (the records hold no other None)."""
+    if isinstance(obj, dict):
+        return {k: from_json(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [from_json(v) for v in obj]
+    return float("nan") if obj is None else obj

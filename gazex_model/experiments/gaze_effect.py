@@ -50,7 +50,7 @@ from gazex_bench.runner.api import RunRequest
 from gazex_bench.runner.api import run as run_task
 from gazex_bench.runner.data_root import is_phantom
 from gazex_bench.tasks.registry import get_task
-from gazex_model.experiments.effect_stats import arm_summary, holm_adjust, matrix, two_way_bootstrap
+from gazex_model.experiments.effect_stats import arm_summary, holm_adjust, jsonable, matrix, two_way_bootstrap
 from gazex_model.experiments.gaze_effect_report import write_report
 from gazex_model.protocol import run_plan
 
@@ -240,12 +240,12 @@ def run_experiment(args: argparse.Namespace, command: str) -> dict[str, Any] | N
 
 
 def training_seconds(runs: Path, seeds: list[int]) -> dict[str, float]:
-    """Wall seconds of every training run (from its ``DONE`` record), keyed ``seed<s>/<arm>/<stage>``."""
+    """Wall seconds of every training run of the arms (from its ``DONE`` record), keyed ``seed<s>/<arm>/<stage>``."""
     import json
 
     out = {}
     for done in sorted(runs.glob("seed*/*/*/DONE")):
-        if int(done.parts[-4][4:]) in seeds:
+        if int(done.parts[-4][4:]) in seeds and done.parts[-3] in ARMS:
             out["/".join(done.parts[-4:-1])] = float(json.loads(done.read_text())["result"]["seconds"])
     return out
 
@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     rec = run_experiment(args, command)
     if rec is not None:
-        atomic_write_json(Path(args.reports) / "gaze_effect.json", rec)
+        atomic_write_json(Path(args.reports) / "gaze_effect.json", jsonable(rec))
         write_report(rec, Path(args.reports) / "gaze_effect.md")
     return 0
 

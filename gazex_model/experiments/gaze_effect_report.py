@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from gazex_bench.io import atomic_write_text
-from gazex_model.experiments.effect_stats import ci_contains_zero, fmt_p, verdict
+from gazex_model.experiments.effect_stats import ci_contains_zero, fmt_p, from_json, verdict
 
 TASK_METRIC = {"grounding": ("ms-cxr-grounding", "miou"), "report": ("mimic-report", "ce_f1_paper_pos")}
 
@@ -58,8 +58,13 @@ def negative_check(results: dict[str, Any]) -> list[str]:
     return out
 
 
-def power_check(results: dict[str, Any], b: int) -> list[str]:
-    """Per task: did the positive control detect a content effect; if not, how far it is from power."""
+def power_check(results: dict[str, Any], b: int, minutes_per_seed: float | None = None) -> list[str]:
+    """Per task: did the positive control detect a content effect; if not, how far it is from power.
+
+    The seeds needed assume the CI half-width shrinks as 1/sqrt(seeds) (run-to-run variation dominating):
+    ``seeds x (half-width / |difference|)^2``, the number at which the observed difference would reach the
+    CI edge; ``minutes_per_seed`` (training wall time of one seed here) turns it into CPU time.
+    """
     out = []
     for task, r in results.items():
         c = next(c for c in r["comparisons"] if c["role"] == "positive control")
@@ -71,16 +76,19 @@ def power_check(results: dict[str, Any], b: int) -> list[str]:
             )
             continue
         half = (c["ci95"][1] - c["ci95"][0]) / 2.0
-        need = (
-            f"; at the observed difference {c['diff']:+.4f} the CI half-width ({half:.4f}) would have to shrink "
-            f"{half / abs(c['diff']):.1f}-fold, i.e. roughly {math.ceil(len(per) * (half / abs(c['diff'])) ** 2)} seeds "
-            "if run-to-run variation dominates (half-width ~ 1/sqrt(seeds))"
-            if c["diff"] != 0 and half > 0
-            else ""
-        )
+        need = ""
+        if c["diff"] != 0 and half > 0:
+            n = math.ceil(len(per) * (half / abs(c["diff"])) ** 2)
+            need = (
+                f"; for the observed difference {c['diff']:+.4f} to reach the edge of the CI (half-width {half:.4f}) "
+                f"about {n} seeds would be needed if the half-width shrinks as 1/sqrt(seeds)"
+            )
+            if minutes_per_seed:
+                need += f", about {n * minutes_per_seed / 60:.1f} h of training on this CPU"
         out.append(
             f"**The positive control did not detect an effect at this budget on {task} — the experiment is "
-            f"underpowered** (per-seed differences {', '.join(f'{x:+.4f}' for x in per)}{need})."
+            f"underpowered** (or the content effect is absent at this scale: the data cannot tell these apart; "
+            f"per-seed differences {', '.join(f'{x:+.4f}' for x in per)}{need})."
         )
     return out
 
@@ -160,7 +168,8 @@ def write_report(rec: dict[str, Any], path: Path) -> None:
         lines += [*_comparison_rows(r, b), ""]
     lines += ["## Conclusions (computed from the tables)", ""]
     lines += [f"- {sentence(t, c, b)}" for t, r in results.items() for c in r["comparisons"]]
-    lines += ["", *negative_check(results), "", *power_check(results, b), ""]
+    per_seed_min = sum(meta.get("training_seconds", {}).values()) / 60 / max(1, len(meta["seeds"]))
+    lines += ["", *negative_check(results), "", *power_check(results, b, per_seed_min or None), ""]
     const = [
         t
         for t, r in results.items()
@@ -177,4 +186,4 @@ def write_report(rec: dict[str, Any], path: Path) -> None:
 
 def rerender(json_path: str, md_path: str) -> None:
     """Re-write the Markdown report from a stored ``gaze_effect.json`` (no training, no scoring)."""
-    write_report(json.loads(Path(json_path).read_text()), Path(md_path))
+    write_report(from_json(json.loads(Path(json_path).read_text())), Path(md_path))

@@ -39,7 +39,7 @@ from gazex_bench.models.types import GazePrediction, Response
 from gazex_bench.tasks.base import TaskSample
 from gazex_bench.tasks.reflacx_gaze.values import answer, finding_values
 from gazex_bench.tasks.registry import get_task
-from gazex_model.experiments.effect_stats import arm_summary, holm_adjust, matrix, two_way_bootstrap
+from gazex_model.experiments.effect_stats import arm_summary, holm_adjust, jsonable, matrix, two_way_bootstrap
 from gazex_model.experiments.gaze_effect import CONFIGS, make_phantoms, stage1_job
 from gazex_model.experiments.held_out_refs import center_bias_values, inter_reader_values, shuffled_values
 from gazex_model.experiments.held_out_report import write_report
@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     rec = run_experiment(args, command)
     if rec is not None:
-        atomic_write_json(Path(args.reports) / "held_out_reader.json", rec)
+        atomic_write_json(Path(args.reports) / "held_out_reader.json", jsonable(rec))
         write_report(rec, Path(args.reports) / "held_out_reader.md")
     return 0
 

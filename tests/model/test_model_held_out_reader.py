@@ -7,12 +7,14 @@ from pathlib import Path
 
 import numpy as np
 
+from gazex_bench.io import atomic_write_json
 from gazex_bench.models.types import GazePrediction, GazeRequest, PredictedCluster
 from gazex_bench.tasks.base import TaskSample
+from gazex_model.experiments.effect_stats import jsonable
 from gazex_model.experiments.gaze_effect import stage1_job
 from gazex_model.experiments.held_out_reader import ALL, analyse, comparisons, plan_seed, values, without
 from gazex_model.experiments.held_out_refs import center_bias_values, rescale, shuffled_values
-from gazex_model.experiments.held_out_report import headline, write_report
+from gazex_model.experiments.held_out_report import headline, rerender
 
 DIAG = math.hypot(100.0, 100.0)  # a 400 x 400 image has a 100 x 100 quarter-scale frame
 
@@ -91,7 +93,10 @@ def test_analysis_holm_and_conclusions(tmp_path: Path) -> None:
     meta |= {"n_test_finding_samples": 30, "seconds": 1.0, "command": "x"}
     text = "\n".join(headline(res, meta, 400))
     assert "farther from rad5's gaze" in text and "Inter-radiologist ceiling" in text
-    write_report({"meta": meta, "results": res}, tmp_path / "h.md")
+    # NaN (an unmatched inter-radiologist sample) survives the strict-JSON round trip the report is re-rendered from
+    res["centroid_error"]["arms"]["inter-radiologist"]["per_seed"]["0"] = float("nan")
+    atomic_write_json(tmp_path / "h.json", jsonable({"meta": meta, "results": res}))
+    rerender(str(tmp_path / "h.json"), str(tmp_path / "h.md"))
     assert "Holm over all 10 comparisons" in (tmp_path / "h.md").read_text()
     same, _ = _per_seed(0.0)
     assert "made no difference" in "\n".join(headline(analyse(same, clusters, "rad5", 400), meta, 400))
