@@ -142,7 +142,7 @@ def model_table(stats: dict[str, Any], runs: dict[str, Any]) -> list[str]:
     """Pooled mean per row (seeds pooled, image-cluster CI), per-seed means, parse counts, budgets."""
     seeds = [str(s) for s in stats["seeds"]]
     lines = [
-        "| row | pooled mean error | 95 % CI | per seed (" + ", ".join(seeds) + ") | parsed / rows | "
+        "| row | pooled mean error | 95 % CI | per seed (seed: mean) | parsed / rows | "
         "well-formed | train steps | train s per seed |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -154,10 +154,30 @@ def model_table(stats: dict[str, Any], runs: dict[str, Any]) -> list[str]:
         secs = ", ".join(f"{r['seconds']:.0f}" if r.get("seconds") else "0" for r in rr) if rr else "-"
         lines.append(
             f"| {m} | {v['mean']:.2f} | [{v['ci95'][0]:.2f}, {v['ci95'][1]:.2f}] | "
-            + ", ".join(f"{x:.2f}" for x in v["per_seed"].values())
+            + ", ".join(f"{k}: {x:.2f}" for k, x in v["per_seed"].items())
             + f" | {pc['parsed'] if pc else '-'}/{v['n_rows']} | {pc['well_formed'] if pc else '-'} | {steps} | {secs} |"
         )
     return lines
+
+
+def coverage_notes(stats: dict[str, Any]) -> list[str]:
+    """Rows not scored in every seed, with what their parse counts say about them."""
+    seeds, out = [str(s) for s in stats["seeds"]], []
+    for m, v in stats["means"]["all"].items():
+        have = list(v["per_seed"])
+        if have != seeds:
+            pc = stats["parse"].get(m, {})
+            out.append(
+                f"`{m}` was trained and scored for seed(s) {', '.join(have)} only (CPU time); its mean and "
+                "comparisons pool those seeds' rows."
+                + (
+                    f" It parsed {pc['parsed']} of {pc['n']} outputs, so its row is the image-centre rule by "
+                    "construction."
+                    if pc and pc.get("parsed") == 0
+                    else ""
+                )
+            )
+    return out
 
 
 def comparison_table(stats: dict[str, Any]) -> list[str]:
@@ -170,7 +190,7 @@ def comparison_table(stats: dict[str, Any]) -> list[str]:
     for c in stats["comparisons"]:
         lines.append(
             f"| {c['subset']} | {c['a']} - {c['b']} | {c['diff']:+.2f} | [{c['ci95'][0]:+.2f}, {c['ci95'][1]:+.2f}] | "
-            + ", ".join(f"{x:+.2f}" for x in c["per_seed"].values())
+            + ", ".join(f"{k}: {x:+.2f}" for k, x in c["per_seed"].items())
             + f" | {fmt_p(c['p_raw'], b)} | {fmt_p(c['p_holm'], b)} | {c['n_images']} | {reading(c)} |"
         )
     return lines
@@ -271,6 +291,7 @@ def write_report(rec: dict[str, Any], path: Path) -> None:
         "",
         *model_table(stats, rec["runs"]),
         "",
+        *[x for line in coverage_notes(stats) for x in (line, "")],
         "## Comparisons (A - B; > 0 means B has the lower error)",
         "",
         *comparison_table(stats),

@@ -85,7 +85,8 @@ def comparisons(models: set[str], subsets: set[str]) -> list[tuple[str, str, str
 
 
 def pooled_mean(rows: list[Row], model: str, b: int) -> dict[str, Any]:
-    """Mean error with its image-cluster 95 % CI (seeds pooled) and the mean of every seed."""
+    """Mean error with its image-cluster 95 % CI (seeds pooled) and the mean of every seed that scored it."""
+    rows = [r for r in rows if model in r["errors"]]
     x = np.array([r["errors"][model] for r in rows], float)
     ci = bootstrap_ci(x, mean_reducer, n_resamples=b, seed=0, clusters=[r["image_id"] for r in rows])
     seeds = sorted({r["seed"] for r in rows})
@@ -100,7 +101,8 @@ def pooled_mean(rows: list[Row], model: str, b: int) -> dict[str, Any]:
 
 
 def compare(rows: list[Row], a: str, b_model: str, b: int) -> dict[str, Any]:
-    """Paired image-cluster bootstrap of ``mean(A) - mean(B)`` over ``rows`` (p floored at 1/B)."""
+    """Paired image-cluster bootstrap of ``mean(A) - mean(B)`` over the rows holding both (p floored at 1/B)."""
+    rows = [r for r in rows if a in r["errors"] and b_model in r["errors"]]
     xa = np.array([r["errors"][a] for r in rows], float)
     xb = np.array([r["errors"][b_model] for r in rows], float)
     clusters = [r["image_id"] for r in rows]
@@ -128,9 +130,9 @@ def parse_counts(rows: list[Row]) -> dict[str, dict[str, int]]:
     models = sorted({m for r in rows for m in r.get("parsed", {})})
     return {
         m: {
-            "parsed": sum(bool(r["parsed"][m]) for r in rows),
-            "well_formed": sum(bool(r["well_formed"][m]) for r in rows),
-            "n": len(rows),
+            "parsed": sum(bool(r["parsed"][m]) for r in rows if m in r["parsed"]),
+            "well_formed": sum(bool(r["well_formed"][m]) for r in rows if m in r["well_formed"]),
+            "n": sum(m in r["parsed"] for r in rows),
         }
         for m in models
     }
@@ -144,7 +146,7 @@ def analyse(rows: list[Row], b: int = 2000) -> dict[str, Any]:
     filters = subset_filters(threshold)
     parts = {name: [r for r in rows if keep(r)] for name, keep in filters.items()}
     parts = {k: v for k, v in parts.items() if v}
-    models = set(rows[0]["errors"])
+    models = {m for r in rows for m in r["errors"]}
     means = {
         name: {m: pooled_mean(part, m, b) for m in sorted(models) if name == "all" or m in SUBSET_MODELS}
         for name, part in parts.items()

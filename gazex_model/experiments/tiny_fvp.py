@@ -93,15 +93,22 @@ def reference_errors(test: list[Any], train_fvp: list[Any]) -> dict[str, np.ndar
     }
 
 
-def plan_jobs(runs: Path, seeds: list[int], steps: int | None, overrides: list[str]) -> list[dict[str, Any]]:
+def plan_jobs(
+    runs: Path,
+    seeds: list[int],
+    steps: int | None,
+    overrides: list[str],
+    variants: dict[int, tuple[str, ...]] | None = None,
+) -> list[dict[str, Any]]:
     """Protocol plan (:func:`gazex_model.protocol.run_plan`): every variant of every seed in ``runs/seed<k>/<name>``.
 
     One thread and no checkpoints (the CPU is shared); ``steps`` overrides ``max_steps`` of the trained
-    variants alike, so every trained variant gets the same budget.
+    variants alike, so every trained variant gets the same budget. ``variants``: seed -> the variants
+    trained for that seed (default: all of :data:`VARIANTS`).
     """
     jobs = []
     for seed in seeds:
-        for name in VARIANTS:
+        for name in (variants or {}).get(seed, VARIANTS):
             steps_set = [f"max_steps={steps}"] if steps is not None and name in TRAINED else []
             jobs.append(
                 {
@@ -111,6 +118,13 @@ def plan_jobs(runs: Path, seeds: list[int], steps: int | None, overrides: list[s
                 }
             )
     return jobs
+
+
+def seed_variants(seeds: list[int], only: str, no_gaze_seeds: str | None) -> dict[int, tuple[str, ...]]:
+    """Seed -> variants trained and scored (``only``, less ``tiny-no-gaze`` outside ``no_gaze_seeds``)."""
+    keep = {int(x) for x in no_gaze_seeds.split(",")} if no_gaze_seeds is not None else set(seeds)
+    names = [n for n in VARIANTS if n in only.split(",")]
+    return {s: tuple(n for n in names if n != "tiny-no-gaze" or s in keep) for s in seeds}
 
 
 def run_info(run_dir: Path) -> dict[str, Any]:
@@ -315,6 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--only", default=",".join(VARIANTS), help="comma-separated variants (tiny first)")
     ap.add_argument("--seeds", default="0,1,2", help="comma-separated training seeds")
     ap.add_argument(
+        "--no-gaze-seeds", default=None, help="seeds that also train tiny-no-gaze (default: every seed)"
+    )
+    ap.add_argument(
         "--readings-per-image",
         type=int,
         default=0,
@@ -342,15 +359,16 @@ def main(argv: list[str] | None = None) -> int:
     pools = cached_pools(load_config(CONFIGS / "tiny.yaml", args.set), root, cache_dir() / "gazex_model")
     if args.val_fold:
         pools = validation_pools(pools)
-    seeds, only = [int(x) for x in args.seeds.split(",")], args.only.split(",")
-    jobs = [j for j in plan_jobs(Path(args.runs), seeds, args.steps, args.set) if Path(j["out"]).name in only]
+    seeds = [int(x) for x in args.seeds.split(",")]
+    variants = seed_variants(seeds, args.only, args.no_gaze_seeds)
+    jobs = plan_jobs(Path(args.runs), seeds, args.steps, args.set, variants)
     train_or_reuse(jobs, root, args.reuse)
     train_fvp = pools.train["fvp"]
     test = one_reading_per_image(pools.test["fvp"], reading_images(root), args.readings_per_image)
     keys = sample_keys(root, test, train_fvp)
     rows, record = [], {}
     for seed in seeds:
-        runs = {n: Path(args.runs) / f"seed{seed}" / n for n in only}
+        runs = {n: Path(args.runs) / f"seed{seed}" / n for n in variants[seed]}
         seed_rows, record[str(seed)] = evaluate(seed, runs, test, train_fvp, keys, args.alt_decoding)
         rows += seed_rows
         if seed == seeds[0] and "tiny" in runs:

@@ -197,6 +197,24 @@ def test_pooled_and_per_seed_means() -> None:
     assert m["per_seed"] == pytest.approx({"0": 0.5, "1": 2.5, "2": 4.5}) and m["mean"] == pytest.approx(2.5)
 
 
+def test_row_scored_in_some_seeds_only() -> None:
+    # tiny-no-gaze scored in seed 0 only: its mean and its comparison use the seed-0 rows alone
+    rows = [_row(s, f"r{i}/s0", f"img{i}", {GAZEX: 1.0, LOOKUP: 2.0}) for s in (0, 1, 2) for i in range(4)]
+    for r in rows[:4]:
+        r["errors"]["tiny-no-gaze"], r["parsed"]["tiny-no-gaze"], r["well_formed"]["tiny-no-gaze"] = (
+            5.0,
+            False,
+            False,
+        )
+    stats = analyse(rows, B)
+    m = stats["means"]["all"]["tiny-no-gaze"]
+    assert m["per_seed"] == {"0": 5.0} and m["n_rows"] == 4
+    c = find(stats, "all", "tiny-no-gaze", GAZEX)
+    assert c is not None and c["n_rows"] == 4 and c["diff"] == pytest.approx(4.0)
+    assert stats["parse"]["tiny-no-gaze"] == {"parsed": 0, "well_formed": 0, "n": 4}
+    assert find(stats, "all", LOOKUP, GAZEX)["n_rows"] == 12  # type: ignore[index]
+
+
 def test_lookup_tie_sentences_and_rerun_from_jsonl(tmp_path: Path) -> None:
     rows = _all_rows(shift=0.0)  # GazeX equals every other row: a tie everywhere
     stats = analyse(rows, B)
