@@ -235,10 +235,24 @@ def budget_text(rec: dict[str, Any]) -> str:
         }
     )
     conf = rec.get("config_max_steps")
+    sets = sorted(
+        {
+            " ".join(x for x in (r.get("trained_with") or {}).get("set", []) if not x.startswith("seed="))
+            for seed in rec["runs"].values()
+            for r in seed.values()
+        }
+        - {""}
+    )
     return (
         f"Budget: every trained row, {', '.join(steps) or '-'} optimiser steps per training seed (one budget for "
         "GazeX, gaze-boxes and no-gaze; `tiny-zero-shot` 0)"
         + (f"; `configs/tiny.yaml` sets {conf}." if conf else ".")
+        + (
+            " Trained by `gazex_model.protocol.run_plan` jobs of this command's plan (`tiny_fvp.plan_jobs`) with "
+            "overrides `seed=<k>` and " + " / ".join(f"`{x}`" for x in sets) + "."
+            if sets
+            else ""
+        )
     )
 
 

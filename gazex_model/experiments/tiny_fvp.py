@@ -128,10 +128,12 @@ def seed_variants(seeds: list[int], only: str, no_gaze_seeds: str | None) -> dic
 
 
 def run_info(run_dir: Path) -> dict[str, Any]:
-    """Budget and timing of a trained run (its ``run_info.json``)."""
+    """Budget and timing of a trained run (its ``run_info.json``) and the plan job that trained it (``DONE``)."""
     ri = json.loads((run_dir / "run_info.json").read_text())
+    done = json.loads((run_dir / "DONE").read_text()) if (run_dir / "DONE").is_file() else {}
     return {
         "run_dir": str(run_dir),
+        "trained_with": done.get("key"),
         "steps": ri.get("steps"),
         "seconds": ri.get("seconds"),
         "step_seconds_median": ri.get("step_seconds_median"),
