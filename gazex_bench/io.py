@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from gazex_bench.errors import DataFormatError
 
@@ -177,8 +177,10 @@ def dumps_jsonl_line(obj: dict[str, Any]) -> str:
 FLOAT_MAX = sys.float_info.max
 
 
-def is_finite_number(value: Any) -> bool:
+def is_finite_number(value: Any) -> TypeGuard[int | float]:
     """True for int/float values that are finite and fit a float (bools are not numbers here).
+
+    A ``TypeGuard``: where it returns True, type checkers treat ``value`` as ``int | float``.
 
     Integers are range-checked before any conversion (``math.isfinite(10**400)`` would
     raise ``OverflowError``); Python compares ints with floats exactly.

@@ -28,7 +28,7 @@ from gazex_bench.data._reflacx_files import (
     read_words,
     split_sentences,
 )
-from gazex_bench.data.records import GazeSamples, ReadResult, ReflacxReading
+from gazex_bench.data.records import GazeSamples, ReadResult, ReflacxReading, WordToken
 from gazex_bench.errors import DataFormatError, UsageError
 
 logger = logging.getLogger(__name__)
@@ -226,7 +226,8 @@ def _build_reading(
         raise DataFormatError(folder, f"reading folder missing (listed in metadata_phase_{m.phase}.csv)")
     chest = read_chest_box(folder / "chest_bounding_box.csv")
     ellipses = read_ellipses(folder / "anomaly_location_ellipses.csv", PHASE_LABELS[m.phase])
-    transcription, words, fixations, gaze_path = None, (), None, None
+    transcription, fixations, gaze_path = None, None, None
+    words: tuple[WordToken, ...] = ()
     stats[f"phase_{m.phase}"] += 1
     if m.discarded:
         stats["discarded"] += 1

@@ -149,9 +149,15 @@ def _shuffle_images(per_img: Mapping[str, ModelImage], seed: int) -> dict[str, M
     return {g: per_img[o[int(rng.integers(len(o)))]] for g in imgs for o in [[h for h in imgs if h != g]]}
 
 
-def _trajectory_tables(readers, models, cfg, res) -> None:
+def _trajectory_tables(
+    readers: Sequence[ReaderGaze],
+    models: Mapping[str, Mapping[str, ModelImage]],
+    cfg: AlignmentConfig,
+    res: GazeAlignmentResult,
+) -> None:
     pairs, summary = trajectories.inter_reader_trajectories(readers, cfg.n_points)
-    rows, frames = [summary], []
+    rows: list[pd.DataFrame] = [summary]
+    frames: list[pd.DataFrame] = []
     for name, per_img in sorted(models.items()):
         for comp, mapping in (
             (f"model:{name}", per_img),
@@ -173,8 +179,15 @@ def _trajectory_tables(readers, models, cfg, res) -> None:
         res.tables[f"trajectory_matrix_{ax}"] = trajectories.radiologist_matrix(pairs, ax)
 
 
-def _icc_tables(readers, models, cfg, res) -> None:
-    pooled, per_unit, hol, r = [], [], cfg.include_holistic, cfg.sakoe_chiba_radius
+def _icc_tables(
+    readers: Sequence[ReaderGaze],
+    models: Mapping[str, Mapping[str, ModelImage]],
+    cfg: AlignmentConfig,
+    res: GazeAlignmentResult,
+) -> None:
+    pooled: list[pd.DataFrame] = []
+    per_unit: list[pd.DataFrame] = []
+    hol, r = cfg.include_holistic, cfg.sakoe_chiba_radius
     jobs = [("inter_radiologist", "generated", sequence_icc.inter_reader_units(readers, hol))]
     for name, per_img in sorted(models.items()):
         for setting, build in (
@@ -205,7 +218,12 @@ def _icc_tables(readers, models, cfg, res) -> None:
     res.tables["icc_per_unit"] = pd.concat(per_unit, ignore_index=True) if per_unit else pd.DataFrame()
 
 
-def _majority_tables(readers, models, cfg, res) -> None:
+def _majority_tables(
+    readers: Sequence[ReaderGaze],
+    models: Mapping[str, Mapping[str, ModelImage]],
+    cfg: AlignmentConfig,
+    res: GazeAlignmentResult,
+) -> None:
     labels = {r.reading_id: r.labels for r in readers}
     group = {r.reading_id: r.image_group for r in readers}
     rad = {r.reading_id: r.radiologist for r in readers if r.radiologist}

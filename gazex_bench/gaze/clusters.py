@@ -129,7 +129,7 @@ def _paper_members(points: GazePoints, xs: np.ndarray, ys: np.ndarray, labels: n
     its nearest pixel centre); the others look up the nearest clustered pixel (cKDTree).
     """
     off = 0.5 if preset.center == "exact" else 0.0
-    grid = np.full(cmap.values.shape, -1, dtype=np.int64)
+    grid: np.ndarray = np.full(cmap.values.shape, -1, dtype=np.int64)  # (rows, cols) of the crop
     grid[ys - cmap.y0, xs - cmap.x0] = labels
     px = np.floor(points.xy[:, 0] - off + 0.5).astype(np.int64) - cmap.x0
     py = np.floor(points.xy[:, 1] - off + 0.5).astype(np.int64) - cmap.y0

@@ -67,13 +67,25 @@ def _model_maps(m: ModelImage, reading_id: str | None) -> dict[str | None, Boxes
     return out
 
 
-def _pair_rows(a: dict, b: dict, shape: tuple[int, int], k: float, base: dict) -> list[dict]:
-    rows = []
+def _pair_rows(
+    a: dict[str | None, Boxes],
+    b: dict[str | None, Boxes],
+    shape: tuple[int, int],
+    k: float,
+    base: dict[str, str],
+) -> list[dict[str, object]]:
+    """Cosine of the two raters' maps per shared category (``ALL`` = every box), tagged with ``base``."""
+    rows: list[dict[str, object]] = []
     for cat in [None, *sorted(c for c in set(a) & set(b) if c is not None)]:
         if a.get(cat) and b.get(cat):
             cos = map_cosine_matrix([a[cat], b[cat]], shape, box_sigma_divisor=k)[0, 1]
             rows.append({**base, "category": cat or "ALL", "cosine": float(cos)})
     return rows
+
+
+def _rater_name(r: ReaderGaze) -> str:
+    """A reader's label in the tables: the radiologist id when known, else the reading id."""
+    return r.radiologist or r.reading_id
 
 
 def cosine_pairs(
@@ -90,11 +102,11 @@ def cosine_pairs(
         (category ``ALL`` = whole case). rater_a is a radiologist id / reading id or
         ``model:<name>``; rater_b is the reference reading's radiologist (or reading id).
     """
-    k, rng, rows = box_sigma_divisor, np.random.default_rng(seed), []
+    k, rng = box_sigma_divisor, np.random.default_rng(seed)
+    rows: list[dict[str, object]] = []
     by_img: dict[str, list[ReaderGaze]] = {}
     for r in sorted(readers, key=lambda r: r.reading_id):
         by_img.setdefault(r.image_group, []).append(r)
-    name = lambda r: r.radiologist or r.reading_id  # noqa: E731
     for img, rs in sorted(by_img.items()):
         shape = (int(round(rs[0].height)), int(round(rs[0].width)))
         for ra, rb in combinations(rs, 2):
@@ -106,8 +118,8 @@ def cosine_pairs(
                 {
                     "comparison": "inter_radiologist",
                     "image_group": img,
-                    "rater_a": name(ra),
-                    "rater_b": name(rb),
+                    "rater_a": _rater_name(ra),
+                    "rater_b": _rater_name(rb),
                     "reading_b": rb.reading_id,
                 },
             )
@@ -117,7 +129,7 @@ def cosine_pairs(
                 base = {
                     "image_group": img,
                     "rater_a": f"model:{mname}",
-                    "rater_b": name(rb),
+                    "rater_b": _rater_name(rb),
                     "reading_b": rb.reading_id,
                 }
                 if img in per_img:

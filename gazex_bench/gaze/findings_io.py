@@ -24,10 +24,16 @@ def finding_to_dict(f: FindingGaze, *, preset: str = "", frame: str = "") -> dic
     return d
 
 
+def _box(v: Any) -> tuple[float, float, float, float]:
+    """``[x0, y0, x1, y1]`` as floats; a list of another length raises ValueError (caller names the row)."""
+    x0, y0, x1, y1 = (float(x) for x in v)
+    return x0, y0, x1, y1
+
+
 def _cluster(d: dict[str, Any]) -> GazeCluster:
     return GazeCluster(
         cluster_id=int(d["cluster_id"]), centroid=(float(d["centroid"][0]), float(d["centroid"][1])),
-        box=tuple(float(v) for v in d["box"]), t_mean_s=float(d["t_mean_s"]), n_points=int(d["n_points"]),
+        box=_box(d["box"]), t_mean_s=float(d["t_mean_s"]), n_points=int(d["n_points"]),
     )  # fmt: skip
 
 

@@ -209,9 +209,10 @@ def fixation_density(
 
 def all_metrics(
     saliency: np.ndarray, fixations: np.ndarray, gt_map: np.ndarray, other_fixations: np.ndarray | None = None
-) -> dict[str, float]:
-    """NSS, CC, KLD, SIM, AUC-Judd and (if ``other_fixations``) sAUC of one prediction."""
-    out = {
+) -> dict[str, float | str]:
+    """NSS, CC, KLD, SIM, AUC-Judd and (if ``other_fixations``) sAUC of one prediction, plus ``degenerate``:
+    the reason text when NSS/CC/SIM are NaN for a degenerate map, ``""`` otherwise."""
+    out: dict[str, float | str] = {
         "NSS": nss(saliency, fixations),
         "CC": cc(saliency, gt_map),
         "KLD": kld(saliency, gt_map),

@@ -22,7 +22,7 @@ cosine here is computed from the ``(N, W)`` / ``(N, H)`` profiles without buildi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 
@@ -32,6 +32,16 @@ DEFAULT_MIN_SIGMA_PX = 0.5
 """Floor on σ (pixels) so degenerate (zero-width) boxes still give a finite Gaussian."""
 
 BoxLike = Sequence[float]
+
+
+def _box_rows(boxes: Sequence[BoxLike] | BoxLike) -> list[tuple[float, ...]]:
+    """Boxes as 6-tuples ``(x0, y0, x1, y1, cx, cy)``: a 4-tuple gets its box centre; one bare box is a list of one."""
+    seq: Sequence[Any] = [boxes] if len(boxes) and np.isscalar(boxes[0]) else boxes
+    rows: list[tuple[float, ...]] = []
+    for x in seq:
+        t = tuple(float(v) for v in x)
+        rows.append(t if len(t) != 4 else (*t, (t[0] + t[2]) / 2.0, (t[1] + t[3]) / 2.0))
+    return rows
 
 
 def gaussian_params(
@@ -44,12 +54,10 @@ def gaussian_params(
     if box_sigma_divisor <= 0:
         raise ValueError(f"box_sigma_divisor must be > 0, got {box_sigma_divisor}")
     if not isinstance(boxes, np.ndarray):
-        boxes = [
-            tuple(x) if len(x) != 4 else (*x, (x[0] + x[2]) / 2.0, (x[1] + x[3]) / 2.0)
-            for x in ([boxes] if len(boxes) and np.isscalar(boxes[0]) else boxes)
-        ]
-        if not boxes:
+        rows = _box_rows(boxes)
+        if not rows:
             return np.zeros((0, 4))
+        boxes = np.asarray(rows, dtype=float)
     b = np.asarray(boxes, dtype=float)
     if b.ndim == 1:
         b = b[None, :]

@@ -32,9 +32,9 @@ from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.gaze.boxes import LOG_EPS
 from gazex_bench.gaze.heatmap import CroppedMap
 from gazex_bench.gaze.mp4 import encode_mp4
-from gazex_bench.gaze.preprocess import process_reading
+from gazex_bench.gaze.preprocess import SentenceOutput, process_reading
 from gazex_bench.gaze.presets import GazePreset, get_preset
-from gazex_bench.gaze.types import FindingGaze
+from gazex_bench.gaze.types import FindingGaze, GazeCluster
 from gazex_bench.io import atomic_write_bytes, atomic_write_json
 
 logger = logging.getLogger(__name__)
@@ -184,9 +184,13 @@ def _png_bytes(rgb: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def _frames_for(out, frame_rule: str) -> list[tuple[str, object, CroppedMap]]:
-    """(kind, GazeCluster, map) frames of one processed sentence, in video order."""
+def _frames_for(out: SentenceOutput, frame_rule: str) -> list[tuple[str, GazeCluster, CroppedMap]]:
+    """(kind, GazeCluster, map) frames of one processed sentence with gaze, in video order."""
     f, maps = out.finding, out.maps
+    if f.holistic is None or maps is None or maps.holistic_map is None:
+        raise ValueError(
+            f"{f.reading_id} sentence {f.sentence_index}: no gaze cluster to draw ({out.reason})"
+        )
     draw_clusters = len(f.clusters) > (1 if frame_rule == "gazex" else 0)
     items = [("cluster", c, m) for c, m in zip(f.clusters, maps.cluster_maps)] if draw_clusters else []
     return items + [("holistic", f.holistic, maps.holistic_map)]
@@ -243,7 +247,7 @@ def write_attention_video(
     return atomic_write_json(out_dir / "manifest.json", manifest_to_dict(manifest))
 
 
-def _write_frames(reading_id: str, outputs: list, gray: np.ndarray, frame_rule: str, out_dir: Path,
+def _write_frames(reading_id: str, outputs: list[SentenceOutput], gray: np.ndarray, frame_rule: str, out_dir: Path,
                   ) -> tuple[list[VideoFrame], list[np.ndarray], list[FindingSpan], list[int]]:  # fmt: skip
     """Render and write ``frame_XXXX.png`` for every processed sentence, in video order.
 

@@ -91,7 +91,9 @@ def build_model(config: Any) -> Any:
             super().__init__()
             self.bert = BertModel(config)
             self.dropout = torch.nn.Dropout(0.1)
-            hidden = self.bert.pooler.dense.in_features
+            hidden = int(
+                config.hidden_size
+            )  # = the pooler's in_features (BertPooler: Linear(hidden, hidden))
             heads = [torch.nn.Linear(hidden, 4, bias=True) for _ in range(13)]
             self.linear_heads = torch.nn.ModuleList(heads + [torch.nn.Linear(hidden, 2, bias=True)])
 

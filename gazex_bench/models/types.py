@@ -229,7 +229,7 @@ def parsed_from_json(capability: Capability, obj: Any) -> Parsed | None:
             _object(b, where, '{"box": [xmin, ymin, xmax, ymax], "score": s}')
             boxes.append(
                 ScoredBox(
-                    _finite_tuple(b.get("box"), 4, f"{where}.box"),  # type: ignore[arg-type]
+                    _finite_box(b.get("box"), f"{where}.box"),
                     _finite(b.get("score", 1.0), f"{where}.score"),
                 )
             )
@@ -238,18 +238,13 @@ def parsed_from_json(capability: Capability, obj: Any) -> Parsed | None:
     for j, c in enumerate(_list(obj.get("clusters", []), "parsed.clusters")):
         where = f"parsed.clusters[{j}]"
         _object(c, where, '{"centroid": [x, y], "box": [x0, y0, x1, y1] or null}')
-        box = None if c.get("box") is None else _finite_tuple(c.get("box"), 4, f"{where}.box")
-        clusters.append(
-            PredictedCluster(
-                _finite_tuple(c.get("centroid"), 2, f"{where}.centroid"),  # type: ignore[arg-type]
-                box,
-            )
-        )  # type: ignore[arg-type]
+        box = None if c.get("box") is None else _finite_box(c.get("box"), f"{where}.box")
+        clusters.append(PredictedCluster(_finite_pair(c.get("centroid"), f"{where}.centroid"), box))
     points = tuple(
-        _finite_tuple(p, 2, f"parsed.points[{j}]")
+        _finite_pair(p, f"parsed.points[{j}]")
         for j, p in enumerate(_list(obj.get("points", []), "parsed.points"))
     )
-    return GazePrediction(clusters=tuple(clusters), points=points)  # type: ignore[arg-type]
+    return GazePrediction(clusters=tuple(clusters), points=points)
 
 
 def _kind(value: Any) -> str:
@@ -288,10 +283,22 @@ def _finite(value: Any, name: str) -> float:
     return float(value)
 
 
-def _finite_tuple(value: Any, n: int, name: str) -> tuple[float, ...]:
+def _finite_list(value: Any, n: int, name: str) -> list[float]:
     if not isinstance(value, (list, tuple)) or len(value) != n:
         raise FieldError(name, f"'{name}' must be a list of {n} numbers, got {_kind(value)}")
-    return tuple(_finite(v, f"{name}[{i}]") for i, v in enumerate(value))
+    return [_finite(v, f"{name}[{i}]") for i, v in enumerate(value)]
+
+
+def _finite_pair(value: Any, name: str) -> tuple[float, float]:
+    """``[x, y]`` of finite numbers (one clear error naming ``name`` otherwise)."""
+    x, y = _finite_list(value, 2, name)
+    return x, y
+
+
+def _finite_box(value: Any, name: str) -> tuple[float, float, float, float]:
+    """``[x0, y0, x1, y1]`` of finite numbers (one clear error naming ``name`` otherwise)."""
+    x0, y0, x1, y1 = _finite_list(value, 4, name)
+    return x0, y0, x1, y1
 
 
 def _heatmap(heat: Any) -> np.ndarray | None:
