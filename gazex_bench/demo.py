@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import gazex_bench
+from gazex_bench.demo_checks import problems, protocol_rows, write_protocol
 from gazex_bench.demo_plan import (
     ABLATION_LABELS,
     BASELINES,
@@ -49,7 +50,18 @@ from gazex_bench.demo_plan import (
     training_jobs,
 )
 from gazex_bench.errors import UsageError
+from gazex_bench.figures.build import build_figures
+from gazex_bench.io import atomic_write_json, atomic_write_text
+from gazex_bench.leaderboard.board import add_run
+from gazex_bench.leaderboard.board import build as build_board
+from gazex_bench.phantom.generate import generate_phantom
+from gazex_bench.runner.api import RunRequest
+from gazex_bench.runner.api import run as run_request
+from gazex_bench.runner.compare import compare_runs
 from gazex_bench.runner.data_cache import shared_task_data
+from gazex_bench.runner.data_root import is_phantom
+from gazex_bench.tables.build import write_tables
+from gazex_bench.tables.runs import load_run
 
 log = logging.getLogger(__name__)
 
@@ -134,9 +146,6 @@ def find_configs(explicit: Path | None = None) -> Path:
 
 def make_phantom(plan: DemoPlan) -> Path:
     """Write (or reuse) the demo phantom under ``work/data``."""
-    from gazex_bench.phantom.generate import generate_phantom
-    from gazex_bench.runner.data_root import is_phantom
-
     root = plan.work_dir / "data"
     marker = root / "phantom_truth" / "demo_settings.json"
     settings = {"size": plan.phantom_size, "seed": plan.seed}
@@ -159,8 +168,6 @@ def train_protocol(plan: DemoPlan, data: Path) -> Path:
     Raises:
         UsageError: training failed (its last error line).
     """
-    from gazex_bench.io import atomic_write_json
-
     models = plan.work_dir / "models"
     jobs = training_jobs(
         find_configs(plan.configs).resolve(),
@@ -199,8 +206,6 @@ def _run(
     label: str,
     task_args: dict[str, Any],
 ) -> Path:
-    from gazex_bench.runner.api import RunRequest, run
-
     limit = None if task == "reflacx-gaze" else plan.limit
     req = RunRequest(
         task=task,
@@ -213,7 +218,7 @@ def _run(
         quiet=True,
         task_args=task_args,
     )
-    return run(req).run_dir
+    return run_request(req).run_dir
 
 
 def _task_args(task: str, data: Path) -> dict[str, Any]:
@@ -254,10 +259,6 @@ def run_all(plan: DemoPlan, data: Path, models: Path, summary: DemoSummary) -> l
 
 def compare_variants(plan: DemoPlan, summary: DemoSummary) -> None:
     """Paired comparisons on mimic-report: full GazeX against every other trained row of the same regime."""
-    from gazex_bench.io import atomic_write_json
-    from gazex_bench.runner.compare import compare_runs
-    from gazex_bench.tables.runs import load_run
-
     runs = [load_run(p) for p in summary.runs if (p / "run.json").is_file()]
     runs = [r for r in runs if r.task == "mimic-report" and r.adapter == "gazex"]
     gazex = VARIANTS[0].label
@@ -276,11 +277,6 @@ def compare_variants(plan: DemoPlan, summary: DemoSummary) -> None:
 
 def publish(plan: DemoPlan, summary: DemoSummary) -> None:
     """Copy run records, then write tables, figures, the leaderboard folder and its page."""
-    from gazex_bench.figures.build import build_figures
-    from gazex_bench.leaderboard.board import add_run, build
-    from gazex_bench.tables.build import write_tables
-    from gazex_bench.tables.runs import load_run
-
     runs_out = plan.out / "runs"
     shutil.rmtree(runs_out, ignore_errors=True)
     for run_dir in summary.runs:
@@ -304,15 +300,13 @@ def publish(plan: DemoPlan, summary: DemoSummary) -> None:
     figs = {t: [f"../figures/{n}" for n in pngs if n.startswith("fig2")] for t in TASKS}
     figs["reflacx-gaze"] += [f"../figures/{n}" for n in gaze_figs]
     figs["mimic-report"] += [f"../figures/{n}" for n in pngs if n.startswith("fig6")]
-    build(board, figures=figs)
+    build_board(board, figures=figs)
 
 
 def write_protocol_table(
     plan: DemoPlan, scored: Sequence[tuple[EvalJob, Path]], summary: DemoSummary
 ) -> None:
     """``tables/protocol.md`` + ``protocol.json``: regime, parseable outputs, FVP answers, nulls, budgets."""
-    from gazex_bench.demo_checks import problems, protocol_rows, write_protocol
-
     trained = {p for _, p in scored}
     baselines = [p for p in summary.runs if p not in trained and (p / "run.json").is_file()]
     summary.protocol_rows = protocol_rows(
@@ -324,8 +318,6 @@ def write_protocol_table(
 
 def write_summary(plan: DemoPlan, summary: DemoSummary) -> Path:
     """``summary.md``: stage times (wall and CPU), the protocol, where everything is, failures."""
-    from gazex_bench.io import atomic_write_text
-
     lines = [
         "# GazeX Bench demo",
         "",

@@ -31,6 +31,7 @@ from typing import Any
 from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.io import atomic_write_json, read_json
 from gazex_bench.leaderboard.entries import check_entry
+from gazex_bench.leaderboard.submission import safe_slug
 from gazex_bench.runner.lock import run_lock
 
 STAGING_PREFIX = ".staging-"
@@ -213,8 +214,6 @@ def _undo(done: Iterable[tuple[Path, Path | None]], made: Iterable[Path]) -> Non
 
 def stage_entry(txn: Transaction, entry: Mapping[str, Any], source: Path) -> Path:
     """Validate ``entry`` (naming ``source`` and the field) and stage it as ``entries/<task>/<run_id>.json``."""
-    from gazex_bench.leaderboard.submission import safe_slug
-
     check_entry(source, entry)
     slugs = []
     for key in ("task", "run_id"):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gazex_bench.errors import UsageError
+from gazex_bench.images import open_image
 from gazex_bench.models.hf_processor import apply_pixel_bounds, check_chat_template, encode, load_processor
 from gazex_bench.models.types import GenerationSettings, Request
 
@@ -78,8 +79,6 @@ def resolve_dtype(dtype: str, device: str) -> str:
 
 def load_images(paths: Sequence[Path]) -> list[Any]:
     """Open images as RGB PIL images (grey X-rays are replicated to 3 channels)."""
-    from gazex_bench.images import open_image
-
     return [open_image(p, "RGB") for p in paths]  # a decode error is one DataFormatError naming the file
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from gazex_bench.errors import UsageError
 from gazex_bench.models.hf_checkpoint import check_checkpoint, fingerprint
-from gazex_bench.models.hf_generate import resolve_device, resolve_dtype
+from gazex_bench.models.hf_generate import TransformersBackend, resolve_device, resolve_dtype
 from gazex_bench.models.parsers import COORD_SYSTEMS as COORDS
 from gazex_bench.models.parsers import parse_output
 from gazex_bench.models.prompts import (
@@ -48,6 +48,7 @@ from gazex_bench.models.types import (
     capability_of,
     generation_failed,
 )
+from gazex_bench.models.vllm_backend import VllmBackend
 
 log = logging.getLogger(__name__)
 
@@ -229,8 +230,6 @@ class HfVlmAdapter:
     def _load_backend(self) -> Any:
         o = self.options
         if o.backend == "vllm":
-            from gazex_bench.models.vllm_backend import VllmBackend
-
             return VllmBackend(
                 o.path,
                 model_type=o.model_type,
@@ -238,7 +237,6 @@ class HfVlmAdapter:
                 system=o.system,
                 chat_template=o.chat_template,
             )
-        from gazex_bench.models.hf_generate import TransformersBackend
 
         return TransformersBackend(
             o.path,

@@ -26,7 +26,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gazex_bench.data.reflacx import read_reflacx
 from gazex_bench.gaze._stats import summary_row
+from gazex_bench.gaze.alignment import AlignmentConfig, run_gaze_alignment
+from gazex_bench.gaze.cosine import cosine_pairs
+from gazex_bench.gaze.inputs import reader_from_reflacx
+from gazex_bench.gaze.preprocess import preprocess_reading
+from gazex_bench.gaze.trajectories import inter_reader_trajectories
+from gazex_bench.phantom.truth import load_truth
+from gazex_bench.tasks.reflacx_gaze.task import PRESET
+from gazex_bench.tasks.registry import get_task
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +72,6 @@ class Calibration:
 
 def multireader_readers(root: Path, phases: str = "2") -> list[Any]:
     """The ``reflacx-gaze`` task's readers (with radiologist identities) for ``phases``."""
-    from gazex_bench.tasks.registry import get_task
-
     rmap = Path(root) / "phantom_truth" / "radiologists.csv"
     task = get_task("reflacx-gaze", task_args={"radiologist_map": str(rmap), "phases": phases})
     task.quiet = True
@@ -79,11 +86,6 @@ def phase_readers(root: Path, phase: int = 2) -> list[Any]:
     :func:`gazex_bench.gaze.inputs.reader_from_reflacx`; sentence categories are left out (the
     case-level cosine and the trajectories do not use them). For tests on ``--no-images`` phantoms.
     """
-    from gazex_bench.data.reflacx import read_reflacx
-    from gazex_bench.gaze.inputs import reader_from_reflacx
-    from gazex_bench.gaze.preprocess import preprocess_reading
-    from gazex_bench.tasks.reflacx_gaze.task import PRESET
-
     res = read_reflacx(
         Path(root) / "reflacx-xray-localization" / "1.0.0",
         radiologist_map=Path(root) / "phantom_truth" / "radiologists.csv",
@@ -99,9 +101,6 @@ def phase_readers(root: Path, phase: int = 2) -> list[Any]:
 
 def quick_measures(readers: list[Any]) -> dict[str, float]:
     """Mean pairwise trajectory Pearson x/y and inter-radiologist case cosines (mean, best pair), no ICC."""
-    from gazex_bench.gaze.cosine import cosine_pairs
-    from gazex_bench.gaze.trajectories import inter_reader_trajectories
-
     pairs, _ = inter_reader_trajectories(readers)
     cos = cosine_pairs(readers, {})
     cos = cos[cos["category"] == "ALL"]
@@ -135,8 +134,6 @@ def _pair_ci(per_image: pd.DataFrame, col: str, pair: str) -> dict[str, Any]:
 
 def calibrate(readers: list[Any], truth_categories: dict[str, int] | None = None) -> Calibration:
     """Run the alignment analyses on radiologist ``readers`` and collect the calibration measures."""
-    from gazex_bench.gaze.alignment import AlignmentConfig, run_gaze_alignment
-
     res = run_gaze_alignment(readers, (), config=AlignmentConfig(run_saliency=False))
     t = res.tables
     cal = Calibration(
@@ -223,8 +220,6 @@ def _icc_rows(cal: Calibration, t: dict[str, pd.DataFrame]) -> None:
 
 def phase_categories(root: Path, phase: int = 2) -> dict[str, int]:
     """CheXpert category -> images of REFLACX ``phase`` showing it (phantom truth; ``No Finding`` for normals)."""
-    from gazex_bench.phantom.truth import load_truth
-
     truth = load_truth(root)
     ids = {r.dicom_id for r in truth.readings.values() if r.phase == phase}
     out: dict[str, int] = {}

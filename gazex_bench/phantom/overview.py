@@ -16,6 +16,10 @@ import argparse
 import tempfile
 from pathlib import Path
 
+from gazex_bench.data.reflacx import read_reflacx
+from gazex_bench.phantom.generate import generate_phantom
+from gazex_bench.phantom.truth import load_truth
+
 
 def draw_sheet(root: Path, out: Path, n_images: int = 11) -> Path:
     """Draw the contact sheet of the phantom at ``root`` into ``out`` (PNG)."""
@@ -25,9 +29,6 @@ def draw_sheet(root: Path, out: Path, n_images: int = 11) -> Path:
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
     from PIL import Image
-
-    from gazex_bench.data.reflacx import read_reflacx
-    from gazex_bench.phantom.truth import load_truth
 
     truth = load_truth(root)
     jpg = root / "mimic-cxr-jpg" / "2.1.0" / "files"
@@ -159,8 +160,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.root is not None:
         draw_sheet(args.root, args.out)
     else:
-        from gazex_bench.phantom.generate import generate_phantom
-
         with tempfile.TemporaryDirectory() as tmp:
             generate_phantom(tmp, seed=args.seed, size="tiny", parts=("mimic", "reflacx"), workers=1)
             draw_sheet(Path(tmp), args.out)

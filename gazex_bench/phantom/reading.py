@@ -21,7 +21,7 @@ from gazex_bench.phantom.gaze_sim import (
 )
 from gazex_bench.phantom.phrases import Statement, finding_statement, negative_statements
 from gazex_bench.phantom.scan import plan_stops, reading_order
-from gazex_bench.phantom.spec import KINDS
+from gazex_bench.phantom.spec import KINDS, REFLACX_P1_LABELS, REFLACX_P23_LABELS
 from gazex_bench.phantom.styles import RadStyle
 
 _OVERVIEW = (
@@ -317,8 +317,6 @@ def simulate_reading(
 
 def reflacx_labels(phase: int) -> tuple[str, ...]:
     """Sorted label columns of a phase (phase 1: 18, phases 2-3: 16)."""
-    from gazex_bench.phantom.spec import REFLACX_P1_LABELS, REFLACX_P23_LABELS
-
     return REFLACX_P1_LABELS if phase == 1 else REFLACX_P23_LABELS
 
 

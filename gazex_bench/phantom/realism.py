@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from gazex_bench.data.records import ReflacxReading
-from gazex_bench.phantom.truth import PhantomTruth
+from gazex_bench.data.reflacx import read_reflacx
+from gazex_bench.phantom.truth import PhantomTruth, load_truth
 
 CENTRAL_4X4 = (5, 6, 9, 10)
 """0-based indices of the paper's central thoracic cells 6, 7, 10, 11 (1-based, row-major)."""
@@ -136,9 +137,6 @@ def inter_reader(readings: list[ReflacxReading], n: int = 4) -> dict[str, float]
 
 def measure(root: Path) -> dict[str, float]:
     """All realism numbers of the phantom at ``root`` (REFLACX part)."""
-    from gazex_bench.data.reflacx import read_reflacx
-    from gazex_bench.phantom.truth import load_truth
-
     truth = load_truth(root)
     res = read_reflacx(Path(root) / "reflacx-xray-localization" / "1.0.0")
     readings = [r for r in res.records if not r.discarded]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gazex_bench.errors import UsageError
+from gazex_bench.phantom.spec import PHANTOM_VERSION, SIZES
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,6 @@ def cache_dir() -> Path:
 def phantom_cache_root(size: str = DEFAULT_PHANTOM_SIZE, seed: int = DEFAULT_PHANTOM_SEED) -> Path:
     """Cache directory of the generated phantom of ``size`` and ``seed`` (see module docstring)."""
     import hashlib
-
-    from gazex_bench.phantom.spec import PHANTOM_VERSION, SIZES
 
     spec = SIZES.get(size)
     tag = hashlib.sha256(repr((PHANTOM_VERSION, spec)).encode()).hexdigest()[:8]
@@ -76,7 +75,7 @@ def resolve_data_root(arg: str | Path | None) -> DataRoot:
 
 def _generate_phantom(root: Path) -> None:
     try:
-        from gazex_bench.phantom.generate import generate_phantom
+        from gazex_bench.phantom.generate import generate_phantom  # lazy: +0.3-1.0 s per run (-X importtime)
     except ImportError as exc:
         raise UsageError(
             f"no --data-root given and the phantom generator is unavailable ({exc}); pass --data-root DIR"

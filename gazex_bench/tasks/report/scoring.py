@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from gazex_bench.metrics import chexpert_labeler as rules
+from gazex_bench.metrics.chexbert import ChexbertLabeler
 from gazex_bench.metrics.clinical import ClinicalCounts, clinical_counts, prf_from_counts, scores_from_counts
 from gazex_bench.metrics.registry import CE_CONVENTIONS, CE_MULTICLASS, NLG_KEYS, ce_key
 from gazex_bench.metrics.report import score_reports
@@ -63,8 +64,6 @@ def _file_sha256(path: Any) -> str:
 def label_texts(texts: Sequence[str], options: ScoreOptions) -> tuple[list[dict[str, float | None]], str]:
     """Label reports with CheXbert (checkpoint given) or the rule-based labeler; returns labels + :func:`labeler_id`."""
     if options.chexbert_checkpoint is not None:
-        from gazex_bench.metrics.chexbert import ChexbertLabeler  # lazy: imports torch + transformers
-
         ckpt = options.chexbert_checkpoint
         labeler = ChexbertLabeler(ckpt, ckpt.parent)
         return labeler.label_reports(list(texts)), labeler_id(options)
