@@ -19,15 +19,6 @@ def _box(mu: tuple[float, float], sigma: tuple[float, float], k: float = 4.0) ->
     )
 
 
-def test_closed_form_known_answer() -> None:
-    # docs/gaze_reference.md §3.5: 800x600 grid, mu (300,250) sigma (40,60) vs mu (340,280) sigma (55,30) -> 0.6639950.
-    # x: sqrt(2*40*55/(40^2+55^2)) * exp(-40^2/(2*4625)) = 0.98205 * 0.84105; y: sqrt(2*60*30/4500) * exp(-900/9000).
-    cf = gaussian_cosine_closed_form((300, 250), (40, 60), (340, 280), (55, 30))
-    assert cf == pytest.approx(0.6639950, abs=5e-8)
-    got = gaussian_cosine(_box((300, 250), (40, 60)), _box((340, 280), (55, 30)), (600, 800))
-    assert got == pytest.approx(0.6639950, abs=5e-8)
-
-
 def test_divisor_and_six_tuple_centroid() -> None:
     b = (100.0, 100.0, 140.0, 180.0)
     p = gaussian_params([b], box_sigma_divisor=4.0)[0]
