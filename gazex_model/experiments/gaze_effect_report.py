@@ -93,6 +93,36 @@ def power_check(results: dict[str, Any], b: int, minutes_per_seed: float | None 
     return out
 
 
+def tried(results: dict[str, Any], meta: dict[str, Any], target_steps: int = 1200) -> str:
+    """What this run did for power, with the cost of the next budget computed from its training times."""
+    ts = meta.get("training_seconds", {})
+    s1 = sum(v for k, v in ts.items() if k.endswith("/stage1"))
+    s2 = sum(v for k, v in ts.items() if not k.endswith("/stage1"))
+    hours = (s1 * target_steps / max(1, meta["stage1_steps"]) + s2) / 3600
+    sizes = ", ".join(
+        f"{t}: {r['comparisons'][0]['n_rows'] // max(1, r['comparisons'][0]['n_seeds'])} samples on "
+        f"{r['comparisons'][0]['n_images']} images"
+        for t, r in results.items()
+    )
+    n_max = max(
+        r["comparisons"][0]["n_rows"] // max(1, r["comparisons"][0]["n_seeds"]) for r in results.values()
+    )
+    scope = (
+        "every test sample of both tasks is"
+        if n_max < meta["limit"]
+        else f"the first {meta['limit']} test samples are"
+    )
+    return (
+        f"What was tried for power: {scope} scored ({sizes}; the first version of this "
+        "experiment, commit 0100bcf, scored 32 per task and resampled images only); seeds are resampled so that "
+        "run-to-run variation is in the CI. A larger stage-1 budget did not fit the shared CPU: the tiny model's FVP "
+        f"beats the training-mean centroid at {target_steps} stage-1 steps (`reports/model/fvp_eval.md`; budgets in between "
+        "not measured), and "
+        f"this design at {target_steps} stage-1 steps would need about {hours:.1f} h of training here "
+        f"({len(meta['seeds'])} seeds, from this run's own training times)."
+    )
+
+
 def _arm_rows(r: dict[str, Any]) -> list[str]:
     rows = ["| arm | pooled mean | 95 % CI (images x seeds) | n | per seed |", "|---|---|---|---|---|"]
     for m, v in r["arms"].items():
@@ -170,6 +200,7 @@ def write_report(rec: dict[str, Any], path: Path) -> None:
     lines += [f"- {sentence(t, c, b)}" for t, r in results.items() for c in r["comparisons"]]
     per_seed_min = sum(meta.get("training_seconds", {}).values()) / 60 / max(1, len(meta["seeds"]))
     lines += ["", *negative_check(results), "", *power_check(results, b, per_seed_min or None), ""]
+    lines += [tried(results, meta), ""]
     const = [
         t
         for t, r in results.items()

@@ -149,8 +149,8 @@ def write_report(rec: dict[str, Any], path: Path) -> None:
         f"of a 1 M-parameter random-init model, {meta['n_samples']} samples on {meta['n_images']} images; the phantom's "
         "readers differ by simulated style, so this measures generalisation to an unseen simulated style, not to a "
         "real radiologist. The budget was set by the shared CPU (one training process, ~1 s per step); "
-        "`reports/model/fvp_eval.md` shows the same tiny model beating the training-mean centroid only after "
-        "1,200 stage-1 steps, so a run at that budget is the next step for a referee-grade answer.",
+        "`reports/model/fvp_eval.md` shows the same tiny model beating the training-mean centroid at "
+        "1,200 stage-1 steps (budgets in between not measured), so a run at that budget is the next step for a referee-grade answer.",
         "",
     ]
     atomic_write_text(path, "\n".join(lines))

@@ -110,13 +110,18 @@ def test_analysis_holm_floor_and_conclusions(tmp_path: Path) -> None:
         "stage1_steps": 1,
         "stage2_steps": 1,
     }
-    meta |= {"limit": 12, "boot": b, "seconds_scoring": 1.0, "training_seconds": {"a": 60.0}}
+    meta |= {"limit": 12, "boot": b, "seconds_scoring": 1.0, "training_seconds": {"seed0/a/stage1": 60.0}}
     write_report({"meta": meta, "results": res}, tmp_path / "r.md")
     text = (tmp_path / "r.md").read_text()
     assert (
         "Negative control" in text
         and "Holm-adjusted over all 8 comparisons" in text
         and "underpowered" in text
+    )
+    # limit 12 = the 12 samples: not "every" sample (that needs limit > test-set size); the budget estimate scales
+    # the 60 s stage-1 run from 1 step to 1200: 60 x 1200 = 72,000 s = 20.0 h
+    assert (
+        "What was tried for power: the first 12 test samples" in text and "about 20.0 h of training" in text
     )
 
 
