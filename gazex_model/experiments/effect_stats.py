@@ -13,6 +13,11 @@ pooled means (every seed's rows stacked, so one estimate pools the seeds):
   seeds fixed, only images resampled — conditional on the trained models. Shown beside the
   primary CI; the negative control tells which of the two is calibrated.
 
+With few seeds the seed draw of the bootstrap is coarse (3 seeds: 10 distinct multisets, so the CI
+cannot reach beyond the most extreme per-seed difference, and all three seeds agreeing in sign happens
+with probability 1/4 under the null). The exact seed-level sign-flip p (:func:`sign_flip_p`) is
+reported beside it as the check: its smallest attainable value is 2 / 2^S.
+
 Two-sided p-values as in :func:`~gazex_bench.metrics.stats.paired_bootstrap`
 (``2 min(P(d* <= 0), P(d* >= 0))``), floored at 1/B, Holm-adjusted over every comparison of an
 experiment (:func:`~gazex_bench.metrics.stats.holm`).
@@ -80,6 +85,18 @@ def pooled_mean(m: np.ndarray) -> float:
     return float(np.nanmean(m)) if np.isfinite(m).any() else float("nan")
 
 
+def sign_flip_p(per_seed: Sequence[float]) -> float:
+    """Exact two-sided sign-flip permutation p of the mean of per-seed differences (all 2^S sign vectors).
+
+    The seed-level check of a comparison: with S seeds the smallest attainable p is 2 / 2^S (0.25 at 3 seeds).
+    """
+    d = np.asarray([x for x in per_seed if np.isfinite(x)], dtype=np.float64)
+    if not len(d):
+        return float("nan")
+    signs = np.array(np.meshgrid(*[[1.0, -1.0]] * len(d))).reshape(len(d), -1).T
+    return float(np.mean(np.abs((signs * d).mean(1)) >= abs(d.mean()) - 1e-12))
+
+
 def two_way_bootstrap(
     a: np.ndarray, b_: np.ndarray, clusters: Sequence[Hashable], n_boot: int, seed: int = 1
 ) -> dict[str, Any]:
@@ -97,8 +114,11 @@ def two_way_bootstrap(
     pr = paired_bootstrap(
         a.ravel()[rows], b_.ravel()[rows], mean_reducer, n_resamples=n_boot, seed=seed, clusters=cl
     )
+    per_seed = [pooled_mean(d[k : k + 1]) for k in range(d.shape[0])]
     return {
         "diff": point,
+        "per_seed_diff": per_seed,
+        "p_seed_signflip": sign_flip_p(per_seed),
         "ci95": ci,
         "p_raw": floor_p(p, n_boot),
         "method": "paired percentile bootstrap, images x seeds resampled",

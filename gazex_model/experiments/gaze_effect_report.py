@@ -49,6 +49,12 @@ def negative_check(results: dict[str, Any]) -> list[str]:
                 f"**Negative control FAILED, {task}**: the images x seeds CI excludes 0 although the two arms "
                 "differ only in the training seed — the analysis understates run-to-run variation at 3 seeds."
             )
+        n_s = c["n_seeds"]
+        line += (
+            f" Seed-level check: per-seed differences {', '.join(f'{x:+.4f}' for x in c['per_seed_diff'])}, exact "
+            f"sign-flip p = {c['p_seed_signflip']:.3f} (the smallest attainable with {n_s} seeds is "
+            f"{2 / 2**n_s:.3f}, so no seed-level test can reach 0.05 below {6} seeds)."
+        )
         if not lo <= 0.0 <= hi:
             line += (
                 f" The images-only CI [{lo:+.4f}, {hi:+.4f}] (seeds held fixed) excludes 0: resampling images "
@@ -135,15 +141,18 @@ def _arm_rows(r: dict[str, Any]) -> list[str]:
 
 def _comparison_rows(r: dict[str, Any], b: int) -> list[str]:
     rows = [
-        "| role | measures | A - B | diff | 95 % CI (images x seeds) | p raw | p Holm | CI images only | p images only |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| role | measures | A - B | diff | 95 % CI (images x seeds) | p raw | p Holm | CI images only | p images only "
+        "| per-seed diffs | p sign-flip (seeds) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for c in r["comparisons"]:
         lo, hi = c["ci95"]
         ilo, ihi = c["ci95_images_only"]
         rows.append(
             f"| {c['role']} | {c['measures']} | {c['a']} - {c['b']} | {c['diff']:+.4f} | [{lo:+.4f}, {hi:+.4f}] | "
-            f"{fmt_p(c['p_raw'], b)} | {fmt_p(c['p_holm'], b)} | [{ilo:+.4f}, {ihi:+.4f}] | {fmt_p(c['p_images_only'], b)} |"
+            f"{fmt_p(c['p_raw'], b)} | {fmt_p(c['p_holm'], b)} | [{ilo:+.4f}, {ihi:+.4f}] | {fmt_p(c['p_images_only'], b)} | "
+            + ", ".join(f"{x:+.4f}" for x in c["per_seed_diff"])
+            + f" | {c['p_seed_signflip']:.3f} |"
         )
     return rows
 
@@ -181,7 +190,10 @@ def _header(meta: dict[str, Any], m: int) -> list[str]:
         f"Statistics (`gazex_model.experiments.effect_stats`): paired percentile bootstrap, B = {b}; the rows of all "
         "seeds are pooled into one estimate; each resample draws the images (resampling unit; a drawn image brings "
         "its rows of every seed) and, independently, the training seeds (arm A's seed k stays paired with arm B's "
-        "seed k). The images-only CI (seeds fixed) is shown beside it. Two-sided p floored at 1/B "
+        "seed k). The images-only CI (seeds fixed) is shown beside it, and the exact sign-flip p over the per-seed "
+        "differences as the seed-level check (with 3 seeds the seed draw is coarse: the CI cannot reach beyond the "
+        "most extreme seed, and all 3 seeds share a sign with probability 1/4 under the null, so the images x seeds "
+        "CI can be too narrow; read it with the sign-flip column). Two-sided p floored at 1/B "
         f"(`p < 1/{b}` = no resample crossed 0), Holm-adjusted over all {m} comparisons of the two tasks.",
         "",
     ]

@@ -128,15 +128,17 @@ def write_report(rec: dict[str, Any], path: Path) -> None:
         if "comparisons" in r:
             lines += [
                 "",
-                "| measures | A - B | diff | 95 % CI | p raw | p Holm | CI images only |",
-                "|---|---|---|---|---|---|---|",
+                "| measures | A - B | diff | 95 % CI | p raw | p Holm | CI images only | per-seed diffs | p sign-flip |",
+                "|---|---|---|---|---|---|---|---|---|",
             ]
             for c in r["comparisons"]:
                 lo, hi = c["ci95"]
                 ilo, ihi = c["ci95_images_only"]
                 lines.append(
                     f"| {c['measures']} | {c['a']} - {c['b']} | {c['diff']:+.4f} | [{lo:+.4f}, {hi:+.4f}] | "
-                    f"{fmt_p(c['p_raw'], b)} | {fmt_p(c['p_holm'], b)} | [{ilo:+.4f}, {ihi:+.4f}] |"
+                    f"{fmt_p(c['p_raw'], b)} | {fmt_p(c['p_holm'], b)} | [{ilo:+.4f}, {ihi:+.4f}] | "
+                    + ", ".join(f"{x:+.4f}" for x in c["per_seed_diff"])
+                    + f" | {c['p_seed_signflip']:.3f} |"
                 )
         lines.append("")
     lines += ["## Conclusions (computed from the tables)", "", *headline(res, meta, b), ""]

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from gazex_bench.metrics.stats import mean_reducer, paired_bootstrap
-from gazex_model.experiments.effect_stats import floor_p, fmt_p, two_way_bootstrap
+from gazex_model.experiments.effect_stats import floor_p, fmt_p, sign_flip_p, two_way_bootstrap
 from gazex_model.experiments.gaze_effect import ARMS, COMPARISONS, REP_OFFSET, analyse, plan_seed
 from gazex_model.experiments.gaze_effect_report import negative_check, power_check, sentence, write_report
 
@@ -129,3 +129,11 @@ def test_failed_negative_control_is_flagged() -> None:
     # replicate arm shifted by a constant -> the null comparison is "significant": the report must say FAILED
     res = analyse({"grounding": _scores({"gazex-decoupled": 0.05})}, {"grounding": CLUSTERS}, [0, 1, 2], 200)
     assert "FAILED" in negative_check(res)[0]
+
+
+def test_seed_level_sign_flip_check() -> None:
+    # per-seed differences 1, 2, 3 (mean 2): of the 8 sign vectors only +++ and --- give |mean| >= 2 -> p = 2/8;
+    # 0.3, 0.3, -0.3 (mean 0.1): every flip gives |mean| 0.1 or 0.3 >= 0.1 -> p = 1
+    assert sign_flip_p([1.0, 2.0, 3.0]) == 0.25 and sign_flip_p([0.3, 0.3, -0.3]) == 1.0
+    c = two_way_bootstrap(np.array([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]), np.zeros((3, 2)), ["i", "j"], 100)
+    assert c["per_seed_diff"] == [1.0, 2.0, 3.0] and c["p_seed_signflip"] == 0.25
