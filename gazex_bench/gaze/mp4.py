@@ -12,12 +12,15 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from gazex_bench.io import file_mode
+
+Encoder = Callable[[Sequence[np.ndarray], str, float], str]
+"""``encode(frames, path, fps) -> note``: writes an mp4 of RGB frames (imageio-ffmpeg or OpenCV)."""
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +61,7 @@ def _encode_cv2(frames: Sequence[np.ndarray], tmp: str, fps: float) -> str:
     return "written with cv2 (mp4v)"
 
 
-def _encoder() -> tuple[str, object] | None:
+def _encoder() -> tuple[str, Encoder] | None:
     try:
         import imageio  # noqa: F401
         import imageio_ffmpeg  # noqa: F401
@@ -91,7 +94,7 @@ def encode_mp4(frames: Sequence[np.ndarray], path: str | Path, fps: float) -> tu
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
-        note = encode(frames, tmp, fps)  # type: ignore[operator]
+        note = encode(frames, tmp, fps)
         os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except Exception as exc:  # an encoder failure must not lose the frames already written

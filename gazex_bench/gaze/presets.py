@@ -29,7 +29,7 @@ order; clusters ordered by mean timestamp.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from gazex_bench.errors import UsageError
 
@@ -153,7 +153,7 @@ GAZEX_CODE = GazePreset(
 PRESETS: dict[str, GazePreset] = {p.name: p for p in (PAPER, GAZEX_CODE)}
 
 
-def get_preset(preset: str | GazePreset, **overrides: object) -> GazePreset:
+def get_preset(preset: str | GazePreset, **overrides: Any) -> GazePreset:
     """Return a preset by name (or pass one through), with optional field overrides.
 
     Raises:
@@ -163,4 +163,4 @@ def get_preset(preset: str | GazePreset, **overrides: object) -> GazePreset:
         if preset not in PRESETS:
             raise UsageError(f"unknown gaze preset {preset!r}; choose one of {sorted(PRESETS)}")
         preset = PRESETS[preset]
-    return replace(preset, **overrides).check() if overrides else preset.check()  # type: ignore[arg-type]
+    return replace(preset, **overrides).check() if overrides else preset.check()  # .check() validates values
