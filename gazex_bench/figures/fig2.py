@@ -3,8 +3,9 @@
 (a) report-generation NLG metrics per report dataset, (b) clinical-efficacy F1 per report
 dataset and convention, (c) VQA accuracy per question type, (d) grounding mIoU and mAP.
 Bars are corpus values, whiskers the runs' 95 % CIs (the caption names the methods the runs
-recorded, :func:`ci_caption`), and each bar carries its
-own ``n`` (a VQA type can have n = 1). Colours come from one
+recorded, :func:`ci_caption`); each panel states the n its bars share and labels every bar
+whose own ``n`` differs (a VQA type can have n = 1). Model rows are those trained on the task
+(:func:`downstream_rows`; zero-shot stage-1 rows are in Fig 6). Colours come from one
 :class:`~gazex_bench.figures.style.ModelPalette` (same model, same colour in every panel;
 reference rows in greys). Published values (``leaderboard/reported.csv``) are overlaid as
 black markers, one shape per published model, named with their source in the legend —
@@ -38,7 +39,8 @@ CE_METRICS: tuple[str, ...] = (
 )
 VQA_TYPES: tuple[str, ...] = ("abnormality", "presence", "location", "level", "type", "view")
 GROUNDING_METRICS: tuple[str, ...] = ("miou", "map")
-MARKERS: tuple[str, ...] = ("D", "^", "s", "v", "P", "X", "*", "o")
+MARKERS: tuple[str, ...] = ("D", "^", "s", "v", "P", "X", "*", "o", "<", ">", "p", "h", "d", "8")
+"""Published-row marker shapes, one per published model (14 before any repeats)."""
 
 
 def _whiskers(rows: pd.DataFrame, vals: np.ndarray) -> np.ndarray:
@@ -54,15 +56,22 @@ def _bars(
     palette: ModelPalette,
     labels: Sequence[str] | None = None,
 ) -> None:
-    """Grouped bars: one group per metric, one bar per model (palette colour), CI whiskers, n per bar."""
+    """Grouped bars: one group per metric, one bar per model (palette colour), CI whiskers, n per bar.
+
+    n: the panel's shared n in the title; a group whose bars share another n says it under its
+    tick label; a bar whose n differs from its group's is labelled on the bar. A bar of value 0 is
+    drawn as a thick line in its colour at 0 (so 0 is not mistaken for a missing bar).
+    """
     sub = table[table["metric"].isin(metrics)]
     models = list(dict.fromkeys(sub["model"]))
-    ax.set_title(title)
+    common = panel_n(sub)
+    ax.set_title(title + (f"\nn = {common} per bar unless marked" if common is not None else ""))
     if not models:
         ax.text(0.5, 0.5, "no runs", ha="center", va="center", transform=ax.transAxes)
         return
     width = 0.8 / len(models)
     x = np.arange(len(metrics))
+    group_n = {m: panel_n(sub[sub["metric"] == m], common) for m in metrics}
     for i, model in enumerate(models):
         rows = sub[sub["model"] == model].drop_duplicates("metric").set_index("metric").reindex(list(metrics))
         vals = rows["value"].to_numpy(float)
@@ -80,28 +89,54 @@ def _bars(
             linewidth=0.4,
             error_kw={"lw": 0.6},
         )
-        for xx, v, n in zip(xs, vals, rows["n"].to_numpy(float)):
-            if np.isfinite(v) and np.isfinite(n):
+        zero = np.isfinite(vals) & (vals == 0)
+        ax.hlines(
+            np.zeros(zero.sum()), xs[zero] - width / 2, xs[zero] + width / 2, color=palette(model), lw=2.5
+        )
+        for m, xx, v, n in zip(metrics, xs, vals, rows["n"].to_numpy(float)):
+            if np.isfinite(v) and np.isfinite(n) and int(n) != group_n[m]:
                 ax.text(
                     xx,
-                    0.01,
+                    0.02,
                     f"n={int(n)}",
                     rotation=90,
                     ha="center",
                     va="bottom",
-                    fontsize=3.6,
+                    fontsize=5,
                     color="#111111",
+                    bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
                 )
-    ax.set_xticks(
-        x,
-        list(labels or [metric_title(m) for m in metrics]),
-        rotation=45 if labels else 30,
-        ha="right",
-        rotation_mode="anchor",
-    )
+    ticks = list(labels or [metric_title(m) for m in metrics])
+    ticks = [t if group_n[m] in (None, common) else f"{t} (n={group_n[m]})" for t, m in zip(ticks, metrics)]
+    ax.set_xticks(x, ticks, rotation=45 if labels else 30, ha="right", rotation_mode="anchor")
     top = float(np.nanmax(sub["value"])) if sub["value"].notna().any() else 1.0
     ax.set_ylim(0, max(1.05, top * 1.05))
     ax.set_ylabel("score")
+
+
+def panel_n(sub: pd.DataFrame, prefer: int | None = None) -> int | None:
+    """The n most bars of ``sub`` share (``prefer`` on a tie), or None without bars."""
+    ns = sub.loc[sub["value"].notna(), "n"].dropna()
+    if not len(ns):
+        return None
+    modes = [int(v) for v in ns.astype(int).mode()]
+    return prefer if prefer in modes else modes[0]
+
+
+def downstream_rows(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Rows Fig 2 draws: per task, reference adapters and the model rows trained on the task.
+
+    Where a task has fine-tuned model rows, its zero-shot / pretrained model rows (stage-1
+    checkpoints scored as they are) are left to Fig 6, which draws them beside the fine-tunes.
+    """
+    if "regime" not in metrics:
+        return metrics
+    keep = pd.Series(True, index=metrics.index)
+    for _task, rows in metrics.groupby("task"):
+        runs = rows["kind"].isin(["run", "submission"])
+        if (runs & (rows["regime"] == "fine-tuned")).any():
+            keep[rows.index[runs & rows["regime"].isin(["zero-shot", "pretrained"])]] = False
+    return metrics[keep]
 
 
 def _published(
@@ -111,8 +146,8 @@ def _published(
     metrics: Sequence[str],
     shapes: dict[str, str],
     offset: float = 0.0,
-) -> None:
-    """Published values of ``task`` as black markers at their metric's x position."""
+) -> pd.DataFrame:
+    """Published values of ``task`` as black markers at their metric's x position; returns the rows drawn."""
     sub = published[(published["task"] == task) & published["metric"].isin(metrics)]
     names = sorted(set(sub["model"]))
     for k, (model, rows) in enumerate(sub.groupby("model", sort=True)):
@@ -129,6 +164,7 @@ def _published(
             zorder=5,
             label=f"{model} [published]",
         )
+    return sub
 
 
 def _ce_table(metrics: pd.DataFrame, tasks: Sequence[str]) -> tuple[pd.DataFrame, list[str], list[str]]:
@@ -145,9 +181,8 @@ def _ce_table(metrics: pd.DataFrame, tasks: Sequence[str]) -> tuple[pd.DataFrame
     return sub, keys, labels
 
 
-def _sources_note(pub: pd.DataFrame, metrics: pd.DataFrame) -> str:
-    """One line per published model: where its plotted values come from."""
-    shown = pub[pub["task"].isin(set(metrics["task"]))]
+def _sources_note(shown: pd.DataFrame) -> str:
+    """One line per published model drawn: where its plotted values come from."""
     lines = [
         f"{model}: " + "; ".join(f"{t} - {src}" for (t, src), _ in rows.groupby(["task", "source"]))
         for model, rows in shown.groupby("model", sort=True)
@@ -171,30 +206,32 @@ def draw(
 ) -> Any:
     """Draw Fig 2 and return the matplotlib figure (see module doc)."""
     palette = palette or ModelPalette(metrics["model"])
+    metrics = downstream_rows(metrics)
     pub = (
         published
         if published is not None
         else pd.DataFrame(columns=["task", "model", "metric", "value", "source"])
     )
     shapes = {m: MARKERS[i % len(MARKERS)] for i, m in enumerate(sorted(set(pub["model"])))}
+    drawn: list[pd.DataFrame] = []
     report_tasks = [t for t in ("mimic-report", "iu-report") if t in set(metrics["task"])]
     ncols = len(report_tasks) + 3
     fig, axes = new_figure(3.1 * ncols, 3.2, 1, ncols)
     axes = np.atleast_1d(axes)
     for ax, task in zip(axes, report_tasks):
         _bars(ax, metrics[metrics["task"] == task], REPORT_METRICS, f"(a) {task}", palette)
-        _published(ax, pub, task, REPORT_METRICS, shapes)
+        drawn.append(_published(ax, pub, task, REPORT_METRICS, shapes))
     ce, keys, labels = _ce_table(metrics, report_tasks)
     ce_ax = axes[len(report_tasks)]
     _bars(ce_ax, ce, keys, "(b) clinical efficacy F1", palette, labels)
     for task in report_tasks:
         task_keys = [k.split("|")[1] if k.startswith(f"{task}|") else "" for k in keys]
-        _published(ce_ax, pub, task, task_keys, shapes)
+        drawn.append(_published(ce_ax, pub, task, task_keys, shapes))
     vqa = metrics[metrics["task"] == "cxr-vqa"].copy()
     vqa["metric"] = vqa["metric"].str.removeprefix("accuracy_")
     _bars(axes[-2], vqa, VQA_TYPES, "(c) cxr-vqa accuracy", palette)
     vqa_pub = pub[pub["task"] == "cxr-vqa"].assign(metric=lambda d: d["metric"].str.removeprefix("accuracy_"))
-    _published(axes[-2], vqa_pub, "cxr-vqa", VQA_TYPES, shapes)
+    drawn.append(_published(axes[-2], vqa_pub, "cxr-vqa", VQA_TYPES, shapes))
     _bars(
         axes[-1],
         metrics[metrics["task"] == "ms-cxr-grounding"],
@@ -202,7 +239,7 @@ def draw(
         "(d) ms-cxr grounding",
         palette,
     )
-    _published(axes[-1], pub, "ms-cxr-grounding", GROUNDING_METRICS, shapes)
+    drawn.append(_published(axes[-1], pub, "ms-cxr-grounding", GROUNDING_METRICS, shapes))
     handles: dict[str, Any] = {}
     for ax in axes:
         for h, lab in zip(*ax.get_legend_handles_labels()):
@@ -216,12 +253,12 @@ def draw(
         loc="upper center",
         ncol=5,
         frameon=False,
-        bbox_to_anchor=(0.5, -0.13),
+        bbox_to_anchor=(0.5, -0.24),
         fontsize=6,
     )
     rows = -(-len(order) // 5)
-    note = textwrap.fill(_sources_note(pub, metrics), 260)
-    fig.text(0.5, -0.15 - 0.052 * rows, note, ha="center", va="top", fontsize=5, color="#333333")
+    note = textwrap.fill(_sources_note(pd.concat(drawn, ignore_index=True)), 260)
+    fig.text(0.5, -0.26 - 0.052 * rows, note, ha="center", va="top", fontsize=5, color="#333333")
     fig.suptitle(
         f"Downstream tasks: corpus metrics with 95% CIs ({ci_caption(metrics)}; n per bar; "
         "published values as markers, their own conventions)",

@@ -84,8 +84,9 @@ def colors(n: int) -> Sequence[str]:
     return [PALETTE[i % len(PALETTE)] for i in range(n)]
 
 
-MODEL_COLORS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
-"""Okabe-Ito colours for models (black and greys are kept for reference rows)."""
+MODEL_COLORS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#7F3C8D", "#F0E442")
+"""Model hues: Okabe-Ito without black (greys are kept for reference rows) and with a purple in place of its
+sky blue, which is too close to the blue's tint (:class:`ModelPalette` tints a hue for a family's members)."""
 
 RADIOLOGIST_COLORS: tuple[str, ...] = (
     "#332288",
@@ -121,24 +122,57 @@ def reference_grey(label: str) -> str | None:
     return None
 
 
-class ModelPalette:
-    """One colour per model label, the same in every panel of every figure.
+def model_family(label: str) -> str:
+    """The model a label qualifies: the text before its first ``", "`` (``"GazeX (tiny), stage 1 only"`` ->
+    ``"GazeX (tiny)"``); labels of one family share a hue in :class:`ModelPalette`."""
+    return label.split(", ", 1)[0]
 
-    Models get :data:`MODEL_COLORS` in the sorted order of all model labels passed at
-    construction (so the mapping depends only on the set of models, not on panel order);
-    reference rows get their fixed grey (:data:`REFERENCE_GREYS`). A label not seen at
-    construction is added on first use (after the known ones).
+
+def tint(colour: str, amount: float) -> str:
+    """``colour`` blended towards white by ``amount`` (0 = unchanged, 1 = white), as ``#rrggbb``."""
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in rgb)
+
+
+TINTS: tuple[float, ...] = (0.0, 0.5, 0.25, 0.7)
+"""Tints of one hue for the members of a model family (the unqualified label keeps the pure hue)."""
+
+
+class ModelPalette:
+    """One colour per model label, the same in every panel of every figure, never shared by two labels.
+
+    Labels are grouped by :func:`model_family`; families get :data:`MODEL_COLORS` hues in the
+    sorted order of the families passed at construction (so the mapping depends only on the set of
+    models, not on panel order), and the labels of a family successive :data:`TINTS` of its hue
+    (``"GazeX (tiny)"`` pure, ``"GazeX (tiny), stage 1 only"`` lighter). Beyond 7 families the
+    hues repeat at further tints; a colour already taken is never handed out again. Reference
+    rows get their fixed grey (:data:`REFERENCE_GREYS`). A label not seen at construction is added
+    on first use (after the known ones).
     """
 
     def __init__(self, labels: Iterable[str] = ()) -> None:
         self._map: dict[str, str] = {}
-        for label in sorted({str(x) for x in labels if reference_grey(str(x)) is None}):
+        self._families: dict[str, list[str]] = {}
+        models = sorted({str(x) for x in labels if reference_grey(str(x)) is None})
+        for label in sorted(models, key=lambda lab: (model_family(lab), lab != model_family(lab), lab)):
             self._add(label)
 
     def _add(self, label: str) -> str:
-        models = [k for k in self._map if reference_grey(k) is None]
-        self._map[label] = MODEL_COLORS[len(models) % len(MODEL_COLORS)]
-        return self._map[label]
+        family = model_family(label)
+        members = self._families.setdefault(family, [])
+        hue_index = list(self._families).index(family)
+        hue = MODEL_COLORS[hue_index % len(MODEL_COLORS)]
+        step = len(members) + hue_index // len(MODEL_COLORS)
+        taken = set(self._map.values())
+        colour = tint(hue, TINTS[step % len(TINTS)])
+        while colour in taken:  # a family with more members than tints: finer steps towards white
+            step += 1
+            colour = tint(hue, min(0.9, 0.1 * step))
+            if step > 40:
+                break
+        members.append(label)
+        self._map[label] = colour
+        return colour
 
     def __call__(self, label: str) -> str:
         """Colour of ``label``."""

@@ -124,8 +124,9 @@ def find_runs(paths: Iterable[Path]) -> list[RunSummary]:
 
 
 def metrics_table(runs: Iterable[RunSummary]) -> pd.DataFrame:
-    """Long table ``task, model, kind, run_id, metric, value, ci_low, ci_high, n, ci_method``
-    (``ci_method``: the run's recorded method where the cell has a CI, else None)."""
+    """Long table ``task, model, kind, run_id, metric, value, ci_low, ci_high, n, ci_method, regime``
+    (``ci_method``: the run's recorded method where the cell has a CI, else None; ``regime``:
+    :attr:`RunSummary.regime_cell` ``.regime``)."""
     rows = [
         dict(
             task=r.task,
@@ -138,11 +139,24 @@ def metrics_table(runs: Iterable[RunSummary]) -> pd.DataFrame:
             ci_high=m.get("ci_high"),
             n=m.get("n"),
             ci_method=m.get("ci_method") if m.get("ci_low") is not None else None,
+            regime=r.regime_cell.regime,
         )
         for r in runs
         for name, m in r.metrics.items()
     ]
-    cols = ["task", "model", "kind", "run_id", "metric", "value", "ci_low", "ci_high", "n", "ci_method"]
+    cols = [
+        "task",
+        "model",
+        "kind",
+        "run_id",
+        "metric",
+        "value",
+        "ci_low",
+        "ci_high",
+        "n",
+        "ci_method",
+        "regime",
+    ]
     return pd.DataFrame(rows, columns=cols).astype({"value": float, "ci_low": float, "ci_high": float})
 
 

@@ -188,26 +188,47 @@ def test_case_labels_do_not_overlap() -> None:
 
 
 def test_fig2_n_per_bar_and_ci_method_from_runs() -> None:
-    """Every finite bar carries its own n label; the caption names the recorded CI method, not a stock one."""
+    """Each panel states its bars' shared n, a group with another shared n says it under its tick, a bar with
+    another n than its group is labelled on the bar; the caption names the
+    CI method the runs recorded, not a stock one; zero-shot rows of a task with fine-tunes go to Fig 6."""
     import matplotlib.pyplot as plt
 
     rows = _metric_rows()
     rows.loc[rows["metric"] == "accuracy_level", "n"] = 1  # a VQA type seen once keeps its own n
+    rows.loc[(rows["metric"] == "accuracy_view") & (rows["model"] == "gazex"), "n"] = 7
     rows["ci_method"] = "percentile-bootstrap(unit=sample,n_boot=10,seed=0,level=0.95)"
-    fig = fig2.draw(rows)
-    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
-    n_bars = sum(
-        1
-        for ax in fig.axes
-        for c in ax.containers
-        if hasattr(c, "patches")
-        for p in c.patches
-        if p.get_height() > 0
-    )
-    assert sum(t.startswith("n=") for t in texts) == n_bars
-    assert "n=1" in texts
+    rows["regime"] = rows["model"].map({"gazex": "fine-tuned", "random": "none"})
+    stage1 = rows[rows["model"] == "gazex"].assign(model="gazex, stage 1 only", regime="zero-shot")
+    fig = fig2.draw(pd.concat([rows, stage1], ignore_index=True))
+    vqa = next(ax for ax in fig.axes if ax.get_title().startswith("(c)"))
+    assert vqa.get_title().endswith("n = 50 per bar unless marked")
+    # "level": every bar has n=1 -> said under the tick; "view": gazex n=7 beside random's n=50 -> on the bar
+    assert [t.get_text() for t in vqa.texts] == ["n=7"]
+    ticks = [t.get_text() for t in vqa.get_xticklabels()]
+    assert "level (n=1)" in ticks and "view" in ticks
+    labels = {lab for ax in fig.axes for lab in ax.get_legend_handles_labels()[1]}
+    assert "gazex" in labels and "gazex, stage 1 only" not in labels
     assert "CI method: percentile-bootstrap" in fig._suptitle.get_text()
     plt.close(fig)
     fig = fig2.draw(rows.drop(columns="ci_method"))
     assert "no CI recorded" in fig._suptitle.get_text()
     plt.close(fig)
+
+
+def test_palette_one_distinct_colour_per_label() -> None:
+    """13 demo-like labels (more than 7 hues): all colours distinct, a family shares a hue, greys for references."""
+    from gazex_bench.figures.style import ModelPalette, model_family
+
+    labels = [
+        f"{v}{s}"
+        for v in ("GazeX (tiny)", "GazeX w/o FVP (tiny)", "GazeX w/o GTM (tiny)", "GazeX w/o SDA (tiny)")
+        for s in ("", ", stage 1 only")
+    ] + ["No-gaze baseline (tiny)", "Gaze-boxes baseline (tiny)", "Gaze-boxes baseline (tiny), stage 1 only"]
+    labels += [f"model {i}" for i in range(8)]  # more families than hues
+    palette = ModelPalette(labels + ["oracle", "random"])
+    colours = {lab: palette(lab) for lab in labels}
+    assert len(set(colours.values())) == len(labels)
+    assert model_family("GazeX (tiny), stage 1 only") == "GazeX (tiny)"
+    # the same palette built from the labels in another order gives the same colours
+    assert {lab: ModelPalette(reversed(labels))(lab) for lab in labels} == colours
+    assert palette("oracle") != palette("random") and palette("oracle")[1:3] == palette("oracle")[3:5]
