@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gazex_bench.errors import GazexError
 from gazex_bench.io import atomic_write_json, atomic_write_text, read_json, read_jsonl
 from gazex_model.experiments.fvp_stats import BOXES, GAZEX, LOOKUP, analyse, find, fmt_p
 
@@ -337,5 +338,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def cli(argv: list[str] | None = None) -> int:
+    """:func:`main` with a project error as one line on stderr and exit code 2."""
+    try:
+        return main(argv)
+    except GazexError as exc:
+        print(f"fvp_report: error: {exc}", file=sys.stderr)
+        return 2
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli())

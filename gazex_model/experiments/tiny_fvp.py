@@ -35,10 +35,17 @@ from typing import Any
 
 import numpy as np
 
+from gazex_bench.errors import GazexError, UsageError
 from gazex_bench.io import atomic_write_json, atomic_write_text, dumps_jsonl_line
+from gazex_bench.runner.data_root import cache_dir
+from gazex_model.cli import phantom_root
+from gazex_model.config import load_config
 from gazex_model.experiments.fvp_report import write_report
 from gazex_model.experiments.fvp_stats import analyse
 from gazex_model.experiments.fvp_truth import reading_images, sample_keys
+from gazex_model.infer import GazeXModel
+from gazex_model.pools_cache import cached_pools
+from gazex_model.protocol import run_plan
 
 logger = logging.getLogger(__name__)
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
@@ -207,8 +214,6 @@ def decodings(runs: dict[str, Path], alt: bool) -> dict[str, tuple[Path, Any]]:
     """
     out: dict[str, tuple[Path, Any]] = {name: (d, None) for name, d in runs.items()}
     if alt and "tiny" in runs:
-        from gazex_model.config import load_config
-
         g = load_config(runs["tiny"] / "resolved_config.yaml").generation
         name, k = ("tiny-greedy", 0) if g.fvp_mbr_samples > 1 else (f"tiny-mbr{MBR_ALT}", MBR_ALT)
         out[name] = (runs["tiny"], replace(g, fvp_mbr_samples=k))
@@ -222,8 +227,6 @@ def scored(run_dir: Path, row: str, generation: Any, test: list[Any]) -> dict[st
     of the same run (``DONE`` contents) and decoding settings are reused, and only missing samples are
     decoded (decoding 1,000 sentences takes minutes on the shared CPU).
     """
-    from gazex_model.config import load_config
-    from gazex_model.infer import GazeXModel
 
     gen = asdict(generation or load_config(run_dir / "resolved_config.yaml").generation)
     key = {
@@ -310,11 +313,8 @@ def train_or_reuse(jobs: list[dict[str, Any]], root: str, reuse: bool) -> None:
     if reuse:
         missing = [j["out"] for j in jobs if not (Path(j["out"]) / "DONE").is_file()]
         if missing:
-            from gazex_bench.errors import UsageError
-
             raise UsageError(f"--reuse: {missing[0]} was not trained (run without --reuse)")
         return
-    from gazex_model.protocol import run_plan
 
     run_plan(jobs, root)
 
@@ -350,11 +350,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from transformers.utils import logging as hf_logging
-
-    from gazex_bench.runner.data_root import cache_dir
-    from gazex_model.cli import phantom_root
-    from gazex_model.config import load_config
-    from gazex_model.pools_cache import cached_pools
 
     hf_logging.disable_progress_bar()
     root = args.data_root or str(phantom_root("small"))
@@ -394,5 +389,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def cli(argv: list[str] | None = None) -> int:
+    """:func:`main` with a project error as one line on stderr and exit code 2."""
+    try:
+        return main(argv)
+    except GazexError as exc:
+        print(f"tiny_fvp: error: {exc}", file=sys.stderr)
+        return 2
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli())
