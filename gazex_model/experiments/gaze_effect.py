@@ -37,6 +37,7 @@ Writes ``gaze_effect.md`` / ``.json`` under ``--reports`` (:mod:`gazex_model.exp
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import time
@@ -52,6 +53,7 @@ from gazex_bench.runner.data_root import is_phantom
 from gazex_bench.tasks.registry import get_task
 from gazex_model.experiments.effect_stats import arm_summary, holm_adjust, jsonable, matrix, two_way_bootstrap
 from gazex_model.experiments.gaze_effect_report import write_report
+from gazex_model.lineage import model_fingerprint
 from gazex_model.protocol import run_plan
 
 logger = logging.getLogger(__name__)
@@ -127,8 +129,40 @@ def plan_seed(runs: Path, seed: int, s1: int, s2: int) -> dict[str, list[dict[st
     return jobs
 
 
+def scored_before(out: Path, task: str, run_dir: Path, limit: int) -> Path | None:
+    """A finished harness run under ``out`` of this very model (content fingerprint), task and limit, if any.
+
+    Scoring (the report task's NLG metrics above all) costs more than reading the stored ``scores.jsonl``;
+    the run's ``spec.json`` records the model's fingerprint, task and limit, so a match is the same run.
+    """
+    want = model_fingerprint(run_dir)["sha256"]
+    for d in sorted(out.glob(f"{task}__gazex__*")):
+        try:
+            spec = json.loads((d / "spec.json").read_text())
+        except (OSError, ValueError):
+            continue
+        same = spec.get("task") == task and spec.get("limit") == limit
+        if (
+            same
+            and (spec.get("model_key") or {}).get("model_sha256") == want
+            and (d / "scores.jsonl").is_file()
+        ):
+            return d
+    return None
+
+
 def score_run(root: Path, run_dir: Path, task: str, metric: str, limit: int, out: Path) -> dict[str, float]:
     """Per-sample ``metric`` of a trained run on ``task`` (harness run; a failed answer scores as the task scores it)."""
+    rd = scored_before(out, task, run_dir, limit)
+    if rd is None:
+        rd = _harness_run(root, run_dir, task, limit, out)
+    vals = {
+        str(o["sample_id"]): (o.get("metrics") or {}).get(metric) for _, o in read_jsonl(rd / "scores.jsonl")
+    }
+    return {k: float(v) if v is not None else 0.0 for k, v in vals.items()}
+
+
+def _harness_run(root: Path, run_dir: Path, task: str, limit: int, out: Path) -> Path:
     reg = build_adapter_registry([("gazex", "gazex_model.adapter:GazeXAdapter", "gaze_effect")])
     req = RunRequest(
         task=task,
@@ -139,11 +173,7 @@ def score_run(root: Path, run_dir: Path, task: str, metric: str, limit: int, out
         out=out,
         quiet=True,
     )
-    rd = run_task(req, adapters=reg).run_dir
-    vals = {
-        str(o["sample_id"]): (o.get("metrics") or {}).get(metric) for _, o in read_jsonl(rd / "scores.jsonl")
-    }
-    return {k: float(v) if v is not None else 0.0 for k, v in vals.items()}
+    return run_task(req, adapters=reg).run_dir
 
 
 def image_of(root: Path, task: str, limit: int) -> dict[str, str]:
@@ -241,8 +271,6 @@ def run_experiment(args: argparse.Namespace, command: str) -> dict[str, Any] | N
 
 def training_seconds(runs: Path, seeds: list[int]) -> dict[str, float]:
     """Wall seconds of every training run of the arms (from its ``DONE`` record), keyed ``seed<s>/<arm>/<stage>``."""
-    import json
-
     out = {}
     for done in sorted(runs.glob("seed*/*/*/DONE")):
         if int(done.parts[-4][4:]) in seeds and done.parts[-3] in ARMS:

@@ -137,3 +137,29 @@ def test_seed_level_sign_flip_check() -> None:
     assert sign_flip_p([1.0, 2.0, 3.0]) == 0.25 and sign_flip_p([0.3, 0.3, -0.3]) == 1.0
     c = two_way_bootstrap(np.array([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]), np.zeros((3, 2)), ["i", "j"], 100)
     assert c["per_seed_diff"] == [1.0, 2.0, 3.0] and c["p_seed_signflip"] == 0.25
+
+
+def test_scored_before_matches_model_task_and_limit(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import json
+
+    import gazex_model.experiments.gaze_effect as ge
+
+    monkeypatch.setattr(
+        ge, "model_fingerprint", lambda p: {"sha256": "abc" if Path(p).name == "m1" else "zzz"}
+    )
+    for name, task, limit, sha in (("a", "mimic-report", 64, "abc"), ("b", "mimic-report", 4, "abc")):
+        d = tmp_path / f"{task}__gazex__{name}"
+        d.mkdir()
+        spec = {"task": task, "limit": limit, "model_key": {"model_sha256": sha}}
+        (d / "spec.json").write_text(json.dumps(spec))
+        (d / "scores.jsonl").write_text("")
+    assert (
+        ge.scored_before(tmp_path, "mimic-report", tmp_path / "m1", 64) == tmp_path / "mimic-report__gazex__a"
+    )
+    assert (
+        ge.scored_before(tmp_path, "mimic-report", tmp_path / "m1", 4) == tmp_path / "mimic-report__gazex__b"
+    )
+    # another model (fingerprint), another task or a limit never scored: score afresh
+    assert ge.scored_before(tmp_path, "mimic-report", tmp_path / "m2", 64) is None
+    assert ge.scored_before(tmp_path, "ms-cxr-grounding", tmp_path / "m1", 64) is None
+    assert ge.scored_before(tmp_path, "mimic-report", tmp_path / "m1", 32) is None
