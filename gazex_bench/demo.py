@@ -1,20 +1,25 @@
 """``gazex-bench demo``: the whole mission on the phantom, in minutes, on 2 CPU cores.
 
-Stages (each printed with its elapsed time):
+Phases (each printed with its elapsed time, and timed in wall and CPU seconds in ``summary.md``
+and ``timing.json``: :mod:`gazex_bench.demo_timing`):
 
 1. write a ``small`` phantom (all five datasets, with truth);
 2. train the paper's two-stage protocol at tiny scale (:mod:`gazex_bench.demo_plan`): stage 1
    (gaze pretraining) of GazeX, its three ablations and the gaze-boxes baseline; stage 2 (per-task
    LoRA fine-tune, one budget for all) of every variant on every task it is scored on, the no-gaze
    baseline from the bare backbone. One ``python -m gazex_model.protocol`` subprocess (the harness
-   never imports ``gazex_model``);
+   never imports ``gazex_model``) whose ``workers`` processes (``threads`` torch threads each)
+   train independent runs side by side; the trained models are the same whatever the number of
+   workers;
 3. run every task for every trained row (through the ``gazex`` adapter, which ``gazex_model``
    registers via the ``gazex_bench.adapters`` entry point) and for the reference adapters;
 4. paired comparisons of full GazeX against each variant on MIMIC reports (fine-tuned against
    fine-tuned at one budget, stage 1 against stage 1);
 5. tables (with ``tables/protocol.md``: regime, steps, parseable outputs, FVP-style answers to
    report prompts, and whether each trained row beats its model-free nulls), figures, a
-   leaderboard folder and its HTML page, and ``summary.md``.
+   leaderboard folder and its HTML page, and ``summary.md``. A fine-tuned row under 95 %
+   parseable outputs on its task, an FVP answer to a report prompt or two budgets for one task is
+   a FAILED line in ``summary.md`` and exit status 1 (:mod:`gazex_bench.demo_checks`).
 
 Layout of ``--out`` (default ``runs/demo``, git-ignored; refresh the committed copy with
 ``--out reports/demo``): ``tables/``, ``figures/``, ``leaderboards/``, ``runs/<run_id>/{run.json,
@@ -33,34 +38,30 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import gazex_bench
-from gazex_bench.demo_checks import problems, protocol_rows, write_protocol
 from gazex_bench.demo_plan import (
-    ABLATION_LABELS,
     BASELINES,
     TASKS,
     VARIANTS,
     EvalJob,
     eval_jobs,
+    stage1_dir,
     training_jobs,
 )
+from gazex_bench.demo_publish import copy_records, publish_figures, publish_leaderboard, publish_tables
+from gazex_bench.demo_timing import Phase, Stages, cpu_seconds, phase_table, training_phases
 from gazex_bench.errors import UsageError
-from gazex_bench.figures.build import build_figures
 from gazex_bench.io import atomic_write_json, atomic_write_text
-from gazex_bench.leaderboard.board import add_run
-from gazex_bench.leaderboard.board import build as build_board
 from gazex_bench.phantom.generate import generate_phantom
 from gazex_bench.runner.api import RunRequest
 from gazex_bench.runner.api import run as run_request
 from gazex_bench.runner.compare import compare_runs
 from gazex_bench.runner.data_cache import shared_task_data
 from gazex_bench.runner.data_root import is_phantom
-from gazex_bench.tables.build import write_tables
 from gazex_bench.tables.runs import load_run
 
 log = logging.getLogger(__name__)
@@ -84,8 +85,11 @@ class DemoPlan:
     limit: int | None = 16
     """Samples per task and model (None: the whole test split); ``reflacx-gaze`` evaluates all
     of phase 2 (GazeX's held-out multi-reader phase) instead."""
-    threads: int = 2
-    """torch threads per training (both cores)."""
+    threads: int = 1
+    """torch threads per training process (reports/perf/demo.md: 2 workers x 1 thread vs 1 x 2)."""
+    workers: int = 2
+    """Training processes running independent jobs side by side (one per core); the trained
+    models do not depend on it (``gazex_model.protocol``)."""
     configs: Path | None = None
     quiet: bool = False
 
@@ -99,36 +103,18 @@ class DemoPlan:
 class DemoSummary:
     """What the demo produced."""
 
-    stages: list[tuple[str, float]] = field(default_factory=list)
+    phases: list[Phase] = field(default_factory=list)
     cpu_seconds: float = 0.0
+    training_jobs: list[dict[str, Any]] = field(default_factory=list)
+    """The protocol subprocess's job rows (run dir, steps, seconds, CPU seconds)."""
+    eval_runs: list[dict[str, Any]] = field(default_factory=list)
+    """Wall and CPU seconds of every scored run (task, model label)."""
     runs: list[Path] = field(default_factory=list)
     figures: list[Path] = field(default_factory=list)
     skipped_figures: dict[str, str] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
     protocol_rows: list[dict[str, Any]] = field(default_factory=list)
-
-
-class _Stages:
-    """Prints ``[mm:ss] stage ...`` lines to stderr and records durations."""
-
-    def __init__(self, summary: DemoSummary, quiet: bool) -> None:
-        self.summary, self.quiet, self.t0 = summary, quiet, time.monotonic()
-
-    def run(self, name: str, fn: Callable[[], Any]) -> Any:
-        start = time.monotonic()
-        self._say(f"{name} ...")
-        result = fn()
-        took = time.monotonic() - start
-        self.summary.stages.append((name, took))
-        self._say(f"{name} done in {took:.0f} s")
-        return result
-
-    def _say(self, text: str) -> None:
-        if not self.quiet:
-            el = time.monotonic() - self.t0
-            sys.stderr.write(f"[{int(el // 60):02d}:{int(el % 60):02d}] {text}\n")
-            sys.stderr.flush()
 
 
 def find_configs(explicit: Path | None = None) -> Path:
@@ -146,6 +132,7 @@ def find_configs(explicit: Path | None = None) -> Path:
 
 def make_phantom(plan: DemoPlan) -> Path:
     """Write (or reuse) the demo phantom under ``work/data``."""
+
     root = plan.work_dir / "data"
     marker = root / "phantom_truth" / "demo_settings.json"
     settings = {"size": plan.phantom_size, "seed": plan.seed}
@@ -157,8 +144,10 @@ def make_phantom(plan: DemoPlan) -> Path:
     return root
 
 
-def train_protocol(plan: DemoPlan, data: Path) -> Path:
-    """Train every stage of :mod:`gazex_bench.demo_plan` in one ``gazex_model.protocol`` subprocess.
+def train_protocol(plan: DemoPlan, data: Path, stages: Stages, summary: DemoSummary) -> Path:
+    """Train every stage of :mod:`gazex_bench.demo_plan` in one ``gazex_model.protocol`` subprocess
+    (``plan.workers`` processes); one progress line per finished run; stage 1 / stage 2 timed from its
+    job rows (:func:`~gazex_bench.demo_timing.training_phases`).
 
     Finished runs (``DONE`` matching their job) are kept, so a second demo reuses them.
 
@@ -166,7 +155,7 @@ def train_protocol(plan: DemoPlan, data: Path) -> Path:
         The ``models`` folder.
 
     Raises:
-        UsageError: training failed (its last error line).
+        UsageError: training failed (its last error line; the whole log is ``models/protocol.log``).
     """
     models = plan.work_dir / "models"
     jobs = training_jobs(
@@ -178,22 +167,28 @@ def train_protocol(plan: DemoPlan, data: Path) -> Path:
         plan.threads,
     )
     plan_file = atomic_write_json(models / "plan.json", jobs)
-    cmd = [
-        sys.executable,
-        "-m",
-        "gazex_model.protocol",
-        "--plan",
-        str(plan_file),
-        "--data-root",
-        str(data.resolve()),
-    ]
+    cmd = [sys.executable, "-m", "gazex_model.protocol", "--plan", str(plan_file)]
+    cmd += ["--data-root", str(data.resolve()), "--workers", str(plan.workers)]
     env = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", str(plan.threads))}
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if proc.returncode != 0:
-        tail = [ln for ln in (proc.stderr or proc.stdout).strip().splitlines() if ln.strip()][-1:] or [
-            "(no output)"
-        ]
-        raise UsageError(f"training the protocol failed: {tail[0]}")
+    start, cpu0 = time.time(), cpu_seconds()
+    log_path = models / "protocol.log"
+    with log_path.open("w", encoding="utf-8") as log_fh:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log_fh, text=True, env=env)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            summary.training_jobs.append(row := json.loads(line))
+            took = (
+                "reused" if row.get("skipped") else f"{row['seconds']:.0f} s, {row['cpu_seconds']:.0f} s CPU"
+            )
+            stages.say(f"  trained {Path(row['run_dir']).relative_to(models.resolve())} ({took})")
+        code = proc.wait()
+    if code != 0:
+        lines = [ln for ln in log_path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        raise UsageError(f"training the protocol failed: {(lines or ['(no output)'])[-1]} (log: {log_path})")
+    s1 = [str(stage1_dir(models.resolve(), v)) for v in VARIANTS if v.stage1 is not None]
+    stages.phases += training_phases(
+        summary.training_jobs, s1, start, time.time(), cpu_seconds() - cpu0, plan.workers
+    )
     return models
 
 
@@ -206,6 +201,7 @@ def _run(
     label: str,
     task_args: dict[str, Any],
 ) -> Path:
+
     limit = None if task == "reflacx-gaze" else plan.limit
     req = RunRequest(
         task=task,
@@ -245,12 +241,22 @@ def run_all(plan: DemoPlan, data: Path, models: Path, summary: DemoSummary) -> l
         ]
         jobs += [(b, b, {}, None) for b in BASELINES[task]]
         for label, adapter, args, job in jobs:
+            t0, cpu0 = time.monotonic(), cpu_seconds()
             try:
                 run_dir = _run(plan, data, task, adapter, args, label, _task_args(task, data))
             except Exception as exc:  # noqa: BLE001 - one failed run must not hide the others
                 summary.failures.append(f"{task} x {label}: {exc}")
                 log.warning("run failed: %s x %s: %s", task, label, exc)
                 continue
+            finally:
+                summary.eval_runs.append(
+                    {
+                        "task": task,
+                        "model": label,
+                        "seconds": round(time.monotonic() - t0, 2),
+                        "cpu_seconds": round(cpu_seconds() - cpu0, 2),
+                    }
+                )
             summary.runs.append(run_dir)
             if job is not None:
                 scored.append((job, run_dir))
@@ -259,6 +265,7 @@ def run_all(plan: DemoPlan, data: Path, models: Path, summary: DemoSummary) -> l
 
 def compare_variants(plan: DemoPlan, summary: DemoSummary) -> None:
     """Paired comparisons on mimic-report: full GazeX against every other trained row of the same regime."""
+
     runs = [load_run(p) for p in summary.runs if (p / "run.json").is_file()]
     runs = [r for r in runs if r.task == "mimic-report" and r.adapter == "gazex"]
     gazex = VARIANTS[0].label
@@ -275,101 +282,72 @@ def compare_variants(plan: DemoPlan, summary: DemoSummary) -> None:
             atomic_write_json(plan.work_dir / "runs" / "compare" / f"{ref.run_id}__{other.run_id}.json", rec)
 
 
-def publish(plan: DemoPlan, summary: DemoSummary) -> None:
-    """Copy run records, then write tables, figures, the leaderboard folder and its page."""
-    runs_out = plan.out / "runs"
-    shutil.rmtree(runs_out, ignore_errors=True)
-    for run_dir in summary.runs:
-        if (run_dir / "run.json").is_file():
-            dest = runs_out / run_dir.name
-            dest.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(run_dir / "run.json", dest / "run.json")
-            if (run_dir / "tables").is_dir():
-                shutil.copytree(run_dir / "tables", dest / "tables")
-    runs = [load_run(p) for p in summary.runs if (p / "run.json").is_file()]
-    for sub in ("tables", "figures", "leaderboards"):
-        shutil.rmtree(plan.out / sub, ignore_errors=True)
-    write_tables(runs, plan.out / "tables")
-    report = build_figures(runs, plan.out / "figures", ablation_variants=list(ABLATION_LABELS))
-    summary.figures, summary.skipped_figures = report.written, report.skipped
-    board = plan.out / "leaderboards"
-    for run in runs:
-        add_run(board, run, force=True)  # demo runs may come from a dirty tree: marked in `source`
-    pngs = [p.name for p in report.written if p.suffix == ".png"]
-    gaze_figs = [n for n in pngs if n.startswith(("fig3", "fig4", "fig7c", "case"))]
-    figs = {t: [f"../figures/{n}" for n in pngs if n.startswith("fig2")] for t in TASKS}
-    figs["reflacx-gaze"] += [f"../figures/{n}" for n in gaze_figs]
-    figs["mimic-report"] += [f"../figures/{n}" for n in pngs if n.startswith("fig6")]
-    build_board(board, figures=figs)
-
-
-def write_protocol_table(
-    plan: DemoPlan, scored: Sequence[tuple[EvalJob, Path]], summary: DemoSummary
-) -> None:
-    """``tables/protocol.md`` + ``protocol.json``: regime, parseable outputs, FVP answers, nulls, budgets."""
-    trained = {p for _, p in scored}
-    baselines = [p for p in summary.runs if p not in trained and (p / "run.json").is_file()]
-    summary.protocol_rows = protocol_rows(
-        [(j, p) for j, p in scored if (p / "run.json").is_file()], baselines
-    )
-    write_protocol(summary.protocol_rows, plan.out / "tables")
-    summary.failures += [f"protocol check: {p}" for p in problems(summary.protocol_rows)]
-
-
 def write_summary(plan: DemoPlan, summary: DemoSummary) -> Path:
-    """``summary.md``: stage times (wall and CPU), the protocol, where everything is, failures."""
+    """``summary.md``: phase times (wall and CPU), the protocol, where everything is, failures;
+    ``timing.json``: the phases and every training job's row."""
     lines = [
         "# GazeX Bench demo",
         "",
         f"Total: {summary.seconds:.0f} s wall, {summary.cpu_seconds:.0f} s CPU (this process and its "
-        f"children, user + system) on {os.cpu_count()} CPU cores.",
+        f"children, user + system) on {os.cpu_count()} CPU cores; training in {plan.workers} worker "
+        f"process(es) of {plan.threads} torch thread(s).",
         "",
         f"Protocol (tiny scale, `gazex_bench/demo_plan.py`): stage 1 = {plan.stage1_steps} steps of gaze "
         f"pretraining for every gaze variant; stage 2 = {plan.stage2_steps} LoRA steps per task for every "
         "variant (the no-gaze baseline from the bare backbone); zero-shot rows = stage-1 checkpoints. "
         "Each row's regime: `tables/protocol.md` and the regime column of every table.",
         "",
-        "| stage | seconds |",
-        "|---|---|",
-    ]
-    lines += [f"| {name} | {sec:.0f} |" for name, sec in summary.stages]
-    lines += [
+        *phase_table(summary.phases),
         "",
         f"- runs: {len(summary.runs)} (records in `runs/`)",
         "- tables: `tables/tables.md`",
         "- protocol: `tables/protocol.md`",
         "- figures: `figures/`",
         "- leaderboard: `leaderboards/index.html`",
+        "- timing of every phase and training job: `timing.json`",
     ]
     for name, why in summary.skipped_figures.items():
         lines.append(f"- figure {name} skipped: {why}")
     for f in summary.failures:
         lines.append(f"- FAILED: {f}")
+    atomic_write_json(
+        plan.out / "timing.json",
+        {
+            "wall_seconds": summary.seconds,
+            "cpu_seconds": summary.cpu_seconds,
+            "cpu_count": os.cpu_count(),
+            "workers": plan.workers,
+            "threads": plan.threads,
+            "phases": [asdict(p) for p in summary.phases],
+            "training_jobs": summary.training_jobs,
+            "eval_runs": summary.eval_runs,
+        },
+    )
     return atomic_write_text(plan.out / "summary.md", "\n".join(lines) + "\n")
-
-
-def _cpu_seconds() -> float:
-    import resource
-
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def run_demo(plan: DemoPlan) -> DemoSummary:
     """Run the whole demo; returns the summary (also written to ``<out>/summary.md``)."""
     summary = DemoSummary()
-    stages = _Stages(summary, plan.quiet)
-    t0, cpu0 = time.monotonic(), _cpu_seconds()
+    stages = Stages(plan.quiet)
+    t0, cpu0 = time.monotonic(), cpu_seconds()
     data = stages.run("phantom (small)", lambda: make_phantom(plan))
     n1, n2 = sum(v.stage1 is not None for v in VARIANTS), sum(len(v.finetunes) for v in VARIANTS)
-    models = stages.run(
-        f"train stage 1 ({n1} gaze variants) + stage 2 ({n2} fine-tunes)", lambda: train_protocol(plan, data)
-    )
+    stages.say(f"train stage 1 ({n1} gaze variants) + stage 2 ({n2} fine-tunes), {plan.workers} workers ...")
+    models = train_protocol(plan, data, stages, summary)
     with shared_task_data():  # each task is loaded once for all its models (same root, split, options)
         scored = stages.run("evaluate every task", lambda: run_all(plan, data, models, summary))
     stages.run("paired comparisons", lambda: compare_variants(plan, summary))
-    stages.run("tables, figures, leaderboards", lambda: publish(plan, summary))
-    write_protocol_table(plan, scored, summary)
-    summary.seconds, summary.cpu_seconds = time.monotonic() - t0, _cpu_seconds() - cpu0
+    runs = stages.run("copy run records", lambda: copy_records(plan.out, summary.runs))
+    summary.protocol_rows, issues = stages.run(
+        "tables (+ protocol table)", lambda: publish_tables(plan.out, runs, scored, summary.runs)
+    )
+    for issue in issues:  # loud at once, and in summary.md + the exit status (cli handler)
+        stages.say(f"FAILED protocol check: {issue}")
+        summary.failures.append(f"protocol check: {issue}")
+    summary.figures, summary.skipped_figures = stages.run("figures", lambda: publish_figures(plan.out, runs))
+    stages.run("leaderboard", lambda: publish_leaderboard(plan.out, runs, summary.figures))
+    summary.phases = stages.phases
+    summary.seconds, summary.cpu_seconds = time.monotonic() - t0, cpu_seconds() - cpu0
     write_summary(plan, summary)
     return summary

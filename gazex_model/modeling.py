@@ -10,9 +10,11 @@ Run directory layout (written by :mod:`gazex_model.train`):
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,27 @@ from gazex_model.config import TrainConfig
 from gazex_model.loading import load_backbone, resolve_dtype
 
 logger = logging.getLogger(__name__)
+
+
+_KNOWN_PEFT_WARNINGS: tuple[tuple[str, type[Warning]], ...] = (
+    # peft 0.21's PeftModel.__init__ reads model.is_gradient_checkpointing, deprecated by transformers 5 in favour
+    # of is_activation_checkpointing: a FutureWarning on every LoRA run and model load; the fix belongs in peft.
+    (r"`is_gradient_checkpointing` is deprecated", FutureWarning),
+    # tiny-downstream.yaml trains lm_head in full (lora.modules_to_save, docs/training.md), deliberately untying
+    # it from the frozen input embeddings of the tiny backbone; peft says so on every wrap and every merge.
+    (r"Model has `tie_word_embeddings=True` and a tied layer is part of the adapter", UserWarning),
+    (r"Input and output embeddings are no longer tied after merging", UserWarning),
+)
+"""Library warnings that :func:`_peft_wrapping` silences, each by message and category."""
+
+
+@contextlib.contextmanager
+def _peft_wrapping() -> Iterator[None]:
+    """Silence the known, expected peft warnings (:data:`_KNOWN_PEFT_WARNINGS`) inside this block only."""
+    with warnings.catch_warnings():
+        for message, category in _KNOWN_PEFT_WARNINGS:
+            warnings.filterwarnings("ignore", message=message, category=category)
+        yield
 
 
 def tiny_shape(cfg: TrainConfig) -> Any:
@@ -126,7 +149,8 @@ def apply_method(model: Any, cfg: TrainConfig) -> Any:
             modules_to_save=list(cfg.lora.modules_to_save) or None,
             task_type="CAUSAL_LM",
         )
-        model = get_peft_model(model, lcfg)
+        with _peft_wrapping():
+            model = get_peft_model(model, lcfg)
     else:
         for p in model.parameters():
             p.requires_grad_(cfg.method == "full")
@@ -188,9 +212,10 @@ def load_trained(
         if cfg.method == "lora" and (run_dir / "adapter").is_dir():
             from peft import PeftModel
 
-            model = PeftModel.from_pretrained(model, run_dir / "adapter")
-            if merge:
-                model = model.merge_and_unload()
+            with _peft_wrapping():
+                model = PeftModel.from_pretrained(model, run_dir / "adapter")
+                if merge:
+                    model = model.merge_and_unload()
     model.to(device)
     model.eval()
     return model, proc

@@ -27,6 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--stage2-steps", type=int, default=None, help="LoRA fine-tune steps of every variant and task"
     )
     p.add_argument("--limit", type=int, default=None, help="samples per task and model")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="training processes side by side (default 2; results do not depend on it)",
+    )
+    p.add_argument("--threads", type=int, default=None, help="torch threads per training process (default 1)")
     p.add_argument("--configs", type=Path, default=None, help="folder with tiny*.yaml (default: ./configs)")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(handler="gazex_bench.cli.handlers.demo:_demo")

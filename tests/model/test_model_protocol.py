@@ -173,3 +173,55 @@ def test_run_id_ignores_the_model_folder(runs: dict[str, Path], tiny_phantom: Pa
         _score(tiny_phantom, runs["nogaze3"], tmp_path / "x").name
         != _score(tiny_phantom, moved, tmp_path / "y").name
     )
+
+
+def _trained_tensors(run: Path) -> dict[str, bytes]:
+    """Every trained tensor of a run (full weights or LoRA adapter + saved lm_head), as raw bytes."""
+    from safetensors.torch import load_file
+
+    out: dict[str, bytes] = {}
+    for f in sorted([*run.glob("model/*.safetensors"), *run.glob("adapter/*.safetensors")]):
+        out.update({f"{f.parent.name}/{k}": v.numpy().tobytes() for k, v in load_file(str(f)).items()})
+    assert out, f"no trained weights under {run}"
+    return out
+
+
+def _losses(run: Path) -> list[tuple[int, dict[str, float]]]:
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    return [(r["step"], r["losses"]) for r in rows]  # step_s (wall time) is the only other varying field
+
+
+def test_two_workers_train_exactly_what_one_process_trains(
+    runs: dict[str, Path], tiny_phantom: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``run_plan(workers=2)``: stage 1 and the no-gaze fine-tune train concurrently in two spawned
+    processes (fresh pools cache), the stage-2 fine-tune waits for its stage 1; weights and per-step
+    losses equal the one-process runs of the fixture bit for bit (same seeds, one thread each)."""
+    from gazex_model.protocol import dependencies, run_plan
+
+    monkeypatch.setenv("GAZEX_BENCH_CACHE", str(tmp_path / "cache"))
+    vqa = str(CONFIGS / "tiny-downstream-vqa.yaml")
+    s1 = tmp_path / "s1"
+    jobs = [
+        {"config": str(CONFIGS / "tiny.yaml"), "out": str(s1), "set": [*SMALL, "max_steps=3"]},
+        {
+            "config": vqa,
+            "out": str(tmp_path / "gazex"),
+            "set": [*SMALL, "max_steps=2", f"model.init_from={s1}"],
+        },
+        {
+            "config": vqa,
+            "out": str(tmp_path / "nogaze"),
+            "set": [*SMALL, "max_steps=2", "model.init_from=null"],
+        },
+    ]
+    assert dependencies(jobs) == [None, 0, None]
+    rows = run_plan(jobs, str(tiny_phantom), workers=2)
+    assert [r["run_dir"] for r in rows] == [j["out"] for j in jobs] and not any(r["skipped"] for r in rows)
+    assert rows[1]["started"] >= rows[0]["finished"]  # the fine-tune started after its stage 1 finished
+    assert rows[2]["started"] < rows[0]["finished"]  # the independent one ran beside stage 1
+    for key, out in (("s1", s1), ("gazex", tmp_path / "gazex"), ("nogaze", tmp_path / "nogaze")):
+        assert _losses(out) == _losses(runs[key])
+        assert _trained_tensors(out) == _trained_tensors(runs[key])
+    again = run_plan(jobs, str(tiny_phantom), workers=2)  # finished jobs are skipped
+    assert all(r["skipped"] for r in again)

@@ -140,3 +140,29 @@ def test_protocol_rows_parse_rate_fvp_outputs_nulls_and_budgets(tmp_path: Path) 
     assert any("do not share one downstream budget" in p for p in found)
     md = write_protocol(rows, tmp_path / "t")[0].read_text()
     assert "**not above** random" in md and "19/20 (95%)" in md and "share one downstream budget: no" in md
+
+
+def test_training_phases_split_the_protocol_subprocess_at_the_last_stage1_job() -> None:
+    """Hand-made job rows: two stage-1 runs (CPU 40 + 50 s) ending at t = 150, a stage-2 run that needs no
+    stage 1 (CPU 20 s, beside stage 1) and one after it (CPU 30 s); subprocess 100..230, 160 s CPU in all.
+    Stage 1 wall = 150 - 100 = 50, stage 2 wall = 230 - 150 = 80; start-up CPU = 160 - 90 - 50 = 20."""
+    from gazex_bench.demo_timing import phase_table, training_phases
+
+    rows = [
+        {"run_dir": "m/a/stage1", "cpu_seconds": 40.0, "started": 100.0, "finished": 140.0},
+        {"run_dir": "m/b/stage1", "cpu_seconds": 50.0, "started": 100.0, "finished": 150.0},
+        {"run_dir": "m/n/stage2-vqa", "cpu_seconds": 20.0, "started": 140.0, "finished": 165.0},
+        {
+            "run_dir": "m/a/stage2-vqa",
+            "cpu_seconds": 30.0,
+            "started": 150.0,
+            "finished": 230.0,
+            "skipped": False,
+        },
+    ]
+    one, two, rest = training_phases(rows, ["m/a/stage1", "m/b/stage1"], 100.0, 230.0, 160.0, 2)
+    assert (one.name, one.wall, one.cpu) == ("train stage 1 (2 runs)", 50.0, 90.0)
+    assert (two.name, two.wall, two.cpu) == ("train stage 2 (2 runs)", 80.0, 50.0)
+    assert rest.wall is None and rest.cpu == 20.0
+    table = phase_table([one, two, rest])
+    assert table[-1] == "| **total** | 130 | 160 | |"  # wall of the start-up row is inside the two spans

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from gazex_bench.demo import DemoPlan, run_demo
+from gazex_bench.errors import UsageError
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -21,9 +22,15 @@ def _demo(args: argparse.Namespace) -> int:
             ("stage1_steps", args.stage1_steps),
             ("stage2_steps", args.stage2_steps),
             ("limit", args.limit),
+            ("workers", args.workers),
+            ("threads", args.threads),
         )
         if v is not None
     }
+    for name, value in overrides.items():
+        low = 0 if name.endswith("steps") else 1
+        if value < low:
+            raise UsageError(f"--{name.replace('_', '-')} must be >= {low}, got {value}")
     plan = dataclasses.replace(plan, **overrides)
     summary = run_demo(plan)
     print(f"\nGazeX Bench demo finished in {summary.seconds / 60:.1f} min")
