@@ -51,10 +51,17 @@ class FigureReport:
     skipped: dict[str, str] = field(default_factory=dict)
 
 
-def gaze_tables(runs: Sequence[RunSummary]) -> dict[str, pd.DataFrame]:
+def gaze_tables(runs: Sequence[RunSummary], prefer: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
     """Tables of one scored ``reflacx-gaze`` run: the first model run (kind ``run``) with aligned centroid
-    pairs, else the first model run, else the first run with tables (a baseline); ``source`` names it."""
-    cands = [r for r in runs if r.task == "reflacx-gaze" and (r.run_dir / "tables").is_dir()]
+    pairs, else the first model run, else the first run with tables (a baseline); ``source`` names it.
+
+    ``prefer``: model labels tried first, in that order (the demo's full GazeX before its ablations).
+    """
+    rank = {label: i for i, label in enumerate(prefer)}
+    cands = sorted(
+        (r for r in runs if r.task == "reflacx-gaze" and (r.run_dir / "tables").is_dir()),
+        key=lambda r: rank.get(r.model, len(rank)),
+    )
 
     def has_pairs(r: RunSummary) -> bool:
         f = r.run_dir / "tables" / "pairs.csv"
@@ -176,7 +183,7 @@ def build_figures(
         rep.skipped["fig2"] = "no scored runs"
     else:
         rep.written += fig2.render(metrics, out_dir, palette=palette, published=published_table())
-    tables = {**gaze_tables(runs), **combined_gaze_tables(runs)}
+    tables = {**gaze_tables(runs, ablation_variants), **combined_gaze_tables(runs)}
     why = _need(tables, ("dwell", "pearson", "dwell_category", "dispersion"))
     if why:
         rep.skipped["fig3"] = why
@@ -199,6 +206,7 @@ def build_figures(
             out_dir,
             palette=palette,
             model=str(tables["source"]["model"].iloc[0]),
+            models=[r.model for r in runs if r.task == "reflacx-gaze" and r.kind == "run"],
         )
     why = _need(tables, ("majority",))
     if why:

@@ -18,6 +18,7 @@ Inputs (tables written by the ``reflacx-gaze`` task):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -87,7 +88,25 @@ def _matrix(ax, cosine: pd.DataFrame) -> None:
     ax.set_title("(b) Gaussian-map cosine similarity", fontsize=8)
 
 
-def _per_category(ax, table: pd.DataFrame, palette: ModelPalette) -> None:
+def _missing_models(ax, table: pd.DataFrame, models: Sequence[str]) -> None:
+    """Say which scored models have no per-disease similarity (rather than silently drawing no bar)."""
+    raters = set(table["rater"].astype(str)) if "rater" in table else set()
+    absent = [m for m in dict.fromkeys(models) if m not in raters]
+    if absent:
+        ax.text(
+            0.0,
+            -0.42,
+            "no per-disease similarity (no parsed clusters in a category the readers reported): "
+            + ", ".join(absent),
+            transform=ax.transAxes,
+            fontsize=6,
+            color="#aa0000",
+            wrap=True,
+        )
+
+
+def _per_category(ax, table: pd.DataFrame, palette: ModelPalette, models: Sequence[str] = ()) -> None:
+    _missing_models(ax, table, models)
     if table.empty:
         ax.text(
             0.5,
@@ -146,6 +165,13 @@ def _per_category(ax, table: pd.DataFrame, palette: ModelPalette) -> None:
     ax.legend(frameon=False, ncol=2, fontsize=6, loc="upper right")
 
 
+def icc_ci_caption(icc: pd.DataFrame) -> str:
+    """The CI method(s) the ICC rows recorded (``ci_method`` up to its first ``;``), never a restated one."""
+    recorded = icc["ci_method"].dropna().astype(str) if "ci_method" in icc else pd.Series(dtype=str)
+    methods = sorted({m.split(";", 1)[0].split(" on ", 1)[0] for m in recorded if m})
+    return "method: " + "; ".join(methods) if methods else "CI method not recorded"
+
+
 def render(
     pairs: pd.DataFrame,
     icc: pd.DataFrame,
@@ -155,8 +181,12 @@ def render(
     *,
     palette: ModelPalette | None = None,
     model: str = "model",
+    models: Sequence[str] = (),
 ) -> list[Path]:
-    """Draw Fig 4: 2x2 ICC scatters, then the cosine matrix and the per-disease bars."""
+    """Draw Fig 4: 2x2 ICC scatters, then the cosine matrix and the per-disease bars.
+
+    ``models``: every scored model whose per-disease bars belong in (c); those without rows are named.
+    """
     palette = palette or ModelPalette(list(cosine_category["rater"]) + [model])
     fig, axes = new_figure(11.0, 6.4, 2, 4)
     for col, (setting, axis) in enumerate([(1, "x"), (1, "y"), (2, "x"), (2, "y")]):
@@ -166,10 +196,9 @@ def render(
     gs = axes[1, 2].get_gridspec()
     axes[1, 2].remove()
     axes[1, 3].remove()
-    _per_category(fig.add_subplot(gs[1, 2:]), cosine_category, palette)
+    _per_category(fig.add_subplot(gs[1, 2:]), cosine_category, palette, models)
     fig.suptitle(
-        "Model vs radiologist inspection: ICC after DTW (95% CI: percentile bootstrap over images, "
-        "run.json ci_method) and Gaussian-map similarity"
+        f"Model vs radiologist inspection: ICC after DTW (95% CI, {icc_ci_caption(icc)}) and Gaussian-map similarity"
     )
     fig.tight_layout()
     return save(fig, out_dir, "fig4_gaze_alignment")

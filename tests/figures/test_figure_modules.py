@@ -232,3 +232,32 @@ def test_palette_one_distinct_colour_per_label() -> None:
     # the same palette built from the labels in another order gives the same colours
     assert {lab: ModelPalette(reversed(labels))(lab) for lab in labels} == colours
     assert palette("oracle") != palette("random") and palette("oracle")[1:3] == palette("oracle")[3:5]
+
+
+def test_fig4_names_recorded_ci_and_models_without_bars(tmp_path: Path) -> None:
+    """Fig 4's caption takes the ICC CI method from the table; a model without per-disease rows is named."""
+    import matplotlib.pyplot as plt
+
+    icc = pd.DataFrame(
+        [
+            dict(
+                setting=2,
+                axis="x",
+                form="ICC(A,1)",
+                value=0.6,
+                ci_low=0.4,
+                ci_high=0.7,
+                n=30,
+                ci_method="percentile-bootstrap(unit=image,n_boot=50,seed=0,level=0.95)",
+            )
+        ]
+    )
+    assert fig4.icc_ci_caption(icc) == "method: percentile-bootstrap(unit=image,n_boot=50,seed=0,level=0.95)"
+    assert fig4.icc_ci_caption(icc.drop(columns="ci_method")) == "CI method not recorded"
+    cat = pd.DataFrame(
+        [dict(category="Edema", rater="inter-radiologist", cosine=0.8, ci_low=0.7, ci_high=0.9)]
+    )
+    fig, ax = plt.subplots()
+    fig4._per_category(ax, cat, fig4.ModelPalette(["gazex"]), models=["gazex"])
+    assert any("no per-disease similarity" in t.get_text() and "gazex" in t.get_text() for t in ax.texts)
+    plt.close(fig)

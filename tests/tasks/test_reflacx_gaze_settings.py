@@ -20,7 +20,7 @@ FIGURE_COLUMNS = {
     "dwell_category": ["category", "cell", "dwell"],
     "dispersion": ["t", "rater", "dispersion"],
     "pairs": ["setting", "axis", "model_value", "rad_value"],
-    "icc": ["setting", "axis", "form", "value", "ci_low", "ci_high", "n"],
+    "icc": ["setting", "axis", "form", "value", "ci_low", "ci_high", "n", "ci_method"],
     "cosine": ["rater_a", "rater_b", "cosine"],
     "cosine_category": ["category", "rater", "cosine", "ci_low", "ci_high", "n", "n_images"],
     "majority": ["source", "TP", "FN", "FP", "n_images"],

@@ -10,7 +10,8 @@ Written to ``runs/<id>/tables/<name>.csv`` with exactly these columns:
   spatial std ``sqrt(var_x + var_y)`` of on-image gaze in quarter-scale px, mean over readings
   (rater = radiologist id, or ``radiologists`` without identities);
 * ``pairs``: ``setting, axis, model_value, rad_value`` — DTW-aligned centroid pairs (¼-scale px);
-* ``icc``: ``setting, axis, form, value, ci_low, ci_high, n`` (n = path steps);
+* ``icc``: ``setting, axis, form, value, ci_low, ci_high, n, ci_method`` (n = path steps; the CI method
+  :func:`gazex_bench.gaze.sequence_icc.dtw_icc` recorded);
 * ``cosine``: ``rater_a, rater_b, cosine`` — mean case-level cosine per rater pair (radiologist
   ids, or ``radiologist`` without identities; the model is named by its label);
 * ``cosine_category``: ``category, rater, cosine, ci_low, ci_high, n, n_images`` (rater = model label
@@ -100,7 +101,7 @@ def _pairs(readers: list[Any], images: list[Any]) -> pd.DataFrame:
 
 
 def _icc(icc: pd.DataFrame) -> pd.DataFrame:
-    cols = ["setting", "axis", "form", "value", "ci_low", "ci_high", "n"]
+    cols = ["setting", "axis", "form", "value", "ci_low", "ci_high", "n", "ci_method"]
     if icc is None or not len(icc):
         return pd.DataFrame(columns=cols)
     t = icc[icc["comparison"] == MODEL]
@@ -113,6 +114,7 @@ def _icc(icc: pd.DataFrame) -> pd.DataFrame:
             "ci_low": t["ci_low"],
             "ci_high": t["ci_high"],
             "n": t["n_targets"].astype(int),
+            "ci_method": t["ci_method"] if "ci_method" in t else None,
         }
     )[cols]
 
