@@ -23,7 +23,7 @@ import pandas as pd
 
 from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.figures import case_build, fig2, fig3, fig4, fig6, fig7c
-from gazex_bench.figures.style import ModelPalette
+from gazex_bench.figures.style import ModelPalette, model_family
 from gazex_bench.leaderboard.board import published_table
 from gazex_bench.tables.names import metric_title
 from gazex_bench.tables.runs import RunSummary, metrics_table
@@ -124,17 +124,22 @@ def regime_of(run: RunSummary) -> str:
 def _fig6_inputs(
     runs: Sequence[RunSummary], variants: Sequence[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Per-category P/R/F1 (``tables/clinical_per_category.csv``), overall bars, Holm-adjusted compare p-values."""
+    """Per-category P/R/F1 (``tables/clinical_per_category.csv``), overall bars, Holm-adjusted compare p-values.
+
+    A variant's rows of every regime are drawn under its family label (:func:`style.model_family`:
+    ``"GazeX (tiny), stage 1 only"`` is GazeX's zero-shot row), so one variant keeps one colour and
+    the regime rows of Fig 6 show the same variants; p-values carry the regime of the compared run.
+    """
     per_cat, overall = [], []
     for run in runs:
-        if run.task != "mimic-report" or run.model not in variants:
+        if run.task != "mimic-report" or model_family(run.model) not in variants:
             continue
         table = run.run_dir / "tables" / "clinical_per_category.csv"
         if table.is_file():
             cats = pd.read_csv(table)
             per_cat += [
                 dict(
-                    variant=run.model,
+                    variant=model_family(run.model),
                     regime=regime_of(run),
                     category=r.category,
                     precision=r.precision,
@@ -148,7 +153,7 @@ def _fig6_inputs(
             if m:
                 overall.append(
                     dict(
-                        variant=run.model,
+                        variant=model_family(run.model),
                         regime=regime_of(run),
                         metric=metric_title(name),
                         value=m.get("value"),
@@ -157,18 +162,29 @@ def _fig6_inputs(
                     )
                 )
     tests = []
+    by_dir = {r.run_dir.name: r for r in runs}
     for folder in sorted({r.run_dir.parent / "compare" for r in runs}):
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
             rec = json.loads(path.read_text(encoding="utf-8"))
+            other = by_dir.get(Path(str(rec.get("run_b"))).name)  # run_b: the run folder's path
             for metric, res in (rec.get("metrics") or {}).items():
                 if metric in ABLATION_METRICS:
                     tests.append(
                         dict(
-                            variant=rec.get("model_b"), metric=metric_title(metric), p_holm=res.get("p_holm")
+                            variant=model_family(str(rec.get("model_b"))),
+                            regime=regime_of(other) if other is not None else "unknown",
+                            metric=metric_title(metric),
+                            p_holm=res.get("p_holm"),
                         )
                     )
-    cols = ["variant", "metric", "p_holm"]
-    return pd.DataFrame(per_cat), pd.DataFrame(overall), pd.DataFrame(tests, columns=cols)
+    cols = ["variant", "regime", "metric", "p_holm"]
+    rank = {v: i for i, v in enumerate(dict.fromkeys(model_family(v) for v in variants))}
+
+    def ordered(rows: list[dict], columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Rows in the variants' order (stable), so every regime row of Fig 6 lists them alike."""
+        return pd.DataFrame(sorted(rows, key=lambda d: rank.get(d["variant"], len(rank))), columns=columns)
+
+    return ordered(per_cat), ordered(overall), ordered(tests, cols)
 
 
 def build_figures(

@@ -19,7 +19,7 @@ Inputs:
 
 * ``per_category``: ``variant, category, precision, recall, f1`` (+ ``regime``, ``support``);
 * ``overall``: ``variant, metric, value, ci_low, ci_high`` (+ ``regime``);
-* ``tests``: ``variant, metric, p_holm`` (variant vs the reference variant).
+* ``tests``: ``variant, metric, p_holm`` (+ ``regime``; variant vs the reference variant of that regime).
 """
 
 from __future__ import annotations
@@ -86,12 +86,14 @@ def _radial(ax: Any, per_category: pd.DataFrame, palette: ModelPalette, title: s
     if not np.any(np.nan_to_num(sub_all["f1"].to_numpy(float)) > 0):
         ax.text(
             0.5,
-            -0.18,
-            "every per-category F1 is 0 (no category predicted correctly)",
+            0.62,
+            "every per-category F1 is 0\n(no category predicted correctly)",
             fontsize=6,
             ha="center",
+            va="center",
             transform=ax.transAxes,
             color="#aa0000",
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9},
         )
     ax.set_title(title, pad=14, fontsize=8)
 
@@ -193,7 +195,7 @@ def render(
             f"{regime}: per-category F1 (13, no NF)",
         )
         _prf(fig.add_subplot(len(regimes), 3, 3 * row + 2), pick(per_category), palette)
-        _overall(fig.add_subplot(len(regimes), 3, 3 * row + 3), pick(overall), tests, palette)
+        _overall(fig.add_subplot(len(regimes), 3, 3 * row + 3), pick(overall), pick(tests), palette)
     handles = {
         v: plt.Rectangle((0, 0), 1, 1, color=palette(v)) for v in dict.fromkeys(per_category["variant"])
     }

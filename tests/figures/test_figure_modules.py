@@ -261,3 +261,36 @@ def test_fig4_names_recorded_ci_and_models_without_bars(tmp_path: Path) -> None:
     fig4._per_category(ax, cat, fig4.ModelPalette(["gazex"]), models=["gazex"])
     assert any("no per-disease similarity" in t.get_text() and "gazex" in t.get_text() for t in ax.texts)
     plt.close(fig)
+
+
+def test_fig6_inputs_put_stage1_rows_under_their_variant(tmp_path: Path) -> None:
+    """A variant's zero-shot (stage-1) and fine-tuned rows share its family label (one colour, one order)."""
+    import json
+
+    from gazex_bench.figures.build import _fig6_inputs
+    from gazex_bench.tables.runs import find_runs
+
+    lineage = [{"stage": 1, "kind": "train", "tasks": ["reflacx-gaze"], "budget": {"steps": 2}}]
+    for i, (label, regime) in enumerate(
+        [("B (tiny), stage 1 only", "zero-shot"), ("A (tiny)", "fine-tuned"), ("B (tiny)", "fine-tuned")]
+    ):
+        d = tmp_path / f"r{i}"
+        (d / "tables").mkdir(parents=True)
+        rec = {
+            "run_id": f"r{i}",
+            "task": {"name": "mimic-report", "primary_metric": "bleu4"},
+            "model": {"adapter": "gazex", "args": {"label": label}},
+            "training": {"regime": regime, "stage": 1, "lineage": lineage},
+            "metrics": {"bleu4": {"value": 0.1 * i, "n": 4, "ci_low": 0.0, "ci_high": 0.5}},
+        }
+        (d / "run.json").write_text(json.dumps(rec))
+        (d / "tables" / "clinical_per_category.csv").write_text(
+            "category,precision,recall,f1\nEdema,0.5,0.5,0.5\n"
+        )
+    per_cat, overall, _ = _fig6_inputs(find_runs([tmp_path]), ["A (tiny)", "B (tiny)"])
+    assert list(zip(per_cat["variant"], per_cat["regime"])) == [
+        ("A (tiny)", "fine-tuned"),
+        ("B (tiny)", "zero-shot"),
+        ("B (tiny)", "fine-tuned"),
+    ]
+    assert set(overall["variant"]) == {"A (tiny)", "B (tiny)"}
