@@ -54,7 +54,8 @@ def _pearson_panel(ax, pearson: pd.DataFrame, axis: str) -> None:
     for a, b, r in sub[["rater_a", "rater_b", "r"]].itertuples(index=False):
         mat[idx[a], idx[b]] = mat[idx[b], idx[a]] = r
     np.fill_diagonal(mat, 1.0)
-    ax.imshow(mat, cmap="viridis", vmin=-1, vmax=1)
+    im = ax.imshow(mat, cmap="viridis", vmin=-1, vmax=1)
+    ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.02, label="Pearson r")
     for i in range(len(raters)):
         for j in range(len(raters)):
             if np.isfinite(mat[i, j]):
@@ -69,7 +70,7 @@ def _category_panel(ax, dwell_category: pd.DataFrame) -> None:
     table = dwell_category.pivot_table(index="category", columns="cell", values="dwell")
     im = ax.imshow(table.to_numpy(float), cmap="magma", aspect="auto", vmin=0)
     ax.set_yticks(range(len(table.index)), list(table.index))
-    ax.set_xticks(range(len(table.columns)), [str(c) for c in table.columns])
+    ax.set_xticks(range(len(table.columns)), [str(c) for c in table.columns], fontsize=5)
     ax.set_xlabel("4x4 cell (row-major, 1 = top-left)")
     ax.set_title("(c) dwell fraction per category")
     ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.02)
