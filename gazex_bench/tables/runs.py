@@ -198,6 +198,7 @@ def expand_reference_rows(runs: Iterable[RunSummary]) -> list[RunSummary]:
                     metrics=dict(metrics),
                     reference_rows={},
                     run_id=f"{r.run_id}#{name}",
+                    n_evaluated=None,  # a reference row has no row-level n: each cell shows its own
                     regime=RegimeCell("reference").text(),
                 )
             )
