@@ -163,3 +163,15 @@ def test_scored_before_matches_model_task_and_limit(tmp_path: Path, monkeypatch)
     assert ge.scored_before(tmp_path, "mimic-report", tmp_path / "m2", 64) is None
     assert ge.scored_before(tmp_path, "ms-cxr-grounding", tmp_path / "m1", 64) is None
     assert ge.scored_before(tmp_path, "mimic-report", tmp_path / "m1", 32) is None
+
+
+def test_images_only_difference_from_seed_variation_is_named() -> None:
+    # informative - decoupled = +0.2, -0.2, +0.1 by seed on every image: resampling images alone gives a CI of
+    # [0.0333, 0.0333] (the pooled mean, no image variation) -> "would have reported a difference"; the seeds
+    # disagree in sign, so the report must call it run-to-run variation
+    sc = _scores({})
+    for s, d in zip((0, 1, 2), (0.2, -0.2, 0.1)):
+        sc["gazex-informative"][s] = {i: v + d for i, v in sc["gazex-decoupled"][s].items()}
+    res = analyse({"grounding": sc}, {"grounding": CLUSTERS}, [0, 1, 2], 400)
+    text = "\n".join(power_check(res, 400))
+    assert "resampling images only" in text and "run-to-run" in text and "underpowered" in text
