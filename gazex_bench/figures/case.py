@@ -78,14 +78,16 @@ def _draw(ax, image: np.ndarray, clusters: Sequence[CaseCluster], title: str) ->
             c.centroid,
             xytext=(lx, ly),
             textcoords="data",
-            color=color,
+            color="#111111",
             fontsize=6,
             weight="bold",
             va="center",
             ha="left",
-            bbox={"boxstyle": "round,pad=0.1", "fc": "black", "ec": "none", "alpha": 0.55},
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": color, "lw": 0.8, "alpha": 0.9},
             arrowprops={"arrowstyle": "-", "color": color, "lw": 0.4},
         )
+    ax.set_xlim(-0.5, image.shape[1] - 0.5)  # the image frame: labels never stretch the axes
+    ax.set_ylim(image.shape[0] - 0.5, -0.5)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title)
