@@ -137,7 +137,10 @@ def tried(results: dict[str, Any], meta: dict[str, Any], target_steps: int = 120
 
 
 def _arm_rows(r: dict[str, Any]) -> list[str]:
-    rows = ["| arm | pooled mean | 95 % CI (images x seeds) | n | per seed |", "|---|---|---|---|---|"]
+    rows = [
+        "| arm | pooled mean | 95 % CI (images x seeds) | n (samples x seeds) | per seed |",
+        "|---|---|---|---|---|",
+    ]
     for m, v in r["arms"].items():
         seeds = ", ".join(f"{x:.4f}" for x in v["per_seed"].values())
         rows.append(

@@ -52,7 +52,7 @@ def headline(res: dict[str, Any], meta: dict[str, Any], b: int) -> list[str]:
         arms = r["arms"]
         ir = arms["inter-radiologist"]
         out.append(
-            f"  Inter-radiologist ceiling {ir['mean']:.4f} (n = {ir['n']}: the samples whose statement another reader "
+            f"  Inter-radiologist ceiling {ir['mean']:.4f} (n = {ir['n'] // max(1, len(meta['seeds']))} samples: those whose statement another reader "
             f"also dictated) vs `{cost['a']}` {arms[cost['a']]['mean']:.4f} and `{cost['b']}` "
             f"{arms[cost['b']]['mean']:.4f}; center-bias {arms['center-bias']['mean']:.4f}."
         )
@@ -118,7 +118,7 @@ def write_report(rec: dict[str, Any], path: Path) -> None:
         lines += [
             f"## {metric}",
             "",
-            "| row | pooled mean | 95 % CI (images x seeds) | n | per seed |",
+            "| row | pooled mean | 95 % CI (images x seeds) | n (samples x seeds) | per seed |",
             "|---|---|---|---|---|",
         ]
         for a, v in r["arms"].items():
