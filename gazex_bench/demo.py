@@ -72,7 +72,8 @@ DEFAULT_WORK = Path("runs/demo/work")
 
 @dataclass(frozen=True)
 class DemoPlan:
-    """What the demo does; the defaults fit in < 10 minutes on 2 idle CPU cores."""
+    """What the demo does (budget: < 10 minutes on 2 idle CPU cores; measured and estimated in
+    reports/perf/demo.md)."""
 
     out: Path = DEFAULT_OUT
     work: Path | None = None
