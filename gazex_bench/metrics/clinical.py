@@ -15,8 +15,11 @@ convention           mapping to binary         labels       averaging
 
 Sources: RGRG ``compute_micro_average_CE_scores`` / ``compute_example_based_CE_scores``;
 PromptMRG ``modules/metrics_clinical.py``; ``zhjohnchan/R2Gen/compute_ce.py``
-(``compute_mlc``); sklearn ``precision_recall_fscore_support`` semantics with
-``zero_division=0`` everywhere.
+(``compute_mlc``); sklearn ``precision_recall_fscore_support`` semantics. The value of a
+0/0 precision, recall or F1 is set per convention in :data:`ZERO_DIVISION`: 1.0 for the
+positive-only conventions (the empty-set rule, :data:`EMPTY_RULE`: a report scored against
+itself is exactly 1.0 even when it has no positive finding), 0.0 for ``r2gen-mlc`` and
+``paper-multiclass`` (as in R2Gen's ``compute_mlc`` and sklearn's default).
 
 ``paper-pos``: the GazeX paper (§4.5) says "we adopt the mainstream evaluation
 methodology that employs F1 scores, where only positive findings are classified as
