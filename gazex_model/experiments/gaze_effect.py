@@ -288,7 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--stage1-steps", type=int, default=100)
     ap.add_argument("--stage2-steps", type=int, default=50)
-    ap.add_argument("--limit", type=int, default=48, help="test samples scored per task")
+    ap.add_argument(
+        "--limit", type=int, default=64, help="test samples scored per task (64 = all, small phantom)"
+    )
     ap.add_argument("--boot", type=int, default=2000, help="bootstrap resamples B")
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--score-only", action="store_true", help="score runs already trained in --runs")
