@@ -50,6 +50,7 @@ from gazex_bench.demo_plan import (
     EvalJob,
     eval_jobs,
     stage1_dir,
+    stage2_steps_for,
     training_jobs,
 )
 from gazex_bench.demo_publish import copy_records, publish_figures, publish_leaderboard, publish_tables
@@ -295,7 +296,7 @@ def write_summary(plan: DemoPlan, summary: DemoSummary) -> Path:
         "",
         f"Protocol (tiny scale, `gazex_bench/demo_plan.py`): stage 1 = {plan.stage1_steps} steps of gaze "
         f"pretraining for every gaze variant; stage 2 = {plan.stage2_steps} LoRA steps per task for every "
-        "variant (the no-gaze baseline from the bare backbone); zero-shot rows = stage-1 checkpoints. "
+        f"variant ({stage2_steps_for('gaze', plan.stage2_steps)} for gaze alignment, `STAGE2_STEP_FACTOR`) (the no-gaze baseline from the bare backbone); zero-shot rows = stage-1 checkpoints. "
         "Each row's regime: `tables/protocol.md` and the regime column of every table.",
         "",
         *phase_table(summary.phases),
