@@ -167,6 +167,7 @@ def _fig6_inputs(
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
             rec = json.loads(path.read_text(encoding="utf-8"))
             other = by_dir.get(Path(str(rec.get("run_b"))).name)  # run_b: the run folder's path
+            n_tests = sum(1 for r in (rec.get("metrics") or {}).values() if r.get("p_boot") is not None)
             for metric, res in (rec.get("metrics") or {}).items():
                 if metric in ABLATION_METRICS:
                     tests.append(
@@ -175,9 +176,11 @@ def _fig6_inputs(
                             regime=regime_of(other) if other is not None else "unknown",
                             metric=metric_title(metric),
                             p_holm=res.get("p_holm"),
+                            n_boot=rec.get("n_boot"),
+                            n_tests=n_tests,  # Holm family: the record's metrics with a bootstrap p
                         )
                     )
-    cols = ["variant", "regime", "metric", "p_holm"]
+    cols = ["variant", "regime", "metric", "p_holm", "n_boot", "n_tests"]
     rank = {v: i for i, v in enumerate(dict.fromkeys(model_family(v) for v in variants))}
 
     def ordered(rows: list[dict], columns: Sequence[str] | None = None) -> pd.DataFrame:

@@ -19,7 +19,8 @@ Inputs:
 
 * ``per_category``: ``variant, category, precision, recall, f1`` (+ ``regime``, ``support``);
 * ``overall``: ``variant, metric, value, ci_low, ci_high`` (+ ``regime``);
-* ``tests``: ``variant, metric, p_holm`` (+ ``regime``; variant vs the reference variant of that regime).
+* ``tests``: ``variant, metric, p_holm`` (+ ``regime``; variant vs the reference variant of that regime;
+  optional ``n_boot`` and ``n_tests``, the Holm family size, so a p of 0 prints as ``p_Holm<m/B``).
 """
 
 from __future__ import annotations
@@ -126,6 +127,21 @@ def _prf(ax: Any, per_category: pd.DataFrame, palette: ModelPalette) -> None:
     ax.set_title(f"mean over {sub['category'].nunique()} categories (no NF, SD)", fontsize=8)
 
 
+def holm_label(test: pd.Series) -> str:
+    """``p_Holm=0.03``, or ``p_Holm<m/B`` where no bootstrap resample crossed 0.
+
+    A raw bootstrap p of 0 only says p < 1/B; Holm over the record's m metrics then bounds the
+    adjusted p by m/B (its smallest p is multiplied by m), so 0 is never printed as a p-value.
+    """
+    p = float(test["p_holm"])
+    n_boot = test.get("n_boot")
+    m = test.get("n_tests")
+    if p == 0 and n_boot is not None and np.isfinite(float(n_boot)) and float(n_boot) > 0:
+        tests = int(m) if m is not None and np.isfinite(float(m)) and float(m) >= 1 else 1
+        return f"p_Holm<{tests}/{int(n_boot)}"
+    return f"p_Holm={p:.2g}"
+
+
 def _overall(ax: Any, overall: pd.DataFrame, tests: pd.DataFrame, palette: ModelPalette) -> None:
     metrics = list(dict.fromkeys(overall["metric"]))
     variants = list(dict.fromkeys(overall["variant"]))
@@ -149,13 +165,14 @@ def _overall(ax: Any, overall: pd.DataFrame, tests: pd.DataFrame, palette: Model
             capsize=1,
             error_kw={"lw": 0.5},
         )
-        for x, metric, v in zip(xs, metrics, vals):
-            p = tests[(tests["variant"] == variant) & (tests["metric"] == metric)]["p_holm"]
-            if len(p) and np.isfinite(p.iloc[0]) and np.isfinite(v):
+        tops = np.fmax(vals, sub["ci_high"].to_numpy(float))  # labels sit above the whisker
+        for x, metric, v, top in zip(xs, metrics, vals, tops):
+            row = tests[(tests["variant"] == variant) & (tests["metric"] == metric)]
+            if len(row) and np.isfinite(row["p_holm"].iloc[0]) and np.isfinite(v):
                 ax.text(
                     x,
-                    v + 0.02,
-                    f"p_Holm={p.iloc[0]:.2g}",
+                    top + 0.02,
+                    holm_label(row.iloc[0]),
                     rotation=90,
                     ha="center",
                     va="bottom",

@@ -132,6 +132,14 @@ def test_fig4_fig6_fig7c(tmp_path: Path) -> None:
     _ok(fig7c.render(counts, tmp_path))
 
 
+def test_fig6_holm_label_never_prints_p_zero() -> None:
+    # A bootstrap p of 0 only says p < 1/B; Holm over m = 3 metrics bounds the adjusted p by 3/B.
+    row = pd.Series(dict(p_holm=0.0, n_boot=1000, n_tests=3))
+    assert fig6.holm_label(row) == "p_Holm<3/1000"
+    assert fig6.holm_label(pd.Series(dict(p_holm=0.031, n_boot=1000, n_tests=3))) == "p_Holm=0.031"
+    assert fig6.holm_label(pd.Series(dict(p_holm=0.0))) == "p_Holm=0"  # no B recorded: value as given
+
+
 def test_case_figure(tmp_path: Path) -> None:
     img = tmp_path / "x.png"
     Image.fromarray((np.random.default_rng(0).random((400, 360)) * 255).astype(np.uint8)).save(img)
