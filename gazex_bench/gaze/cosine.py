@@ -88,6 +88,67 @@ def _rater_name(r: ReaderGaze) -> str:
     return r.radiologist or r.reading_id
 
 
+def _inter_reader_rows(
+    img: str, rs: Sequence[ReaderGaze], shape: tuple[int, int], k: float
+) -> list[dict[str, object]]:
+    """Cosine rows of every pair of readings of one image (``inter_radiologist``)."""
+    rows: list[dict[str, object]] = []
+    for ra, rb in combinations(rs, 2):
+        rows += _pair_rows(
+            _reader_maps(ra),
+            _reader_maps(rb),
+            shape,
+            k,
+            {
+                "comparison": "inter_radiologist",
+                "image_group": img,
+                "rater_a": _rater_name(ra),
+                "rater_b": _rater_name(rb),
+                "reading_b": rb.reading_id,
+            },
+        )
+    return rows
+
+
+def _model_vs_reader_rows(
+    img: str,
+    rs: Sequence[ReaderGaze],
+    models: Mapping[str, Mapping[str, ModelImage]],
+    shape: tuple[int, int],
+    k: float,
+    rng: np.random.Generator,
+) -> list[dict[str, object]]:
+    """Cosine rows of each model (own image and a shuffled donor image) vs every reading of one image."""
+    rows: list[dict[str, object]] = []
+    for mname, per_img in sorted(models.items()):
+        others = sorted(g for g in per_img if g != img)
+        for rb in rs:
+            base = {
+                "image_group": img,
+                "rater_a": f"model:{mname}",
+                "rater_b": _rater_name(rb),
+                "reading_b": rb.reading_id,
+            }
+            if img in per_img:
+                rows += _pair_rows(
+                    _model_maps(per_img[img], rb.reading_id),
+                    _reader_maps(rb),
+                    shape,
+                    k,
+                    {**base, "comparison": f"model:{mname}"},
+                )
+            if others:
+                donor = per_img[others[int(rng.integers(len(others)))]]
+                rows += _pair_rows(
+                    _model_maps(donor, None),
+                    _reader_maps(rb),
+                    shape,
+                    k,
+                    {**base, "comparison": f"shuffled:{mname}"},
+                )
+    return rows
+
+
 def cosine_pairs(
     readers: Sequence[ReaderGaze],
     models: Mapping[str, Mapping[str, ModelImage]],
@@ -109,46 +170,8 @@ def cosine_pairs(
         by_img.setdefault(r.image_group, []).append(r)
     for img, rs in sorted(by_img.items()):
         shape = (int(round(rs[0].height)), int(round(rs[0].width)))
-        for ra, rb in combinations(rs, 2):
-            rows += _pair_rows(
-                _reader_maps(ra),
-                _reader_maps(rb),
-                shape,
-                k,
-                {
-                    "comparison": "inter_radiologist",
-                    "image_group": img,
-                    "rater_a": _rater_name(ra),
-                    "rater_b": _rater_name(rb),
-                    "reading_b": rb.reading_id,
-                },
-            )
-        for mname, per_img in sorted(models.items()):
-            others = sorted(g for g in per_img if g != img)
-            for rb in rs:
-                base = {
-                    "image_group": img,
-                    "rater_a": f"model:{mname}",
-                    "rater_b": _rater_name(rb),
-                    "reading_b": rb.reading_id,
-                }
-                if img in per_img:
-                    rows += _pair_rows(
-                        _model_maps(per_img[img], rb.reading_id),
-                        _reader_maps(rb),
-                        shape,
-                        k,
-                        {**base, "comparison": f"model:{mname}"},
-                    )
-                if others:
-                    donor = per_img[others[int(rng.integers(len(others)))]]
-                    rows += _pair_rows(
-                        _model_maps(donor, None),
-                        _reader_maps(rb),
-                        shape,
-                        k,
-                        {**base, "comparison": f"shuffled:{mname}"},
-                    )
+        rows += _inter_reader_rows(img, rs, shape, k)
+        rows += _model_vs_reader_rows(img, rs, models, shape, k, rng)
     return pd.DataFrame(
         rows, columns=["comparison", "image_group", "rater_a", "rater_b", "reading_b", "category", "cosine"]
     )

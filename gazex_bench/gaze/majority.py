@@ -11,7 +11,7 @@ majority of the *other* readers (leave-self-out variant; not GazeX's default).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -30,6 +30,56 @@ def confusion(reported: Iterable[str], reference: frozenset[str]) -> dict[str, i
     """``{"TP", "FN", "FP"}`` counts of a label set vs the reference."""
     rep = set(reported)
     return {"TP": len(rep & reference), "FN": len(reference - rep), "FP": len(rep - reference)}
+
+
+def _case_rows(
+    img: str,
+    rids: Sequence[str],
+    readings: Mapping[str, Iterable[str]],
+    models: Mapping[str, Mapping[str, Iterable[str]]] | None,
+    radiologist: Mapping[str, str] | None,
+    threshold: int,
+    exclude_self: bool,
+) -> list[dict[str, object]]:
+    """TP/FN/FP rows of every reading and every model on one image group."""
+    rows: list[dict[str, object]] = []
+    ref = majority_reference((readings[r] for r in rids), threshold)
+    for i, rid in enumerate(rids):
+        src = radiologist.get(rid) if radiologist and radiologist.get(rid) else f"Radiologist_{i + 1}"
+        r_ref = (
+            majority_reference((readings[o] for o in rids if o != rid), threshold) if exclude_self else ref
+        )
+        rows.append(
+            {
+                "image_group": img,
+                "source": src,
+                "reading_id": rid,
+                **confusion(readings[rid], r_ref),
+                "n_reference": len(r_ref),
+            }
+        )
+    for name, per_img in (models or {}).items():
+        rows.append(
+            {
+                "image_group": img,
+                "source": f"model:{name}",
+                "reading_id": None,
+                **confusion(per_img.get(img, ()), ref),
+                "n_reference": len(ref),
+            }
+        )
+    return rows
+
+
+def _summary(per_case: pd.DataFrame) -> pd.DataFrame:
+    """Summed TP/FN/FP per source with n_cases, precision, recall and F1 (NaN when undefined)."""
+    s = per_case.groupby("source", sort=True)[["TP", "FN", "FP"]].sum()
+    s["n_cases"] = per_case.groupby("source", sort=True).size()
+    tp, fn, fp = s["TP"], s["FN"], s["FP"]
+    s["precision"] = tp / (tp + fp).where(tp + fp > 0)
+    s["recall"] = tp / (tp + fn).where(tp + fn > 0)
+    s["f1"] = 2 * tp / (2 * tp + fp + fn).where(2 * tp + fp + fn > 0)
+    return s.reset_index()
 
 
 def majority_vote_table(
@@ -59,42 +109,10 @@ def majority_vote_table(
     by_img: dict[str, list[str]] = {}
     for rid in sorted(readings):
         by_img.setdefault(group(rid), []).append(rid)
-    rows = []
+    rows: list[dict[str, object]] = []
     for img, rids in sorted(by_img.items()):
-        ref = majority_reference((readings[r] for r in rids), threshold)
-        for i, rid in enumerate(rids):
-            src = radiologist.get(rid) if radiologist and radiologist.get(rid) else f"Radiologist_{i + 1}"
-            r_ref = (
-                majority_reference((readings[o] for o in rids if o != rid), threshold)
-                if exclude_self
-                else ref
-            )
-            rows.append(
-                {
-                    "image_group": img,
-                    "source": src,
-                    "reading_id": rid,
-                    **confusion(readings[rid], r_ref),
-                    "n_reference": len(r_ref),
-                }
-            )
-        for name, per_img in (models or {}).items():
-            rows.append(
-                {
-                    "image_group": img,
-                    "source": f"model:{name}",
-                    "reading_id": None,
-                    **confusion(per_img.get(img, ()), ref),
-                    "n_reference": len(ref),
-                }
-            )
+        rows += _case_rows(img, rids, readings, models, radiologist, threshold, exclude_self)
     per_case = pd.DataFrame(
         rows, columns=["image_group", "source", "reading_id", "TP", "FN", "FP", "n_reference"]
     )
-    s = per_case.groupby("source", sort=True)[["TP", "FN", "FP"]].sum()
-    s["n_cases"] = per_case.groupby("source", sort=True).size()
-    tp, fn, fp = s["TP"], s["FN"], s["FP"]
-    s["precision"] = tp / (tp + fp).where(tp + fp > 0)
-    s["recall"] = tp / (tp + fn).where(tp + fn > 0)
-    s["f1"] = 2 * tp / (2 * tp + fp + fn).where(2 * tp + fp + fn > 0)
-    return per_case, s.reset_index()
+    return per_case, _summary(per_case)

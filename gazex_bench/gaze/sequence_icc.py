@@ -281,6 +281,66 @@ def _with_ci(
     return t
 
 
+_POOLED_COLUMNS = (
+    "comparison",
+    "setting",
+    "axis",
+    "Type",
+    "ICC",
+    "ci_low",
+    "ci_high",
+    "ci_method",
+    "ci_low_f",
+    "ci_high_f",
+    "F",
+    "df1",
+    "df2",
+    "pval",
+    "n_targets",
+    "n_units",
+    "n_images",
+    "mean_dtw_px",
+)
+
+
+def _pooled_axis(
+    units: Sequence[SequenceUnit],
+    ratings: np.ndarray,
+    gid: np.ndarray,
+    dists: Sequence[float],
+    base: dict[str, str],
+    ci: str,
+    n_boot: int,
+    seed: int,
+    level: float,
+) -> pd.DataFrame:
+    """Pooled ICC rows of one axis with unit/image counts, mean DTW distance and the CI."""
+    t = icc_table(ratings)
+    t = t[t["Type"].isin(ICC_LABELS)].assign(
+        **base,
+        n_units=len(units),
+        n_images=len({u.image_group for u in units}),
+        mean_dtw_px=float(np.mean(dists)),
+    )
+    return _with_ci(t, ratings, [units[i].image_group for i in gid], ci, n_boot, seed, level)
+
+
+def _per_unit_axis(
+    units: Sequence[SequenceUnit],
+    ratings: np.ndarray,
+    gid: np.ndarray,
+    dists: Sequence[float],
+    base: dict[str, str],
+) -> pd.DataFrame:
+    """Per-unit ICC rows of one axis labelled with unit id, category and DTW distance."""
+    g = icc_grouped(ratings, gid)
+    g = g[g["Type"].isin(ICC_LABELS)].assign(**base)
+    g["unit_id"] = [units[i].unit_id for i in g["group"]]
+    g["category"] = [units[i].category for i in g["group"]]
+    g["dtw_px"] = [dists[i] for i in g["group"]]
+    return g.drop(columns=["group", "table"])
+
+
 def dtw_icc(
     units: Sequence[SequenceUnit],
     *,
@@ -313,41 +373,9 @@ def dtw_icc(
         ratings = pts[:, :, ax]
         base = {"comparison": comparison, "setting": setting, "axis": name}
         if len(ratings) >= 3:
-            t = icc_table(ratings)
-            t = t[t["Type"].isin(ICC_LABELS)].assign(
-                **base,
-                n_units=len(units),
-                n_images=len({u.image_group for u in units}),
-                mean_dtw_px=float(np.mean(dists)),
-            )
-            t = _with_ci(t, ratings, [units[i].image_group for i in gid], ci, n_boot, seed, level)
-            pooled.append(t)
-            g = icc_grouped(ratings, gid)
-            g = g[g["Type"].isin(ICC_LABELS)].assign(**base)
-            g["unit_id"] = [units[i].unit_id for i in g["group"]]
-            g["category"] = [units[i].category for i in g["group"]]
-            g["dtw_px"] = [dists[i] for i in g["group"]]
-            per_unit.append(g.drop(columns=["group", "table"]))
-    cols = [
-        "comparison",
-        "setting",
-        "axis",
-        "Type",
-        "ICC",
-        "ci_low",
-        "ci_high",
-        "ci_method",
-        "ci_low_f",
-        "ci_high_f",
-        "F",
-        "df1",
-        "df2",
-        "pval",
-        "n_targets",
-        "n_units",
-        "n_images",
-        "mean_dtw_px",
-    ]
+            pooled.append(_pooled_axis(units, ratings, gid, dists, base, ci, n_boot, seed, level))
+            per_unit.append(_per_unit_axis(units, ratings, gid, dists, base))
+    cols = list(_POOLED_COLUMNS)
     pooled_df = pd.concat(pooled, ignore_index=True)[cols] if pooled else pd.DataFrame(columns=cols)
     pooled_df["label"] = pooled_df["Type"].map(ICC_LABELS)
     per_df = pd.concat(per_unit, ignore_index=True) if per_unit else pd.DataFrame()
