@@ -48,6 +48,48 @@ def _whiskers(rows: pd.DataFrame, vals: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(err), np.clip(err, 0, None), 0)
 
 
+def _model_bars(
+    ax: Any,
+    rows: pd.DataFrame,
+    xs: np.ndarray,
+    width: float,
+    model: str,
+    palette: ModelPalette,
+    metrics: Sequence[str],
+    group_n: dict[str, int | None],
+) -> None:
+    """One model's bars at ``xs`` (data x): CI whiskers, a thick line for a 0 bar, n where it differs."""
+    vals = rows["value"].to_numpy(float)
+    ref = ModelPalette.is_reference(model)
+    ax.bar(
+        xs,
+        vals,
+        width,
+        yerr=_whiskers(rows, vals),
+        capsize=1.2,
+        color=palette(model),
+        label=model,
+        edgecolor="#222222" if ref else "none",
+        linewidth=0.4,
+        error_kw={"lw": 0.6},
+    )
+    zero = np.isfinite(vals) & (vals == 0)
+    ax.hlines(np.zeros(zero.sum()), xs[zero] - width / 2, xs[zero] + width / 2, color=palette(model), lw=2.5)
+    for m, xx, v, n in zip(metrics, xs, vals, rows["n"].to_numpy(float)):
+        if np.isfinite(v) and np.isfinite(n) and int(n) != group_n[m]:
+            ax.text(
+                xx,
+                0.02,
+                f"n={int(n)}",
+                rotation=90,
+                ha="center",
+                va="bottom",
+                fontsize=5,
+                color="#111111",
+                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
+
+
 def _bars(
     ax: Any,
     table: pd.DataFrame,
@@ -74,38 +116,8 @@ def _bars(
     group_n = {m: panel_n(sub[sub["metric"] == m], common) for m in metrics}
     for i, model in enumerate(models):
         rows = sub[sub["model"] == model].drop_duplicates("metric").set_index("metric").reindex(list(metrics))
-        vals = rows["value"].to_numpy(float)
-        ref = ModelPalette.is_reference(model)
         xs = x + (i - (len(models) - 1) / 2) * width
-        ax.bar(
-            xs,
-            vals,
-            width,
-            yerr=_whiskers(rows, vals),
-            capsize=1.2,
-            color=palette(model),
-            label=model,
-            edgecolor="#222222" if ref else "none",
-            linewidth=0.4,
-            error_kw={"lw": 0.6},
-        )
-        zero = np.isfinite(vals) & (vals == 0)
-        ax.hlines(
-            np.zeros(zero.sum()), xs[zero] - width / 2, xs[zero] + width / 2, color=palette(model), lw=2.5
-        )
-        for m, xx, v, n in zip(metrics, xs, vals, rows["n"].to_numpy(float)):
-            if np.isfinite(v) and np.isfinite(n) and int(n) != group_n[m]:
-                ax.text(
-                    xx,
-                    0.02,
-                    f"n={int(n)}",
-                    rotation=90,
-                    ha="center",
-                    va="bottom",
-                    fontsize=5,
-                    color="#111111",
-                    bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
-                )
+        _model_bars(ax, rows, xs, width, model, palette, metrics, group_n)
     ticks = list(labels or [metric_title(m) for m in metrics])
     ticks = [t if group_n[m] in (None, common) else f"{t} (n={group_n[m]})" for t, m in zip(ticks, metrics)]
     ax.set_xticks(x, ticks, rotation=45 if labels else 30, ha="right", rotation_mode="anchor")
@@ -201,6 +213,29 @@ def ci_caption(metrics: pd.DataFrame) -> str:
     return "CI method: " + ", ".join(families) if families else "no CI recorded"
 
 
+def _legend_and_note(fig: Any, axes: np.ndarray, drawn: list[pd.DataFrame]) -> None:
+    """One figure legend below the panels (models, then references, then published) and the sources note."""
+    handles: dict[str, Any] = {}
+    for ax in axes:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(lab, h)
+    order = sorted(
+        handles, key=lambda lab: (lab.endswith("[published]"), ModelPalette.is_reference(lab), lab)
+    )
+    fig.legend(
+        [handles[k] for k in order],
+        order,
+        loc="upper center",
+        ncol=5,
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.24),
+        fontsize=6,
+    )
+    rows = -(-len(order) // 5)
+    note = textwrap.fill(_sources_note(pd.concat(drawn, ignore_index=True)), 260)
+    fig.text(0.5, -0.26 - 0.052 * rows, note, ha="center", va="top", fontsize=5, color="#333333")
+
+
 def draw(
     metrics: pd.DataFrame, palette: ModelPalette | None = None, published: pd.DataFrame | None = None
 ) -> Any:
@@ -240,25 +275,7 @@ def draw(
         palette,
     )
     drawn.append(_published(axes[-1], pub, "ms-cxr-grounding", GROUNDING_METRICS, shapes))
-    handles: dict[str, Any] = {}
-    for ax in axes:
-        for h, lab in zip(*ax.get_legend_handles_labels()):
-            handles.setdefault(lab, h)
-    order = sorted(
-        handles, key=lambda lab: (lab.endswith("[published]"), ModelPalette.is_reference(lab), lab)
-    )
-    fig.legend(
-        [handles[k] for k in order],
-        order,
-        loc="upper center",
-        ncol=5,
-        frameon=False,
-        bbox_to_anchor=(0.5, -0.24),
-        fontsize=6,
-    )
-    rows = -(-len(order) // 5)
-    note = textwrap.fill(_sources_note(pd.concat(drawn, ignore_index=True)), 260)
-    fig.text(0.5, -0.26 - 0.052 * rows, note, ha="center", va="top", fontsize=5, color="#333333")
+    _legend_and_note(fig, axes, drawn)
     fig.suptitle(
         f"Downstream tasks: corpus metrics with 95% CIs ({ci_caption(metrics)}; n per bar; "
         "published values as markers, their own conventions)",

@@ -200,16 +200,7 @@ def generate_phantom(
     t = time.perf_counter()
     studies = balanced_studies(seed, spec)
     secs["plan"] = time.perf_counter() - t
-    stages: list[tuple[str, Callable[[], Any]]] = [
-        ("mimic", lambda: _mimic(root, seed, studies, images, workers, counts)),
-        (
-            "reflacx",
-            lambda: _reflacx(root, seed, spec, studies, workers, counts, gaze_signal, reflacx_phases),
-        ),
-        ("iu", lambda: _iu(root, seed, spec, images, workers)),
-        ("vqa", lambda: counts.__setitem__("vqa_rows", write_vqa(root, seed, studies))),
-        ("ms-cxr", lambda: counts.__setitem__("ms_cxr_rows", write_mscxr(root, seed, studies))),
-    ]
+    stages = _stages(root, seed, spec, studies, images, workers, counts, gaze_signal, reflacx_phases)
     results = _run_stages(stages, parts, secs)
     cases = results.get("iu") or []
     counts["iu_samples"] = len(cases)
@@ -256,6 +247,30 @@ def _check(size: str, parts: tuple[str, ...]) -> SizeSpec:
     if bad:
         raise UsageError(f"unknown phantom part(s) {sorted(bad)}; choose from {', '.join(PARTS)}")
     return SIZES[size]
+
+
+def _stages(
+    root: Path,
+    seed: int,
+    spec: SizeSpec,
+    studies: list[Study],
+    images: bool,
+    workers: int,
+    counts: dict[str, int],
+    gaze_signal: str,
+    reflacx_phases: tuple[int, ...],
+) -> list[tuple[str, Callable[[], Any]]]:
+    """The dataset writers in their fixed order, each a ``(part name, thunk)`` (counts go into ``counts``)."""
+    return [
+        ("mimic", lambda: _mimic(root, seed, studies, images, workers, counts)),
+        (
+            "reflacx",
+            lambda: _reflacx(root, seed, spec, studies, workers, counts, gaze_signal, reflacx_phases),
+        ),
+        ("iu", lambda: _iu(root, seed, spec, images, workers)),
+        ("vqa", lambda: counts.__setitem__("vqa_rows", write_vqa(root, seed, studies))),
+        ("ms-cxr", lambda: counts.__setitem__("ms_cxr_rows", write_mscxr(root, seed, studies))),
+    ]
 
 
 def _run_stages(

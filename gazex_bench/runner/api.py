@@ -11,14 +11,14 @@ from gazex_bench.errors import UsageError
 from gazex_bench.models.protocols import KeyedByContent, adapter_hints
 from gazex_bench.models.registry import Registry, build_adapter_registry, create_adapter
 from gazex_bench.runner import distributed
-from gazex_bench.runner.data_root import resolve_data_root
+from gazex_bench.runner.data_root import DataRoot, resolve_data_root
 from gazex_bench.runner.loading import load_task_data
 from gazex_bench.runner.lock import LOCK, run_lock
 from gazex_bench.runner.predict import PredictStats, Shard, allowed_failures, check_failures, predict
 from gazex_bench.runner.records import load_predictions
 from gazex_bench.runner.score import score_run
 from gazex_bench.runner.spec import RunSpec, write_or_check_spec
-from gazex_bench.tasks.base import ScoreOptions
+from gazex_bench.tasks.base import ScoreOptions, Task, TaskData
 from gazex_bench.tasks.registry import build_task_registry
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,38 @@ def run(
     root = resolve_data_root(req.data_root)
     split = req.split or task.default_split
     data = load_task_data(task, root.path, split=split, limit=req.limit)
-    spec = RunSpec(
+    spec = _run_spec(req, factory, model_args, label, root, split, data)
+    allowed_failures(req.max_failures, 1)  # a bad value fails before any model is loaded
+    run_dir = req.out / (req.run_id or spec.run_id())
+    sharded = req.shard is not None and req.shard.count > 1
+    with run_lock(
+        run_dir, name=_lock_name(req.shard, sharded), wait=req.wait
+    ):  # one process per run dir (or shard)
+        write_or_check_spec(run_dir, spec)
+        stats = predict(
+            task,
+            data,
+            lambda: create_adapter(req.model, adapters, **model_args),
+            run_dir,
+            shard=req.shard,
+            quiet=req.quiet,
+        )
+        if not sharded:
+            return RunOutcome(run_dir, stats, _score(req, run_dir, task, data))
+    return _finish_shard(req, run_dir, task, data, stats)
+
+
+def _run_spec(
+    req: RunRequest,
+    factory: Any,
+    model_args: dict[str, Any],
+    label: str | None,
+    root: DataRoot,
+    split: str,
+    data: TaskData,
+) -> RunSpec:
+    """The run's identity (spec.json content) from the request, resolved data root and loaded data."""
+    return RunSpec(
         task=req.task,
         model=req.model,
         model_args=model_args,
@@ -101,30 +132,29 @@ def run(
         label=label,
         location_args=adapter_hints(factory).location_args,
     )
-    allowed_failures(req.max_failures, 1)  # a bad value fails before any model is loaded
-    run_dir = req.out / (req.run_id or spec.run_id())
-    sharded = req.shard is not None and req.shard.count > 1
-    lock_name = f"{LOCK}.{req.shard.filename()[len('predictions.') : -len('.jsonl')]}" if sharded else LOCK  # type: ignore[union-attr]
-    with run_lock(run_dir, name=lock_name, wait=req.wait):  # one process per run directory (or shard)
-        write_or_check_spec(run_dir, spec)
-        stats = predict(
-            task,
-            data,
-            lambda: create_adapter(req.model, adapters, **model_args),
-            run_dir,
-            shard=req.shard,
-            quiet=req.quiet,
-        )
-        if not sharded:
-            record = score_run(
-                run_dir,
-                task,
-                options=req.score,
-                data=data,
-                command=req.command,
-                max_failures=req.max_failures,
-            )
-            return RunOutcome(run_dir, stats, record)
+
+
+def _lock_name(shard: Shard | None, sharded: bool) -> str:
+    """The run directory's lock file name: one per shard of a sharded run, else the run's lock."""
+    return f"{LOCK}.{shard.filename()[len('predictions.') : -len('.jsonl')]}" if sharded else LOCK  # type: ignore[union-attr]
+
+
+def _score(req: RunRequest, run_dir: Path, task: Task, data: TaskData) -> dict[str, Any]:
+    """Score the run directory with the request's options (writes scores.jsonl and run.json)."""
+    return score_run(
+        run_dir,
+        task,
+        options=req.score,
+        data=data,
+        command=req.command,
+        max_failures=req.max_failures,
+    )
+
+
+def _finish_shard(
+    req: RunRequest, run_dir: Path, task: Task, data: TaskData, stats: PredictStats
+) -> RunOutcome:
+    """After one shard predicted: check its failures; under a launcher, shard 0 scores once all are done."""
     group = distributed.launched(req.shard)
     if group:  # accelerate/torchrun: every shard done before anyone checks or merges
         distributed.barrier()
@@ -132,14 +162,7 @@ def run(
     check_failures(load_predictions(shard_file, task.capability), stats.n_total, req.max_failures, shard_file)
     if group and req.shard.index == 0:  # type: ignore[union-attr]
         with run_lock(run_dir, wait=True):
-            record = score_run(
-                run_dir,
-                task,
-                options=req.score,
-                data=data,
-                command=req.command,
-                max_failures=req.max_failures,
-            )
+            record = _score(req, run_dir, task, data)
         return RunOutcome(run_dir, stats, record)
     return RunOutcome(run_dir, stats, None)
 
