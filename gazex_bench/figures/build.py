@@ -121,15 +121,8 @@ def regime_of(run: RunSummary) -> str:
     return str(((run.raw or {}).get("training") or {}).get("regime") or "unknown")
 
 
-def _fig6_inputs(
-    runs: Sequence[RunSummary], variants: Sequence[str]
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Per-category P/R/F1 (``tables/clinical_per_category.csv``), overall bars, Holm-adjusted compare p-values.
-
-    A variant's rows of every regime are drawn under its family label (:func:`style.model_family`:
-    ``"GazeX (tiny), stage 1 only"`` is GazeX's zero-shot row), so one variant keeps one colour and
-    the regime rows of Fig 6 show the same variants; p-values carry the regime of the compared run.
-    """
+def _run_rows(runs: Sequence[RunSummary], variants: Sequence[str]) -> tuple[list[dict], list[dict]]:
+    """Per-category P/R/F1 rows and overall ablation-metric rows of the variants' mimic-report runs."""
     per_cat, overall = [], []
     for run in runs:
         if run.task != "mimic-report" or model_family(run.model) not in variants:
@@ -161,7 +154,12 @@ def _fig6_inputs(
                         ci_high=m.get("ci_high"),
                     )
                 )
-    tests = []
+    return per_cat, overall
+
+
+def _compare_tests(runs: Sequence[RunSummary]) -> list[dict]:
+    """Holm-adjusted p rows of the ablation metrics from every ``compare/*.json`` next to the runs."""
+    tests: list[dict] = []
     by_dir = {r.run_dir.name: r for r in runs}
     for folder in sorted({r.run_dir.parent / "compare" for r in runs}):
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
@@ -180,6 +178,20 @@ def _fig6_inputs(
                             n_tests=n_tests,  # Holm family: the record's metrics with a bootstrap p
                         )
                     )
+    return tests
+
+
+def _fig6_inputs(
+    runs: Sequence[RunSummary], variants: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Per-category P/R/F1 (``tables/clinical_per_category.csv``), overall bars, Holm-adjusted compare p-values.
+
+    A variant's rows of every regime are drawn under its family label (:func:`style.model_family`:
+    ``"GazeX (tiny), stage 1 only"`` is GazeX's zero-shot row), so one variant keeps one colour and
+    the regime rows of Fig 6 show the same variants; p-values carry the regime of the compared run.
+    """
+    per_cat, overall = _run_rows(runs, variants)
+    tests = _compare_tests(runs)
     cols = ["variant", "regime", "metric", "p_holm", "n_boot", "n_tests"]
     rank = {v: i for i, v in enumerate(dict.fromkeys(model_family(v) for v in variants))}
 
@@ -190,19 +202,14 @@ def _fig6_inputs(
     return ordered(per_cat), ordered(overall), ordered(tests, cols)
 
 
-def build_figures(
-    runs: Sequence[RunSummary], out_dir: Path, *, ablation_variants: Sequence[str] = ()
-) -> FigureReport:
-    """Draw all figures whose inputs exist; returns what was written and what was skipped."""
-
-    rep = FigureReport()
-    metrics = metrics_table(runs)
-    palette = ModelPalette(r.model for r in runs)
-    if metrics.empty:
-        rep.skipped["fig2"] = "no scored runs"
-    else:
-        rep.written += fig2.render(metrics, out_dir, palette=palette, published=published_table())
-    tables = {**gaze_tables(runs, ablation_variants), **combined_gaze_tables(runs)}
+def _gaze_figures(
+    rep: FigureReport,
+    tables: dict[str, pd.DataFrame],
+    runs: Sequence[RunSummary],
+    out_dir: Path,
+    palette: ModelPalette,
+) -> None:
+    """Figs 3, 4 and 7c from the gaze tables, each skipped (with why) when its tables are missing."""
     why = _need(tables, ("dwell", "pearson", "dwell_category", "dispersion"))
     if why:
         rep.skipped["fig3"] = why
@@ -232,6 +239,10 @@ def build_figures(
         rep.skipped["fig7c"] = why
     else:
         rep.written += fig7c.render(tables["majority"], out_dir, palette=palette)
+
+
+def _case_figure(rep: FigureReport, runs: Sequence[RunSummary], out_dir: Path) -> None:
+    """The case figure of the first GazeX reflacx-gaze run (any reflacx-gaze run without one)."""
     gaze_runs = [r for r in runs if r.task == "reflacx-gaze" and r.adapter == "gazex"]
     gaze_runs = gaze_runs or [r for r in runs if r.task == "reflacx-gaze" and r.kind == "run"]
     try:
@@ -243,6 +254,23 @@ def build_figures(
         rep.written += written
     else:
         rep.skipped["case"] = why
+
+
+def build_figures(
+    runs: Sequence[RunSummary], out_dir: Path, *, ablation_variants: Sequence[str] = ()
+) -> FigureReport:
+    """Draw all figures whose inputs exist; returns what was written and what was skipped."""
+
+    rep = FigureReport()
+    metrics = metrics_table(runs)
+    palette = ModelPalette(r.model for r in runs)
+    if metrics.empty:
+        rep.skipped["fig2"] = "no scored runs"
+    else:
+        rep.written += fig2.render(metrics, out_dir, palette=palette, published=published_table())
+    tables = {**gaze_tables(runs, ablation_variants), **combined_gaze_tables(runs)}
+    _gaze_figures(rep, tables, runs, out_dir, palette)
+    _case_figure(rep, runs, out_dir)
     variants = list(ablation_variants) or sorted(
         {r.model for r in runs if r.task == "mimic-report" and r.kind == "run"}
     )
