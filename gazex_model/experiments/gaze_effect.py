@@ -39,19 +39,19 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from gazex_bench.io import atomic_write_json, read_jsonl
+from gazex_bench.io import read_jsonl
 from gazex_bench.models.registry import build_adapter_registry
 from gazex_bench.phantom.generate import generate_phantom
 from gazex_bench.runner.api import RunRequest
 from gazex_bench.runner.api import run as run_task
 from gazex_bench.runner.data_root import is_phantom
 from gazex_bench.tasks.registry import get_task
-from gazex_model.experiments.effect_stats import arm_summary, holm_adjust, jsonable, matrix, two_way_bootstrap
+from gazex_model.experiments.effect_stats import arm_summary, holm_adjust, matrix, two_way_bootstrap
+from gazex_model.experiments.entry import run_entry
 from gazex_model.experiments.gaze_effect_report import write_report
 from gazex_model.lineage import model_fingerprint
 from gazex_model.protocol import run_plan
@@ -295,20 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--score-only", action="store_true", help="score runs already trained in --runs")
     mode.add_argument("--train-only", action="store_true", help="train, do not score")
-    args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
-    command = "python -m gazex_model.experiments.gaze_effect" + "".join(
-        f" {a}" for a in (argv if argv is not None else sys.argv[1:])
-    )
-    rec = run_experiment(args, command)
-    if rec is not None:
-        atomic_write_json(Path(args.reports) / "gaze_effect.json", jsonable(rec))
-        write_report(rec, Path(args.reports) / "gaze_effect.md")
-    return 0
+    return run_entry("gaze_effect", ap.parse_args(argv), argv, run_experiment, write_report)
 
 
 if __name__ == "__main__":

@@ -28,18 +28,17 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from gazex_bench.io import atomic_write_json
 from gazex_bench.models.types import GazePrediction, Response
 from gazex_bench.tasks.base import TaskSample
 from gazex_bench.tasks.reflacx_gaze.values import answer, finding_values
 from gazex_bench.tasks.registry import get_task
-from gazex_model.experiments.effect_stats import arm_summary, holm_adjust, jsonable, matrix, two_way_bootstrap
+from gazex_model.experiments.effect_stats import arm_summary, holm_adjust, matrix, two_way_bootstrap
+from gazex_model.experiments.entry import run_entry
 from gazex_model.experiments.gaze_effect import CONFIGS, make_phantoms, stage1_job
 from gazex_model.experiments.held_out_refs import center_bias_values, inter_reader_values, shuffled_values
 from gazex_model.experiments.held_out_report import write_report
@@ -215,20 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--score-only", action="store_true", help="score runs already trained in --runs")
     mode.add_argument("--train-only", action="store_true", help="train, do not score")
-    args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
-    command = "python -m gazex_model.experiments.held_out_reader" + "".join(
-        f" {a}" for a in (argv if argv is not None else sys.argv[1:])
-    )
-    rec = run_experiment(args, command)
-    if rec is not None:
-        atomic_write_json(Path(args.reports) / "held_out_reader.json", jsonable(rec))
-        write_report(rec, Path(args.reports) / "held_out_reader.md")
-    return 0
+    return run_entry("held_out_reader", ap.parse_args(argv), argv, run_experiment, write_report)
 
 
 if __name__ == "__main__":
