@@ -117,45 +117,32 @@ def _video_parts(
     return [(f, *finding_frames(small, f.clusters, f.holistic, qhw)) for f in ri.findings]
 
 
-def gtm_sda_samples(
-    ri: ReadingInput, image: np.ndarray, opts: SampleOptions, skips: Counter[str]
-) -> list[Sample]:
-    """GTM and SDA samples of one reading (see module docstring)."""
-    rid = ri.reading.reading_id
-    report = report_text(ri.reading)
-    parts = _video_parts(ri, opts)
-    out = [Sample("gtm", "gtm_image_report", f"{rid}/image_report", P.GTM_IMAGE_REPORT, report, image=image)]
-    full = [fr for _, cl, hol in parts for fr in ([*cl, hol] if hol is not None else cl)]
-    if full:
-        vid = np.stack(subsample(full, opts.max_frames))
-        out.append(
-            Sample(
-                "gtm",
-                "gtm_video_report",
-                f"{rid}/video_report",
-                P.GTM_VIDEO_REPORT.format(n_frames=len(vid)),
-                report,
-                image=image,
-                video=vid,
-            )
-        )
-    else:
-        skips["reading without gaze frames"] += 1
+_Part = tuple[FindingGaze, list[np.ndarray], np.ndarray | None]
+"""One finding's gaze: the finding, its cluster frames and its holistic frame (None without one)."""
+
+
+def _sda_global(ri: ReadingInput, report: str, parts: list[_Part], opts: SampleOptions) -> Sample | None:
+    """The reading's global SDA sample (shuffled holistic frames), None with fewer than 2 of them."""
     holistic = [hol for _, _, hol in parts if hol is not None]
-    if len(holistic) >= 2:
-        vid, order = _shuffle(subsample(holistic, opts.max_frames), _rng(rid, opts.seed, -1))
-        desc = (ri.reading.transcription or report).strip()
-        out.append(
-            Sample(
-                "sda",
-                "sda_global",
-                f"{rid}/sda",
-                P.SDA_GLOBAL.format(n_frames=len(vid)),
-                P.sda_global_target(order, desc),
-                video=vid,
-                meta={"order": order},
-            )
-        )
+    if len(holistic) < 2:
+        return None
+    rid = ri.reading.reading_id
+    vid, order = _shuffle(subsample(holistic, opts.max_frames), _rng(rid, opts.seed, -1))
+    desc = (ri.reading.transcription or report).strip()
+    return Sample(
+        "sda",
+        "sda_global",
+        f"{rid}/sda",
+        P.SDA_GLOBAL.format(n_frames=len(vid)),
+        P.sda_global_target(order, desc),
+        video=vid,
+        meta={"order": order},
+    )
+
+
+def _sentence_samples(rid: str, image: np.ndarray, parts: list[_Part], opts: SampleOptions) -> list[Sample]:
+    """Per-sentence GTM clip and SDA clip samples of the findings with >= 2 cluster frames and a holistic one."""
+    out: list[Sample] = []
     for f, cl, hol in parts:
         if len(cl) < 2 or hol is None:
             continue
@@ -185,6 +172,36 @@ def gtm_sda_samples(
             )
         )
     return out
+
+
+def gtm_sda_samples(
+    ri: ReadingInput, image: np.ndarray, opts: SampleOptions, skips: Counter[str]
+) -> list[Sample]:
+    """GTM and SDA samples of one reading (see module docstring)."""
+    rid = ri.reading.reading_id
+    report = report_text(ri.reading)
+    parts = _video_parts(ri, opts)
+    out = [Sample("gtm", "gtm_image_report", f"{rid}/image_report", P.GTM_IMAGE_REPORT, report, image=image)]
+    full = [fr for _, cl, hol in parts for fr in ([*cl, hol] if hol is not None else cl)]
+    if full:
+        vid = np.stack(subsample(full, opts.max_frames))
+        out.append(
+            Sample(
+                "gtm",
+                "gtm_video_report",
+                f"{rid}/video_report",
+                P.GTM_VIDEO_REPORT.format(n_frames=len(vid)),
+                report,
+                image=image,
+                video=vid,
+            )
+        )
+    else:
+        skips["reading without gaze frames"] += 1
+    sda = _sda_global(ri, report, parts, opts)
+    if sda is not None:
+        out.append(sda)
+    return out + _sentence_samples(rid, image, parts, opts)
 
 
 def model_image(image_quarter: np.ndarray, side: int) -> np.ndarray:

@@ -157,6 +157,68 @@ def _report_train_records(source: str, paths: Any, skipped: Counter[str]) -> lis
     return recs
 
 
+def _report_pool(cfg: TrainConfig, paths: Any, side: int, cap: int, skipped: Counter[str]) -> list[Sample]:
+    """Report-generation samples of the configured report source's train split (first image of a study)."""
+    recs = _report_train_records(cfg.data.report_source, paths, skipped)[: cap or None]
+    return [
+        s
+        for r in recs
+        if (
+            s := _img_sample(
+                "report",
+                r.sample_id,
+                P.REPORT,
+                r.report,
+                r.image_paths[0] if r.image_paths else None,
+                side,
+                skipped,
+            )
+        )
+    ]
+
+
+def _vqa_pool(paths: Any, side: int, cap: int, skipped: Counter[str]) -> list[Sample]:
+    """Medical-CXR-VQA train-split question/answer samples."""
+    res = read_cxr_vqa(require(paths, "vqa"), jpg_root=paths.mimic_jpg)
+    recs = [r for r in res.records if r.split == "train"][: cap or None]
+    return [
+        s
+        for r in recs
+        if (
+            s := _img_sample(
+                "vqa",
+                r.sample_id,
+                P.VQA.format(question=r.question),
+                r.answer,
+                r.image_path,
+                side,
+                skipped,
+            )
+        )
+    ]
+
+
+def _grounding_pool(paths: Any, side: int, cap: int, skipped: Counter[str]) -> list[Sample]:
+    """MS-CXR phrase-grounding samples (train split or unsplit), boxes /4 -> quarter-scale targets."""
+    res = read_ms_cxr(require(paths, "ms_cxr"), jpg_root=paths.mimic_jpg)
+    recs = [r for r in res.records if r.split in ("train", None)][: cap or None]
+    return [
+        s
+        for r in recs
+        if (
+            s := _img_sample(
+                "grounding",
+                r.sample_id,
+                P.GROUNDING.format(phrase=r.label_text),
+                P.grounding_target([(x / 4, y / 4, (x + w) / 4, (y + h) / 4) for x, y, w, h in r.boxes_xywh]),
+                r.image_path,
+                side,
+                skipped,
+            )
+        )
+    ]
+
+
 def downstream_pools(
     cfg: TrainConfig, paths: Any, objectives: set[str]
 ) -> tuple[dict[str, list[Sample]], Counter[str]]:
@@ -170,60 +232,11 @@ def downstream_pools(
     side, cap = cfg.model.image_side, cfg.data.max_samples_per_objective
     pools: dict[str, list[Sample]] = {}
     if "report" in objectives and cfg.data.report_source in ("mimic", "iu"):
-        recs = _report_train_records(cfg.data.report_source, paths, skipped)[: cap or None]
-        pools["report"] = [
-            s
-            for r in recs
-            if (
-                s := _img_sample(
-                    "report",
-                    r.sample_id,
-                    P.REPORT,
-                    r.report,
-                    r.image_paths[0] if r.image_paths else None,
-                    side,
-                    skipped,
-                )
-            )
-        ]
+        pools["report"] = _report_pool(cfg, paths, side, cap, skipped)
     if "vqa" in objectives:
-        res = read_cxr_vqa(require(paths, "vqa"), jpg_root=paths.mimic_jpg)
-        recs = [r for r in res.records if r.split == "train"][: cap or None]
-        pools["vqa"] = [
-            s
-            for r in recs
-            if (
-                s := _img_sample(
-                    "vqa",
-                    r.sample_id,
-                    P.VQA.format(question=r.question),
-                    r.answer,
-                    r.image_path,
-                    side,
-                    skipped,
-                )
-            )
-        ]
+        pools["vqa"] = _vqa_pool(paths, side, cap, skipped)
     if "grounding" in objectives:
-        res = read_ms_cxr(require(paths, "ms_cxr"), jpg_root=paths.mimic_jpg)
-        recs = [r for r in res.records if r.split in ("train", None)][: cap or None]
-        pools["grounding"] = [
-            s
-            for r in recs
-            if (
-                s := _img_sample(
-                    "grounding",
-                    r.sample_id,
-                    P.GROUNDING.format(phrase=r.label_text),
-                    P.grounding_target(
-                        [(x / 4, y / 4, (x + w) / 4, (y + h) / 4) for x, y, w, h in r.boxes_xywh]
-                    ),
-                    r.image_path,
-                    side,
-                    skipped,
-                )
-            )
-        ]
+        pools["grounding"] = _grounding_pool(paths, side, cap, skipped)
     return pools, skipped
 
 

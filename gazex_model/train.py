@@ -206,6 +206,53 @@ def _configure_deepspeed(acc: Any, cfg: TrainConfig) -> None:
             )
 
 
+def _materialise(
+    acc: Any, model: Any, proc: Any, cfg: TrainConfig, run_dir: Path, data: TrainData, t0: float
+) -> RunResult:
+    """Save the untrained variant (``method: none`` / ``max_steps: 0``) with its run info and record."""
+    if acc.is_main_process:
+        save_trained(acc.unwrap_model(model), proc, cfg, run_dir)
+        _update_info(run_dir, {"steps": 0, "seconds": time.perf_counter() - t0})
+        _write_training_record(cfg, run_dir, data, {}, 0, acc.num_processes, time.perf_counter() - t0, False)
+    return RunResult(run_dir, 0, {}, time.perf_counter() - t0, None)
+
+
+def _save_final(
+    acc: Any,
+    model: Any,
+    proc: Any,
+    cfg: TrainConfig,
+    run_dir: Path,
+    data: TrainData,
+    state: Any,
+    pools: dict[str, list[Sample]],
+    skips: dict[str, int],
+    sampler: ObjectiveSampler,
+    steps: int,
+    times: list[float],
+    t0: float,
+    resumed: bool,
+) -> None:
+    """Main process after training: save the model, complete run_info.json, write training_record.json."""
+    save_trained(acc.unwrap_model(model), proc, cfg, run_dir, state_dict=state)
+    med = sorted(times)[len(times) // 2] if times else None
+    _update_info(
+        run_dir,
+        {
+            "steps": steps,
+            "seconds": time.perf_counter() - t0,
+            "step_seconds_median": med,
+            "skipped": skips,
+            "dropped_objectives": sampler.dropped,
+            "samples_per_objective": {k: len(v) for k, v in pools.items()},
+        },
+    )
+    active = {k: v for k, v in pools.items() if k in cfg.objectives.active()}
+    _write_training_record(
+        cfg, run_dir, data, active, steps, acc.num_processes, time.perf_counter() - t0, resumed
+    )
+
+
 def train(cfg: TrainConfig, run_dir: str | Path, data: TrainData, *, resume: bool = False) -> RunResult:
     """Train (or, with ``method: none`` / ``max_steps: 0``, just materialise) a GazeX variant.
 
@@ -226,13 +273,7 @@ def train(cfg: TrainConfig, run_dir: str | Path, data: TrainData, *, resume: boo
         _write_start(cfg, run_dir, data)
     steps = cfg.max_steps if cfg.method != "none" else 0
     if steps == 0:
-        if acc.is_main_process:
-            save_trained(acc.unwrap_model(model), proc, cfg, run_dir)
-            _update_info(run_dir, {"steps": 0, "seconds": time.perf_counter() - t0})
-            _write_training_record(
-                cfg, run_dir, data, {}, 0, acc.num_processes, time.perf_counter() - t0, False
-            )
-        return RunResult(run_dir, 0, {}, time.perf_counter() - t0, None)
+        return _materialise(acc, model, proc, cfg, run_dir, data, t0)
     skips: dict[str, int] = {}
     pools = _filter_long(data.pools, proc, cfg.model.max_length, skips)
     sampler = ObjectiveSampler(
@@ -254,22 +295,21 @@ def train(cfg: TrainConfig, run_dir: str | Path, data: TrainData, *, resume: boo
         acc.get_state_dict(model) if acc.distributed_type.value in ("FSDP", "DEEPSPEED") else None
     )  # collective
     if acc.is_main_process:
-        save_trained(acc.unwrap_model(model), proc, cfg, run_dir, state_dict=state)
-        med = sorted(times)[len(times) // 2] if times else None
-        _update_info(
+        _save_final(
+            acc,
+            model,
+            proc,
+            cfg,
             run_dir,
-            {
-                "steps": steps,
-                "seconds": time.perf_counter() - t0,
-                "step_seconds_median": med,
-                "skipped": skips,
-                "dropped_objectives": sampler.dropped,
-                "samples_per_objective": {k: len(v) for k, v in pools.items()},
-            },
-        )
-        active = {k: v for k, v in pools.items() if k in cfg.objectives.active()}
-        _write_training_record(
-            cfg, run_dir, data, active, steps, acc.num_processes, time.perf_counter() - t0, ckpt is not None
+            data,
+            state,
+            pools,
+            skips,
+            sampler,
+            steps,
+            times,
+            t0,
+            ckpt is not None,
         )
     med = sorted(times)[len(times) // 2] if times else None
     return RunResult(run_dir, steps, final, time.perf_counter() - t0, med)
