@@ -103,6 +103,68 @@ class HfVlmOptions:
     templates: dict[str, str]
 
 
+_OPTION_NAMES: tuple[str, ...] = (
+    "path",
+    "device",
+    "dtype",
+    "max_new_tokens",
+    "batch_size",
+    "temperature",
+    "top_p",
+    "seed",
+    "min_pixels",
+    "max_pixels",
+    "capabilities",
+    "grounding_coords",
+    "gaze_coords",
+    "backend",
+    "preset",
+    "system",
+    "chat_template",
+)
+"""The named model args of :func:`parse_options` (``prompt_<kind>`` come on top)."""
+
+
+def _check_prompt_args(prompts: dict[str, str]) -> None:
+    """UsageError naming every extra arg that is not ``prompt_<kind>`` of a known prompt kind."""
+    unknown = sorted(k for k in prompts if not k.startswith("prompt_") or k[7:] not in DEFAULT_PROMPTS)
+    if unknown:
+        known = [*_OPTION_NAMES, *(f"prompt_{k}" for k in DEFAULT_PROMPTS)]
+        raise UsageError(f"hf-vlm: unknown model arg(s) {', '.join(unknown)} (known: {', '.join(known)})")
+
+
+def _check_backend_coords(backend: str, grounding_coords: str, gaze_coords: str) -> None:
+    """UsageError for an unknown backend or coordinate convention."""
+    if backend not in ("transformers", "vllm"):
+        raise UsageError(f"hf-vlm: backend must be 'transformers' or 'vllm', got '{backend}'")
+    for name, value in (("grounding_coords", grounding_coords), ("gaze_coords", gaze_coords)):
+        if value not in COORDS:
+            raise UsageError(f"hf-vlm: {name} must be one of {', '.join(COORDS)}, got '{value}'")
+
+
+def _settings(
+    max_new_tokens: Any, temperature: Any, top_p: Any, batch_size: Any, seed: Any
+) -> GenerationSettings:
+    """Checked generation settings (UsageError naming the first bad value)."""
+    return GenerationSettings(
+        _number("max_new_tokens", max_new_tokens, int, 1),
+        _number("temperature", temperature, float, 0.0),
+        _number("top_p", top_p, float, 0.0, 1.0, lo_open=True),
+        _number("batch_size", batch_size, int, 1),
+        _number("seed", seed, int, 0),
+    )
+
+
+def _read_chat_template(chat_template: str | None) -> str | None:
+    """The chat-template file's text (None when not given); UsageError when the file is missing."""
+    if chat_template is None:
+        return None
+    f = Path(str(chat_template)).expanduser()
+    if not f.is_file():
+        raise UsageError(f"hf-vlm: chat_template file not found: {f}")
+    return f.read_text(encoding="utf-8")
+
+
 def parse_options(
     path: str | None = None,
     device: str = "auto",
@@ -131,42 +193,10 @@ def parse_options(
     if not path:
         raise UsageError("hf-vlm needs --model-arg path=<local model directory>")
     root = Path(str(path)).expanduser()
-    unknown = sorted(k for k in prompts if not k.startswith("prompt_") or k[7:] not in DEFAULT_PROMPTS)
-    if unknown:
-        known = [
-            "path",
-            "device",
-            "dtype",
-            "max_new_tokens",
-            "batch_size",
-            "temperature",
-            "top_p",
-            "seed",
-            "min_pixels",
-            "max_pixels",
-            "capabilities",
-            "grounding_coords",
-            "gaze_coords",
-            "backend",
-            "preset",
-            "system",
-            "chat_template",
-            *(f"prompt_{k}" for k in DEFAULT_PROMPTS),
-        ]
-        raise UsageError(f"hf-vlm: unknown model arg(s) {', '.join(unknown)} (known: {', '.join(known)})")
+    _check_prompt_args(prompts)
     model_type = check_checkpoint(root)
-    if backend not in ("transformers", "vllm"):
-        raise UsageError(f"hf-vlm: backend must be 'transformers' or 'vllm', got '{backend}'")
-    for name, value in (("grounding_coords", grounding_coords), ("gaze_coords", gaze_coords)):
-        if value not in COORDS:
-            raise UsageError(f"hf-vlm: {name} must be one of {', '.join(COORDS)}, got '{value}'")
-    settings = GenerationSettings(
-        _number("max_new_tokens", max_new_tokens, int, 1),
-        _number("temperature", temperature, float, 0.0),
-        _number("top_p", top_p, float, 0.0, 1.0, lo_open=True),
-        _number("batch_size", batch_size, int, 1),
-        _number("seed", seed, int, 0),
-    )
+    _check_backend_coords(backend, grounding_coords, gaze_coords)
+    settings = _settings(max_new_tokens, temperature, top_p, batch_size, seed)
     pixels = tuple(
         None if v is None else _number(n, v, int, 1)
         for n, v in (("min_pixels", min_pixels), ("max_pixels", max_pixels))
@@ -174,12 +204,7 @@ def parse_options(
     dev = resolve_device(device) if backend == "transformers" else "vllm"
     templates, preset_system, source = preset_templates(preset)
     templates.update({k[7:]: v for k, v in prompts.items()})
-    template_text = None
-    if chat_template is not None:
-        f = Path(str(chat_template)).expanduser()
-        if not f.is_file():
-            raise UsageError(f"hf-vlm: chat_template file not found: {f}")
-        template_text = f.read_text(encoding="utf-8")
+    template_text = _read_chat_template(chat_template)
     return HfVlmOptions(
         root,
         model_type,
