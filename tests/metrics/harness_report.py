@@ -100,7 +100,7 @@ EDGE = [
 ]
 
 
-def _cases(n: int, seed: int) -> tuple[dict[str, str], dict[str, list[str]]]:
+def report_cases(n: int, seed: int) -> tuple[dict[str, str], dict[str, list[str]]]:
     preds, refs = synth_pairs(n, seed=seed, n_refs=1)
     rng = random.Random(seed)
     for k in list(refs)[: n // 3]:  # a third of the samples get 2-3 references
@@ -127,7 +127,7 @@ def _reference(preds: dict[str, str], refs: dict[str, list[str]], convention: st
 
 
 def _nlg_pycocoevalcap_convention(convention: str, n: int, seed: int) -> None:
-    preds, refs = _cases(n, seed=seed)
+    preds, refs = report_cases(n, seed=seed)
     ours = score_reports(preds, refs, convention=convention, meteor="none")
     ref = _reference(preds, refs, convention)
     for k, v in ref.items():
@@ -155,7 +155,7 @@ def _meteor_jar_pycocoevalcap(n: int, seed: int) -> None:
     if shutil.which("java") is None:
         pytest.skip("METEOR 1.5 jar reference needs java")
     meteor_process = _get_process()
-    preds, refs = _cases(n, seed=seed)
+    preds, refs = report_cases(n, seed=seed)
     ours = score_reports(preds, refs, convention="r2gen", meteor="jar")
     ids = list(refs)
     hyps, rls = prepare_pairs([preds[i] for i in ids], [refs[i] for i in ids], "r2gen")
