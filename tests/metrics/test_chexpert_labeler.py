@@ -23,24 +23,9 @@ from gazex_bench.metrics.chexpert_labeler import (
     normalize_report,
     split_sentences,
 )
+from gazex_bench.metrics.chexpert_rules.sentence_eval import ABBR  # fixture keys -> CheXpert names
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "chexpert_sentences.tsv"
-ABBR = {
-    "ECM": "Enlarged Cardiomediastinum",
-    "CM": "Cardiomegaly",
-    "LO": "Lung Opacity",
-    "LL": "Lung Lesion",
-    "ED": "Edema",
-    "CO": "Consolidation",
-    "PNA": "Pneumonia",
-    "ATL": "Atelectasis",
-    "PTX": "Pneumothorax",
-    "EFF": "Pleural Effusion",
-    "PO": "Pleural Other",
-    "FX": "Fracture",
-    "SD": "Support Devices",
-    "NF": "No Finding",
-}
 
 
 def _load_fixture() -> list[tuple[str, dict[str, float | None]]]:
