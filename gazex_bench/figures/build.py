@@ -13,7 +13,6 @@ A figure whose inputs are absent is skipped and listed in the returned summary.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.figures import case_build, fig2, fig3, fig4, fig6, fig7c
 from gazex_bench.figures.style import ModelPalette, model_family
 from gazex_bench.leaderboard.board import published_table
+from gazex_bench.runner.compare import read_compare_record
 from gazex_bench.tables.names import metric_title
 from gazex_bench.tables.runs import RunSummary, metrics_table
 
@@ -163,7 +163,7 @@ def _compare_tests(runs: Sequence[RunSummary]) -> list[dict]:
     by_dir = {r.run_dir.name: r for r in runs}
     for folder in sorted({r.run_dir.parent / "compare" for r in runs}):
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-            rec = json.loads(path.read_text(encoding="utf-8"))
+            rec = read_compare_record(path)  # version-1 records upgraded (p floored at 1/B, Holm redone)
             other = by_dir.get(Path(str(rec.get("run_b"))).name)  # run_b: the run folder's path
             n_tests = sum(1 for r in (rec.get("metrics") or {}).values() if r.get("p_boot") is not None)
             for metric, res in (rec.get("metrics") or {}).items():
@@ -174,6 +174,7 @@ def _compare_tests(runs: Sequence[RunSummary]) -> list[dict]:
                             regime=regime_of(other) if other is not None else "unknown",
                             metric=metric_title(metric),
                             p_holm=res.get("p_holm"),
+                            p_holm_is_bound=bool(res.get("p_holm_is_bound")),
                             n_boot=rec.get("n_boot"),
                             n_tests=n_tests,  # Holm family: the record's metrics with a bootstrap p
                         )
@@ -192,7 +193,7 @@ def _fig6_inputs(
     """
     per_cat, overall = _run_rows(runs, variants)
     tests = _compare_tests(runs)
-    cols = ["variant", "regime", "metric", "p_holm", "n_boot", "n_tests"]
+    cols = ["variant", "regime", "metric", "p_holm", "p_holm_is_bound", "n_boot", "n_tests"]
     rank = {v: i for i, v in enumerate(dict.fromkeys(model_family(v) for v in variants))}
 
     def ordered(rows: list[dict], columns: Sequence[str] | None = None) -> pd.DataFrame:

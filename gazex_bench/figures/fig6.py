@@ -20,7 +20,8 @@ Inputs:
 * ``per_category``: ``variant, category, precision, recall, f1`` (+ ``regime``, ``support``);
 * ``overall``: ``variant, metric, value, ci_low, ci_high`` (+ ``regime``);
 * ``tests``: ``variant, metric, p_holm`` (+ ``regime``; variant vs the reference variant of that regime;
-  optional ``n_boot`` and ``n_tests``, the Holm family size, so a p of 0 prints as ``p_Holm<m/B``).
+  optional ``n_boot``, ``p_holm_is_bound`` and ``n_tests`` (the Holm family size) so a floored p prints as
+  the bound ``p_Holm < m/B``, never 0).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from gazex_bench.figures.style import RC, ModelPalette, save
+from gazex_bench.metrics.stats import fmt_p
 
 RADIAL_EXCLUDE = ("No Finding",)
 BAR_EXCLUDE = ("No Finding", "Support Devices")
@@ -128,18 +130,34 @@ def _prf(ax: Any, per_category: pd.DataFrame, palette: ModelPalette) -> None:
 
 
 def holm_label(test: pd.Series) -> str:
-    """``p_Holm=0.03``, or ``p_Holm<m/B`` where no bootstrap resample crossed 0.
+    """``p_Holm = 0.031``, or the bound ``p_Holm < m/B`` where the floor 1/B set it (never ``p_Holm = 0``).
 
-    A raw bootstrap p of 0 only says p < 1/B; Holm over the record's m metrics then bounds the
-    adjusted p by m/B (its smallest p is multiplied by m), so 0 is never printed as a p-value.
+    Compare records (schema 2) floor every bootstrap p at 1/B before Holm and flag the adjusted
+    values a floored p set (``p_holm_is_bound``); Holm over m tests all floored gives m/B. Without
+    the flag (a hand-made frame) a p of 0 is read as a raw bootstrap 0: bounded by m/B (m =
+    ``n_tests``, 1 if absent), so 0 is never printed as a p-value. Text: :func:`stats.fmt_p`.
     """
     p = float(test["p_holm"])
-    n_boot = test.get("n_boot")
-    m = test.get("n_tests")
-    if p == 0 and n_boot is not None and np.isfinite(float(n_boot)) and float(n_boot) > 0:
-        tests = int(m) if m is not None and np.isfinite(float(m)) and float(m) >= 1 else 1
-        return f"p_Holm<{tests}/{int(n_boot)}"
-    return f"p_Holm={p:.2g}"
+    n_boot = _finite(test.get("n_boot"))
+    if n_boot is None or n_boot <= 0:
+        return "p_Holm < 1/B" if p == 0 else fmt_p(p, 1, bound=False, name="p_Holm")  # B not recorded
+    b = int(n_boot)
+    flag = test.get("p_holm_is_bound")
+    if flag is not None and not (isinstance(flag, float) and np.isnan(flag)):
+        return fmt_p(p, b, bound=bool(flag), name="p_Holm")
+    if p == 0:
+        m = _finite(test.get("n_tests"))
+        p = min(1.0, (int(m) if m is not None and m >= 1 else 1) / b)
+        return fmt_p(p, b, bound=True, name="p_Holm")
+    return fmt_p(p, b, bound=False, name="p_Holm")
+
+
+def _finite(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if np.isfinite(v) else None
 
 
 def _overall(ax: Any, overall: pd.DataFrame, tests: pd.DataFrame, palette: ModelPalette) -> None:

@@ -14,7 +14,11 @@ Policies:
       replacement and all their rows are taken.
     * Paired bootstrap (Koehn 2004 style): both systems are reweighted with the
       same resamples; the p-value is two-sided,
-      ``min(1, 2 * min(P(diff* <= 0), P(diff* >= 0)))`` over resamples.
+      ``min(1, 2 * min(P(diff* <= 0), P(diff* >= 0)))`` over resamples (raw: 0 when no
+      resample crosses 0).
+    * Reported bootstrap p-values are floored at 1/B (:func:`floor_p`): with B resamples and
+      none crossing 0 the p-value is only known to be below 1/B, never 0. Holm runs on the
+      floored values (:func:`holm_floored`) and such values print as bounds (:func:`fmt_p`).
 """
 
 from __future__ import annotations
@@ -241,3 +245,75 @@ def holm(p_values: Sequence[float], alpha: float = 0.05) -> tuple[np.ndarray, np
         adj[order] = np.maximum.accumulate(stepped)
     reject = np.where(np.isfinite(adj), adj <= alpha, False)
     return reject, adj
+
+
+def floor_p(p: float, n_resamples: int) -> float:
+    """A bootstrap p-value floored at ``1/B``: no resample crossing 0 means ``p < 1/B``, not ``p = 0``.
+
+    NaN stays NaN.
+    """
+    p = float(p)
+    return p if math.isnan(p) else max(p, 1.0 / n_resamples)
+
+
+@dataclass(frozen=True)
+class FlooredHolm:
+    """Floored bootstrap p-values, their Holm adjustment, and where each is only an upper bound.
+
+    Attributes:
+        p: Raw p floored at ``1/B`` (NaN where the input was NaN).
+        p_is_bound: True where the floor applied (raw p below 1/B: the true p is below the value).
+        p_holm: Holm adjustment (:func:`holm`) of ``p`` over the finite values.
+        p_holm_is_bound: True where ``p_holm`` depends on a floored value, i.e. it changes when the
+            floored values are put back to their raw ones (the adjusted p is then below the value).
+    """
+
+    p: np.ndarray
+    p_is_bound: np.ndarray
+    p_holm: np.ndarray
+    p_holm_is_bound: np.ndarray
+
+
+def holm_floored(p_raw: Sequence[float], n_resamples: int | Sequence[int]) -> FlooredHolm:
+    """Floor raw bootstrap p-values at ``1/B`` (:func:`floor_p`), then Holm-adjust them.
+
+    Holm is monotone in every p, so the adjusted value computed from floored p-values is an upper
+    bound of the adjusted value of any p in ``[0, 1/B)``; with ``m`` tests all floored every
+    adjusted p is ``min(1, m/B)``.
+
+    Args:
+        p_raw: Raw two-sided bootstrap p-values (NaN = no test; not counted in Holm's m).
+        n_resamples: B, for all tests or one per test (e.g. resamples with a finite difference).
+    """
+    raw = np.asarray(p_raw, dtype=np.float64)
+    floor = 1.0 / np.broadcast_to(np.asarray(n_resamples, dtype=np.float64), raw.shape)
+    finite = np.isfinite(raw)
+    bound = finite & (raw < floor)
+    floored = np.where(finite, np.maximum(raw, floor), math.nan)
+    _, adj = holm(floored.tolist())
+    _, adj_raw = holm(np.where(bound, raw, floored).tolist())
+    return FlooredHolm(floored, bound, adj, np.isfinite(adj) & (adj != adj_raw))
+
+
+def fmt_p(p: float | None, n_resamples: int, *, bound: bool | None = None, name: str = "p") -> str:
+    """Text of a (floored) bootstrap p-value: a bound ``p < k/B`` where the floor set it, never ``p = 0``.
+
+    Args:
+        p: The floored p-value (raw or Holm-adjusted); None/NaN prints ``n/a``.
+        n_resamples: B.
+        bound: Whether ``p`` is an upper bound (``p_is_bound`` / ``p_holm_is_bound``); None infers it
+            from ``p <= 1/B`` (a floored raw p).
+        name: Printed name (``p``, ``p_Holm``).
+
+    Returns:
+        ``p < 1/1000`` or ``p_Holm < 11/1000`` for a bound (``k/B`` when ``p*B`` is a whole number,
+        else two significant digits), ``p = 0.012`` (``p = 2.0e-04`` below 0.001) otherwise.
+    """
+    if p is None or not math.isfinite(p):
+        return f"{name} = n/a"
+    if bound is None:
+        bound = p <= 1.0 / n_resamples
+    if bound and p < 1.0:
+        k = p * n_resamples
+        return f"{name} < {round(k)}/{n_resamples}" if abs(k - round(k)) < 1e-6 else f"{name} < {p:.2g}"
+    return f"{name} = {p:.3f}" if p >= 0.001 else f"{name} = {p:.1e}"

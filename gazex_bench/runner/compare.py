@@ -17,17 +17,26 @@ On the sample ids the two runs share (sorted), per metric:
   per-sample value);
 * ``p_holm``: Holm-adjusted ``p_boot`` across the metrics of the record.
 
+Bootstrap p-values are floored at ``1/B`` BEFORE Holm (:func:`gazex_bench.metrics.stats.holm_floored`):
+when no resample crosses 0 the raw p is 0, which only says ``p < 1/B``. ``p_boot_is_bound`` /
+``p_holm_is_bound`` mark the values that are such upper bounds (printed ``p < 1/B``, ``p_Holm < m/B``
+by :func:`gazex_bench.metrics.stats.fmt_p`); ``p_floor`` = 1/B. ``n_boot_valid`` appears where fewer
+than B resamples gave a finite difference (the floor is then ``1/n_boot_valid``).
+
 Two fine-tuned runs (``run.json`` ``training.regime``) must share their downstream budget
 (:mod:`gazex_bench.runner.regime`); otherwise the comparison is refused unless forced, and
 ``budget_check.forced`` records it.
 
-Record: ``{"run_a","run_b","model_a","model_b","task","n","n_boot","seed","budget_check":{"regime_a",
-"regime_b","same_budget","differences","forced"},"metrics":{m:{"a","b","diff","ci_low","ci_high",
-"p_boot","wilcoxon_p","p_holm","n","kind"}}}``.
+Record (``schema_version`` 2): ``{"schema_version","run_a","run_b","model_a","model_b","task","n","n_boot",
+"p_floor","seed","level","budget_check":{"regime_a","regime_b","same_budget","differences","forced"},
+"wilcoxon_method","metrics":{m:{"a","b","diff","ci_low","ci_high","p_boot","p_boot_is_bound","wilcoxon_p",
+"p_holm","p_holm_is_bound","n","kind"[,"n_boot_valid"]}}}``. Version 1 records (no ``schema_version``:
+raw p of 0 and Holm on raw p) are upgraded on reading by :func:`read_compare_record`.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -35,9 +44,9 @@ from typing import Any
 
 import numpy as np
 
-from gazex_bench.errors import UsageError
+from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.io import read_jsonl
-from gazex_bench.metrics.stats import holm, mean_reducer, resample_weights, wilcoxon_signed_rank
+from gazex_bench.metrics.stats import holm_floored, mean_reducer, resample_weights, wilcoxon_signed_rank
 from gazex_bench.runner.records import load_predictions
 from gazex_bench.runner.regime import budget_difference
 from gazex_bench.runner.score import load_run_data, read_run_record
@@ -47,6 +56,8 @@ from gazex_bench.tasks.registry import get_task
 
 Corpus = Callable[[np.ndarray], np.ndarray]
 """(n, B) resample weights → (B,) metric values."""
+SCHEMA_VERSION = 2
+"""Compare-record format; 2 = p-values floored at 1/B before Holm, with ``*_is_bound`` flags."""
 
 
 def _scores(run_dir: Path) -> dict[str, dict[str, float]]:
@@ -70,7 +81,11 @@ def _clean(x: float | None) -> float | None:
 def _paired(
     fa: Corpus, fb: Corpus, n: int, n_boot: int, seed: int, level: float, groups: list[str] | None
 ) -> dict[str, float | None]:
-    """a, b, diff (b − a) and the paired-bootstrap CI / p on the same resample weights."""
+    """a, b, diff (b − a) and the paired-bootstrap CI / raw p on the same resample weights.
+
+    ``p_boot`` is the RAW two-sided p (0 when no resample crosses 0); :func:`compare_runs` floors it
+    at ``1/n_boot_valid`` before Holm. ``n_boot_valid``: resamples with a finite difference.
+    """
     ones = np.ones((n, 1))
     a, b = float(fa(ones)[0]), float(fb(ones)[0])
     out: dict[str, float | None] = {
@@ -80,6 +95,7 @@ def _paired(
         "ci_low": None,
         "ci_high": None,
         "p_boot": None,
+        "n_boot_valid": 0,
     }
     if n_boot <= 0 or n < 2:
         return out
@@ -90,7 +106,7 @@ def _paired(
         alpha = (1.0 - level) / 2.0
         lo, hi = np.quantile(diffs, [alpha, 1.0 - alpha])
         p = min(1.0, 2.0 * min(float(np.mean(diffs <= 0)), float(np.mean(diffs >= 0))))
-        out.update(ci_low=float(lo), ci_high=float(hi), p_boot=p)
+        out.update(ci_low=float(lo), ci_high=float(hi), p_boot=p, n_boot_valid=int(diffs.size))
     return out
 
 
@@ -181,11 +197,9 @@ def compare_runs(
             continue
         row["wilcoxon_p"] = _wilcoxon(arr[:, 0], arr[:, 1]) if len(keep) else None
         metrics[m] = row
-    order = sorted(metrics)
-    _, adj = holm([math.nan if metrics[m]["p_boot"] is None else metrics[m]["p_boot"] for m in order])
-    for m, p in zip(order, adj):
-        metrics[m]["p_holm"] = _clean(p)
+    _floor_and_adjust(metrics, n_boot)
     return {
+        "schema_version": SCHEMA_VERSION,
         "run_a": str(run_a),
         "run_b": str(run_b),
         "model_a": _label(rec_a),
@@ -193,12 +207,62 @@ def compare_runs(
         "task": task,
         "n": len(shared),
         "n_boot": n_boot,
+        "p_floor": 1.0 / n_boot if n_boot > 0 else None,
         "seed": seed,
         "level": level,
         "budget_check": budget_check,
         "wilcoxon_method": wilcoxon_method(),
         "metrics": metrics,
     }
+
+
+def _floor_and_adjust(metrics: dict[str, dict[str, Any]], n_boot: int) -> None:
+    """Floor each raw ``p_boot`` at 1/B (B = its finite resamples), Holm over the record, flag bounds."""
+    order = sorted(metrics)
+    raw = [math.nan if metrics[m]["p_boot"] is None else metrics[m]["p_boot"] for m in order]
+    valid = [max(1, int(metrics[m].pop("n_boot_valid", n_boot) or n_boot)) for m in order]
+    fh = holm_floored(raw, valid) if order else None
+    for i, m in enumerate(order):
+        row = metrics[m]
+        row["p_boot"] = _clean(fh.p[i]) if fh is not None else None
+        row["p_boot_is_bound"] = bool(fh.p_is_bound[i]) if fh is not None else False
+        row["p_holm"] = _clean(fh.p_holm[i]) if fh is not None else None
+        row["p_holm_is_bound"] = bool(fh.p_holm_is_bound[i]) if fh is not None else False
+        if valid[i] < n_boot and row["p_boot"] is not None:
+            row["n_boot_valid"] = valid[i]
+
+
+def read_compare_record(path: Path) -> dict[str, Any]:
+    """A compare record (``--out`` / the demo's ``<runs>/compare/*.json``) in the current schema.
+
+    Version 1 records (no ``schema_version``; raw bootstrap p of 0 where no resample crossed 0 and
+    Holm on the raw values) are upgraded: ``p_boot`` floored at ``1/n_boot`` and Holm recomputed over
+    the record's metrics with a ``p_boot`` (the same family), ``upgraded_from_schema`` = 1.
+
+    Raises:
+        DataFormatError: not JSON, not an object, or a schema version this code does not read.
+    """
+    try:
+        rec = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataFormatError(path, f"not a readable compare record ({str(exc).splitlines()[0]})") from None
+    if not isinstance(rec, dict) or not isinstance(rec.get("metrics"), dict):
+        raise DataFormatError(path, "not a compare record (no metrics object)", field="metrics")
+    version = rec.get("schema_version", 1)
+    if version == SCHEMA_VERSION:
+        return rec
+    if version != 1:
+        raise DataFormatError(
+            path,
+            f"compare schema_version {version!r}; this gazex-bench reads 1 and {SCHEMA_VERSION}",
+            field="schema_version",
+        )
+    n_boot = int(rec.get("n_boot") or 0)
+    if n_boot <= 0:
+        raise DataFormatError(path, "version-1 compare record without a positive n_boot", field="n_boot")
+    _floor_and_adjust(rec["metrics"], n_boot)
+    rec.update(schema_version=SCHEMA_VERSION, upgraded_from_schema=1, p_floor=1.0 / n_boot)
+    return rec
 
 
 def _corpus(

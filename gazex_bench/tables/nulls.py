@@ -93,6 +93,7 @@ def _paired(
                 "n": res.get("n"),
                 "ci_method": method,
                 "p_holm": res.get("p_holm"),
+                "p_holm_is_bound": res.get("p_holm_is_bound"),
             }
     return out, None
 

@@ -30,22 +30,10 @@ from typing import Any
 
 import numpy as np
 
-from gazex_bench.metrics.stats import holm, mean_reducer, paired_bootstrap, resample_weights
+from gazex_bench.metrics.stats import floor_p, holm, mean_reducer, paired_bootstrap, resample_weights
 
 Scores = dict[int, dict[str, float]]
 """Per-sample values of one arm: ``{seed: {sample_id: value}}``."""
-
-
-def floor_p(p: float, b: int) -> float:
-    """A bootstrap p-value cannot be below 1/B (no resample crossed 0 means p < 1/B, not 0)."""
-    return max(float(p), 1.0 / b)
-
-
-def fmt_p(p: float, b: int) -> str:
-    """``p < 1/B`` when floored, else three decimals (or a power of ten for small values)."""
-    if p <= 1.0 / b:
-        return f"p < 1/{b}"
-    return f"p = {p:.3f}" if p >= 0.001 else f"p = {p:.1e}"
 
 
 def matrix(scores: Scores, seeds: Sequence[int], ids: Sequence[str]) -> np.ndarray:

@@ -15,7 +15,8 @@ from typing import Any
 
 from gazex_bench.errors import GazexError
 from gazex_bench.io import atomic_write_json, atomic_write_text, read_json, read_jsonl
-from gazex_model.experiments.fvp_stats import BOXES, GAZEX, LOOKUP, analyse, find, fmt_p
+from gazex_bench.metrics.stats import fmt_p
+from gazex_model.experiments.fvp_stats import BOXES, GAZEX, LOOKUP, analyse, find
 
 ROWS = (
     "Rows: `tiny` = GazeX (`configs/tiny.yaml`: FVP + GTM + SDA); `tiny-gaze-boxes` = the paper's gaze "

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from gazex_bench.metrics.stats import bootstrap_ci, holm, mean_reducer, paired_bootstrap
+from gazex_bench.metrics.stats import bootstrap_ci, floor_p, holm, mean_reducer, paired_bootstrap
 
 GAZEX = "tiny"
 BOXES = "tiny-gaze-boxes"
@@ -43,16 +43,6 @@ OTHERS = (
 SUBSET_MODELS = (GAZEX, BOXES, LOOKUP)
 """Rows whose mean is also shown on the truth subsets."""
 Row = dict[str, Any]
-
-
-def floor_p(p: float, b: int) -> float:
-    """A bootstrap p-value cannot be below 1/B: no resample crossing 0 means p < 1/B, not p = 0."""
-    return max(float(p), 1.0 / b)
-
-
-def fmt_p(p: float, b: int) -> str:
-    """``p < 1/B`` at the floor (never ``p = 0.000``), else three decimals."""
-    return f"p < 1/{b}" if p <= 1.0 / b else f"p = {p:.3f}"
 
 
 def atypical_threshold(rows: list[Row]) -> float | None:

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from gazex_bench.io import atomic_write_text
-from gazex_model.experiments.effect_stats import ci_contains_zero, fmt_p, from_json, verdict
+from gazex_bench.metrics.stats import fmt_p
+from gazex_model.experiments.effect_stats import ci_contains_zero, from_json, verdict
 
 TASK_METRIC = {"grounding": ("ms-cxr-grounding", "miou"), "report": ("mimic-report", "ce_f1_paper_pos")}
 

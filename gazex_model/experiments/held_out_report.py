@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from gazex_bench.io import atomic_write_text
-from gazex_model.experiments.effect_stats import fmt_p, from_json, verdict
+from gazex_bench.metrics.stats import fmt_p
+from gazex_model.experiments.effect_stats import from_json, verdict
 
 
 def sentence(metric: str, c: dict[str, Any], b: int) -> str:

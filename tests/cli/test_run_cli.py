@@ -100,6 +100,23 @@ def test_score_and_compare(phantom: Path, tmp_path: Path, capsys: pytest.Capture
     assert acc["wilcoxon_p"] is None or 0.0 <= acc["wilcoxon_p"] <= 1.0
     assert acc["ci_low"] <= acc["diff"] <= acc["ci_high"]
     assert acc["p_holm"] >= acc["p_boot"]
+    # text mode: floored p-values print as bounds ("< 1/50"), never as 0.0000
+    assert main(["compare", str(run_a), str(run_b), "--n-boot", "50"]) == 0
+    text = capsys.readouterr().out
+    assert "floored at 1/B (B = 50) before Holm" in text
+    for name, r in rec["metrics"].items():
+        line = next(ln for ln in text.splitlines() if ln.startswith(f"{name} "))
+        assert ("< 1/50" in line) == bool(r["p_boot_is_bound"]), line
+
+
+def test_compare_p_column_text() -> None:
+    from gazex_bench.cli.handlers.run import _fmt_p
+
+    # floor 1/B = 1/1000 flagged as a bound; Holm over m = 11 floored tests = 11/1000, also a bound
+    assert (
+        _fmt_p(0.001, 1000, True).strip() == "< 1/1000" and _fmt_p(0.011, 1000, True).strip() == "< 11/1000"
+    )
+    assert _fmt_p(0.012, 1000, False).strip() == "0.0120" and _fmt_p(None, 1000, None).strip() == "nan"
 
 
 def test_run_id_flag_and_conflict(phantom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -135,9 +135,18 @@ def test_fig4_fig6_fig7c(tmp_path: Path) -> None:
 def test_fig6_holm_label_never_prints_p_zero() -> None:
     # A bootstrap p of 0 only says p < 1/B; Holm over m = 3 metrics bounds the adjusted p by 3/B.
     row = pd.Series(dict(p_holm=0.0, n_boot=1000, n_tests=3))
-    assert fig6.holm_label(row) == "p_Holm<3/1000"
-    assert fig6.holm_label(pd.Series(dict(p_holm=0.031, n_boot=1000, n_tests=3))) == "p_Holm=0.031"
-    assert fig6.holm_label(pd.Series(dict(p_holm=0.0))) == "p_Holm=0"  # no B recorded: value as given
+    assert fig6.holm_label(row) == "p_Holm < 3/1000"
+    assert fig6.holm_label(pd.Series(dict(p_holm=0.031, n_boot=1000, n_tests=3))) == "p_Holm = 0.031"
+    assert fig6.holm_label(pd.Series(dict(p_holm=0.0))) == "p_Holm < 1/B"  # no B recorded: still a bound
+    # schema-2 records: floored p, Holm over m = 11 all floored = 11/1000, flagged as a bound
+    assert (
+        fig6.holm_label(pd.Series(dict(p_holm=0.011, p_holm_is_bound=True, n_boot=1000)))
+        == "p_Holm < 11/1000"
+    )
+    # a floored p that does not set the adjusted value (flag False) prints as a value
+    assert (
+        fig6.holm_label(pd.Series(dict(p_holm=0.011, p_holm_is_bound=False, n_boot=1000))) == "p_Holm = 0.011"
+    )
 
 
 def test_case_figure(tmp_path: Path) -> None:

@@ -10,7 +10,10 @@ import pytest
 from gazex_bench.metrics.report import score_reports
 from gazex_bench.metrics.stats import (
     bootstrap_ci,
+    floor_p,
+    fmt_p,
     holm,
+    holm_floored,
     mean_reducer,
     paired_bootstrap,
     resample_weights,
@@ -123,3 +126,45 @@ def test_holm_matches_statsmodels() -> None:
     ours_rej, ours_adj = holm(p)
     np.testing.assert_allclose(ours_adj, adj)
     assert ours_rej.tolist() == rej.tolist()
+
+
+def test_floor_then_holm_all_resamples_one_sign() -> None:
+    # b = a + 1 on every sample: every paired resample of mean(b) - mean(a) is exactly 1, so
+    # P(d* <= 0) = 0 and the raw two-sided p = 2 * min(0, 1) = 0 (Koehn 2004 style). With B = 200
+    # resamples that only says p < 1/200: floored p = 1/200 = 0.005. Holm over m = 3 such tests
+    # (hand derivation, Holm 1979): sorted p = (1/B, 1/B, 1/B), step factors (3, 2, 1) ->
+    # (3/B, 2/B, 1/B), running max -> 3/B = 0.015 for all three = min(1, m/B); all are bounds.
+    a = np.arange(10.0)
+    raw = paired_bootstrap(a + 1.0, a, mean_reducer, n_resamples=200, seed=0).p_value
+    assert raw == 0.0 and floor_p(raw, 200) == 1 / 200
+    fh = holm_floored([raw, raw, raw], 200)
+    assert fh.p.tolist() == [0.005] * 3 and fh.p_is_bound.tolist() == [True] * 3
+    np.testing.assert_allclose(fh.p_holm, [3 / 200] * 3)
+    assert fh.p_holm_is_bound.tolist() == [True] * 3
+    assert [fmt_p(p, 200, bound=True, name="p_Holm") for p in fh.p_holm] == ["p_Holm < 3/200"] * 3
+    assert fmt_p(fh.p[0], 200) == "p < 1/200"
+    # m/B capped at 1: 300 floored tests with B = 200 -> adjusted 1.0, printed as a value
+    big = holm_floored([0.0] * 300, 200)
+    assert np.all(big.p_holm == 1.0) and fmt_p(1.0, 200, bound=True) == "p = 1.000"
+
+
+def test_floor_does_not_bind_on_a_real_crossing() -> None:
+    # Noisy differences around +0.02: some resamples cross 0, so the raw p is a count well above 1/B.
+    rng = np.random.default_rng(3)
+    a = rng.normal(0.5, 0.2, 40)
+    b = a + rng.normal(0.02, 0.2, 40)
+    res = paired_bootstrap(b, a, mean_reducer, n_resamples=500, seed=1)
+    # direct count on the same resample weights (resample_weights is what paired_bootstrap uses)
+    w = resample_weights(40, 500, 1)
+    d = mean_reducer(b, w) - mean_reducer(a, w)
+    direct = min(1.0, 2 * min(np.mean(d <= 0), np.mean(d >= 0)))
+    assert res.p_value == direct and direct > 2 / 500
+    fh = holm_floored([res.p_value, 0.0, math.nan], 500)
+    # the crossing p keeps its value; the zero is floored to 1/500; NaN is no test (m = 2).
+    # Holm m = 2: sorted (1/500, direct) -> (2/500, 1*direct), running max -> (0.004, max(0.004, direct)).
+    assert fh.p[0] == direct and not fh.p_is_bound[0]
+    assert fh.p[1] == 1 / 500 and fh.p_is_bound[1] and math.isnan(fh.p[2])
+    assert fh.p_holm[0] == pytest.approx(max(direct, 0.004)) and not fh.p_holm_is_bound[0]
+    assert fh.p_holm[1] == pytest.approx(0.004) and fh.p_holm_is_bound[1]
+    assert not fh.p_holm_is_bound[2] and math.isnan(fh.p_holm[2])
+    assert fmt_p(fh.p[0], 500) == f"p = {direct:.3f}" and fmt_p(None, 500) == "p = n/a"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gazex_bench.metrics.stats import mean_reducer, paired_bootstrap
-from gazex_model.experiments.effect_stats import floor_p, fmt_p, sign_flip_p, two_way_bootstrap
+from gazex_bench.metrics.stats import floor_p, fmt_p, mean_reducer, paired_bootstrap
+from gazex_model.experiments.effect_stats import sign_flip_p, two_way_bootstrap
 from gazex_model.experiments.gaze_effect import ARMS, COMPARISONS, REP_OFFSET, analyse, plan_seed
 from gazex_model.experiments.gaze_effect_report import negative_check, power_check, sentence, write_report
 

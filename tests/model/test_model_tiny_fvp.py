@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gazex_bench.metrics.stats import holm
+from gazex_bench.metrics.stats import fmt_p, holm
 from gazex_model.experiments import fvp_report
 from gazex_model.experiments.fvp_report import comparison_table, lookup_paragraph, write_report
-from gazex_model.experiments.fvp_stats import BOXES, GAZEX, LOOKUP, analyse, find, fmt_p
+from gazex_model.experiments.fvp_stats import BOXES, GAZEX, LOOKUP, analyse, find
 from gazex_model.experiments.fvp_truth import atypical_distances
 from gazex_model.experiments.tiny_fvp import (
     TRAINED,

@@ -15,6 +15,7 @@ from typing import Any
 
 from gazex_bench.errors import UsageError
 from gazex_bench.io import atomic_write_json
+from gazex_bench.metrics.stats import fmt_p
 from gazex_bench.models.registry import parse_model_args
 from gazex_bench.runner.api import RunRequest, run
 from gazex_bench.runner.compare import compare_runs
@@ -144,14 +145,29 @@ def _compare(args: argparse.Namespace) -> int:
         print(f"FORCED: downstream budgets differ ({'; '.join(check['differences'])})")
     print(
         f"{'metric':<24} {'n':>5} {'a':>8} {'b':>8} {'b-a':>8} {'ci_low':>8} {'ci_high':>8} "
-        f"{'p_boot':>7} {'p_wilcox':>8} {'p_holm':>7}"
+        f"{'p_boot':>9} {'p_wilcox':>8} {'p_holm':>9}"
     )
     for m, r in rec["metrics"].items():
+        b = int(r.get("n_boot_valid") or rec["n_boot"] or 1)
         print(
             f"{m:<24} {r['n']:>5} {_fmt(r['a'])} {_fmt(r['b'])} {_fmt(r['diff'])} {_fmt(r['ci_low'])} "
-            f"{_fmt(r['ci_high'])} {_fmt(r['p_boot'])} {_fmt(r['wilcoxon_p'])} {_fmt(r['p_holm'])}"
+            f"{_fmt(r['ci_high'])} {_fmt_p(r['p_boot'], b, r.get('p_boot_is_bound'))} "
+            f"{_fmt(r['wilcoxon_p'])} {_fmt_p(r['p_holm'], b, r.get('p_holm_is_bound'))}"
         )
+    print(
+        f"bootstrap p floored at 1/B (B = {rec['n_boot']}) before Holm; '< k/B' = upper bound "
+        "(no resample crossed 0), never p = 0"
+    )
     return 0
+
+
+def _fmt_p(p: float | None, n_boot: int, bound: bool | None) -> str:
+    """A bootstrap p for the compare table: ``< 1/1000`` / ``< 11/1000`` where it is a bound."""
+    if p is None:
+        return f"{'nan':>9}"
+    if bound:
+        return f"{fmt_p(p, n_boot, bound=True, name='').strip():>9}"
+    return f"{p:>9.4f}"
 
 
 def _ls(args: argparse.Namespace) -> int:
