@@ -7,7 +7,7 @@ recorded, :func:`ci_caption`); each panel states the n its bars share and labels
 whose own ``n`` differs (a VQA type can have n = 1). Model rows are those trained on the task
 (:func:`downstream_rows`; zero-shot stage-1 rows are in Fig 6). Colours come from one
 :class:`~gazex_bench.figures.style.ModelPalette` (same model, same colour in every panel;
-reference rows in greys). Published values (``leaderboard/reported.csv``) are overlaid as
+reference rows each in their own grey + hatch). Published values (``leaderboard/reported.csv``) are overlaid as
 black markers, one shape per published model, named with their source in the legend —
 they were measured under their own conventions (see the leaderboard), so they are context,
 not a like-for-like comparison.
@@ -60,18 +60,16 @@ def _model_bars(
 ) -> None:
     """One model's bars at ``xs`` (data x): CI whiskers, a thick line for a 0 bar, n where it differs."""
     vals = rows["value"].to_numpy(float)
-    ref = ModelPalette.is_reference(model)
     ax.bar(
         xs,
         vals,
         width,
         yerr=_whiskers(rows, vals),
         capsize=1.2,
-        color=palette(model),
         label=model,
-        edgecolor="#222222" if ref else "none",
         linewidth=0.4,
         error_kw={"lw": 0.6},
+        **palette.bar_style(model),
     )
     zero = np.isfinite(vals) & (vals == 0)
     ax.hlines(np.zeros(zero.sum()), xs[zero] - width / 2, xs[zero] + width / 2, color=palette(model), lw=2.5)

@@ -130,18 +130,16 @@ def _per_category(ax, table: pd.DataFrame, palette: ModelPalette, models: Sequen
         has_ci = np.isfinite(low) & np.isfinite(high) & (high > low)
         err = np.where(has_ci, np.vstack([vals - low, high - vals]), np.nan)
         xs = np.arange(len(cats)) + (i - (len(raters) - 1) / 2) * width
-        ref = ModelPalette.is_reference(str(rater))
         ax.bar(
             xs,
             vals,
             width,
             yerr=np.clip(np.nan_to_num(err), 0, None),
-            color=palette(str(rater)),
             label=str(rater),
             capsize=1,
             error_kw={"lw": 0.5},
-            edgecolor="#222222" if ref else "none",
             linewidth=0.4,
+            **palette.bar_style(str(rater)),
         )
         n_img = sub["n_images"].to_numpy(float) if "n_images" in sub else np.full(len(cats), np.nan)
         for x, v, ok, k, hi in zip(xs, vals, has_ci, n_img, high):

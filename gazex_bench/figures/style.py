@@ -99,27 +99,45 @@ RADIOLOGIST_COLORS: tuple[str, ...] = (
 )
 """Radiologists' lines (Tol 'muted' hues not used for models), so no reader looks like a model."""
 
-REFERENCE_GREYS: dict[str, str] = {
-    "oracle": "#3a3a3a",
-    "inter-radiologist": "#555555",
-    "nearest-report": "#7a7a7a",
-    "majority-answer": "#7a7a7a",
-    "chest-box": "#7a7a7a",
-    "center-bias": "#969696",
-    "center-box": "#969696",
-    "shuffled": "#b0b0b0",
-    "random": "#c4c4c4",
-    "empty-report": "#e0e0e0",
+REFERENCE_STYLES: dict[str, tuple[str, str]] = {
+    "oracle": ("#333333", ""),
+    "inter-radiologist": ("#4d4d4d", ".."),
+    "nearest-report": ("#6e6e6e", "////"),
+    "majority-answer": ("#7f7f7f", "\\\\\\\\"),
+    "chest-box": ("#8a8a8a", "xxx"),
+    "center-bias": ("#9a9a9a", ""),
+    "center-box": ("#a6a6a6", "..."),
+    "shuffled": ("#b3b3b3", "---"),
+    "random": ("#c8c8c8", ""),
+    "empty-report": ("#e2e2e2", ""),
 }
-"""Reference rows (ceilings and nulls) in greys, darkest = ceiling; matched on the label's start."""
+"""Reference rows (ceilings and nulls): ``(grey, hatch)``, darkest = ceiling, matched on the label's start.
+
+Every reference has its own grey, and the mid greys (which a reader cannot tell apart by shade
+alone) also a hatch, so no two references share a ``(colour, hatch)`` in any legend; the same
+pair is used in every panel of every figure (:meth:`ModelPalette.bar_style`)."""
+
+REFERENCE_GREYS: dict[str, str] = {name: grey for name, (grey, _) in REFERENCE_STYLES.items()}
+"""The grey of each reference row (:data:`REFERENCE_STYLES` without the hatch)."""
+
+
+def _reference_name(label: str) -> str | None:
+    for name in REFERENCE_STYLES:
+        if label == name or label.startswith((f"{name} ", f"{name}(")):
+            return name
+    return None
 
 
 def reference_grey(label: str) -> str | None:
     """Grey of a reference row label (``oracle``, ``inter-radiologist (ceiling)``, ``shuffled null (x)`` ...)."""
-    for name, grey in REFERENCE_GREYS.items():
-        if label == name or label.startswith((f"{name} ", f"{name}(")):
-            return grey
-    return None
+    name = _reference_name(label)
+    return None if name is None else REFERENCE_STYLES[name][0]
+
+
+def reference_hatch(label: str) -> str:
+    """Hatch of a reference row label ("" for models and for references drawn plain)."""
+    name = _reference_name(label)
+    return "" if name is None else REFERENCE_STYLES[name][1]
 
 
 def model_family(label: str) -> str:
@@ -146,7 +164,7 @@ class ModelPalette:
     models, not on panel order), and the labels of a family successive :data:`TINTS` of its hue
     (``"GazeX (tiny)"`` pure, ``"GazeX (tiny), stage 1 only"`` lighter). Beyond 7 families the
     hues repeat at further tints; a colour already taken is never handed out again. Reference
-    rows get their fixed grey (:data:`REFERENCE_GREYS`). A label not seen at construction is added
+    rows get their fixed grey and hatch (:data:`REFERENCE_STYLES`, :meth:`bar_style`). A label not seen at construction is added
     on first use (after the known ones).
     """
 
@@ -180,6 +198,12 @@ class ModelPalette:
         if grey is not None:
             return grey
         return self._map.get(label) or self._add(label)
+
+    def bar_style(self, label: str) -> dict[str, object]:
+        """``ax.bar`` keywords of ``label``: its colour; references also their hatch and a dark edge."""
+        if not self.is_reference(label):
+            return {"color": self(label), "edgecolor": "none"}
+        return {"color": self(label), "hatch": reference_hatch(label) or None, "edgecolor": "#222222"}
 
     @staticmethod
     def is_reference(label: str) -> bool:

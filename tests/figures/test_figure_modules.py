@@ -191,6 +191,54 @@ def test_fig2_one_colour_per_model_in_every_panel() -> None:
     plt.close(fig)
 
 
+def _legend_styles(fig) -> dict[str, tuple]:  # noqa: ANN001
+    """Legend label -> (face colour RGBA, hatch) of every entry of the figure's legends, read from the artists."""
+    out = {}
+    for leg in fig.legends:
+        for handle, text in zip(leg.legend_handles, leg.get_texts()):
+            if hasattr(handle, "get_hatch"):
+                colour = tuple(round(c, 6) for c in handle.get_facecolor())
+                out[text.get_text()] = (colour, handle.get_hatch() or "")
+    return out
+
+
+def test_fig2_references_distinct_in_legend_and_fixed_across_panels() -> None:
+    """nearest-report, majority-answer, chest-box, ... once shared one grey in Fig 2's single legend: now
+    no two legend entries share a (colour, hatch), and a reference keeps its style in every panel."""
+    import matplotlib.pyplot as plt
+
+    from gazex_bench.figures.style import REFERENCE_STYLES, ModelPalette
+
+    rows = _metric_rows()
+    refs = {
+        "mimic-report": ("oracle", "nearest-report", "empty-report"),
+        "iu-report": ("oracle", "nearest-report", "empty-report"),
+        "cxr-vqa": ("oracle", "majority-answer"),
+        "ms-cxr-grounding": ("oracle", "chest-box", "center-box"),
+    }
+    extra = [
+        rows[(rows["model"] == "gazex") & (rows["task"] == task)].assign(model=ref, kind="reference")
+        for task, names in refs.items()
+        for ref in names
+    ]
+    rows = pd.concat([rows, *extra], ignore_index=True)
+    fig = fig2.draw(rows, ModelPalette(rows["model"]))
+    styles = _legend_styles(fig)
+    assert {"gazex", "random", "oracle", "nearest-report", "majority-answer", "chest-box"} <= set(styles)
+    assert len(set(styles.values())) == len(styles), styles  # no two entries look alike
+    # and every reference's bars wear its legend style in each panel where it is drawn
+    for ax in fig.axes:
+        for cont in ax.containers:
+            if hasattr(cont, "patches") and cont.patches and cont.get_label() in styles:
+                p = cont.patches[0]
+                got = (tuple(round(c, 6) for c in p.get_facecolor()), p.get_hatch() or "")
+                assert got == styles[cont.get_label()], (ax.get_title(), cont.get_label())
+    # the fixed table itself: every reference a distinct (grey, hatch) and a distinct grey
+    assert len(set(REFERENCE_STYLES.values())) == len(REFERENCE_STYLES)
+    assert len({g for g, _ in REFERENCE_STYLES.values()}) == len(REFERENCE_STYLES)
+    plt.close(fig)
+
+
 def test_case_labels_do_not_overlap() -> None:
     from gazex_bench.figures.case import label_positions
 
