@@ -59,6 +59,8 @@ def _model_bars(
     group_n: dict[str, int | None],
 ) -> None:
     """One model's bars at ``xs`` (data x): CI whiskers, a thick line for a 0 bar, n where it differs."""
+    import matplotlib.patheffects as pe
+
     vals = rows["value"].to_numpy(float)
     ax.bar(
         xs,
@@ -72,7 +74,17 @@ def _model_bars(
         **palette.bar_style(model),
     )
     zero = np.isfinite(vals) & (vals == 0)
-    ax.hlines(np.zeros(zero.sum()), xs[zero] - width / 2, xs[zero] + width / 2, color=palette(model), lw=2.5)
+    outline = (
+        [pe.Stroke(linewidth=3.4, foreground="#222222"), pe.Normal()] if palette.is_reference(model) else None
+    )
+    ax.hlines(
+        np.zeros(zero.sum()),
+        xs[zero] - width / 2,
+        xs[zero] + width / 2,
+        color=palette(model),
+        lw=2.5,
+        path_effects=outline,  # a light-grey reference at 0 stays visible on white
+    )
     for m, xx, v, n in zip(metrics, xs, vals, rows["n"].to_numpy(float)):
         if np.isfinite(v) and np.isfinite(n) and int(n) != group_n[m]:
             ax.text(
@@ -249,7 +261,15 @@ def draw(
     drawn: list[pd.DataFrame] = []
     report_tasks = [t for t in ("mimic-report", "iu-report") if t in set(metrics["task"])]
     ncols = len(report_tasks) + 3
-    fig, axes = new_figure(3.1 * ncols, 3.2, 1, ncols)
+    # panel widths follow their bar groups (6 NLG metrics, 4 CE conventions per report set, 6 VQA
+    # types, 2 grounding metrics), so every bar has about the same width in every panel
+    groups = [len(REPORT_METRICS)] * len(report_tasks) + [
+        max(len(CE_METRICS) * len(report_tasks), 2),
+        len(VQA_TYPES),
+        len(GROUNDING_METRICS),
+    ]
+    ratios = [max(g, 4) for g in groups]  # a 2-group panel still fits its two-line title
+    fig, axes = new_figure(0.52 * sum(ratios) + 1.2, 3.2, 1, ncols, gridspec_kw={"width_ratios": ratios})
     axes = np.atleast_1d(axes)
     for ax, task in zip(axes, report_tasks):
         _bars(ax, metrics[metrics["task"] == task], REPORT_METRICS, f"(a) {task}", palette)
