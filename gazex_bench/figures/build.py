@@ -22,7 +22,7 @@ import pandas as pd
 
 from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.figures import case_build, fig2, fig3, fig4, fig6, fig7c
-from gazex_bench.figures.style import ModelPalette, model_family
+from gazex_bench.figures.style import SYNTHETIC_MARK, ModelPalette, data_mark, model_family
 from gazex_bench.leaderboard.board import published_table
 from gazex_bench.runner.compare import read_compare_record
 from gazex_bench.tables.names import metric_title
@@ -30,7 +30,10 @@ from gazex_bench.tables.runs import RunSummary, metrics_table
 
 log = logging.getLogger(__name__)
 
+FIG3_COUNTS: tuple[str, ...] = ("dwell_overall", "trajectory_pairs", "dispersion_per_reading")
+"""Tables read only for Fig 3's n labels (optional)."""
 GAZE_TABLES: tuple[str, ...] = (
+    *FIG3_COUNTS,
     "dwell",
     "pearson",
     "dwell_category",
@@ -152,6 +155,7 @@ def _run_rows(runs: Sequence[RunSummary], variants: Sequence[str]) -> tuple[list
                         value=m.get("value"),
                         ci_low=m.get("ci_low"),
                         ci_high=m.get("ci_high"),
+                        n=m.get("n"),
                     )
                 )
     return per_cat, overall
@@ -216,7 +220,12 @@ def _gaze_figures(
         rep.skipped["fig3"] = why
     else:
         rep.written += fig3.render(
-            tables["dwell"], tables["pearson"], tables["dwell_category"], tables["dispersion"], out_dir
+            tables["dwell"],
+            tables["pearson"],
+            tables["dwell_category"],
+            tables["dispersion"],
+            out_dir,
+            counts={k: tables[k] for k in FIG3_COUNTS if k in tables},
         )
     why = _need(tables, ("pairs", "icc", "cosine"))
     if why:
@@ -242,10 +251,18 @@ def _gaze_figures(
         rep.written += fig7c.render(tables["majority"], out_dir, palette=palette)
 
 
-def _case_figure(rep: FigureReport, runs: Sequence[RunSummary], out_dir: Path) -> None:
-    """The case figure of the first GazeX reflacx-gaze run (any reflacx-gaze run without one)."""
+def _case_figure(
+    rep: FigureReport, runs: Sequence[RunSummary], out_dir: Path, prefer: Sequence[str] = ()
+) -> None:
+    """The case figure of the first GazeX reflacx-gaze run (any reflacx-gaze run without one).
+
+    ``prefer``: model labels tried first, in that order (the demo's full GazeX before its ablations),
+    so the case shows the main model, not whichever ablation sorts first.
+    """
+    rank = {label: i for i, label in enumerate(prefer)}
     gaze_runs = [r for r in runs if r.task == "reflacx-gaze" and r.adapter == "gazex"]
     gaze_runs = gaze_runs or [r for r in runs if r.task == "reflacx-gaze" and r.kind == "run"]
+    gaze_runs = sorted(gaze_runs, key=lambda r: rank.get(r.model, len(rank)))  # stable: run order otherwise
     try:
         written = case_build.render_case(gaze_runs[0], out_dir) if gaze_runs else []
         why = "no reflacx-gaze run with parsed model clusters"
@@ -260,8 +277,18 @@ def _case_figure(rep: FigureReport, runs: Sequence[RunSummary], out_dir: Path) -
 def build_figures(
     runs: Sequence[RunSummary], out_dir: Path, *, ablation_variants: Sequence[str] = ()
 ) -> FigureReport:
-    """Draw all figures whose inputs exist; returns what was written and what was skipped."""
+    """Draw all figures whose inputs exist; returns what was written and what was skipped.
 
+    When any run is on phantom data (run.json ``dataset.kind``), every figure carries the
+    :data:`~gazex_bench.figures.style.SYNTHETIC_MARK` watermark.
+    """
+    synthetic = any(r.synthetic for r in runs)
+    with data_mark(SYNTHETIC_MARK if synthetic else None):  # phantom runs: every figure says so
+        return _build(runs, out_dir, ablation_variants)
+
+
+def _build(runs: Sequence[RunSummary], out_dir: Path, ablation_variants: Sequence[str]) -> FigureReport:
+    """:func:`build_figures` without the watermark context."""
     rep = FigureReport()
     metrics = metrics_table(runs)
     palette = ModelPalette(r.model for r in runs)
@@ -271,7 +298,7 @@ def build_figures(
         rep.written += fig2.render(metrics, out_dir, palette=palette, published=published_table())
     tables = {**gaze_tables(runs, ablation_variants), **combined_gaze_tables(runs)}
     _gaze_figures(rep, tables, runs, out_dir, palette)
-    _case_figure(rep, runs, out_dir)
+    _case_figure(rep, runs, out_dir, ablation_variants)
     variants = list(ablation_variants) or sorted(
         {r.model for r in runs if r.task == "mimic-report" and r.kind == "run"}
     )

@@ -101,19 +101,34 @@ def _radial(ax: Any, per_category: pd.DataFrame, palette: ModelPalette, title: s
     ax.set_title(title, pad=14, fontsize=8)
 
 
+ZERO_BAR = 0.003
+"""Bars below this height (3 ‰ of the 0-1 axis) are invisible: they get a thick line at 0 in their colour."""
+
+
+def _zero_marks(ax: Any, xs: np.ndarray, vals: np.ndarray, width: float, colour: str) -> None:
+    """A thick line at 0 for bars of value (about) 0, so 0 is not read as a missing bar."""
+    low = np.isfinite(vals) & (vals >= 0) & (vals < ZERO_BAR)
+    if low.any():
+        ax.hlines(np.zeros(int(low.sum())), xs[low] - width / 2, xs[low] + width / 2, color=colour, lw=2.5)
+
+
+def _n_text(frame: pd.DataFrame) -> str:
+    """``n = 16 reports`` (or a range) from the rows' ``n`` column; "" without one."""
+    ns = sorted({int(v) for v in pd.to_numeric(frame.get("n", pd.Series(dtype=float))).dropna()})
+    if not ns:
+        return ""
+    return f"n = {ns[0]} reports" if len(ns) == 1 else f"n = {ns[0]}-{ns[-1]} reports"
+
+
 def _prf(ax: Any, per_category: pd.DataFrame, palette: ModelPalette) -> None:
     sub = per_category[~per_category["category"].isin(BAR_EXCLUDE)]
     means = sub.groupby("variant", sort=False)[["precision", "recall", "f1"]].mean()
     x = np.arange(3)
     width = 0.8 / max(len(means), 1)
     for i, (variant, row) in enumerate(means.iterrows()):
-        ax.bar(
-            x + (i - (len(means) - 1) / 2) * width,
-            row.to_numpy(float),
-            width,
-            color=palette(str(variant)),
-            label=variant,
-        )
+        xs = x + (i - (len(means) - 1) / 2) * width
+        ax.bar(xs, row.to_numpy(float), width, color=palette(str(variant)), label=variant)
+        _zero_marks(ax, xs, row.to_numpy(float), width, palette(str(variant)))
     ax.set_xticks(x, ["precision", "recall", "F1"])
     ax.set_ylim(0, 1)
     if not np.any(means.to_numpy(float) > 0):
@@ -183,6 +198,7 @@ def _overall(ax: Any, overall: pd.DataFrame, tests: pd.DataFrame, palette: Model
             capsize=1,
             error_kw={"lw": 0.5},
         )
+        _zero_marks(ax, xs, vals, width, palette(variant))
         tops = np.fmax(vals, sub["ci_high"].to_numpy(float))  # labels sit above the whisker
         for x, metric, v, top in zip(xs, metrics, vals, tops):
             row = tests[(tests["variant"] == variant) & (tests["metric"] == metric)]
@@ -198,7 +214,10 @@ def _overall(ax: Any, overall: pd.DataFrame, tests: pd.DataFrame, palette: Model
                 )
     ax.set_xticks(range(len(metrics)), metrics, rotation=20, ha="right")
     ax.set_ylim(0, 1.1)
-    ax.set_title("overall, 95% CI (paired bootstrap vs full GazeX, Holm)", fontsize=8)
+    n = _n_text(overall)
+    ax.set_title(
+        "overall, 95% CI (paired bootstrap vs full GazeX, Holm)" + (f"\n{n} per bar" if n else ""), fontsize=8
+    )
 
 
 def _regimes(frame: pd.DataFrame) -> list[str]:

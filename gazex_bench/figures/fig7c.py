@@ -11,12 +11,19 @@ that are not radiologists, coloured as in every other figure.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from gazex_bench.figures.style import ModelPalette, new_figure, save
+
+
+def _luminance(colour: str) -> float:
+    """Relative luminance (ITU-R BT.709 weights, sRGB not linearised) of ``#rrggbb`` in [0, 1]."""
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def _is_radiologist(source: str) -> bool:
@@ -30,7 +37,7 @@ def render(counts: pd.DataFrame, out_dir: Path, *, palette: ModelPalette | None 
     )
     counts = counts.set_index(counts["source"].astype(str)).loc[order].reset_index(drop=True)
     palette = palette or ModelPalette([s for s in order if not _is_radiologist(s)])
-    fig, ax = new_figure(max(4.5, 0.75 * len(counts) + 2.5), 3.2)
+    fig, ax = new_figure(max(4.5, 1.0 * len(counts) + 2.5), 3.4)
     x = np.arange(len(counts))
     # TP / FN / FP in neutral shades and hatches, so they never look like a model's palette colour
     ax.bar(x - 0.2, counts["TP"], 0.4, color="#3b3b3b", label="TP (found, in majority)")
@@ -56,12 +63,14 @@ def render(counts: pd.DataFrame, out_dir: Path, *, palette: ModelPalette | None 
         label="FP (not in majority)",
     )
     n = counts["n_images"].astype(int).astype(str) if "n_images" in counts else None
-    ax.set_xticks(
-        x, [f"{s}\n(n={k})" for s, k in zip(order, n)] if n is not None else order, rotation=30, ha="right"
-    )
+    names = [textwrap.fill(s, 12) for s in order]  # long labels wrap instead of running into their neighbours
+    ax.set_xticks(x, [f"{s}\n(n={k})" for s, k in zip(names, n)] if n is not None else names, fontsize=6)
     for tick, source in zip(ax.get_xticklabels(), order):
         if not _is_radiologist(source):
-            tick.set_color(palette(source) if not ModelPalette.is_reference(source) else "#555555")
+            # the model's colour as the label's background (pale tints stay legible: text colour by luminance)
+            colour = palette(source)
+            tick.set_bbox({"boxstyle": "round,pad=0.2", "fc": colour, "ec": "#222222", "lw": 0.3})
+            tick.set_color("white" if _luminance(colour) < 0.45 else "black")
             tick.set_fontweight("bold")
     ax.set_ylabel("findings (count over images)")
     ax.set_title(

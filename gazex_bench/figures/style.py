@@ -6,7 +6,9 @@ next to it); nothing here recomputes a metric.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,12 +53,56 @@ def new_figure(width_in: float, height_in: float, nrows: int = 1, ncols: int = 1
     return plt.subplots(nrows, ncols, figsize=(width_in, height_in), **kw)
 
 
+SYNTHETIC_MARK = "SYNTHETIC DATA (phantom) \u2014 not comparable with published results"
+"""Watermark of every figure drawn from phantom runs (:func:`data_mark`)."""
+
+_MARK: ContextVar[str | None] = ContextVar("gazex_figure_mark", default=None)
+
+
+@contextmanager
+def data_mark(text: str | None) -> Iterator[None]:
+    """Within the block, :func:`save` stamps ``text`` (e.g. :data:`SYNTHETIC_MARK`) across every figure."""
+    token = _MARK.set(text)
+    try:
+        yield
+    finally:
+        _MARK.reset(token)
+
+
+def _stamp(fig: Figure, text: str) -> None:
+    """A faint diagonal watermark over the whole figure (never moves the layout, never hides a value)."""
+    width_in = float(fig.get_size_inches()[0])
+    # about 3/4 of the figure width (a bold glyph is ~0.62 em wide); out of the tight-bbox layout
+    size = max(8.0, min(36.0, 0.75 * width_in * 72 / (0.62 * len(text))))
+    mark = fig.text(
+        0.5,
+        0.5,
+        text,
+        ha="center",
+        va="center",
+        rotation=12,
+        fontsize=size,
+        color="#cc0000",
+        alpha=0.15,
+        fontweight="bold",
+        zorder=100,
+    )
+    mark.set_in_layout(False)
+
+
 def save(fig: Figure, out_dir: Path, stem: str) -> list[Path]:
-    """Save ``fig`` as ``<stem>.png`` and ``<stem>.pdf`` atomically; close it; return paths."""
+    """Save ``fig`` as ``<stem>.png`` and ``<stem>.pdf`` atomically; close it; return paths.
+
+    Inside :func:`data_mark` the figure is watermarked first (synthetic data).
+    """
     import os
     import tempfile
 
     import matplotlib.pyplot as plt
+
+    mark = _MARK.get()
+    if mark:
+        _stamp(fig, mark)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
