@@ -64,7 +64,7 @@ def render_case(run: RunSummary, out_dir: Path) -> list[Path]:
     reference = " ".join(s.request.finding or "" for s in samples)
     s1 = _predictions(run.run_dir / "predictions.s1_report.jsonl").get(f"{samples[0].group}/s1_report", {})
     generated = s1.get("parsed") or s1.get("raw") or "(setting 1 did not run for this model)"
-    title = f"{run.model}: reading {reading} (numbers = finding.cluster in temporal order)"
+    title = f"{run.model}: reading {reading} (colour = finding; label = finding.cluster, clusters in temporal order)"
     return render(
         samples[0].request.image_paths[0],
         rad,

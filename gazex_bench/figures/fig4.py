@@ -77,12 +77,16 @@ def _matrix(ax, cosine: pd.DataFrame) -> None:
     mat = np.full((len(raters), len(raters)), np.nan)
     for a, b, c in cosine[["rater_a", "rater_b", "cosine"]].itertuples(index=False):
         mat[idx[a], idx[b]] = mat[idx[b], idx[a]] = c
-    np.fill_diagonal(mat, 1.0)
-    ax.imshow(mat, cmap="viridis", vmin=0, vmax=1)
+    shown = mat.copy()
+    np.fill_diagonal(shown, np.nan)  # the diagonal is left blank: self-similarity is not measured
+    ax.imshow(shown, cmap="viridis", vmin=0, vmax=1)
     for i in range(len(raters)):
         for j in range(len(raters)):
-            if np.isfinite(mat[i, j]):
-                ax.text(j, i, f"{mat[i, j]:.2f}", ha="center", va="center", fontsize=5.5, color="white")
+            if i == j:  # self-similarity is 1 by definition, not a measurement
+                ax.text(j, i, "—", ha="center", va="center", fontsize=5.5, color="black")
+            elif np.isfinite(mat[i, j]):
+                colour = "black" if mat[i, j] > 0.55 else "white"  # legible on viridis' light end
+                ax.text(j, i, f"{mat[i, j]:.2f}", ha="center", va="center", fontsize=5.5, color=colour)
     ax.set_xticks(range(len(raters)), raters, rotation=45, ha="right")
     ax.set_yticks(range(len(raters)), raters)
     ax.set_title("(b) Gaussian-map cosine similarity", fontsize=8)
