@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import gazex_bench
+from gazex_bench.demo_eval import score_all
 from gazex_bench.demo_plan import (
     BASELINES,
     TASKS,
@@ -59,9 +60,7 @@ from gazex_bench.errors import UsageError
 from gazex_bench.io import atomic_write_json, atomic_write_text
 from gazex_bench.phantom.generate import generate_phantom
 from gazex_bench.runner.api import RunRequest
-from gazex_bench.runner.api import run as run_request
 from gazex_bench.runner.compare import compare_runs
-from gazex_bench.runner.data_cache import shared_task_data
 from gazex_bench.runner.data_root import is_phantom
 from gazex_bench.tables.runs import load_run
 
@@ -85,13 +84,26 @@ class DemoPlan:
     stage2_steps: int = 60
     """Stage-2 (downstream LoRA) steps of every fine-tune."""
     limit: int | None = 16
-    """Samples per task and model (None: the whole test split); ``reflacx-gaze`` evaluates all
-    of phase 2 (GazeX's held-out multi-reader phase) instead."""
+    """Samples per task and model (None: the whole test split); ``reflacx-gaze`` evaluates phase 2
+    (GazeX's held-out multi-reader phase) by image instead (``gaze_images``)."""
+    gaze_images: int | None = 16
+    """``reflacx-gaze`` images scored (task option ``images``: the first N phase-2 image groups by
+    sha256 of their name, every reader of each, so the inter-radiologist, ICC and trajectory
+    analyses keep all their readers); None = all 42 of the small phantom. A trained gaze row costs
+    ~5 s + ~1.1 s CPU per image (1 thread, batch 64), ~1.5 s per image once the gaze fine-tunes
+    write multi-sentence reports (trajectories and setting 1 then ask FVP for each sentence): 16
+    keeps the evaluation phase near 3.3 min on 2 idle cores (reports/perf/demo.md). The tables
+    and ``summary.md`` say "scored on 16 of 42 images"."""
+    eval_batch_size: int = 64
+    """Generation batch of the trained rows (``gazex`` adapter ``batch_size``): the tiny models'
+    CPU generation is dominated by per-step overhead, so 64 needs ~0.55x the CPU of 8 for identical
+    greedy outputs (``benchmarks/bench_demo_eval.py``)."""
     threads: int = 1
-    """torch threads per training process (reports/perf/demo.md: 2 workers x 1 thread vs 1 x 2)."""
+    """torch threads per training / evaluation process (reports/perf/demo.md: 2 workers x 1 thread vs 1 x 2)."""
     workers: int = 2
-    """Training processes running independent jobs side by side (one per core); the trained
-    models do not depend on it (``gazex_model.protocol``)."""
+    """Processes running independent training jobs, then scored runs, side by side (one per core);
+    the trained models and the scores do not depend on it (``gazex_model.protocol``,
+    :mod:`gazex_bench.demo_eval`)."""
     configs: Path | None = None
     quiet: bool = False
 
@@ -194,74 +206,60 @@ def train_protocol(plan: DemoPlan, data: Path, stages: Stages, summary: DemoSumm
     return models
 
 
-def _run(
-    plan: DemoPlan,
-    data: Path,
-    task: str,
-    model: str,
-    args: dict[str, Any],
-    label: str,
-    task_args: dict[str, Any],
-) -> Path:
-
-    limit = None if task == "reflacx-gaze" else plan.limit
-    req = RunRequest(
+def _request(
+    plan: DemoPlan, data: Path, task: str, model: str, args: dict[str, Any], label: str
+) -> RunRequest:
+    """One scored run: ``plan.limit`` samples (``reflacx-gaze``: ``plan.gaze_images`` images of phase 2,
+    every reader of each); trained rows generate in batches of ``plan.eval_batch_size``."""
+    if model == "gazex":
+        args = {**args, "batch_size": plan.eval_batch_size}
+    return RunRequest(
         task=task,
         model=model,
         model_args={**args, "label": label},
         data_root=data,
-        limit=limit,
+        limit=None if task == "reflacx-gaze" else plan.limit,
         out=plan.work_dir / "runs",
         seed=plan.seed,
         quiet=True,
-        task_args=task_args,
+        task_args=_task_args(plan, task, data),
     )
-    return run_request(req).run_dir
 
 
-def _task_args(task: str, data: Path) -> dict[str, Any]:
-    """Gaze: phase 2 only (held out from GazeX training), and the phantom's radiologist mapping
-    passed explicitly, as a user of real data passes theirs (the scorer never reads truth itself)."""
+def _task_args(plan: DemoPlan, task: str, data: Path) -> dict[str, Any]:
+    """Gaze: phase 2 only (held out from GazeX training), ``plan.gaze_images`` of its images with all
+    their readers (``images``), and the phantom's radiologist mapping passed explicitly, as a user of
+    real data passes theirs (the scorer never reads truth itself)."""
     if task == "reflacx-gaze":
-        return {"radiologist_map": str(data / "phantom_truth" / "radiologists.csv"), "phases": "2"}
+        args = {"radiologist_map": str(data / "phantom_truth" / "radiologists.csv"), "phases": "2"}
+        return args if plan.gaze_images is None else {**args, "images": str(plan.gaze_images)}
     return {}
 
 
 def run_all(plan: DemoPlan, data: Path, models: Path, summary: DemoSummary) -> list[tuple[EvalJob, Path]]:
-    """Every trained row of :func:`~gazex_bench.demo_plan.eval_jobs` and every reference baseline."""
-    try:  # model loading progress bars would drown the stage lines
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
-    except ImportError:  # pragma: no cover - the model extra is not installed
-        pass
-    scored: list[tuple[EvalJob, Path]] = []
+    """Every trained row of :func:`~gazex_bench.demo_plan.eval_jobs` and every reference baseline, in
+    ``plan.workers`` processes of ``plan.threads`` torch threads (:mod:`gazex_bench.demo_eval`); the
+    ``reflacx-gaze`` rows (the longest) are handed out first, results are kept in task order."""
     trained = eval_jobs(models)
+    jobs: list[tuple[str, str, str, dict[str, Any], EvalJob | None]] = []
     for task in TASKS:
-        jobs: list[tuple[str, str, dict[str, Any], EvalJob | None]] = [
-            (j.label, "gazex", {"path": str(j.model_dir)}, j) for j in trained if j.task == task
-        ]
-        jobs += [(b, b, {}, None) for b in BASELINES[task]]
-        for label, adapter, args, job in jobs:
-            t0, cpu0 = time.monotonic(), cpu_seconds()
-            try:
-                run_dir = _run(plan, data, task, adapter, args, label, _task_args(task, data))
-            except Exception as exc:  # noqa: BLE001 - one failed run must not hide the others
-                summary.failures.append(f"{task} x {label}: {exc}")
-                log.warning("run failed: %s x %s: %s", task, label, exc)
-                continue
-            finally:
-                summary.eval_runs.append(
-                    {
-                        "task": task,
-                        "model": label,
-                        "seconds": round(time.monotonic() - t0, 2),
-                        "cpu_seconds": round(cpu_seconds() - cpu0, 2),
-                    }
-                )
-            summary.runs.append(run_dir)
-            if job is not None:
-                scored.append((job, run_dir))
+        jobs += [(task, j.label, "gazex", {"path": str(j.model_dir)}, j) for j in trained if j.task == task]
+        jobs += [(task, b, b, {}, None) for b in BASELINES[task]]
+    order = sorted(range(len(jobs)), key=lambda i: jobs[i][0] != "reflacx-gaze")
+    requests = [_request(plan, data, jobs[i][0], jobs[i][2], jobs[i][3], jobs[i][1]) for i in order]
+    results = dict(zip(order, score_all(requests, plan.workers, plan.threads)))
+    scored: list[tuple[EvalJob, Path]] = []
+    for i, (task, label, _, _, job) in enumerate(jobs):
+        res = results[i]
+        summary.eval_runs.append(
+            {"task": task, "model": label, "seconds": res.seconds, "cpu_seconds": res.cpu_seconds}
+        )
+        if res.run_dir is None:
+            summary.failures.append(f"{task} x {label}: {res.error}")
+            continue
+        summary.runs.append(res.run_dir)
+        if job is not None:
+            scored.append((job, res.run_dir))
     return scored
 
 
@@ -284,6 +282,21 @@ def compare_variants(plan: DemoPlan, summary: DemoSummary) -> None:
             atomic_write_json(plan.work_dir / "runs" / "compare" / f"{ref.run_id}__{other.run_id}.json", rec)
 
 
+def _gaze_subset_lines(plan: DemoPlan, summary: DemoSummary) -> list[str]:
+    """The ``reflacx-gaze`` image subset as its runs recorded it (``analysis_status.image_subset``)."""
+    for run_dir in summary.runs:
+        rec = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+        subset = (rec.get("analysis_status") or {}).get("image_subset")
+        if (rec.get("task") or {}).get("name") == "reflacx-gaze" and subset:
+            return [
+                f"reflacx-gaze (phase 2): {subset}, set by `DemoPlan.gaze_images` = {plan.gaze_images} "
+                "(`--gaze-images`, 0 = all) to keep the evaluation within the 10-minute budget on 2 cores "
+                "(reports/perf/demo.md); every trained and reference row is scored on the same images.",
+                "",
+            ]
+    return []
+
+
 def write_summary(plan: DemoPlan, summary: DemoSummary) -> Path:
     """``summary.md``: phase times (wall and CPU), the protocol, where everything is, failures;
     ``timing.json``: the phases and every training job's row."""
@@ -301,6 +314,7 @@ def write_summary(plan: DemoPlan, summary: DemoSummary) -> Path:
         "",
         *phase_table(summary.phases),
         "",
+        *_gaze_subset_lines(plan, summary),
         f"- runs: {len(summary.runs)} (records in `runs/`)",
         "- tables: `tables/tables.md`",
         "- protocol: `tables/protocol.md`",
@@ -337,8 +351,9 @@ def run_demo(plan: DemoPlan) -> DemoSummary:
     n1, n2 = sum(v.stage1 is not None for v in VARIANTS), sum(len(v.finetunes) for v in VARIANTS)
     stages.say(f"train stage 1 ({n1} gaze variants) + stage 2 ({n2} fine-tunes), {plan.workers} workers ...")
     models = train_protocol(plan, data, stages, summary)
-    with shared_task_data():  # each task is loaded once for all its models (same root, split, options)
-        scored = stages.run("evaluate every task", lambda: run_all(plan, data, models, summary))
+    scored = stages.run(
+        f"evaluate every task ({plan.workers} workers)", lambda: run_all(plan, data, models, summary)
+    )
     stages.run("paired comparisons", lambda: compare_variants(plan, summary))
     runs = stages.run("copy run records", lambda: copy_records(plan.out, summary.runs))
     summary.protocol_rows, issues = stages.run(

@@ -131,6 +131,10 @@ class GazeXAdapter:
         torch.manual_seed(self.seed)
         self.capabilities = _caps(capabilities)
         self.model = GazeXModel(self.path, device=device, generation=gen)
+        self.batch_size = gen.batch_size
+        """Requests per call from the harness (:func:`gazex_bench.models.protocols.adapter_hints`): the
+        generation batch, so ``generation.batch_size`` is the batch the model really sees (the harness
+        default of 8 would otherwise cap it)."""
 
     def identity(self) -> dict[str, Any]:
         """Run directory, config hash, git commit of the run, generation settings and the training record.

@@ -31,9 +31,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--workers",
         type=int,
         default=None,
-        help="training processes side by side (default 2; results do not depend on it)",
+        help="training processes, then evaluation processes, side by side (default 2; results do not depend on it)",
     )
-    p.add_argument("--threads", type=int, default=None, help="torch threads per training process (default 1)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads per training / evaluation process (default 1)",
+    )
+    p.add_argument(
+        "--gaze-images",
+        type=int,
+        default=None,
+        help="reflacx-gaze images scored, every reader of each (default 16; 0 = all images)",
+    )
     p.add_argument("--configs", type=Path, default=None, help="folder with tiny*.yaml (default: ./configs)")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(handler="gazex_bench.cli.handlers.demo:_demo")

@@ -223,6 +223,12 @@ def _notes(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[str]:
         why = missing_reason(r, metrics)
         if why:
             out.append(f"{r.model} ({r.kind}): every metric missing - {why}")
+    subsets: dict[str, list[str]] = {}  # e.g. reflacx-gaze --task-arg images=N
+    for r in runs:
+        subset = (r.raw.get("analysis_status") or {}).get("image_subset") if r.raw else None
+        if subset:
+            subsets.setdefault(str(subset), []).append(r.model)
+    out += [f"{text}: {', '.join(models)}" for text, models in subsets.items()]
     labelers = sorted({labeler(r) for r in runs if labeler(r)})
     if labelers:
         out.insert(

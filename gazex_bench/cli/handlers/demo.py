@@ -24,13 +24,16 @@ def _demo(args: argparse.Namespace) -> int:
             ("limit", args.limit),
             ("workers", args.workers),
             ("threads", args.threads),
+            ("gaze_images", args.gaze_images),
         )
         if v is not None
     }
     for name, value in overrides.items():
-        low = 0 if name.endswith("steps") else 1
+        low = 0 if name.endswith("steps") or name == "gaze_images" else 1
         if value < low:
             raise UsageError(f"--{name.replace('_', '-')} must be >= {low}, got {value}")
+    if overrides.get("gaze_images") == 0:  # 0 = every image
+        overrides["gaze_images"] = None
     plan = dataclasses.replace(plan, **overrides)
     summary = run_demo(plan)
     print(f"\nGazeX Bench demo finished in {summary.seconds / 60:.1f} min")

@@ -35,6 +35,7 @@ class GazeContext:
         identities: Whether radiologist identities were supplied (``radiologist_map``).
         labeler_checkpoint: CheXbert checkpoint of the sentence/report categories; None = rule-based.
         labeler_name: The categories labeler's name (run.json ``analysis_status``).
+        image_subset: ``scored on N of M images (rule)`` under the ``images`` option; None = all images.
     """
 
     readers: tuple[ReaderGaze, ...] = ()
@@ -44,3 +45,4 @@ class GazeContext:
     identities: bool = False
     labeler_checkpoint: str | None = None
     labeler_name: str | None = None
+    image_subset: str | None = None

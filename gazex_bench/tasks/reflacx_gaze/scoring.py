@@ -61,6 +61,8 @@ def score_gaze_task(data: TaskData, responses: Mapping[str, Response], options: 
     readers = _readers(data, images)
     status = {} if s1.status is None else {"setting1": f"{s1.status} ({len(_image_groups(data))} images)"}
     status["categories_labeler"] = str(_context(data).labeler_name or LABELER)  # finding/report categories
+    if _context(data).image_subset:  # the ``images`` option (never a silent drop)
+        status["image_subset"] = str(_context(data).image_subset)
     if not readers:
         return ScoreResult(per, metrics, {}, {}, status)
     res = _run_alignment(readers, images, options)

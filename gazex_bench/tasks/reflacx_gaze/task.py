@@ -24,7 +24,8 @@ majority vote) are the categories of the whole transcription.
 Task option ``radiologist_map=PATH`` (``--task-arg``): CSV ``reading_id,radiologist``
 giving radiologist identities (not in the released REFLACX). Without it, identity-dependent
 tables are reported unavailable. The scorer never reads ``phantom_truth/`` by itself: on the
-phantom pass ``phantom_truth/radiologists.csv`` explicitly.
+phantom pass ``phantom_truth/radiologists.csv`` explicitly. Task option ``images=N``: score a deterministic subset
+of N images with every reader of each (:mod:`gazex_bench.tasks.reflacx_gaze.subset`).
 
 Scoring: :mod:`gazex_bench.tasks.reflacx_gaze.scoring`. Default split: ``all`` (REFLACX is small);
 baselines are fitted on the REFLACX readings of the MIMIC ``train`` split.
@@ -62,6 +63,7 @@ from gazex_bench.tasks.reflacx_gaze.conventions import GAZE_CONVENTIONS, TRAJECT
 from gazex_bench.tasks.reflacx_gaze.labels import labeler_for
 from gazex_bench.tasks.reflacx_gaze.scoring import score_gaze_task
 from gazex_bench.tasks.reflacx_gaze.setting1 import setting1_stages
+from gazex_bench.tasks.reflacx_gaze.subset import parse_images, select_images
 
 PRESET = "paper"
 
@@ -93,6 +95,8 @@ class ReflacxGazeTask(Task):
     task_options = {
         "radiologist_map": "CSV reading_id,radiologist (radiologist identities; user-supplied)",
         "phases": "comma-separated REFLACX phases to evaluate, e.g. 2 (GazeX's held-out multi-reader phase); default all",
+        "images": "score N images only (a positive integer): every reading of the first N image groups "
+        "by sha256(image_group), counted in the run record; default all images",
         "chexbert": "CheXbert checkpoint (chexbert.pth; BERT config.json + vocab.txt in its folder) for the sentence "
         "and report categories, as the paper; default the rule-based labeler",
     }
@@ -111,6 +115,7 @@ class ReflacxGazeTask(Task):
         if phases:
             dropped["phase_not_selected"] = sum(r.phase not in phases for r in chosen)
             chosen = [r for r in chosen if r.phase in phases]
+        chosen, subset = select_images(chosen, parse_images(self.task_args.get("images")), dropped)
         built = _build(chosen, jpg, dropped, self.quiet, labeler)
         kept = apply_limit(built.samples, limit, dropped)
         train_src = [r for r in result.records if r.split == "train"]
@@ -123,6 +128,7 @@ class ReflacxGazeTask(Task):
             identities=rmap is not None,
             labeler_checkpoint=None if labeler.checkpoint is None else str(labeler.checkpoint),
             labeler_name=labeler.name,
+            image_subset=None if subset is None else subset.status(),
         )
         return TaskData(
             kept,
