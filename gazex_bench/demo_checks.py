@@ -6,7 +6,9 @@ One row per scored trained model (``tables/protocol.md`` and ``protocol.json``):
 * ``parseable``: predictions without a parse error / predictions (``run.json`` ``predictions``);
   fine-tuned rows must reach :data:`MIN_PARSEABLE` on the task they were fine-tuned on;
 * ``fvp_style``: report-task outputs that are FVP strings (``visual clues`` / ``observation :``);
-  no trained row may answer a report prompt that way;
+  no trained row may answer a report prompt that way; for ``reflacx-gaze``, its setting-1 report
+  outputs (``predictions.s1_report.jsonl``: the report its trajectories and setting-1 findings
+  follow), checked on fine-tuned rows (a stage-1 row never trained a report prompt);
 * ``vs nulls``: the row's primary metric against each model-free null of the task
   (:data:`gazex_bench.demo_plan.NULLS`), point estimates; "not above" is printed where it does
   not beat one (the CI-based comparison lives in the task tables);
@@ -28,6 +30,8 @@ MIN_PARSEABLE = 0.95
 """Share of parseable outputs every fine-tuned tiny model must reach on its fine-tuning task (issue #13)."""
 
 REPORT_TASKS = ("mimic-report", "iu-report", "iu-report-zeroshot")
+S1_REPORTS = {"reflacx-gaze": "predictions.s1_report.jsonl"}
+"""Task -> predictions file of the report prompts it asks beside its own samples (setting 1)."""
 FVP_MARKERS = ("visual clue", "observation :", "observation:")
 
 
@@ -37,9 +41,9 @@ def _primary(rec: dict[str, Any]) -> float | None:
     return float(v) if isinstance(v, (int, float)) and math.isfinite(v) else None
 
 
-def fvp_style_outputs(run_dir: Path) -> int:
-    """Predictions whose raw text is an FVP string."""
-    path = run_dir / "predictions.jsonl"
+def fvp_style_outputs(run_dir: Path, name: str = "predictions.jsonl") -> int:
+    """Predictions (of the file ``name`` in ``run_dir``) whose raw text is an FVP string."""
+    path = run_dir / name
     if not path.is_file():
         return 0
     return sum(
@@ -74,7 +78,7 @@ def protocol_rows(
                 "n": n,
                 "parseable": (n - errors) / n if n else None,
                 "parse_errors": errors,
-                "fvp_style": fvp_style_outputs(run_dir) if job.task in REPORT_TASKS else None,
+                "fvp_style": _fvp_style(job.task, run_dir),
                 "primary_metric": rec.get("primary_metric"),
                 "value": value,
                 "nulls": vs,
@@ -84,6 +88,13 @@ def protocol_rows(
             }
         )
     return rows
+
+
+def _fvp_style(task: str, run_dir: Path) -> int | None:
+    """FVP strings among the row's report-prompt outputs (module doc), None where it asks no report prompt."""
+    if task in REPORT_TASKS:
+        return fvp_style_outputs(run_dir)
+    return fvp_style_outputs(run_dir, S1_REPORTS[task]) if task in S1_REPORTS else None
 
 
 def budget_check(rows: Sequence[dict[str, Any]]) -> dict[str, bool]:
@@ -104,7 +115,8 @@ def problems(rows: Sequence[dict[str, Any]]) -> list[str]:
                 f"{r['task']} x {r['model']}: {r['parse_errors']}/{r['n']} outputs unparseable "
                 f"(< {MIN_PARSEABLE:.0%} parseable)"
             )
-        if r["fvp_style"] and r["regime"] != "zero-shot":
+        checked = r["regime"] == "fine-tuned" or (r["task"] in REPORT_TASKS and r["regime"] != "zero-shot")
+        if r["fvp_style"] and checked:
             out.append(
                 f"{r['task']} x {r['model']}: {r['fvp_style']} report prompts answered with FVP output"
             )
@@ -128,7 +140,7 @@ def write_protocol(rows: Sequence[dict[str, Any]], out_dir: Path) -> list[Path]:
         "Regime: fine-tuned = stage-2 LoRA on this task's training data; pretrained = stage 1 trained on it "
         "(FVP for gaze alignment); zero-shot = never trained on this task's data. Parseable: outputs the "
         f"adapter could parse (fine-tuned rows must reach {MIN_PARSEABLE:.0%}). FVP-style: report prompts "
-        "answered with an FVP string. vs nulls: primary metric against the model-free rows (point values; "
+        "answered with an FVP string (reflacx-gaze: its setting-1 report prompts). vs nulls: primary metric against the model-free rows (point values; "
         "CIs in the task tables); **not above** marks a row that does not beat a null.",
         "",
     ]

@@ -6,7 +6,8 @@ are prepared exactly as in training (gray, /4, resized to ``model.image_side``).
 are parsed by :mod:`gazex_model.parse`; coordinates stay in the quarter-scale frame here.
 
 Whole-image inspection trajectory (no GazeX prompt produces coordinates for a whole
-image): generate the report with the inspection prompt, then run FVP on every generated
+image): generate the report with :meth:`GazeXModel.inspection_prompt` (the report prompt the
+run trained; GazeX's inspection prompt if it trained none), then run FVP on every generated
 sentence in order; the trajectory is the concatenation of each sentence's predicted
 cluster centroids followed by its observation centroid.
 """
@@ -135,6 +136,18 @@ class GazeXModel:
         """REPORT if the run trained the plain report objective, else GazeX's image->report prompt."""
         return P.REPORT if self._trained_on("report") else P.GTM_IMAGE_REPORT
 
+    def inspection_prompt(self) -> str:
+        """Prompt of the whole-image report an inspection trajectory follows (:meth:`trajectories`).
+
+        The report prompt the run trained (:meth:`report_prompt`: the plain report prompt, e.g. the
+        gaze-alignment fine-tune, else GTM's image->report prompt), so a trajectory follows the same
+        report that setting 1 of ``reflacx-gaze`` scores; GazeX's inspection prompt
+        (``basic_examine_chest_xray.json``) when the run trained neither.
+        """
+        if self._trained_on("report") or self._trained_on("gtm"):
+            return self.report_prompt()
+        return P.INSPECT
+
     def reports(self, image_paths: Sequence[str | Path]) -> list[tuple[Generated, Parsed]]:
         """Findings text per image."""
         samples = [
@@ -244,7 +257,7 @@ class GazeXModel:
                 "gtm",
                 "inspect",
                 str(p),
-                P.INSPECT if not self._trained_on("gtm") else P.GTM_IMAGE_REPORT,
+                self.inspection_prompt(),
                 "",
                 image=self.image(p),
             )

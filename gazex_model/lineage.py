@@ -44,7 +44,8 @@ CONTENT_HASH_LIMIT = 256 * 2**20
 
 REPORT_TASKS: dict[str, tuple[str, ...]] = {"mimic": ("mimic-report",), "iu": ("iu-report",), "reflacx": ()}
 """``data.report_source`` -> the gazex-bench tasks a ``report`` objective trains for (REFLACX
-transcriptions match no benchmark task)."""
+transcriptions: no report task; the gaze fine-tune trains them for ``reflacx-gaze``'s trajectories and
+setting 1, a task its FVP objective already names)."""
 
 
 def trained_tasks(cfg: TrainConfig) -> list[str]:

@@ -145,3 +145,31 @@ def test_mbr_medoid_known_answer() -> None:
     assert medoid_index([None, (5, 5)]) == 1  # the only valid candidate
     assert medoid_index([None, None]) is None
     assert medoid_index([(0, 0), (2, 0)]) == 0  # tie -> first
+
+
+def test_inspection_prompt_is_the_report_prompt_the_run_trained() -> None:
+    """The trajectory's report uses the prompt setting 1 uses (GazeXModel.report_prompt) when the run trained
+    a report objective (plain report, else GTM image->report); GazeX's inspection prompt otherwise."""
+    from types import SimpleNamespace
+
+    from gazex_model import prompts as P
+    from gazex_model.config import ObjectiveWeights
+    from gazex_model.infer import GazeXModel
+
+    def model(method: str, **weights: float) -> SimpleNamespace:
+        m = SimpleNamespace(cfg=SimpleNamespace(method=method, objectives=ObjectiveWeights(**weights)))
+        m._trained_on = lambda o: GazeXModel._trained_on(m, o)
+        m.report_prompt = lambda: GazeXModel.report_prompt(m)
+        return m
+
+    none = dict(fvp=0.0, gtm=0.0, sda=0.0, report=0.0)
+    cases = [
+        (model("lora", **{**none, "fvp": 1.0, "report": 1.0}), P.REPORT),  # the gaze fine-tune
+        (model("full", **{**none, "fvp": 4.0, "gtm": 1.0, "sda": 1.0}), P.GTM_IMAGE_REPORT),  # GazeX stage 1
+        (model("full", **{**none, "fvp": 1.0}), P.INSPECT),  # gaze-boxes stage 1: no report prompt trained
+        (model("none", **{**none, "report": 1.0}), P.INSPECT),  # zero-shot: nothing trained
+    ]
+    for m, expected in cases:
+        assert GazeXModel.inspection_prompt(m) == expected
+        if expected != P.INSPECT:
+            assert GazeXModel.report_prompt(m) == expected  # trajectory and setting 1 follow one report

@@ -51,9 +51,9 @@ def test_one_budget_per_stage_and_no_gaze_skips_stage_one(tmp_path: Path) -> Non
     stage2 = [j for j in jobs if "stage2" in j["out"]]
     assert len(stage1) == sum(v.stage1 is not None for v in VARIANTS) == 5
     assert {_sets(j)["max_steps"] for j in stage1} == {"150"}
-    # 60 steps per task, gaze alignment 2.5 x 60 = 150 (STAGE2_STEP_FACTOR), the same for every variant
+    # 60 steps per task, gaze alignment 5 x 60 = 300 (STAGE2_STEP_FACTOR), the same for every variant
     steps = {(Path(j["out"]).name, _sets(j)["max_steps"]) for j in stage2}
-    assert steps == {(f"stage2-{ft}", "150" if ft == "gaze" else "60") for ft in FINETUNE_CONFIGS}
+    assert steps == {(f"stage2-{ft}", "300" if ft == "gaze" else "60") for ft in FINETUNE_CONFIGS}
     budgets = set()
     for j in stage2:
         cfg = load_config(j["config"], j["set"])
@@ -76,6 +76,35 @@ def test_one_budget_per_stage_and_no_gaze_skips_stage_one(tmp_path: Path) -> Non
     no_gaze = [j for j in stage2 if "/no-gaze/" in j["out"]]
     assert no_gaze and all(_sets(j)["model.init_from"] == "null" for j in no_gaze)
     assert not any("/no-gaze/" in j["out"] for j in stage1)
+
+
+def test_gaze_fine_tune_trains_fvp_and_the_report_its_trajectories_and_setting1_use(tmp_path: Path) -> None:
+    """reflacx-gaze scores FVP, trajectories that follow the model's own report, and setting 1 (the model's
+    report sentences): every variant's gaze fine-tune trains both objectives, on REFLACX train reports,
+    with the prompt that inference then uses for the trajectory and setting-1 reports."""
+    from types import SimpleNamespace
+
+    from gazex_model import prompts as P
+    from gazex_model.config import load_config
+    from gazex_model.infer import GazeXModel
+    from gazex_model.lineage import trained_tasks
+
+    gaze = [j for j in training_jobs(CONFIGS, tmp_path, 150, 60, 0, 2) if j["out"].endswith("stage2-gaze")]
+    assert (
+        {Path(j["out"]).parent.name for j in gaze}
+        == {v.key for v in VARIANTS if "gaze" in v.finetunes}
+        == {"gazex", "no-fvp", "no-gtm", "no-sda", "gaze-boxes"}
+    )
+    for j in gaze:
+        cfg = load_config(j["config"], j["set"])
+        assert cfg.objectives.fvp > 0 and cfg.objectives.report > 0, j["out"]
+        assert cfg.data.report_source == "reflacx"  # REFLACX train split: never the phase-2 images scored
+        assert trained_tasks(cfg) == ["reflacx-gaze"]
+        model = SimpleNamespace(cfg=cfg)
+        model._trained_on = lambda o, m=model: GazeXModel._trained_on(m, o)
+        model.report_prompt = lambda m=model: GazeXModel.report_prompt(m)
+        # the REFLACX report samples are built with P.REPORT (gazex_model.data.reading_samples)
+        assert GazeXModel.inspection_prompt(model) == GazeXModel.report_prompt(model) == P.REPORT
 
 
 def _record(
@@ -140,6 +169,24 @@ def test_protocol_rows_parse_rate_fvp_outputs_nulls_and_budgets(tmp_path: Path) 
     assert any("2/20 outputs unparseable" in p for p in found)  # 90 % < 95 %
     assert not any("1/20 outputs unparseable" in p for p in found)  # 95 % is enough
     assert any("do not share one downstream budget" in p for p in found)
+    # reflacx-gaze: the setting-1 report prompts count; a fine-tuned row answering one with FVP fails,
+    # a stage-1 (pretrained) row, which never trained a report prompt, is shown but not failed
+    fvp = "observation : [(1,2)(3,4)(2,3)]"
+    gaze_rows = []
+    for name, regime in (("g1", "fine-tuned"), ("g2", "pretrained")):
+        run = _record(tmp_path / name, "reflacx-gaze", "gazex", 0.5, n=20, regime=regime, raws=(fvp,))
+        (run / "predictions.s1_report.jsonl").write_text(
+            "".join(json.dumps({"raw": r}) + "\n" for r in (fvp, "there is a left pleural effusion ."))
+        )
+        gaze_rows.append((EvalJob("reflacx-gaze", name, run, "gazex", "gaze"), run))
+    g1, g2 = protocol_rows(gaze_rows, [])
+    assert (
+        g1["fvp_style"] == g2["fvp_style"] == 1
+    )  # s1 reports only: the FVP answers of predictions.jsonl are fine
+    gaze_found = problems([g1, g2])
+    assert [p for p in gaze_found if "FVP" in p] == [
+        "reflacx-gaze x g1: 1 report prompts answered with FVP output"
+    ]
     md = write_protocol(rows, tmp_path / "t")[0].read_text()
     assert "**not above** random" in md and "19/20 (95%)" in md and "share one downstream budget: no" in md
 
