@@ -8,8 +8,9 @@ becomes an anisotropic Gaussian (:mod:`gazex_bench.gaze.similarity`, σ = side /
     * category — sum over the rater's findings of one category on that image.
 Comparisons: radiologist vs radiologist (same image, unordered pairs), model vs each reading,
 and a shuffled-image null (model map of another image vs the reading, seeded). The model map
-for a reading uses the model's predictions for that reading's findings (``given``) when
-present, else its generated findings. Matrices over raters need radiologist identities.
+for a reading uses the model's predictions for that reading's findings (``given``, each in the
+category of the reference finding given) when present, else its generated findings (in their
+sentences' categories). Matrices over raters need radiologist identities.
 """
 
 from __future__ import annotations
@@ -50,20 +51,32 @@ def _reader_maps(r: ReaderGaze) -> dict[str | None, Boxes]:
     return out
 
 
-def _model_maps(m: ModelImage, reading_id: str | None) -> dict[str | None, Boxes]:
+def _model_maps(m: ModelImage, reader: ReaderGaze | None) -> dict[str | None, Boxes]:
     """Boxes per category (None = case) of a model for one reading (given, else generated).
 
-    ``reading_id=None`` (shuffled donor): generated findings, else all given ones.
+    A given finding (setting 2) without a category of its own takes the category of the reference
+    finding it was given (``reader.finding_categories``), so the category level compares the same
+    findings as the case level; a generated one (setting 1) has its sentence's category.
+    ``reader=None`` (shuffled donor): generated findings, else all given ones (no reference categories).
     """
+    reading_id = None if reader is None else reader.reading_id
     fs = [f for f in m.given if f.reference is not None and f.reference[0] == reading_id] or list(m.generated)
-    if not fs and reading_id is None:
+    if not fs and reader is None:
         fs = list(m.given)
+    ref_cat = (
+        {}
+        if reader is None
+        else dict(zip((f.sentence_index for f in reader.findings), reader.finding_categories))
+    )
     out: dict[str | None, Boxes] = {None: []}
     for f in fs:
         b = model_finding_boxes(f)
         out[None] += b
-        if f.category is not None:
-            out.setdefault(f.category, []).extend(b)
+        cat = f.category
+        if cat is None and f.reference is not None and f.reference[0] == reading_id:
+            cat = ref_cat.get(f.reference[1])
+        if cat is not None:
+            out.setdefault(cat, []).extend(b)
     return out
 
 
@@ -131,7 +144,7 @@ def _model_vs_reader_rows(
             }
             if img in per_img:
                 rows += _pair_rows(
-                    _model_maps(per_img[img], rb.reading_id),
+                    _model_maps(per_img[img], rb),
                     _reader_maps(rb),
                     shape,
                     k,
