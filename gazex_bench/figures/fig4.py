@@ -11,7 +11,8 @@ Inputs (tables written by the ``reflacx-gaze`` task):
 * ``icc``: ``setting, axis, form (ICC(A,1)|ICC(C,1)), value, ci_low, ci_high, n``;
 * ``cosine``: ``rater_a, rater_b, cosine``;
 * ``cosine_category``: ``category, rater, cosine, ci_low, ci_high`` (+ optional ``n``, ``n_images``):
-  rows of every model run and the inter-radiologist rows (drawn in grey), each model in its
+  rows of every model run (its setting-2 clusters per reference finding, in that finding's category:
+  :func:`gazex_bench.gaze.cosine.cosine_pairs`) and the inter-radiologist rows (drawn in grey), each model in its
   :class:`~gazex_bench.figures.style.ModelPalette` colour; whiskers only where a CI exists
   (a category seen in one image has none, marked "no CI").
 """
@@ -161,10 +162,15 @@ def _per_category(ax, table: pd.DataFrame, palette: ModelPalette, models: Sequen
                     color="#111111",
                 )
     ax.set_xticks(range(len(cats)), cats, rotation=40, ha="right")
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, 1.3)  # headroom: n labels above the bars, the legend above them
+    ax.set_yticks(np.linspace(0, 1, 6))
     ax.set_ylabel("Gaussian-map cosine vs radiologists")
-    ax.set_title("(c) similarity per disease: models beside inter-radiologist (95% CI, images resampled)")
-    ax.legend(frameon=False, ncol=2, fontsize=6, loc="upper right")
+    ax.set_title(
+        "(c) similarity per disease: models beside inter-radiologist (95% CI, images resampled)\n"
+        "model: its clusters for each reference finding (setting 2), in that finding's category",
+        fontsize=8,
+    )
+    ax.legend(frameon=False, ncol=4, fontsize=6, loc="upper left")
 
 
 def icc_ci_caption(icc: pd.DataFrame) -> str:
