@@ -86,14 +86,15 @@ class DemoPlan:
     limit: int | None = 16
     """Samples per task and model (None: the whole test split); ``reflacx-gaze`` evaluates phase 2
     (GazeX's held-out multi-reader phase) by image instead (``gaze_images``)."""
-    gaze_images: int | None = 16
+    gaze_images: int | None = 12
     """``reflacx-gaze`` images scored (task option ``images``: the first N phase-2 image groups by
     sha256 of their name, every reader of each, so the inter-radiologist, ICC and trajectory
     analyses keep all their readers); None = all 42 of the small phantom. A trained gaze row costs
-    ~5 s + ~1.1 s CPU per image (1 thread, batch 64), ~1.5 s per image once the gaze fine-tunes
-    write multi-sentence reports (trajectories and setting 1 then ask FVP for each sentence): 16
-    keeps the evaluation phase near 3.3 min on 2 idle cores (reports/perf/demo.md). The tables
-    and ``summary.md`` say "scored on 16 of 42 images"."""
+    ~5 s + ~0.9 s CPU per image (1 thread, batch 64), ~1.3 s once the gaze fine-tunes write
+    multi-sentence reports (trajectories and setting 1 then ask FVP for each sentence), and the
+    longer gaze fine-tune (reports/perf/gaze_finetune.md) adds ~55 s to training: 12 keeps the
+    whole demo under 10 minutes on 2 idle cores (reports/perf/demo.md). The tables and
+    ``summary.md`` say "scored on 12 of 42 images"."""
     eval_batch_size: int = 64
     """Generation batch of the trained rows (``gazex`` adapter ``batch_size``): the tiny models'
     CPU generation is dominated by per-step overhead, so 64 needs ~0.55x the CPU of 8 for identical

@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--gaze-images",
         type=int,
         default=None,
-        help="reflacx-gaze images scored, every reader of each (default 16; 0 = all images)",
+        help="reflacx-gaze images scored, every reader of each (default 12; 0 = all images)",
     )
     p.add_argument("--configs", type=Path, default=None, help="folder with tiny*.yaml (default: ./configs)")
     p.add_argument("--quiet", action="store_true")

@@ -226,9 +226,13 @@ def _notes(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[str]:
     subsets: dict[str, list[str]] = {}  # e.g. reflacx-gaze --task-arg images=N
     for r in runs:
         subset = (r.raw.get("analysis_status") or {}).get("image_subset") if r.raw else None
-        if subset:
-            subsets.setdefault(str(subset), []).append(r.model)
-    out += [f"{text}: {', '.join(models)}" for text, models in subsets.items()]
+        subsets.setdefault(str(subset or ""), [])
+        if r.model not in subsets[str(subset or "")]:
+            subsets[str(subset or "")].append(r.model)
+    if len(subsets) == 1 and "" not in subsets:
+        out.append(f"every row {next(iter(subsets))}")
+    else:
+        out += [f"{text}: {', '.join(models)}" for text, models in subsets.items() if text]
     labelers = sorted({labeler(r) for r in runs if labeler(r)})
     if labelers:
         out.insert(
