@@ -110,6 +110,20 @@ def _missing_models(ax, table: pd.DataFrame, models: Sequence[str]) -> None:
         )
 
 
+def _shared_notes(table: pd.DataFrame) -> dict[str, str]:
+    """Category -> ``"<k> img"`` (+ ``", no CI"``) where every bar of the category has the same number of
+    images (and none has a CI): said once under the tick instead of on every bar."""
+    if "n_images" not in table:
+        return {}
+    out = {}
+    for cat, g in table.groupby("category", sort=True):
+        k = g["n_images"].dropna().unique()
+        if len(k) == 1 and g["n_images"].notna().all():
+            no_ci = not (np.isfinite(g["ci_low"].to_numpy(float)) & (g["ci_high"] > g["ci_low"])).any()
+            out[str(cat)] = f"{int(k[0])} img" + (", no CI" if no_ci else "")
+    return out
+
+
 def _per_category(ax, table: pd.DataFrame, palette: ModelPalette, models: Sequence[str] = ()) -> None:
     _missing_models(ax, table, models)
     if table.empty:
@@ -126,6 +140,7 @@ def _per_category(ax, table: pd.DataFrame, palette: ModelPalette, models: Sequen
         ax.set_title("(c) similarity per disease")
         return
     cats = sorted(table["category"].unique())
+    ticks = _shared_notes(table)
     raters = sorted(dict.fromkeys(table["rater"]), key=lambda r: (r != "inter-radiologist", r))
     width = 0.8 / max(len(raters), 1)
     for i, rater in enumerate(raters):
@@ -147,10 +162,16 @@ def _per_category(ax, table: pd.DataFrame, palette: ModelPalette, models: Sequen
             **palette.bar_style(str(rater)),
         )
         n_img = sub["n_images"].to_numpy(float) if "n_images" in sub else np.full(len(cats), np.nan)
-        for x, v, ok, k, hi in zip(xs, vals, has_ci, n_img, high):
+        for x, v, ok, k, hi, cat in zip(xs, vals, has_ci, n_img, high, cats):
             if np.isfinite(v):
-                note = (f"{int(k)} img" if np.isfinite(k) else "") + ("" if ok else ", no CI")
+                shared = cat in ticks  # the category's n (and a missing CI) is said once, under its tick
+                said_no_ci = shared and ticks[cat].endswith("no CI")
+                note = ("" if shared or not np.isfinite(k) else f"{int(k)} img") + (
+                    "" if ok or said_no_ci else ", no CI"
+                )
                 top = hi if ok else v
+                if not note.strip(", "):
+                    continue
                 ax.text(
                     x,
                     top + 0.01,
@@ -161,7 +182,9 @@ def _per_category(ax, table: pd.DataFrame, palette: ModelPalette, models: Sequen
                     fontsize=5,
                     color="#111111",
                 )
-    ax.set_xticks(range(len(cats)), cats, rotation=40, ha="right")
+    ax.set_xticks(
+        range(len(cats)), [f"{c} ({ticks[c]})" if c in ticks else c for c in cats], rotation=40, ha="right"
+    )
     ax.set_ylim(0, 1.3)  # headroom: n labels above the bars, the legend above them
     ax.set_yticks(np.linspace(0, 1, 6))
     ax.set_ylabel("Gaussian-map cosine vs radiologists")
@@ -200,11 +223,10 @@ def render(
     for col, (setting, axis) in enumerate([(1, "x"), (1, "y"), (2, "x"), (2, "y")]):
         _scatter(axes[0, col], pairs, icc, setting, axis, palette(model), model)
     _matrix(axes[1, 0], cosine)
-    axes[1, 1].axis("off")
-    gs = axes[1, 2].get_gridspec()
-    axes[1, 2].remove()
-    axes[1, 3].remove()
-    _per_category(fig.add_subplot(gs[1, 2:]), cosine_category, palette, models)
+    gs = axes[1, 1].get_gridspec()
+    for ax in axes[1, 1:]:
+        ax.remove()
+    _per_category(fig.add_subplot(gs[1, 1:]), cosine_category, palette, models)  # 3 columns: many bars
     fig.suptitle(
         f"Model vs radiologist inspection: ICC after DTW (95% CI, {icc_ci_caption(icc)}) and Gaussian-map similarity"
     )

@@ -359,3 +359,30 @@ def test_fig6_inputs_put_stage1_rows_under_their_variant(tmp_path: Path) -> None
         ("B (tiny)", "fine-tuned"),
     ]
     assert set(overall["variant"]) == {"A (tiny)", "B (tiny)"}
+
+
+def test_fig4c_shared_image_count_under_the_tick_and_differing_counts_on_the_bar() -> None:
+    """Edema: both bars from 7 images -> "Edema (7 img)" under the tick, no bar text; Atelectasis: 10 vs 9 images
+    -> each bar says its own count; Pneumothorax: 1 image, no CI anywhere -> "(1 img, no CI)" once."""
+    import matplotlib.pyplot as plt
+
+    def row(cat: str, rater: str, k: int, ci: bool = True) -> dict:
+        return dict(category=cat, rater=rater, cosine=0.5, ci_low=0.4 if ci else None,
+                    ci_high=0.6 if ci else None, n=k, n_images=k)  # fmt: skip
+
+    cat = pd.DataFrame(
+        [
+            row("Edema", "inter-radiologist", 7),
+            row("Edema", "gazex", 7),
+            row("Atelectasis", "inter-radiologist", 10),
+            row("Atelectasis", "gazex", 9),
+            row("Pneumothorax", "inter-radiologist", 1, ci=False),
+            row("Pneumothorax", "gazex", 1, ci=False),
+        ]
+    )
+    fig, ax = plt.subplots()
+    fig4._per_category(ax, cat, fig4.ModelPalette(["gazex"]), models=["gazex"])
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks == ["Atelectasis", "Edema (7 img)", "Pneumothorax (1 img, no CI)"]
+    assert sorted(t.get_text() for t in ax.texts) == ["10 img", "9 img"]
+    plt.close(fig)
