@@ -204,7 +204,7 @@ def ci_methods_used(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[
     comes from :func:`gazex_bench.metrics.registry.ci_declaration` (default / labelled option /
     undeclared), so a legend can never claim a method the runs did not use.
     """
-    used: dict[str, list[str]] = {}
+    rows: dict[str, dict[str, list[str]]] = {}  # method label -> metric -> models
     for m in metrics:
         for r in runs:
             d = r.metrics.get(m) or {}
@@ -212,9 +212,37 @@ def ci_methods_used(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[
                 continue
             recorded = str(d.get("ci_method") or "").split(";", 1)[0].strip()
             label = f"{recorded} ({CI_STATUS[ci_declaration(m, recorded)]})" if recorded else NO_CI
-            if metric_title(m) not in used.setdefault(label, []):
-                used[label].append(metric_title(m))
-    return [f"{method}: {', '.join(titles)}" for method, titles in used.items()]
+            rows.setdefault(label, {}).setdefault(m, []).append(r.model)
+    main = {  # per metric: the method covering most rows ("other rows" when a metric has several)
+        m: max((label for label in rows if m in rows[label]), key=lambda label: len(rows[label][m]))
+        for m in metrics
+        if any(m in per for per in rows.values())
+    }
+
+    def rows_of(label: str, m: str) -> str:
+        sizes = sorted((len(per[m]) for per in rows.values() if m in per), reverse=True)
+        if len(sizes) == 1:
+            return ""
+        if main[m] == label and sizes[0] > sizes[1]:
+            return " (all other rows)"
+        return f" ({_row_names(rows[label][m])})"
+
+    return [
+        f"{label}: " + ", ".join(metric_title(m) + rows_of(label, m) for m in per)
+        for label, per in rows.items()
+    ]
+
+
+def _row_names(models: Sequence[str]) -> str:
+    """Which rows a CI method covers when one metric has several: their shared name prefix + count.
+
+    ``shuffled null (GazeX (tiny))`` and ``shuffled null (oracle)`` -> ``shuffled null rows (2)``;
+    rows without one shared prefix are named (``GazeX (tiny), oracle``).
+    """
+    prefixes = {name.split(" (", 1)[0] for name in models}
+    if len(prefixes) == 1 and len(models) > 1:
+        return f"{next(iter(prefixes))} rows ({len(models)})"
+    return ", ".join(dict.fromkeys(models))
 
 
 def _notes(runs: Sequence[RunSummary], metrics: Sequence[str]) -> list[str]:

@@ -58,3 +58,23 @@ def test_legends_read_methods_from_runs_and_registry(tmp_path: Path) -> None:
     assert f"<li>{BOOT} (registry default): ICC(A,1) x</li>" in page
     assert "labelled option, not the registry default" in page
     assert "percentile bootstrap over samples or images" not in page  # no restated method
+
+
+def test_legend_names_the_rows_of_each_method_when_a_metric_has_several(tmp_path: Path) -> None:
+    """Pearson r with the image bootstrap on two model rows and the sample bootstrap on two shuffled-null
+    rows: the legend must say which rows each method covers (majority -> "all other rows", minority ->
+    the shared name prefix + count); a 1-1 tie names both sides."""
+    runs_dir = tmp_path / "runs"
+    sample = BOOT.replace("unit=image", "unit=sample")
+    _run(runs_dir, "model a", "reflacx-gaze", "trajectory_r_x", BOOT)
+    _run(runs_dir, "model b", "reflacx-gaze", "trajectory_r_x", BOOT)
+    _run(runs_dir, "model c", "reflacx-gaze", "trajectory_r_x", BOOT)
+    _run(runs_dir, "shuffled null (a)", "reflacx-gaze", "trajectory_r_x", sample)
+    _run(runs_dir, "shuffled null (b)", "reflacx-gaze", "trajectory_r_x", sample)
+    _run(runs_dir, "tie", "reflacx-gaze", "icc_a1_x", BOOT)
+    _run(runs_dir, "tie f", "reflacx-gaze", "icc_a1_x", FTEST)
+    write_tables(find_runs([runs_dir]), tmp_path / "t", with_nulls=False)
+    md = (tmp_path / "t" / "reflacx-gaze.md").read_text()
+    assert "Pearson r (x) (all other rows)" in md
+    assert "Pearson r (x) (shuffled null rows (2))" in md
+    assert "ICC(A,1) x (tie)" in md and "ICC(A,1) x (tie f)" in md
