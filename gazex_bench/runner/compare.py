@@ -46,7 +46,13 @@ import numpy as np
 
 from gazex_bench.errors import DataFormatError, UsageError
 from gazex_bench.io import read_jsonl
-from gazex_bench.metrics.stats import holm_floored, mean_reducer, resample_weights, wilcoxon_signed_rank
+from gazex_bench.metrics.stats import (
+    holm_floored,
+    mean_reducer,
+    paired_p,
+    resample_weights,
+    wilcoxon_signed_rank,
+)
 from gazex_bench.runner.records import load_predictions
 from gazex_bench.runner.regime import budget_difference
 from gazex_bench.runner.score import load_run_data, read_run_record
@@ -100,12 +106,14 @@ def _paired(
     if n_boot <= 0 or n < 2:
         return out
     w = resample_weights(n, n_boot, seed, groups)
-    diffs = np.asarray(fb(w), float) - np.asarray(fa(w), float)
-    diffs = diffs[np.isfinite(diffs)]
+    ra, rb = np.asarray(fa(w), float), np.asarray(fb(w), float)
+    finite = np.isfinite(rb - ra)
+    ra, rb = ra[finite], rb[finite]
+    diffs = rb - ra
     if diffs.size:
         alpha = (1.0 - level) / 2.0
         lo, hi = np.quantile(diffs, [alpha, 1.0 - alpha])
-        p = min(1.0, 2.0 * min(float(np.mean(diffs <= 0)), float(np.mean(diffs >= 0))))
+        p = paired_p(rb, ra)
         out.update(ci_low=float(lo), ci_high=float(hi), p_boot=p, n_boot_valid=int(diffs.size))
     return out
 

@@ -30,7 +30,14 @@ from typing import Any
 
 import numpy as np
 
-from gazex_bench.metrics.stats import floor_p, holm, mean_reducer, paired_bootstrap, resample_weights
+from gazex_bench.metrics.stats import (
+    floor_p,
+    holm,
+    mean_reducer,
+    paired_bootstrap,
+    paired_p,
+    resample_weights,
+)
 
 Scores = dict[int, dict[str, float]]
 """Per-sample values of one arm: ``{seed: {sample_id: value}}``."""
@@ -64,7 +71,7 @@ def _ci_p(point: float, draws: np.ndarray) -> tuple[list[float], float]:
     if not len(draws):
         return [float("nan"), float("nan")], float("nan")
     lo, hi = np.quantile(draws, [0.025, 0.975])
-    p = min(1.0, 2.0 * min(float(np.mean(draws <= 0)), float(np.mean(draws >= 0))))
+    p = paired_p(draws, np.zeros_like(draws))  # numerical ties (|d| <= 1e-9) count on both sides
     return [float(lo), float(hi)], p
 
 

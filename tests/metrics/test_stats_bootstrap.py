@@ -168,3 +168,17 @@ def test_floor_does_not_bind_on_a_real_crossing() -> None:
     assert fh.p_holm[1] == pytest.approx(0.004) and fh.p_holm_is_bound[1]
     assert not fh.p_holm_is_bound[2] and math.isnan(fh.p_holm[2])
     assert fmt_p(fh.p[0], 500) == f"p = {direct:.3f}" and fmt_p(None, 500) == "p = n/a"
+
+
+def test_paired_bootstrap_numerical_ties_are_not_significant() -> None:
+    """Two systems whose metric differs only at the 1e-13 level (corpus BLEU-4 of two reports sets
+    without any 4-gram match: 6.6e-13 vs 5.7e-13 in the 2026-12-03 demo) keep one sign in every
+    resample, so the naive two-sided p is 2 * min(0, 1) = 0 -> floored to 1/B and read as significant.
+    Resampled values within np.isclose(rtol=atol=1e-9) are ties: both tail counts are 1, p = 1.
+    A 1e-6 difference (above the tolerance) still gives every resample one sign: p = 0."""
+    rng = np.random.default_rng(1)
+    a = rng.uniform(0.0, 1e-12, 50)
+    tiny = paired_bootstrap(a + 1e-13, a, mean_reducer, n_resamples=200, seed=0)
+    assert tiny.diff.value == pytest.approx(1e-13) and tiny.p_value == 1.0
+    real = paired_bootstrap(a + 1e-6, a, mean_reducer, n_resamples=200, seed=0)
+    assert real.p_value == 0.0
