@@ -19,8 +19,9 @@ Inputs (tables written by the ``reflacx-gaze`` task):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -124,20 +125,49 @@ def _shared_notes(table: pd.DataFrame) -> dict[str, str]:
     return out
 
 
+def _empty_per_category(ax) -> None:  # noqa: ANN001
+    ax.text(
+        0.5,
+        0.5,
+        "no per-disease similarities\n(no finding category shared by model and readers)",
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        fontsize=7,
+        color="grey",
+    )
+    ax.set_title("(c) similarity per disease")
+
+
+def _bar_notes(ax, bars: Iterable[tuple[Any, ...]], ticks: Mapping[str, str]) -> None:  # noqa: ANN001
+    """Above each bar (x, value, has_ci, n_images, ci_high, category): its image count and "no CI", unless
+    the category's tick already says them (one shared n per category)."""
+    for x, v, ok, k, hi, cat in bars:
+        if not np.isfinite(v):
+            continue
+        shared = cat in ticks
+        said_no_ci = shared and ticks[cat].endswith("no CI")
+        note = ("" if shared or not np.isfinite(k) else f"{int(k)} img") + (
+            "" if ok or said_no_ci else ", no CI"
+        )
+        if note.strip(", "):
+            top = hi if ok else v
+            ax.text(
+                x,
+                top + 0.01,
+                note.strip(", "),
+                rotation=90,
+                ha="center",
+                va="bottom",
+                fontsize=5,
+                color="#111111",
+            )
+
+
 def _per_category(ax, table: pd.DataFrame, palette: ModelPalette, models: Sequence[str] = ()) -> None:
     _missing_models(ax, table, models)
     if table.empty:
-        ax.text(
-            0.5,
-            0.5,
-            "no per-disease similarities\n(no finding category shared by model and readers)",
-            ha="center",
-            va="center",
-            transform=ax.transAxes,
-            fontsize=7,
-            color="grey",
-        )
-        ax.set_title("(c) similarity per disease")
+        _empty_per_category(ax)
         return
     cats = sorted(table["category"].unique())
     ticks = _shared_notes(table)
@@ -162,26 +192,7 @@ def _per_category(ax, table: pd.DataFrame, palette: ModelPalette, models: Sequen
             **palette.bar_style(str(rater)),
         )
         n_img = sub["n_images"].to_numpy(float) if "n_images" in sub else np.full(len(cats), np.nan)
-        for x, v, ok, k, hi, cat in zip(xs, vals, has_ci, n_img, high, cats):
-            if np.isfinite(v):
-                shared = cat in ticks  # the category's n (and a missing CI) is said once, under its tick
-                said_no_ci = shared and ticks[cat].endswith("no CI")
-                note = ("" if shared or not np.isfinite(k) else f"{int(k)} img") + (
-                    "" if ok or said_no_ci else ", no CI"
-                )
-                top = hi if ok else v
-                if not note.strip(", "):
-                    continue
-                ax.text(
-                    x,
-                    top + 0.01,
-                    note.strip(", "),
-                    rotation=90,
-                    ha="center",
-                    va="bottom",
-                    fontsize=5,
-                    color="#111111",
-                )
+        _bar_notes(ax, zip(xs, vals, has_ci, n_img, high, cats), ticks)
     ax.set_xticks(
         range(len(cats)), [f"{c} ({ticks[c]})" if c in ticks else c for c in cats], rotation=40, ha="right"
     )
