@@ -24,6 +24,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from gazex_bench.demo_timing import cpu_seconds
 from gazex_bench.runner.api import RunRequest
 from gazex_bench.runner.api import run as run_request
 from gazex_bench.runner.data_cache import shared_task_data
@@ -47,12 +48,6 @@ class EvalResult:
     """User + system CPU seconds of the worker process (and its children) during the run."""
 
 
-def _cpu() -> float:
-    """User + system CPU seconds of this process and its waited-for children (e.g. a METEOR JVM)."""
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
-
-
 def _quiet_hf() -> None:
     try:  # model loading progress bars would drown the stage lines
         from transformers.utils import logging as hf_logging
@@ -72,13 +67,13 @@ def _init_worker(threads: int) -> None:
 
 def score_one(req: RunRequest) -> EvalResult:
     """Run and score one request; an exception becomes ``error`` (one failed run must not hide others)."""
-    t0, cpu0 = time.monotonic(), _cpu()
+    t0, cpu0 = time.monotonic(), cpu_seconds()
     try:
         run_dir, error = run_request(req).run_dir, None
     except Exception as exc:  # noqa: BLE001 - reported in the demo summary, the other runs go on
         run_dir, error = None, str(exc)
         log.warning("run failed: %s x %s: %s", req.task, req.model, exc)
-    return EvalResult(run_dir, error, round(time.monotonic() - t0, 2), round(_cpu() - cpu0, 2))
+    return EvalResult(run_dir, error, round(time.monotonic() - t0, 2), round(cpu_seconds() - cpu0, 2))
 
 
 def score_all(requests: Sequence[RunRequest], workers: int = 1, threads: int = 1) -> list[EvalResult]:

@@ -46,16 +46,7 @@ def _scatter(
 ) -> None:
     sub = pairs[(pairs["setting"] == setting) & (pairs["axis"] == axis)]
     if sub.empty:
-        ax.text(
-            0.5,
-            0.5,
-            "no aligned centroid pairs\n(no parsed model clusters in this setting)",
-            ha="center",
-            va="center",
-            transform=ax.transAxes,
-            fontsize=7,
-            color="grey",
-        )
+        _empty_note(ax, "no aligned centroid pairs\n(no parsed model clusters in this setting)")
     ax.scatter(sub["rad_value"], sub["model_value"], s=4, alpha=0.5, color=color, lw=0)
     lim = [0, max(1.0, float(np.nanmax(sub[["rad_value", "model_value"]].to_numpy()))) if len(sub) else 1.0]
     ax.plot(lim, lim, color="grey", lw=0.6, ls="--")
@@ -125,18 +116,9 @@ def _shared_notes(table: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def _empty_per_category(ax) -> None:  # noqa: ANN001
-    ax.text(
-        0.5,
-        0.5,
-        "no per-disease similarities\n(no finding category shared by model and readers)",
-        ha="center",
-        va="center",
-        transform=ax.transAxes,
-        fontsize=7,
-        color="grey",
-    )
-    ax.set_title("(c) similarity per disease")
+def _empty_note(ax, text: str) -> None:  # noqa: ANN001
+    """Why a panel has nothing to draw, in grey at its centre (axes coordinates)."""
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=7, color="grey")
 
 
 def _bar_notes(ax, bars: Iterable[tuple[Any, ...]], ticks: Mapping[str, str]) -> None:  # noqa: ANN001
@@ -167,7 +149,8 @@ def _bar_notes(ax, bars: Iterable[tuple[Any, ...]], ticks: Mapping[str, str]) ->
 def _per_category(ax, table: pd.DataFrame, palette: ModelPalette, models: Sequence[str] = ()) -> None:
     _missing_models(ax, table, models)
     if table.empty:
-        _empty_per_category(ax)
+        _empty_note(ax, "no per-disease similarities\n(no finding category shared by model and readers)")
+        ax.set_title("(c) similarity per disease")
         return
     cats = sorted(table["category"].unique())
     ticks = _shared_notes(table)

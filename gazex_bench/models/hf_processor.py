@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from gazex_bench.errors import DataFormatError, UsageError
+from gazex_bench.errors import UsageError
 
 log = logging.getLogger(__name__)
 
@@ -156,31 +156,7 @@ def load_processor(path: Path, model_type: str) -> Any:
         raise UsageError(
             f"{path}: the {base.__name__} cannot be loaded: {first}; image-only fallback: {_one_line(exc)}"
         ) from None
-    if getattr(proc, "chat_template", None) is None:  # transformers >= 5.25 no longer passes it here
-        proc.chat_template = checkpoint_chat_template(path)
     return proc
-
-
-def checkpoint_chat_template(path: Path) -> str | None:
-    """The chat template a checkpoint ships: ``chat_template.jinja``, else ``chat_template.json``'s
-    ``chat_template`` string (the two files ``save_pretrained`` writes), else None.
-
-    Raises:
-        DataFormatError: ``chat_template.json`` is not JSON or has no string ``chat_template``.
-    """
-    jinja = path / "chat_template.jinja"
-    if jinja.is_file():
-        return jinja.read_text(encoding="utf-8")
-    f = path / "chat_template.json"
-    if not f.is_file():
-        return None
-    try:
-        value = json.loads(f.read_text(encoding="utf-8")).get("chat_template")
-    except (ValueError, AttributeError) as exc:
-        raise DataFormatError(f, f"not a JSON object: {_one_line(exc)}", field="chat_template") from None
-    if not isinstance(value, str):
-        raise DataFormatError(f, "no string 'chat_template'", field="chat_template")
-    return value
 
 
 def check_chat_template(proc: Any, path: Path, model_type: str) -> bool:
